@@ -1,0 +1,52 @@
+import { EventEmitter, on } from "node:events";
+import type { EventSummary } from "./events/types.ts";
+
+export type ControlEntity = "session" | "agent" | "command" | "task";
+
+/** A lifecycle change of a session, agent, command or task, as `control.onUpdate` carries it. */
+export interface ControlUpdate {
+  entity: ControlEntity;
+  id: string;
+  sessionId: string | null;
+  action: "created" | "updated" | "deleted";
+  status?: string | undefined;
+  /** The entity row after the change, when there is one (JSON-safe). */
+  data?: unknown;
+}
+
+export interface BusEvents {
+  /** Committed events of one batch, ascending seq. */
+  events: [EventSummary[]];
+  control: [ControlUpdate];
+}
+
+/**
+ * In-process typed bus. It only wakes subscribers; the database stays the source of truth for replay.
+ * A multi-replica deployment swaps this for a broker-backed implementation of the same interface.
+ */
+export interface Bus {
+  publish<K extends keyof BusEvents>(name: K, ...args: BusEvents[K]): void;
+  subscribe<K extends keyof BusEvents>(name: K, listener: (...args: BusEvents[K]) => void): () => void;
+  toIterable<K extends keyof BusEvents>(name: K, opts: { signal?: AbortSignal }): AsyncIterable<BusEvents[K]>;
+  listenerCount(name: keyof BusEvents): number;
+}
+
+export function createBus(): Bus {
+  const emitter = new EventEmitter();
+  emitter.setMaxListeners(0);
+  return {
+    publish(name, ...args) {
+      emitter.emit(name, ...args);
+    },
+    subscribe(name, listener) {
+      emitter.on(name, listener as (...a: unknown[]) => void);
+      return () => emitter.off(name, listener as (...a: unknown[]) => void);
+    },
+    toIterable(name, opts) {
+      return on(emitter, name, opts) as AsyncIterable<never>;
+    },
+    listenerCount(name) {
+      return emitter.listenerCount(name);
+    },
+  };
+}

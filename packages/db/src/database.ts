@@ -1,0 +1,37 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { SqliteEventStore } from "./events/sqlite-event-store.ts";
+import type { EventStore } from "./events/types.ts";
+import { applyMigrations } from "./migrate.ts";
+import { createPrisma, type PrismaClient } from "./prisma.ts";
+import { openSqlite, type SqliteOptions } from "./sqlite.ts";
+
+export const MIGRATIONS_DIR = fileURLToPath(new URL("../../../prisma/migrations", import.meta.url));
+
+export interface Database {
+  file: string;
+  prisma: PrismaClient;
+  events: EventStore;
+  appliedMigrations: string[];
+  close(): Promise<void>;
+}
+
+/** Opens (creating and migrating if needed) the control room's SQLite database at `file`. */
+export async function openDatabase(file: string, options: SqliteOptions = {}): Promise<Database> {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const sqlite = openSqlite(file, options);
+  const appliedMigrations = applyMigrations(sqlite, MIGRATIONS_DIR);
+  const prisma = await createPrisma(file);
+  const events = new SqliteEventStore(sqlite);
+  return {
+    file,
+    prisma,
+    events,
+    appliedMigrations,
+    async close() {
+      await prisma.$disconnect();
+      events.close();
+    },
+  };
+}

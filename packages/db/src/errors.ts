@@ -1,0 +1,31 @@
+/** Every failure the domain reports on purpose. Transports map `code` once (see packages/api/src/errors.ts). */
+export const domainErrorCodes = [
+  "NOT_FOUND",
+  "CONFLICT",
+  "INVALID_INPUT",
+  "PAYLOAD_TOO_LARGE",
+  "UNSUPPORTED_SCHEMA_VERSION",
+  "ILLEGAL_STATE",
+  "UNAUTHORIZED",
+  "FORBIDDEN",
+  "OVERLOADED",
+] as const;
+
+export type DomainErrorCode = (typeof domainErrorCodes)[number];
+
+export class DomainError extends Error {
+  readonly code: DomainErrorCode;
+  /** Machine-readable detail, e.g. which size limit was hit. Sent to clients. */
+  readonly details: Record<string, unknown> | undefined;
+
+  constructor(code: DomainErrorCode, message: string, details?: Record<string, unknown>) {
+    super(message);
+    this.name = "DomainError";
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function notFound(what: string, id: string): DomainError {
+  return new DomainError("NOT_FOUND", `${what} ${id} not found`, { what, id });
+}

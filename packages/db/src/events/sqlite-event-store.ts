@@ -1,0 +1,303 @@
+import type { Statement } from "better-sqlite3";
+import { newId } from "../ids.ts";
+import type { SqliteDatabase } from "../sqlite.ts";
+import { sqliteNow } from "../time.ts";
+import { decodePayload, encodePayload } from "./payload.ts";
+import type {
+  AppendOutcome,
+  AppendResult,
+  EntityRef,
+  EventStore,
+  EventSummary,
+  FullEvent,
+  NewEvent,
+  SessionEventStats,
+  TimelinePage,
+  TimelineQuery,
+} from "./types.ts";
+
+const SUMMARY_COLUMNS = `seq, eventId, sessionId, agentId, taskId, commandId, source, type, hookEventType, schemaVersion,
+  clientTs, receivedAt, toolName, filePath, status, costUsd, inputTokens, outputTokens, summary, payloadSize`;
+
+/** Refs resolved to ids are cached so a steady stream of events costs no lookups. Bounded: cleared when full. */
+const REF_CACHE_LIMIT = 10_000;
+
+interface BatchTotals {
+  events: number;
+  costUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+  toolOk: number;
+  toolFailed: number;
+  lastEventAt?: string;
+}
+
+/**
+ * The SQLite event store: prepared statements on a better-sqlite3 connection (Prisma's model API is ~10x
+ * slower for this), one transaction per batch.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly sessionIds = new Map<string, string>();
+  private readonly agentIds = new Map<string, string>();
+  private readonly statements: ReturnType<typeof prepareStatements>;
+  private readonly pageStatements = new Map<string, Statement>();
+
+  constructor(private readonly db: SqliteDatabase) {
+    this.statements = prepareStatements(db);
+  }
+
+  appendBatch(events: NewEvent[]): AppendOutcome {
+    return this.db.transaction(() => this.appendInTransaction(events))();
+  }
+
+  private appendInTransaction(events: NewEvent[]): AppendOutcome {
+    const s = this.statements;
+    const outcome: AppendOutcome = { results: [], stored: [], createdSessions: [], createdAgents: [] };
+    const sessionTotals = new Map<string, BatchTotals>();
+    const agentTotals = new Map<string, BatchTotals>();
+    const receivedAt = Date.now();
+    const now = sqliteNow();
+    for (const event of events) {
+      const sessionId = this.resolveSession(event.session, outcome, now);
+      const agentId = event.agent ? this.resolveAgent(sessionId, event.agent, outcome, now) : null;
+      const payload = encodePayload(event.payloadJson);
+      const row = s.insertEvent.get(
+        event.eventId,
+        sessionId,
+        agentId,
+        event.taskId ?? null,
+        event.commandId ?? null,
+        event.source,
+        event.type,
+        event.hookEventType ?? null,
+        event.schemaVersion,
+        event.clientTs ?? null,
+        receivedAt,
+        event.toolName ?? null,
+        event.filePath ?? null,
+        event.status ?? null,
+        event.costUsd ?? null,
+        event.inputTokens ?? null,
+        event.outputTokens ?? null,
+        event.summary ?? null,
+        payload.encoding,
+        payload.size,
+        payload.bytes,
+      ) as { seq: number } | undefined;
+      if (!row) {
+        const existing = s.findByEventId.get(event.eventId) as { seq: number; sessionId: string; agentId: string | null };
+        outcome.results.push({ eventId: event.eventId, seq: existing.seq, duplicate: true, sessionId: existing.sessionId, agentId: existing.agentId });
+        continue;
+      }
+      const summary: EventSummary = {
+        seq: row.seq,
+        eventId: event.eventId,
+        sessionId,
+        agentId,
+        taskId: event.taskId ?? null,
+        commandId: event.commandId ?? null,
+        source: event.source,
+        type: event.type,
+        hookEventType: event.hookEventType ?? null,
+        schemaVersion: event.schemaVersion,
+        clientTs: event.clientTs ?? null,
+        receivedAt,
+        toolName: event.toolName ?? null,
+        filePath: event.filePath ?? null,
+        status: event.status ?? null,
+        costUsd: event.costUsd ?? null,
+        inputTokens: event.inputTokens ?? null,
+        outputTokens: event.outputTokens ?? null,
+        summary: event.summary ?? null,
+        payloadSize: payload.size,
+      };
+      outcome.stored.push(summary);
+      outcome.results.push({ eventId: event.eventId, seq: row.seq, duplicate: false, sessionId, agentId });
+      addTotals(sessionTotals, sessionId, summary, now);
+      if (agentId) addTotals(agentTotals, agentId, summary, now);
+    }
+    for (const [sessionId, t] of sessionTotals) {
+      s.bumpSessionStats.run(sessionId, t.events, t.costUsd, t.inputTokens, t.outputTokens, t.toolOk, t.toolFailed);
+    }
+    for (const [agentId, t] of agentTotals) {
+      s.bumpAgent.run(t.costUsd, t.inputTokens, t.outputTokens, t.lastEventAt ?? now, now, agentId);
+    }
+    return outcome;
+  }
+
+  private resolveSession(ref: EntityRef, outcome: AppendOutcome, now: string): string {
+    const cached = this.sessionIds.get(ref.ref);
+    if (cached) return cached;
+    const s = this.statements;
+    let id = (s.sessionById.get(ref.ref) as string | undefined) ?? (s.sessionByKey.get(ref.ref) as string | undefined);
+    if (!id) {
+      id = newId();
+      s.insertSession.run(id, ref.name ?? ref.ref, ref.ref, now, now);
+      outcome.createdSessions.push(id);
+    }
+    remember(this.sessionIds, ref.ref, id);
+    return id;
+  }
+
+  private resolveAgent(sessionId: string, ref: EntityRef, outcome: AppendOutcome, now: string): string {
+    const key = `${sessionId}\u0000${ref.ref}`;
+    const cached = this.agentIds.get(key);
+    if (cached) return cached;
+    const s = this.statements;
+    let id =
+      (s.agentById.get(ref.ref, sessionId) as string | undefined) ??
+      (s.agentByExternal.get(sessionId, ref.ref) as string | undefined);
+    if (!id) {
+      id = newId();
+      s.insertExternalAgent.run(id, sessionId, ref.name ?? ref.ref, ref.model ?? null, ref.ref, now, now);
+      outcome.createdAgents.push({ id, sessionId });
+    }
+    remember(this.agentIds, key, id);
+    return id;
+  }
+
+  page(query: TimelineQuery): TimelinePage {
+    const where = ["sessionId = @sessionId"];
+    if (query.agentId) where.push("agentId = @agentId");
+    if (query.types?.length) where.push(`type IN (${query.types.map((_, i) => `@type${i}`).join(", ")})`);
+    if (query.text) {
+      where.push(
+        "(summary LIKE @text ESCAPE '\\' OR toolName LIKE @text ESCAPE '\\' OR filePath LIKE @text ESCAPE '\\' OR type LIKE @text ESCAPE '\\')",
+      );
+    }
+    // `after` pages forward (oldest first); otherwise page backward from `before` or the newest event.
+    const forward = query.after !== undefined && query.before === undefined;
+    if (query.after !== undefined) where.push("seq > @after");
+    if (query.before !== undefined) where.push("seq < @before");
+    const sql = `SELECT ${SUMMARY_COLUMNS} FROM Event WHERE ${where.join(" AND ")} ORDER BY seq ${forward ? "ASC" : "DESC"} LIMIT @limit`;
+    const params: Record<string, unknown> = { sessionId: query.sessionId, limit: query.limit + 1 };
+    if (query.agentId) params.agentId = query.agentId;
+    query.types?.forEach((type, i) => (params[`type${i}`] = type));
+    if (query.text) params.text = `%${query.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    if (query.after !== undefined) params.after = query.after;
+    if (query.before !== undefined) params.before = query.before;
+    const rows = this.pageStatement(sql).all(params) as EventSummary[];
+    const hasMore = rows.length > query.limit;
+    if (hasMore) rows.pop();
+    if (!forward) rows.reverse();
+    return forward
+      ? { events: rows, hasMoreAfter: hasMore, hasMoreBefore: query.after !== undefined && query.after > 0 }
+      : { events: rows, hasMoreBefore: hasMore, hasMoreAfter: query.before !== undefined };
+  }
+
+  private pageStatement(sql: string): Statement {
+    let statement = this.pageStatements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      if (this.pageStatements.size > 256) this.pageStatements.clear();
+      this.pageStatements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  readAfter(filter: { sessionId?: string | undefined; afterSeq: number; limit: number }): EventSummary[] {
+    return (
+      filter.sessionId
+        ? this.statements.readAfterInSession.all(filter.sessionId, filter.afterSeq, filter.limit)
+        : this.statements.readAfterAll.all(filter.afterSeq, filter.limit)
+    ) as EventSummary[];
+  }
+
+  get(seq: number): FullEvent | undefined {
+    const row = this.statements.getFull.get(seq) as (EventSummary & { payloadEncoding: number; payload: Buffer | null }) | undefined;
+    if (!row) return undefined;
+    const { payloadEncoding, payload, ...summary } = row;
+    return { ...summary, payload: decodePayload(payloadEncoding, payload) };
+  }
+
+  stats(sessionId: string): SessionEventStats {
+    const row = this.statements.sessionStats.get(sessionId) as SessionEventStats | undefined;
+    return row ?? { events: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, toolOk: 0, toolFailed: 0 };
+  }
+
+  deleteSession(sessionId: string): void {
+    this.db.transaction(() => {
+      this.statements.deleteSessionEvents.run(sessionId);
+      this.statements.deleteSessionStats.run(sessionId);
+    })();
+    // Refs may point at the deleted session or its agents; dropping the caches is cheap and always correct.
+    this.sessionIds.clear();
+    this.agentIds.clear();
+  }
+
+  lastSeq(): number {
+    return (this.statements.lastSeq.get() as number | null) ?? 0;
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function remember(cache: Map<string, string>, key: string, id: string): void {
+  if (cache.size >= REF_CACHE_LIMIT) cache.clear();
+  cache.set(key, id);
+}
+
+function addTotals(totals: Map<string, BatchTotals>, key: string, event: EventSummary, now: string): void {
+  let t = totals.get(key);
+  if (!t) {
+    t = { events: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, toolOk: 0, toolFailed: 0 };
+    totals.set(key, t);
+  }
+  t.events += 1;
+  t.costUsd += event.costUsd ?? 0;
+  t.inputTokens += event.inputTokens ?? 0;
+  t.outputTokens += event.outputTokens ?? 0;
+  if (event.type === "tool.finished") {
+    if (event.status === "error") t.toolFailed += 1;
+    else t.toolOk += 1;
+  }
+  t.lastEventAt = now;
+}
+
+function prepareStatements(db: SqliteDatabase) {
+  return {
+    insertEvent: db.prepare(
+      `INSERT INTO Event (eventId, sessionId, agentId, taskId, commandId, source, type, hookEventType, schemaVersion,
+        clientTs, receivedAt, toolName, filePath, status, costUsd, inputTokens, outputTokens, summary,
+        payloadEncoding, payloadSize, payload)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(eventId) DO NOTHING RETURNING seq`,
+    ),
+    findByEventId: db.prepare(`SELECT seq, sessionId, agentId FROM Event WHERE eventId = ?`),
+    sessionById: db.prepare(`SELECT id FROM Session WHERE id = ?`).pluck(),
+    sessionByKey: db.prepare(`SELECT id FROM Session WHERE externalKey = ?`).pluck(),
+    insertSession: db.prepare(
+      `INSERT INTO Session (id, name, externalKey, status, createdAt, updatedAt) VALUES (?, ?, ?, 'active', ?, ?)`,
+    ),
+    agentById: db.prepare(`SELECT id FROM Agent WHERE id = ? AND sessionId = ?`).pluck(),
+    agentByExternal: db.prepare(`SELECT id FROM Agent WHERE sessionId = ? AND externalSessionId = ?`).pluck(),
+    insertExternalAgent: db.prepare(
+      `INSERT INTO Agent (id, sessionId, name, driver, model, status, externalSessionId, createdAt, updatedAt)
+       VALUES (?, ?, ?, 'external', ?, 'idle', ?, ?, ?)`,
+    ),
+    bumpSessionStats: db.prepare(
+      `INSERT INTO SessionStats (sessionId, events, costUsd, inputTokens, outputTokens, toolOk, toolFailed)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT(sessionId) DO UPDATE SET events = events + excluded.events, costUsd = costUsd + excluded.costUsd,
+         inputTokens = inputTokens + excluded.inputTokens, outputTokens = outputTokens + excluded.outputTokens,
+         toolOk = toolOk + excluded.toolOk, toolFailed = toolFailed + excluded.toolFailed`,
+    ),
+    bumpAgent: db.prepare(
+      `UPDATE Agent SET costUsd = costUsd + ?, inputTokens = inputTokens + ?, outputTokens = outputTokens + ?,
+         lastEventAt = ?, updatedAt = ? WHERE id = ?`,
+    ),
+    readAfterInSession: db.prepare(
+      `SELECT ${SUMMARY_COLUMNS} FROM Event WHERE sessionId = ? AND seq > ? ORDER BY seq ASC LIMIT ?`,
+    ),
+    readAfterAll: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM Event WHERE seq > ? ORDER BY seq ASC LIMIT ?`),
+    getFull: db.prepare(`SELECT ${SUMMARY_COLUMNS}, payloadEncoding, payload FROM Event WHERE seq = ?`),
+    sessionStats: db.prepare(
+      `SELECT events, costUsd, inputTokens, outputTokens, toolOk, toolFailed FROM SessionStats WHERE sessionId = ?`,
+    ),
+    deleteSessionEvents: db.prepare(`DELETE FROM Event WHERE sessionId = ?`),
+    deleteSessionStats: db.prepare(`DELETE FROM SessionStats WHERE sessionId = ?`),
+    lastSeq: db.prepare(`SELECT MAX(seq) FROM Event`).pluck(),
+  };
+}

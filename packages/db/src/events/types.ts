@@ -1,0 +1,115 @@
+/** A reference to a session or agent as an event names it: a Rozet id, or an external key seen before or not. */
+export interface EntityRef {
+  ref: string;
+  /** Display name used when the ref is new and the entity is created on first sight. */
+  name?: string;
+  model?: string;
+}
+
+/** An event ready to store: validated, normalized, its payload already serialized. */
+export interface NewEvent {
+  eventId: string;
+  session: EntityRef;
+  agent?: EntityRef | undefined;
+  taskId?: string | undefined;
+  commandId?: string | undefined;
+  source: string;
+  type: string;
+  hookEventType?: string | undefined;
+  schemaVersion: number;
+  clientTs?: number | undefined;
+  toolName?: string | undefined;
+  filePath?: string | undefined;
+  status?: string | undefined;
+  costUsd?: number | undefined;
+  inputTokens?: number | undefined;
+  outputTokens?: number | undefined;
+  summary?: string | undefined;
+  payloadJson: string;
+}
+
+/** What a timeline page and a live subscription carry: indexed fields and the summary, never the payload. */
+export interface EventSummary {
+  seq: number;
+  eventId: string;
+  sessionId: string;
+  agentId: string | null;
+  taskId: string | null;
+  commandId: string | null;
+  source: string;
+  type: string;
+  hookEventType: string | null;
+  schemaVersion: number;
+  clientTs: number | null;
+  receivedAt: number;
+  toolName: string | null;
+  filePath: string | null;
+  status: string | null;
+  costUsd: number | null;
+  inputTokens: number | null;
+  outputTokens: number | null;
+  summary: string | null;
+  payloadSize: number;
+}
+
+export interface FullEvent extends EventSummary {
+  payload: unknown;
+}
+
+export interface AppendResult {
+  eventId: string;
+  seq: number;
+  duplicate: boolean;
+  sessionId: string;
+  agentId: string | null;
+}
+
+export interface AppendOutcome {
+  results: AppendResult[];
+  /** Newly stored events, in seq order, for the bus. */
+  stored: EventSummary[];
+  createdSessions: string[];
+  createdAgents: { id: string; sessionId: string }[];
+}
+
+export interface TimelineQuery {
+  sessionId: string;
+  before?: number | undefined;
+  after?: number | undefined;
+  limit: number;
+  agentId?: string | undefined;
+  types?: string[] | undefined;
+  text?: string | undefined;
+}
+
+export interface TimelinePage {
+  /** Ascending by seq. */
+  events: EventSummary[];
+  hasMoreBefore: boolean;
+  hasMoreAfter: boolean;
+}
+
+export interface SessionEventStats {
+  events: number;
+  costUsd: number;
+  inputTokens: number;
+  outputTokens: number;
+  toolOk: number;
+  toolFailed: number;
+}
+
+/**
+ * Storage of events. SQLite today; a Postgres implementation must only implement this interface.
+ * `append` is synchronous-looking from the writer's view: the writer calls it once per batch.
+ */
+export interface EventStore {
+  appendBatch(events: NewEvent[]): AppendOutcome;
+  page(query: TimelineQuery): TimelinePage;
+  /** Events after `afterSeq` in ascending order (replay for subscriptions). */
+  readAfter(filter: { sessionId?: string | undefined; afterSeq: number; limit: number }): EventSummary[];
+  get(seq: number): FullEvent | undefined;
+  stats(sessionId: string): SessionEventStats;
+  deleteSession(sessionId: string): void;
+  lastSeq(): number;
+  close(): void;
+}
