@@ -17,7 +17,8 @@ export interface ControlUpdate {
 export interface BusEvents {
   /** Committed events of one batch, ascending seq. */
   events: [EventSummary[]];
-  control: [ControlUpdate];
+  /** `id` is the feed id a `control.onUpdate` client resumes from. */
+  control: [{ id: string; update: ControlUpdate }];
 }
 
 /**

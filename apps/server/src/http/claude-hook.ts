@@ -1,0 +1,36 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ingestLimits, parseIngestEvent } from "@rozet/api";
+import { DomainError } from "@rozet/db";
+import type { ControlRoom } from "@rozet/orchestrator";
+import { readJsonBody } from "./body.ts";
+import { sendError, sendJson } from "./respond.ts";
+
+/**
+ * POST /hooks/claude?app=NAME: a raw Claude Code hook payload, as HTTP hooks and `rozet hook` send it. Wrapped
+ * into the legacy shape (source_app = app, session_id and hook_event_type from the payload). Answers `{}` because
+ * Claude Code reads an HTTP hook's response body as hook output; an empty object changes nothing.
+ */
+export async function handleClaudeHook(room: ControlRoom, req: IncomingMessage, res: ServerResponse, log: (e: unknown) => void) {
+  try {
+    const url = new URL(req.url ?? "/", "http://x");
+    const payload = await readJsonBody(req, ingestLimits.maxRequestBytes);
+    if (!payload || typeof payload !== "object" || Array.isArray(payload)) {
+      throw new DomainError("INVALID_INPUT", "hook payload must be a JSON object");
+    }
+    const hook = payload as Record<string, unknown>;
+    const agentId = url.searchParams.get("agent");
+    const event = parseIngestEvent({
+      ...(agentId ? { schema_version: 2, event_id: crypto.randomUUID(), agent_id: agentId } : {}),
+      source_app: url.searchParams.get("app") ?? (typeof hook.cwd === "string" ? hook.cwd.split("/").pop() || "claude" : "claude"),
+      session_id: hook.session_id,
+      hook_event_type: hook.hook_event_name,
+      payload: hook,
+      timestamp: Date.now(),
+      ...(typeof hook.model === "string" ? { model_name: hook.model } : {}),
+    });
+    await room.writer.append([event]);
+    sendJson(res, 200, {});
+  } catch (error) {
+    sendError(res, error, log);
+  }
+}

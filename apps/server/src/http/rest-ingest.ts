@@ -1,0 +1,19 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { ingestLimits, ingestReceipt, parseIngestBody } from "@rozet/api";
+import type { ControlRoom } from "@rozet/orchestrator";
+import { readJsonBody } from "./body.ts";
+import { sendError, sendJson } from "./respond.ts";
+
+/**
+ * POST /events (the legacy hook URL) and POST /api/events: one event, an array, or `{ events }`. Answers only
+ * after the events are committed. Kept off tRPC because it is the hottest path and other languages post here.
+ */
+export async function handleRestIngest(room: ControlRoom, req: IncomingMessage, res: ServerResponse, log: (e: unknown) => void) {
+  try {
+    const body = await readJsonBody(req, ingestLimits.maxRequestBytes);
+    const results = await room.writer.append(parseIngestBody(body));
+    sendJson(res, 200, ingestReceipt(results));
+  } catch (error) {
+    sendError(res, error, log);
+  }
+}

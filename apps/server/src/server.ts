@@ -1,0 +1,129 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import { fileURLToPath } from "node:url";
+import { appRouter, createContextFactory, presentedToken, tokenMatches } from "@rozet/api";
+import { createControlRoom, type ControlRoom } from "@rozet/orchestrator";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { applyWSSHandler } from "@trpc/server/adapters/ws";
+import { WebSocketServer } from "ws";
+import { homePaths, parseConfig, type ServerConfig, type ServerConfigInput } from "./config.ts";
+import { handleClaudeHook } from "./http/claude-hook.ts";
+import { handleRestIngest } from "./http/rest-ingest.ts";
+import { sendJson } from "./http/respond.ts";
+import { createRequestGuard } from "./http/security.ts";
+import { createStaticHandler } from "./http/static.ts";
+import { createLogger } from "./logger.ts";
+
+export const DEFAULT_WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url));
+
+/** Largest WebSocket message a client may send (subscriptions and small calls only; ingest goes over HTTP). */
+const WS_MAX_PAYLOAD = 1024 * 1024;
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  config: ServerConfig;
+  room: ControlRoom;
+  /** Stop accepting, tell WebSocket clients to reconnect, flush the write queue, close the database. */
+  close(): Promise<void>;
+}
+
+export async function startServer(input: ServerConfigInput): Promise<RunningServer> {
+  const config = parseConfig({ webDist: DEFAULT_WEB_DIST, ...input });
+  const log = createLogger(config.quiet);
+  const paths = homePaths(config.home);
+  const room = await createControlRoom({ databaseFile: paths.database, workspacesRoot: paths.workspaces, synchronous: config.synchronous });
+  const guard = createRequestGuard(config);
+  const auth = { token: config.token };
+  const createContext = createContextFactory({ room, auth });
+  const logError = (error: unknown) => log.error({ err: error }, "request failed");
+
+  const trpcHandler = createHTTPHandler({
+    router: appRouter,
+    createContext,
+    basePath: "/trpc/",
+    maxBodySize: 16 * 1024 * 1024,
+    onError({ error, path }) {
+      if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error, path }, "procedure failed");
+    },
+  });
+  const serveStatic = createStaticHandler(config.webDist);
+  const ingestRoutes: Record<string, typeof handleRestIngest> = {
+    "/events": handleRestIngest,
+    "/api/events": handleRestIngest,
+    "/hooks/claude": handleClaudeHook,
+  };
+
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req: IncomingMessage, res: ServerResponse) => {
+    const refusal = guard.check(req);
+    if (refusal) return sendJson(res, refusal.status, { error: { code: refusal.code, message: refusal.message } });
+    const url = req.url ?? "/";
+    const pathname = url.split("?", 1)[0]!;
+    if (pathname === "/healthz") return sendJson(res, 200, { ok: true });
+    if (pathname.startsWith("/trpc/")) return trpcHandler(req, res);
+    const ingest = ingestRoutes[pathname];
+    if (ingest) {
+      if (req.method !== "POST") return sendJson(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: `POST to ${pathname}` } });
+      if (!tokenMatches(auth, presentedToken(req))) {
+        return sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "missing or wrong token (Authorization: Bearer <ROZET_TOKEN>)" } });
+      }
+      return void ingest(room, req, res, logError);
+    }
+    if (pathname.startsWith("/api/")) return sendJson(res, 404, { error: { code: "NOT_FOUND", message: `no route ${pathname}` } });
+    if (req.method !== "GET" && req.method !== "HEAD") return sendJson(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: "read-only" } });
+    serveStatic(req, res);
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
+  const wssHandler = applyWSSHandler({
+    wss,
+    router: appRouter,
+    createContext,
+    keepAlive: { enabled: true, pingMs: 15_000, pongWaitMs: 10_000 },
+    onError({ error, path }) {
+      if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error, path }, "subscription failed");
+    },
+  });
+  // Admission control happens here, before the upgrade: tRPC's `prefix` is not a security check.
+  server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refusal = guard.check(req);
+    const pathname = (req.url ?? "").split("?", 1)[0];
+    if (refusal || pathname !== "/trpc") {
+      const status = refusal?.status ?? 404;
+      socket.end(`HTTP/1.1 ${status} ${refusal?.code ?? "NOT_FOUND"}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const displayHost = config.host.includes(":") ? `[${config.host}]` : config.host;
+  const url = `http://${displayHost}:${port}`;
+  log.info({ url, database: paths.database, migrations: room.database.appliedMigrations }, "Rozet Control Room listening");
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    port,
+    config,
+    room,
+    close() {
+      closing ??= (async () => {
+        server.close();
+        wssHandler.broadcastReconnectNotification();
+        // Give clients a moment to receive the notification before sockets go.
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        for (const client of wss.clients) client.terminate();
+        wss.close();
+        server.closeAllConnections();
+        await room.close();
+      })();
+      return closing;
+    },
+  };
+}

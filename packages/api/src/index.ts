@@ -1,0 +1,9 @@
+import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "./root.ts";
+
+export { appRouter, type AppRouter } from "./root.ts";
+export { createContextFactory, presentedToken, tokenMatches, type AuthPolicy, type Context, type ContextDeps } from "./context.ts";
+export { domainErrorMap } from "./errors.ts";
+export { ingestLimits, parseIngestBody, parseIngestEvent, ingestReceipt, type IngestEventInput } from "./routers/ingest.contracts.ts";
+export type RouterInputs = inferRouterInputs<AppRouter>;
+export type RouterOutputs = inferRouterOutputs<AppRouter>;

@@ -1,0 +1,18 @@
+import { agentRouter } from "./routers/agents.ts";
+import { controlRouter } from "./routers/control.ts";
+import { eventRouter } from "./routers/events.ts";
+import { sessionRouter } from "./routers/sessions.ts";
+import { systemRouter } from "./routers/system.ts";
+import { taskRouter } from "./routers/tasks.ts";
+import { router } from "./trpc.ts";
+
+export const appRouter = router({
+  system: systemRouter,
+  session: sessionRouter,
+  agent: agentRouter,
+  task: taskRouter,
+  event: eventRouter,
+  control: controlRouter,
+});
+
+export type AppRouter = typeof appRouter;

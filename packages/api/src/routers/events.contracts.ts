@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { idSchema } from "./common.contracts.ts";
+import { ingestLimits, type IngestEventInput } from "./ingest.contracts.ts";
+
+const seq = z.number().int().nonnegative();
+const eventType = z.string().min(1).max(100);
+
+export const ingestInput = z.object({
+  // Shapes are checked per event by parseIngestEvent, which reports the failing index and field.
+  events: z
+    .array(z.custom<IngestEventInput>((value) => typeof value === "object" && value !== null, "each event must be an object"))
+    .min(1)
+    .max(ingestLimits.maxBatchEvents),
+});
+
+export const timelineInput = z
+  .object({
+    sessionId: idSchema,
+    /** Page backward: events with seq < before (newest first page when neither cursor is given). */
+    before: seq.optional(),
+    /** Page forward: events with seq > after. */
+    after: seq.optional(),
+    limit: z.number().int().min(1).max(500).default(200),
+    agentId: idSchema.optional(),
+    types: z.array(eventType).max(50).optional(),
+    text: z.string().min(1).max(200).optional(),
+  });
+
+export const eventGetInput = z.object({ seq: seq });
+
+export const subscribeInput = z.object({
+  sessionId: idSchema.optional(),
+  agentId: idSchema.optional(),
+  types: z.array(eventType).max(50).optional(),
+  /** Resume after this seq (tRPC sets it on reconnect from the last tracked id). */
+  lastEventId: z.string().max(32).nullish(),
+});

@@ -1,0 +1,162 @@
+import { DomainError, newId, type NewEvent } from "@rozet/db";
+import { clip, normalizeHookEvent } from "@rozet/orchestrator";
+import { z } from "zod";
+
+/** Size caps for ingest; each breach is reported as PAYLOAD_TOO_LARGE naming the limit. */
+export const ingestLimits = {
+  /** A whole HTTP request body. */
+  maxRequestBytes: 16 * 1024 * 1024,
+  /** One event, payload included. */
+  maxEventBytes: 5 * 1024 * 1024,
+  /** One event's payload (Stop events with chat transcripts run to megabytes). */
+  maxPayloadBytes: 4 * 1024 * 1024,
+  maxBatchEvents: 1_000,
+} as const;
+
+const noControlChars = /^[^\p{Cc}]*$/u;
+const noControlCharsExceptWhitespace = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/u;
+
+const identifier = (max = 200) =>
+  z.string().min(1).max(max).regex(noControlChars, "must not contain control characters");
+const text = (max: number) => z.string().max(max).regex(noControlCharsExceptWhitespace, "must not contain control characters");
+const timestamp = z.union([z.number().finite().nonnegative(), z.iso.datetime({ offset: true })]);
+
+/** schema_version 1: the shape existing Claude Code observability hooks send. */
+export const legacyEventSchema = z.object({
+  schema_version: z.literal(1).optional(),
+  source_app: identifier(),
+  session_id: identifier(),
+  hook_event_type: identifier(100),
+  payload: z.record(z.string(), z.unknown()),
+  timestamp: timestamp.optional(),
+  summary: text(4_000).nullish(),
+  chat: z.array(z.unknown()).nullish(),
+  model_name: identifier().nullish(),
+});
+
+/** schema_version 2: the legacy fields plus idempotency, attribution, cost and tool metadata. */
+export const enrichedEventSchema = z
+  .object({
+    schema_version: z.literal(2),
+    event_id: identifier(128),
+    source_app: identifier(),
+    session_id: identifier(),
+    agent_id: identifier().optional(),
+    agent_name: identifier().optional(),
+    task_id: identifier().optional(),
+    command_id: identifier().optional(),
+    type: z.string().max(100).regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/, "must look like noun.verb, e.g. tool.started").optional(),
+    hook_event_type: identifier(100).optional(),
+    payload: z.record(z.string(), z.unknown()).default({}),
+    timestamp: timestamp.optional(),
+    summary: text(4_000).nullish(),
+    chat: z.array(z.unknown()).nullish(),
+    model_name: identifier().nullish(),
+    cost_usd: z.number().finite().nonnegative().optional(),
+    input_tokens: z.number().int().nonnegative().optional(),
+    output_tokens: z.number().int().nonnegative().optional(),
+    tool_name: identifier().optional(),
+    file_path: text(4_096).optional(),
+    status: identifier(32).optional(),
+  })
+  .refine((event) => event.type !== undefined || event.hook_event_type !== undefined, {
+    message: "either type or hook_event_type is required",
+    path: ["type"],
+  });
+
+/** What a typed client may send to `event.ingest`. */
+export type IngestEventInput = z.input<typeof legacyEventSchema> | z.input<typeof enrichedEventSchema>;
+
+const supportedVersions = "1 (legacy hook shape, schema_version omitted or 1) and 2 (enriched)";
+
+function toMillis(value: number | string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  return typeof value === "number" ? value : Date.parse(value);
+}
+
+function tooLarge(limit: "payload" | "event" | "batch" | "request", max: number, actual: number, index?: number): DomainError {
+  const where = index === undefined ? "" : ` (event ${index})`;
+  return new DomainError("PAYLOAD_TOO_LARGE", `${limit} is ${actual} ${limit === "batch" ? "events" : "bytes"}${where}; the limit is ${max}`, {
+    limit,
+    max,
+    actual,
+    ...(index === undefined ? {} : { index }),
+  });
+}
+
+/** Validates and normalizes one wire event. Throws DomainError; never returns a half-valid event. */
+export function parseIngestEvent(raw: unknown, index = 0): NewEvent {
+  if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
+    throw new DomainError("INVALID_INPUT", `event ${index} must be a JSON object`, { index });
+  }
+  const version = (raw as { schema_version?: unknown }).schema_version ?? 1;
+  if (version !== 1 && version !== 2) {
+    throw new DomainError(
+      "UNSUPPORTED_SCHEMA_VERSION",
+      `event ${index}: schema_version ${JSON.stringify(version)} is not supported; this server accepts ${supportedVersions}`,
+      { index, schemaVersion: version as never, supported: [1, 2] },
+    );
+  }
+  const parsed = version === 2 ? enrichedEventSchema.safeParse(raw) : legacyEventSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((issue) => ({ path: [index, ...issue.path].join("."), message: issue.message }));
+    throw new DomainError("INVALID_INPUT", `event ${index} is invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join("; ")}`, {
+      index,
+      issues,
+    });
+  }
+  const event = parsed.data;
+  const payload = event.chat && !("chat" in event.payload) ? { ...event.payload, chat: event.chat } : event.payload;
+  const payloadJson = JSON.stringify(payload);
+  const payloadBytes = Buffer.byteLength(payloadJson);
+  if (payloadBytes > ingestLimits.maxPayloadBytes) throw tooLarge("payload", ingestLimits.maxPayloadBytes, payloadBytes, index);
+  const eventBytes = payloadBytes + Buffer.byteLength(event.summary ?? "") + 1_024;
+  if (eventBytes > ingestLimits.maxEventBytes) throw tooLarge("event", ingestLimits.maxEventBytes, eventBytes, index);
+
+  const hook = event.hook_event_type ? normalizeHookEvent(event.hook_event_type, payload) : undefined;
+  const enriched = "event_id" in event ? event : undefined;
+  const agentRef = enriched?.agent_id ?? event.session_id;
+  const summary = event.summary ? clip(event.summary) : hook?.summary;
+  return {
+    eventId: enriched?.event_id ?? newId(),
+    session: { ref: event.source_app, name: event.source_app },
+    agent: {
+      ref: agentRef,
+      name: enriched?.agent_name ?? `${event.model_name ? "claude" : "agent"}-${event.session_id.slice(0, 8)}`,
+      ...(event.model_name ? { model: event.model_name } : {}),
+    },
+    taskId: enriched?.task_id,
+    commandId: enriched?.command_id,
+    source: enriched ? "hook.v2" : "hook",
+    type: enriched?.type ?? hook?.type ?? "hook.unknown",
+    hookEventType: event.hook_event_type,
+    schemaVersion: version,
+    clientTs: toMillis(event.timestamp),
+    toolName: enriched?.tool_name ?? hook?.toolName,
+    filePath: enriched?.file_path ?? hook?.filePath,
+    status: enriched?.status ?? hook?.status,
+    costUsd: enriched?.cost_usd,
+    inputTokens: enriched?.input_tokens,
+    outputTokens: enriched?.output_tokens,
+    summary,
+    payloadJson,
+  };
+}
+
+/** A request body: one event, an array, or `{ events: [...] }`. All valid or nothing is stored. */
+export function parseIngestBody(body: unknown): NewEvent[] {
+  const list = Array.isArray(body)
+    ? body
+    : body && typeof body === "object" && Array.isArray((body as { events?: unknown }).events)
+      ? (body as { events: unknown[] }).events
+      : [body];
+  if (list.length === 0) throw new DomainError("INVALID_INPUT", "no events in the request", { issues: [{ path: "events", message: "empty" }] });
+  if (list.length > ingestLimits.maxBatchEvents) throw tooLarge("batch", ingestLimits.maxBatchEvents, list.length);
+  return list.map((raw, index) => parseIngestEvent(raw, index));
+}
+
+/** What every ingest path answers once its events are committed. */
+export function ingestReceipt(results: { eventId: string; seq: number; duplicate: boolean; sessionId: string; agentId: string | null }[]) {
+  const duplicates = results.filter((r) => r.duplicate).length;
+  return { accepted: results.length - duplicates, duplicates, results };
+}

@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { idSchema } from "./common.contracts.ts";
+
+export const createTaskInput = z.object({
+  sessionId: idSchema,
+  title: z.string().trim().min(1).max(200),
+  prompt: z.string().min(1).max(100_000),
+  agentId: idSchema.optional(),
+  parentId: idSchema.optional(),
+  dependsOn: z.array(idSchema).max(100).default([]),
+});
+export const listTasksInput = z.object({
+  sessionId: idSchema,
+  status: z.enum(["pending", "blocked", "queued", "running", "completed", "failed", "cancelled"]).optional(),
+});
+export const taskIdInput = z.object({ id: idSchema });
+export const cancelTaskInput = z.object({ id: idSchema, reason: z.string().max(1_000).optional() });

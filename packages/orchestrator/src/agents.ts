@@ -1,0 +1,42 @@
+import { DomainError, newId, notFound } from "@rozet/db";
+import type { ControlRoom } from "./control-room.ts";
+import { agentDto } from "./dto.ts";
+import { getSession } from "./sessions.ts";
+
+export const agentDrivers = ["claude", "acp", "shell", "external"] as const;
+
+export async function createAgent(
+  room: ControlRoom,
+  input: { sessionId: string; name: string; driver: (typeof agentDrivers)[number]; model?: string | undefined; config?: Record<string, unknown> | undefined },
+) {
+  const session = await getSession(room, { id: input.sessionId });
+  if (session.status === "archived") throw new DomainError("ILLEGAL_STATE", `session ${session.id} is archived`);
+  const clash = await room.prisma.agent.findFirst({ where: { sessionId: input.sessionId, name: input.name } });
+  if (clash) throw new DomainError("CONFLICT", `session already has an agent named ${input.name}`, { field: "name" });
+  const row = await room.prisma.agent.create({
+    data: {
+      id: newId(),
+      sessionId: input.sessionId,
+      name: input.name,
+      driver: input.driver,
+      model: input.model ?? null,
+      // A record only: the runtime that moves it out of `starting` arrives with the agent drivers.
+      status: "starting",
+      config: JSON.stringify(input.config ?? {}),
+    },
+  });
+  const dto = agentDto(row);
+  room.control.publish({ entity: "agent", id: row.id, sessionId: row.sessionId, action: "created", status: row.status, data: dto });
+  return dto;
+}
+
+export async function listAgents(room: ControlRoom, input: { sessionId: string }) {
+  const rows = await room.prisma.agent.findMany({ where: { sessionId: input.sessionId }, orderBy: { createdAt: "asc" } });
+  return rows.map(agentDto);
+}
+
+export async function getAgent(room: ControlRoom, input: { id: string }) {
+  const row = await room.prisma.agent.findUnique({ where: { id: input.id } });
+  if (!row) throw notFound("agent", input.id);
+  return agentDto(row);
+}

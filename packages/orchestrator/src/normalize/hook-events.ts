@@ -1,0 +1,136 @@
+/** What the event pipeline indexes for one Claude Code hook payload. */
+export interface NormalizedHook {
+  type: string;
+  toolName?: string | undefined;
+  filePath?: string | undefined;
+  status?: string | undefined;
+  summary?: string | undefined;
+}
+
+/** Claude Code hook event name → normalized event type (docs/events.md). Unknown names map to `hook.<name>`. */
+export const hookEventTypes: Record<string, string> = {
+  SessionStart: "session.started",
+  SessionEnd: "session.ended",
+  Setup: "session.setup",
+  InstructionsLoaded: "context.instructions_loaded",
+  UserPromptSubmit: "prompt.submitted",
+  UserPromptExpansion: "prompt.expanded",
+  PreToolUse: "tool.started",
+  PostToolUse: "tool.finished",
+  PostToolUseFailure: "tool.finished",
+  PostToolBatch: "tool.batch_finished",
+  PermissionRequest: "permission.requested",
+  PermissionDenied: "permission.answered",
+  MessageDisplay: "message.assistant",
+  Notification: "agent.notification",
+  Stop: "turn.finished",
+  StopFailure: "agent.failed",
+  SubagentStart: "subagent.started",
+  SubagentStop: "subagent.finished",
+  PreCompact: "context.compacting",
+  PostCompact: "context.compacted",
+  TaskCreated: "task.created",
+  TaskCompleted: "task.completed",
+  TeammateIdle: "agent.waiting",
+  CwdChanged: "workspace.cwd_changed",
+  FileChanged: "file.changed",
+  ConfigChange: "config.changed",
+  PreModelSwitch: "model.switching",
+  PostModelSwitch: "model.switched",
+  Elicitation: "elicitation.requested",
+  ElicitationResult: "elicitation.answered",
+  WorktreeCreate: "workspace.worktree_created",
+  WorktreeRemove: "workspace.worktree_removed",
+  DirectoryAdded: "workspace.directory_added",
+};
+
+const SUMMARY_MAX = 300;
+
+export function clip(text: string, max = SUMMARY_MAX): string {
+  const oneLine = text.replace(/\s+/g, " ").trim();
+  return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
+}
+
+function str(value: unknown): string | undefined {
+  return typeof value === "string" && value.length > 0 ? value : undefined;
+}
+
+function record(value: unknown): Record<string, unknown> {
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
+/** The one-line description of what a tool call does, from its input. */
+export function describeToolInput(toolName: string, input: Record<string, unknown>): string {
+  const detail =
+    str(input.command) ??
+    str(input.file_path) ??
+    str(input.path) ??
+    str(input.pattern) ??
+    str(input.url) ??
+    str(input.description) ??
+    str(input.prompt);
+  return detail ? `${toolName}: ${detail}` : toolName;
+}
+
+/** Maps a hook event (name + payload) to the normalized type and the fields we index. */
+export function normalizeHookEvent(hookEventType: string, payloadValue: unknown): NormalizedHook {
+  const payload = record(payloadValue);
+  const type = hookEventTypes[hookEventType] ?? `hook.${hookEventType}`;
+  const toolName = str(payload.tool_name);
+  const toolInput = record(payload.tool_input);
+  const filePath = str(toolInput.file_path) ?? str(toolInput.notebook_path) ?? str(payload.file_path);
+  const result: NormalizedHook = { type, toolName, filePath };
+  switch (hookEventType) {
+    case "PreToolUse":
+    case "PermissionRequest":
+      result.summary = toolName ? describeToolInput(toolName, toolInput) : undefined;
+      break;
+    case "PostToolUse":
+      result.status = "ok";
+      result.summary = toolName ? describeToolInput(toolName, toolInput) : undefined;
+      break;
+    case "PostToolUseFailure":
+      result.status = "error";
+      result.summary = `${toolName ?? "tool"} failed: ${str(payload.error) ?? "unknown error"}`;
+      break;
+    case "PermissionDenied":
+      result.status = "denied";
+      result.summary = `${toolName ?? "tool"} denied: ${str(payload.reason) ?? ""}`;
+      break;
+    case "UserPromptSubmit":
+    case "UserPromptExpansion":
+      result.summary = str(payload.prompt);
+      break;
+    case "Stop":
+    case "SubagentStop":
+      result.summary = str(payload.last_assistant_message);
+      break;
+    case "StopFailure":
+      result.status = "error";
+      result.summary = `turn failed: ${str(payload.error) ?? "unknown error"}`;
+      break;
+    case "Notification":
+      result.summary = str(payload.message);
+      break;
+    case "SessionStart":
+      result.summary = [str(payload.source), str(payload.model)].filter(Boolean).join(" · ") || undefined;
+      break;
+    case "SessionEnd":
+      result.summary = str(payload.reason);
+      break;
+    case "MessageDisplay":
+      result.summary = str(payload.delta);
+      break;
+    case "SubagentStart":
+      result.summary = str(payload.agent_type);
+      break;
+    case "CwdChanged":
+      result.summary = str(payload.new_cwd);
+      break;
+    case "FileChanged":
+      result.summary = [str(payload.event), str(payload.file_path)].filter(Boolean).join(" ");
+      break;
+  }
+  if (result.summary) result.summary = clip(result.summary);
+  return result;
+}

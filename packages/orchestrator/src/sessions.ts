@@ -1,0 +1,93 @@
+import { DomainError, newId, notFound } from "@rozet/db";
+import type { ControlRoom } from "./control-room.ts";
+import { sessionDto } from "./dto.ts";
+import { ensureWorkspace } from "./workspaces.ts";
+
+export async function createSession(room: ControlRoom, input: { name: string; workspace?: string | undefined }) {
+  const id = newId();
+  // Default workspace: a folder of its own under the workspaces root, named after the session.
+  const slug = input.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "session";
+  const workspaceRoot = ensureWorkspace(room.workspacesRoot, input.workspace ?? `${slug}-${id.slice(0, 8)}`);
+  const row = await room.prisma.session.create({ data: { id, name: input.name, workspaceRoot } });
+  const dto = sessionDto(row);
+  room.control.publish({ entity: "session", id, sessionId: id, action: "created", status: dto.status, data: dto });
+  return dto;
+}
+
+export async function listSessions(room: ControlRoom, input: { status?: "active" | "archived" | undefined; limit: number }) {
+  const rows = await room.prisma.session.findMany({
+    where: input.status ? { status: input.status } : {},
+    orderBy: { createdAt: "desc" },
+    take: input.limit,
+  });
+  const ids = rows.map((row) => row.id);
+  const [stats, agentCounts] = await Promise.all([
+    room.prisma.sessionStats.findMany({ where: { sessionId: { in: ids } } }),
+    room.prisma.agent.groupBy({ by: ["sessionId", "status"], where: { sessionId: { in: ids } }, _count: { _all: true } }),
+  ]);
+  const statsById = new Map(stats.map((s) => [s.sessionId, s]));
+  return rows.map((row) => {
+    const s = statsById.get(row.id);
+    const agents = agentCounts.filter((c) => c.sessionId === row.id);
+    return {
+      ...sessionDto(row),
+      agents: agents.reduce((sum, c) => sum + c._count._all, 0),
+      activeAgents: agents.filter((c) => ACTIVE_AGENT_STATUSES.has(c.status)).reduce((sum, c) => sum + c._count._all, 0),
+      events: s?.events ?? 0,
+      costUsd: s?.costUsd ?? 0,
+      inputTokens: s?.inputTokens ?? 0,
+      outputTokens: s?.outputTokens ?? 0,
+    };
+  });
+}
+
+const ACTIVE_AGENT_STATUSES = new Set(["starting", "idle", "busy", "waiting-for-permission"]);
+
+export async function getSession(room: ControlRoom, input: { id: string }) {
+  const row = await room.prisma.session.findUnique({ where: { id: input.id } });
+  if (!row) throw notFound("session", input.id);
+  return sessionDto(row);
+}
+
+export async function archiveSession(room: ControlRoom, input: { id: string }) {
+  const existing = await getSession(room, input);
+  if (existing.status === "archived") throw new DomainError("ILLEGAL_STATE", `session ${input.id} is already archived`);
+  const row = await room.prisma.session.update({ where: { id: input.id }, data: { status: "archived" } });
+  const dto = sessionDto(row);
+  room.control.publish({ entity: "session", id: row.id, sessionId: row.id, action: "updated", status: dto.status, data: dto });
+  return dto;
+}
+
+/** Deletes the session, its agents, commands, tasks and events. Its workspace folder is left on disk. */
+export async function deleteSession(room: ControlRoom, input: { id: string }) {
+  await getSession(room, input);
+  // Commit queued events first so none land for a session that no longer exists.
+  room.writer.flushNow();
+  room.events.deleteSession(input.id);
+  await room.prisma.session.delete({ where: { id: input.id } });
+  room.control.publish({ entity: "session", id: input.id, sessionId: input.id, action: "deleted" });
+  return { id: input.id, deleted: true as const };
+}
+
+export async function sessionMetrics(room: ControlRoom, input: { id: string }) {
+  await getSession(room, input);
+  const [agentCounts, tasks] = await Promise.all([
+    room.prisma.agent.groupBy({ by: ["status"], where: { sessionId: input.id }, _count: { _all: true } }),
+    room.prisma.task.groupBy({ by: ["status"], where: { sessionId: input.id }, _count: { _all: true } }),
+  ]);
+  const stats = room.events.stats(input.id);
+  const toolCalls = stats.toolOk + stats.toolFailed;
+  return {
+    sessionId: input.id,
+    agentsByStatus: Object.fromEntries(agentCounts.map((c) => [c.status, c._count._all])) as Record<string, number>,
+    tasksByStatus: Object.fromEntries(tasks.map((c) => [c.status, c._count._all])) as Record<string, number>,
+    events: stats.events,
+    costUsd: stats.costUsd,
+    inputTokens: stats.inputTokens,
+    outputTokens: stats.outputTokens,
+    toolCalls,
+    toolFailures: stats.toolFailed,
+    /** null until a tool has finished. */
+    toolSuccessRate: toolCalls === 0 ? null : stats.toolOk / toolCalls,
+  };
+}
