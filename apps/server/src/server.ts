@@ -25,6 +25,8 @@ export interface RunningServer {
   port: number;
   config: ServerConfig;
   room: ControlRoom;
+  /** Live connection figures (also what a slow client costs us in memory). */
+  stats(): { websocketClients: number; websocketBufferedBytes: number };
   /** Stop accepting, tell WebSocket clients to reconnect, flush the write queue, close the database. */
   close(): Promise<void>;
 }
@@ -112,6 +114,11 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     port,
     config,
     room,
+    stats() {
+      let websocketBufferedBytes = 0;
+      for (const client of wss.clients) websocketBufferedBytes += client.bufferedAmount;
+      return { websocketClients: wss.clients.size, websocketBufferedBytes };
+    },
     close() {
       closing ??= (async () => {
         server.close();

@@ -31,6 +31,11 @@ function defaultWebSocket(): typeof globalThis.WebSocket {
   return NodeWebSocket as unknown as typeof globalThis.WebSocket;
 }
 
+/** Connection drops (no code) and server-side trouble are retried; a refusal (bad input, no token) is not. */
+function isTransient(code: string | undefined): boolean {
+  return code === undefined || code === "INTERNAL_SERVER_ERROR" || code === "TOO_MANY_REQUESTS" || code === "SERVICE_UNAVAILABLE";
+}
+
 /**
  * Typed client for scripts and the web app: queries and mutations over HTTP (batched; they survive socket drops),
  * subscriptions over one WebSocket that reconnects and resumes from the last event id it saw.
@@ -51,7 +56,13 @@ export function createRozetClient(options: RozetClientOptions): RozetClient {
       splitLink({
         condition: (op) => op.type === "subscription",
         // retryLink keeps a subscription alive across server errors and restarts; it resumes with lastEventId.
-        true: [retryLink({ retry: (opts) => opts.op.type === "subscription" && opts.attempts < 1_000, retryDelayMs: (n) => Math.min(200 * 2 ** n, 5_000) }), wsLink({ client: wsClient })],
+        true: [
+          retryLink({
+            retry: ({ error, attempts }) => attempts < 1_000 && isTransient(error.data?.code),
+            retryDelayMs: (n) => Math.min(200 * 2 ** n, 5_000),
+          }),
+          wsLink({ client: wsClient }),
+        ],
         false: httpBatchLink({ url: `${base}/trpc`, headers, maxURLLength: 4_000 }),
       }),
     ],

@@ -1,0 +1,98 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { createRozetClient } from "@rozet/api/client";
+import { startServer, type RunningServer } from "../src/server.ts";
+import type { ServerConfigInput } from "../src/config.ts";
+
+export function tempHome(): string {
+  return mkdtempSync(path.join(os.tmpdir(), "rozet-test-"));
+}
+
+/** A real server on port 0 with its own ROZET_HOME. */
+export async function startTestServer(overrides: Partial<ServerConfigInput> = {}): Promise<RunningServer & { home: string }> {
+  const home = overrides.home ?? tempHome();
+  const server = await startServer({ home, port: 0, quiet: true, webDist: null, ...overrides });
+  return Object.assign(server, { home });
+}
+
+export function removeHome(home: string): void {
+  rmSync(home, { recursive: true, force: true });
+}
+
+export function clientFor(url: string, token?: string) {
+  return createRozetClient({ url, token });
+}
+
+export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? (JSON.parse(text) as any) : null };
+}
+
+export function legacyEvent(i: number, overrides: Record<string, unknown> = {}) {
+  return {
+    source_app: "test-app",
+    session_id: "claude-session-1",
+    hook_event_type: "PreToolUse",
+    payload: { tool_name: "Bash", tool_input: { command: `echo ${i}` }, hook_event_name: "PreToolUse" },
+    timestamp: Date.now(),
+    ...overrides,
+  };
+}
+
+export function waitFor<T>(check: () => T | undefined | false, timeoutMs = 10_000, label = "condition"): Promise<T> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    const tick = () => {
+      const value = check();
+      if (value) return resolve(value);
+      if (Date.now() - started > timeoutMs) return reject(new Error(`timed out waiting for ${label}`));
+      setTimeout(tick, 20);
+    };
+    tick();
+  });
+}
+
+/**
+ * A TCP proxy in front of the server so tests can cut every connection mid-stream (a network drop) and point
+ * the same address at a restarted server.
+ */
+export async function startProxy(targetPort: number) {
+  const sockets = new Set<net.Socket>();
+  let target = targetPort;
+  const server = net.createServer((client) => {
+    const upstream = net.connect(target, "127.0.0.1");
+    sockets.add(client).add(upstream);
+    client.pipe(upstream).pipe(client);
+    const drop = () => {
+      client.destroy();
+      upstream.destroy();
+      sockets.delete(client);
+      sockets.delete(upstream);
+    };
+    client.on("error", drop).on("close", drop);
+    upstream.on("error", drop).on("close", drop);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    retarget(port: number) {
+      target = port;
+    },
+    cutAll() {
+      for (const socket of sockets) socket.destroy();
+      sockets.clear();
+    },
+    close() {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * Every API type the web app uses, inferred from the router. Nothing here is written by hand: when a procedure
+ * changes, these change with it and the compiler points at the UI code that has to follow.
+ */
+import type { RouterInputs, RouterOutputs } from "@rozet/api";
+import type { RozetClient } from "@rozet/api/client";
+
+/** The typed tRPC client (queries and mutations over HTTP, subscriptions over the WebSocket). */
+export type Api = RozetClient["api"];
+
+type Yielded<T> = T extends AsyncIterable<infer U> ? U : never;
+
+export type SessionListItem = RouterOutputs["session"]["list"][number];
+export type Session = RouterOutputs["session"]["get"];
+export type SessionMetrics = RouterOutputs["session"]["metrics"];
+export type Agent = RouterOutputs["agent"]["list"][number];
+export type TimelinePage = RouterOutputs["event"]["timeline"];
+/** One event as timelines and the live subscription carry it: indexed fields and the summary, no payload. */
+export type TimelineEvent = TimelinePage["events"][number];
+export type FullEvent = RouterOutputs["event"]["get"];
+export type TimelineInput = RouterInputs["event"]["timeline"];
+export type SubscribeInput = RouterInputs["event"]["subscribe"];
+
+/** What `event.subscribe` delivers: `{ id, data }`, the id being the event's seq (the resume cursor). */
+export type EventEnvelope = Yielded<RouterOutputs["event"]["subscribe"]>;
+/** What `control.onUpdate` delivers: `{ id, data }` around one lifecycle change of a session, agent or task. */
+export type ControlEnvelope = Yielded<RouterOutputs["control"]["onUpdate"]>;
+export type ControlUpdate = ControlEnvelope["data"];

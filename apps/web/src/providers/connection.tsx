@@ -1,0 +1,143 @@
+import { createContext, createMemo, createSignal, onCleanup, onMount, useContext, type Accessor, type ParentProps } from "solid-js";
+import type { ControlUpdate } from "../api/types.ts";
+import { errorMessage } from "../lib/errors.ts";
+import { useApi } from "./api.tsx";
+
+/**
+ * connecting: the socket has not opened yet · live: subscriptions confirmed by the server ·
+ * reconnecting: the socket dropped (or a subscription errored) and the client is retrying ·
+ * offline: a subscription gave up.
+ */
+export type ConnectionStatus = "connecting" | "live" | "reconnecting" | "offline";
+
+/** tRPC's connection-state result (`onConnectionStateChange`), typed structurally so no runtime import is needed. */
+interface ConnectionStateChange {
+  state: "idle" | "connecting" | "pending";
+  error: unknown;
+}
+
+/** Callbacks to spread into a `.subscribe()` so its state counts towards the header's indicator. */
+export interface SubscriptionTracker {
+  onStarted(): void;
+  onConnectionStateChange(change: ConnectionStateChange): void;
+  onError(error: unknown): void;
+  onStopped(): void;
+  /** Stop counting this subscription (call when unsubscribing). */
+  dispose(): void;
+}
+
+interface Connection {
+  status: Accessor<ConnectionStatus>;
+  /** Why the connection is not live, when known. */
+  lastError: Accessor<string | null>;
+  track(): SubscriptionTracker;
+  /** Lifecycle changes of sessions, agents and tasks from the app-wide `control.onUpdate` subscription. */
+  onControlUpdate(listener: (update: ControlUpdate) => void): () => void;
+}
+
+const ConnectionContext = createContext<Connection>();
+
+const rank: Record<ConnectionStatus, number> = { live: 0, connecting: 1, reconnecting: 2, offline: 3 };
+
+/**
+ * Derives the connection state from the subscriptions' own callbacks (they share one WebSocket): the worst state
+ * of any tracked subscription wins. It also holds one app-wide `control.onUpdate` subscription, which keeps the
+ * socket open while the app is, and fans its updates out to pages.
+ */
+export function ConnectionProvider(props: ParentProps) {
+  const api = useApi();
+  const [states, setStates] = createSignal<ReadonlyMap<number, ConnectionStatus>>(new Map());
+  const [lastError, setLastError] = createSignal<string | null>(null);
+  let nextId = 0;
+
+  const set = (id: number, status: ConnectionStatus | null) =>
+    setStates((prev) => {
+      if (status !== null && prev.get(id) === status) return prev;
+      const next = new Map(prev);
+      if (status === null) next.delete(id);
+      else next.set(id, status);
+      return next;
+    });
+
+  const status = createMemo<ConnectionStatus>(() => {
+    let worst: ConnectionStatus | null = null;
+    for (const s of states().values()) if (worst === null || rank[s] > rank[worst]) worst = s;
+    return worst ?? "connecting";
+  });
+
+  function track(): SubscriptionTracker {
+    const id = nextId++;
+    set(id, "connecting");
+    let everLive = false;
+    return {
+      onStarted() {
+        everLive = true;
+        setLastError(null);
+        set(id, "live");
+      },
+      onConnectionStateChange(change) {
+        if (change.state === "pending") {
+          // The socket is open; the subscription is (re)started on it and `onStarted` follows.
+          if (everLive) set(id, "live");
+        } else if (change.state === "connecting") {
+          if (change.error) setLastError(errorMessage(change.error));
+          set(id, change.error || everLive ? "reconnecting" : "connecting");
+        }
+      },
+      onError(error) {
+        setLastError(errorMessage(error));
+        set(id, "offline");
+      },
+      onStopped() {
+        set(id, null);
+      },
+      dispose() {
+        set(id, null);
+      },
+    };
+  }
+
+  const listeners = new Set<(update: ControlUpdate) => void>();
+  onMount(() => {
+    const tracker = track();
+    const subscription = api.control.onUpdate.subscribe(
+      {},
+      {
+        onStarted: tracker.onStarted,
+        onConnectionStateChange: tracker.onConnectionStateChange,
+        onError: tracker.onError,
+        onData: ({ data }) => {
+          for (const listener of listeners) listener(data);
+        },
+      },
+    );
+    onCleanup(() => {
+      subscription.unsubscribe();
+      tracker.dispose();
+    });
+  });
+
+  const connection: Connection = {
+    status,
+    lastError,
+    track,
+    onControlUpdate(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  return <ConnectionContext.Provider value={connection}>{props.children}</ConnectionContext.Provider>;
+}
+
+export function useConnection(): Connection {
+  const connection = useContext(ConnectionContext);
+  if (!connection) throw new Error("useConnection() must be called inside <ConnectionProvider>");
+  return connection;
+}
+
+/** Subscribes a component to control updates for as long as it is mounted. */
+export function useControlUpdates(listener: (update: ControlUpdate) => void): void {
+  const connection = useConnection();
+  const stop = connection.onControlUpdate(listener);
+  onCleanup(stop);
+}
