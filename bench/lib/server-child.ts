@@ -5,8 +5,12 @@
  *   → { type: "ready", port, url, synchronous }
  *   ← { id, cmd: "page", sessionId, limit, cursors }   in-process timing of EventStore.page() (+ JSON.stringify)
  *   ← { id, cmd: "checkpoint" }                        PRAGMA wal_checkpoint(TRUNCATE) on a second connection
+ *   ← { id, cmd: "mem", gc? }                          process.memoryUsage() (optionally after a full GC)
+ *   ← { id, cmd: "snapshot" }                          v8.writeHeapSnapshot() (diagnostics), answers the file name
  *   ← { id, cmd: "close" }                             graceful close, then exit (writes --cpu-prof output)
  */
+import v8 from "node:v8";
+import vm from "node:vm";
 import Database from "better-sqlite3";
 import { configFromEnv, homePaths } from "../../apps/server/src/config.ts";
 import { startServer } from "../../apps/server/src/server.ts";
@@ -19,7 +23,8 @@ const dbFile = homePaths(home).database;
 
 interface Message {
   id: number;
-  cmd: "page" | "checkpoint" | "close";
+  cmd: "page" | "checkpoint" | "mem" | "snapshot" | "close";
+  gc?: boolean;
   sessionId?: string;
   limit?: number;
   cursors?: (number | null)[];
@@ -60,6 +65,17 @@ process.on("message", async (msg: Message) => {
         }
         break;
       }
+      case "mem": {
+        if (msg.gc) {
+          v8.setFlagsFromString("--expose-gc");
+          (vm.runInNewContext("gc") as () => void)();
+        }
+        reply(msg.id, process.memoryUsage());
+        break;
+      }
+      case "snapshot":
+        reply(msg.id, v8.writeHeapSnapshot());
+        break;
       case "close":
         await server.close();
         reply(msg.id, true);

@@ -17,6 +17,12 @@ const configSchema = z
     /** Where the built web app lives; served at `/` when present. */
     webDist: z.string().nullable().default(null),
     synchronous: z.enum(["FULL", "NORMAL"]).default("FULL"),
+    /** Unanswered permission requests are denied after this long. */
+    permissionTimeoutMs: z.number().int().positive().default(10 * 60_000),
+    /** A busy agent silent this long is flagged as stalled. */
+    watchdogMs: z.number().int().positive().default(60_000),
+    /** Environment given to every agent (model endpoints, keys); by default the ANTHROPIC_/OPENAI_/… vars of the server. */
+    agentEnv: z.record(z.string(), z.string()).default({}),
     quiet: z.boolean().default(false),
   })
   .refine((c) => LOOPBACK_HOSTS.includes(c.host) || c.token !== null, {
@@ -49,6 +55,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     allowedHosts: list(env.ROZET_ALLOWED_HOSTS),
     allowedOrigins: list(env.ROZET_ALLOWED_ORIGINS),
     synchronous: env.ROZET_SQLITE_SYNCHRONOUS === "NORMAL" ? "NORMAL" : "FULL",
+    ...(env.ROZET_PERMISSION_TIMEOUT_MS ? { permissionTimeoutMs: Number(env.ROZET_PERMISSION_TIMEOUT_MS) } : {}),
+    ...(env.ROZET_WATCHDOG_MS ? { watchdogMs: Number(env.ROZET_WATCHDOG_MS) } : {}),
+    agentEnv: agentEnvFrom(env),
   };
 }
 
@@ -59,4 +68,16 @@ export function homePaths(home: string) {
     artifacts: path.join(home, "artifacts"),
     logs: path.join(home, "logs"),
   };
+}
+
+/** Provider settings the server passes on to the agents it starts. Nothing else of its environment leaks. */
+const AGENT_ENV_PREFIXES = ["ANTHROPIC_", "CLAUDE_CODE_", "OPENAI_", "GEMINI_", "GOOGLE_", "CODEX_"];
+const AGENT_ENV_NAMES = ["IS_SANDBOX", "DISABLE_TELEMETRY", "API_TIMEOUT_MS", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY"];
+
+export function agentEnvFrom(env: NodeJS.ProcessEnv): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (value !== undefined && (AGENT_ENV_NAMES.includes(key) || AGENT_ENV_PREFIXES.some((p) => key.startsWith(p)))) picked[key] = value;
+  }
+  return picked;
 }

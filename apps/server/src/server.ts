@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { appRouter, createContextFactory, presentedToken, tokenMatches } from "@rozet/api";
-import { createControlRoom, type ControlRoom } from "@rozet/orchestrator";
+import { builtinDrivers, createControlRoom, type ControlRoom } from "@rozet/orchestrator";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
@@ -35,7 +35,16 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
   const config = parseConfig({ webDist: DEFAULT_WEB_DIST, ...input });
   const log = createLogger(config.quiet);
   const paths = homePaths(config.home);
-  const room = await createControlRoom({ databaseFile: paths.database, workspacesRoot: paths.workspaces, synchronous: config.synchronous });
+  const room = await createControlRoom({
+    databaseFile: paths.database,
+    workspacesRoot: paths.workspaces,
+    dataDir: config.home,
+    drivers: builtinDrivers,
+    agentEnv: config.agentEnv,
+    synchronous: config.synchronous,
+    permissionTimeoutMs: config.permissionTimeoutMs,
+    watchdogMs: config.watchdogMs,
+  });
   const guard = createRequestGuard(config);
   const auth = { token: config.token };
   const createContext = createContextFactory({ room, auth });

@@ -40,7 +40,7 @@ describe("idempotent ingest", () => {
   });
 
   it("takes a batch containing the same event twice once", async () => {
-    const event = { schema_version: 2, event_id: "dup-2", source_app: "dup-app-2", session_id: "s", type: "note.added", payload: {} };
+    const event = { schema_version: 2 as const, event_id: "dup-2", source_app: "dup-app-2", session_id: "s", type: "note.added", payload: {} };
     const receipt = await client.api.event.ingest.mutate({ events: [event, event] });
     expect(receipt).toMatchObject({ accepted: 1, duplicates: 1 });
   });

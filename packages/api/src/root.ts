@@ -1,6 +1,7 @@
 import { agentRouter } from "./routers/agents.ts";
 import { controlRouter } from "./routers/control.ts";
 import { eventRouter } from "./routers/events.ts";
+import { permissionRouter } from "./routers/permissions.ts";
 import { sessionRouter } from "./routers/sessions.ts";
 import { systemRouter } from "./routers/system.ts";
 import { taskRouter } from "./routers/tasks.ts";
@@ -13,6 +14,7 @@ export const appRouter = router({
   task: taskRouter,
   event: eventRouter,
   control: controlRouter,
+  permission: permissionRouter,
 });
 
 export type AppRouter = typeof appRouter;

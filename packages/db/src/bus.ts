@@ -1,7 +1,7 @@
 import { EventEmitter, on } from "node:events";
 import type { EventSummary } from "./events/types.ts";
 
-export type ControlEntity = "session" | "agent" | "command" | "task";
+export type ControlEntity = "session" | "agent" | "command" | "task" | "permission";
 
 /** A lifecycle change of a session, agent, command or task, as `control.onUpdate` carries it. */
 export interface ControlUpdate {

@@ -34,14 +34,24 @@ export function applyMigrations(db: SqliteDatabase, migrationsDir: string): stri
     `INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
      VALUES (?, ?, ?, ?, ?, 1)`,
   );
-  for (const name of pending) {
-    const sql = readFileSync(path.join(migrationsDir, name, "migration.sql"), "utf8");
-    const checksum = createHash("sha256").update(sql).digest("hex");
-    const startedAt = new Date().toISOString();
-    db.transaction(() => {
-      db.exec(sql);
-      record.run(randomUUID(), checksum, new Date().toISOString(), name, startedAt);
-    })();
+  if (pending.length === 0) return pending;
+  // Table rebuilds (Prisma's RedefineTables) need foreign keys off, and SQLite ignores that pragma inside a
+  // transaction; so it is switched off around the run and the result is checked before it goes back on.
+  db.pragma("foreign_keys = OFF");
+  try {
+    for (const name of pending) {
+      const sql = readFileSync(path.join(migrationsDir, name, "migration.sql"), "utf8");
+      const checksum = createHash("sha256").update(sql).digest("hex");
+      const startedAt = new Date().toISOString();
+      db.transaction(() => {
+        db.exec(sql);
+        record.run(randomUUID(), checksum, new Date().toISOString(), name, startedAt);
+      })();
+    }
+    const violations = db.pragma("foreign_key_check") as unknown[];
+    if (violations.length > 0) throw new Error(`migration left ${violations.length} foreign key violations`);
+  } finally {
+    db.pragma("foreign_keys = ON");
   }
   return pending;
 }

@@ -1,8 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { EventWriter, newId, openDatabase, type Database, type NewEvent } from "../src/index.ts";
+import { EventWriter, MIGRATIONS_DIR, newId, openDatabase, type Database, type NewEvent } from "../src/index.ts";
 
 const homes: string[] = [];
 const open: Database[] = [];
@@ -26,7 +26,8 @@ function event(i: number, payloadJson = JSON.stringify({ i })): NewEvent {
 describe("database", () => {
   it("migrates once and is in WAL mode on both connections", async () => {
     const db = await freshDatabase();
-    expect(db.appliedMigrations).toHaveLength(1);
+    const committed = readdirSync(MIGRATIONS_DIR, { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+    expect(db.appliedMigrations).toEqual(committed);
     const [mode] = await db.prisma.$queryRawUnsafe<{ journal_mode: string }[]>("PRAGMA journal_mode");
     expect(mode!.journal_mode).toBe("wal");
     const file = db.file;

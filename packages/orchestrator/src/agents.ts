@@ -7,7 +7,15 @@ export const agentDrivers = ["claude", "acp", "shell", "external"] as const;
 
 export async function createAgent(
   room: ControlRoom,
-  input: { sessionId: string; name: string; driver: (typeof agentDrivers)[number]; model?: string | undefined; config?: Record<string, unknown> | undefined },
+  input: {
+    sessionId: string;
+    name: string;
+    driver: (typeof agentDrivers)[number];
+    model?: string | undefined;
+    config?: Record<string, unknown> | undefined;
+    budgetUsd?: number | undefined;
+    budgetTokens?: number | undefined;
+  },
 ) {
   const session = await getSession(room, { id: input.sessionId });
   if (session.status === "archived") throw new DomainError("ILLEGAL_STATE", `session ${session.id} is archived`);
@@ -20,13 +28,19 @@ export async function createAgent(
       name: input.name,
       driver: input.driver,
       model: input.model ?? null,
-      // A record only: the runtime that moves it out of `starting` arrives with the agent drivers.
-      status: "starting",
+      // External agents report in through hooks; ours start now and leave `starting` when their driver is up.
+      status: input.driver === "external" ? "idle" : "starting",
       config: JSON.stringify(input.config ?? {}),
+      budgetUsd: input.budgetUsd ?? null,
+      budgetTokens: input.budgetTokens ?? null,
     },
   });
   const dto = agentDto(row);
   room.control.publish({ entity: "agent", id: row.id, sessionId: row.sessionId, action: "created", status: row.status, data: dto });
+  if (input.driver !== "external") {
+    // Starting takes a while (a process, a handshake); the caller follows it on control.onUpdate.
+    room.agents.launch(row.id).catch(() => undefined);
+  }
   return dto;
 }
 

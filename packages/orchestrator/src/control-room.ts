@@ -1,11 +1,23 @@
 import { mkdirSync } from "node:fs";
 import { createBus, EventWriter, openDatabase, type Bus, type Database, type EventStore, type PrismaClient } from "@rozet/db";
 import { ControlFeed } from "./control-feed.ts";
+import type { DriverFactory } from "./runtime/driver.ts";
+import { PermissionBroker } from "./runtime/permission-broker.ts";
+import { AgentRegistry } from "./runtime/registry.ts";
+import { TaskScheduler } from "./runtime/task-scheduler.ts";
 
 export interface ControlRoomOptions {
   databaseFile: string;
   workspacesRoot: string;
+  /** Control-room data dir (agent config dirs live under it). */
+  dataDir: string;
+  drivers: Record<string, DriverFactory>;
+  agentEnv?: Record<string, string>;
   synchronous?: "FULL" | "NORMAL";
+  /** An unanswered permission request is denied after this long. */
+  permissionTimeoutMs?: number;
+  /** A busy agent silent for this long is flagged on the timeline as stalled. */
+  watchdogMs?: number;
 }
 
 /** Everything the domain functions need, created once per server and hung on the tRPC context. */
@@ -15,9 +27,12 @@ export interface ControlRoom {
   writer: EventWriter;
   bus: Bus;
   control: ControlFeed;
+  permissions: PermissionBroker;
+  agents: AgentRegistry;
+  tasks: TaskScheduler;
   workspacesRoot: string;
   database: Database;
-  /** Flushes the write queue and closes the database. */
+  /** Stops agents, flushes the write queue and closes the database. */
   close(): Promise<void>;
 }
 
@@ -36,7 +51,7 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
       }
     },
   });
-  return {
+  const room = {
     prisma: database.prisma,
     events: database.events,
     writer,
@@ -44,9 +59,21 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
     control,
     workspacesRoot: options.workspacesRoot,
     database,
-    async close() {
-      writer.close();
-      await database.close();
-    },
+  } as ControlRoom;
+  room.permissions = new PermissionBroker(room, { timeoutMs: options.permissionTimeoutMs ?? 10 * 60_000 });
+  room.tasks = new TaskScheduler(room);
+  room.agents = new AgentRegistry(room, {
+    drivers: options.drivers,
+    dataDir: options.dataDir,
+    agentEnv: options.agentEnv ?? {},
+    watchdogMs: options.watchdogMs ?? 60_000,
+  });
+  await room.agents.recover();
+  await room.permissions.closeOrphans();
+  room.close = async () => {
+    await room.agents.shutdown();
+    writer.close();
+    await database.close();
   };
+  return room;
 }

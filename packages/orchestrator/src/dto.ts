@@ -28,6 +28,8 @@ export function agentDto(row: Models.AgentModel) {
     inputTokens: row.inputTokens,
     outputTokens: row.outputTokens,
     lastError: row.lastError,
+    budgetUsd: row.budgetUsd,
+    budgetTokens: row.budgetTokens,
     lastEventAt: row.lastEventAt?.toISOString() ?? null,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
@@ -45,6 +47,10 @@ export function taskDto(row: Models.TaskModel) {
     parentId: row.parentId,
     dependsOn: JSON.parse(row.dependsOn) as string[],
     attempts: row.attempts,
+    budgetUsd: row.budgetUsd,
+    budgetTokens: row.budgetTokens,
+    costUsd: row.costUsd,
+    tokens: row.tokens,
     result: row.result,
     error: row.error,
     createdAt: row.createdAt.toISOString(),
@@ -53,6 +59,60 @@ export function taskDto(row: Models.TaskModel) {
   };
 }
 
+export function commandDto(row: Models.CommandModel) {
+  return {
+    id: row.id,
+    agentId: row.agentId,
+    kind: row.kind as "prompt" | "interrupt" | "stop" | "permission",
+    input: JSON.parse(row.input) as Record<string, unknown>,
+    status: row.status as CommandStatus,
+    result: row.result,
+    error: row.error,
+    idempotencyKey: row.idempotencyKey,
+    taskId: row.taskId,
+    createdAt: row.createdAt.toISOString(),
+    acceptedAt: row.acceptedAt?.toISOString() ?? null,
+    startedAt: row.startedAt?.toISOString() ?? null,
+    finishedAt: row.finishedAt?.toISOString() ?? null,
+  };
+}
+
+export type CommandStatus = "queued" | "accepted" | "running" | "completed" | "failed" | "cancelled";
+
+export function permissionDto(row: Models.PermissionRequestModel) {
+  return {
+    id: row.id,
+    sessionId: row.sessionId,
+    agentId: row.agentId,
+    commandId: row.commandId,
+    toolName: row.toolName,
+    input: JSON.parse(row.input) as Record<string, unknown>,
+    toolUseId: row.toolUseId,
+    reason: row.reason,
+    status: row.status as "pending" | "allowed" | "denied" | "timed_out" | "cancelled",
+    decision: row.decision ? (JSON.parse(row.decision) as Record<string, unknown>) : null,
+    answeredBy: row.answeredBy,
+    createdAt: row.createdAt.toISOString(),
+    answeredAt: row.answeredAt?.toISOString() ?? null,
+    expiresAt: row.expiresAt.toISOString(),
+  };
+}
+
+export function permissionRuleDto(row: Models.PermissionRuleModel) {
+  return {
+    id: row.id,
+    sessionId: row.sessionId,
+    tool: row.tool,
+    pattern: row.pattern,
+    action: row.action as "allow" | "deny" | "ask",
+    createdBy: row.createdBy,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
+
+export type CommandDto = ReturnType<typeof commandDto>;
+export type PermissionDto = ReturnType<typeof permissionDto>;
+export type PermissionRuleDto = ReturnType<typeof permissionRuleDto>;
 export type SessionDto = ReturnType<typeof sessionDto>;
 export type AgentDto = ReturnType<typeof agentDto>;
 export type TaskDto = ReturnType<typeof taskDto>;

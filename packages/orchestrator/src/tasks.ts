@@ -8,7 +8,16 @@ const FINISHED = new Set(["completed", "failed", "cancelled"]);
 
 export async function createTask(
   room: ControlRoom,
-  input: { sessionId: string; title: string; prompt: string; agentId?: string | undefined; parentId?: string | undefined; dependsOn: string[] },
+  input: {
+    sessionId: string;
+    title: string;
+    prompt: string;
+    agentId?: string | undefined;
+    parentId?: string | undefined;
+    dependsOn: string[];
+    budgetUsd?: number | undefined;
+    budgetTokens?: number | undefined;
+  },
 ) {
   const session = await getSession(room, { id: input.sessionId });
   if (session.status === "archived") throw new DomainError("ILLEGAL_STATE", `session ${session.id} is archived`);
@@ -34,12 +43,15 @@ export async function createTask(
       parentId: input.parentId ?? null,
       dependsOn: JSON.stringify(input.dependsOn),
       status: waiting ? "blocked" : "pending",
+      budgetUsd: input.budgetUsd ?? null,
+      budgetTokens: input.budgetTokens ?? null,
     },
   });
   const dto = taskDto(row);
   room.control.publish({ entity: "task", id: row.id, sessionId: row.sessionId, action: "created", status: row.status, data: dto });
   await recordEvent(room, { sessionId: row.sessionId, taskId: row.id, type: "task.created", summary: row.title, payload: dto });
-  return dto;
+  await room.tasks.schedule(row.sessionId);
+  return taskDto(await room.prisma.task.findUniqueOrThrow({ where: { id: row.id } }));
 }
 
 export async function listTasks(room: ControlRoom, input: { sessionId: string; status?: string | undefined }) {
@@ -58,6 +70,7 @@ export async function getTask(room: ControlRoom, input: { id: string }) {
 
 export async function cancelTask(room: ControlRoom, input: { id: string; reason?: string | undefined }) {
   const task = await getTask(room, input);
+  const active = await room.prisma.command.findFirst({ where: { taskId: task.id, status: { in: ["queued", "accepted", "running"] } } });
   if (FINISHED.has(task.status)) throw new DomainError("ILLEGAL_STATE", `task ${task.id} is already ${task.status}`, { status: task.status });
   const row = await room.prisma.task.update({
     where: { id: task.id },
@@ -66,5 +79,8 @@ export async function cancelTask(room: ControlRoom, input: { id: string; reason?
   const dto = taskDto(row);
   room.control.publish({ entity: "task", id: row.id, sessionId: row.sessionId, action: "updated", status: row.status, data: dto });
   await recordEvent(room, { sessionId: row.sessionId, taskId: row.id, type: "task.cancelled", summary: dto.error ?? undefined, status: "cancelled" });
+  // Cancelling interrupts the work: a queued prompt is dropped, a running one interrupted.
+  if (active) await room.agents.find(active.agentId)?.cancelCommand(active.id);
+  await room.tasks.schedule(row.sessionId);
   return dto;
 }

@@ -1,7 +1,10 @@
 /**
- * A stable hue per agent id (FNV-1a hash), so the same agent has the same colour on every page and reload.
+ * Agent colours. Within a session, agents take well-separated hues from a palette in roster order (so two agents
+ * never look alike); an agent not in the roster yet falls back to a stable hash of its id (FNV-1a).
  * Themes choose saturation and lightness (`--agent-s`, `--agent-l`) so the colour reads on either background.
  */
+const PALETTE = [212, 24, 145, 282, 350, 48, 186, 95, 318, 4, 250, 120];
+
 export function agentHue(agentId: string | null | undefined): number {
   if (!agentId) return 0;
   let hash = 0x811c9dc5;
@@ -9,12 +12,16 @@ export function agentHue(agentId: string | null | undefined): number {
     hash ^= agentId.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
-  // Golden-angle spread keeps neighbouring hashes apart.
-  return Math.round(((hash >>> 0) * 137.508) % 360);
+  return (hash >>> 0) % 360;
 }
 
-export function agentStyle(agentId: string | null | undefined): Record<string, string> {
-  return agentId ? { "--agent-hue": String(agentHue(agentId)) } : {};
+/** Hues for a roster, in its order; use `hues.get(id) ?? agentHue(id)`. */
+export function rosterHues(agentIds: readonly string[]): Map<string, number> {
+  return new Map(agentIds.map((id, i) => [id, PALETTE[i % PALETTE.length]! + 7 * Math.floor(i / PALETTE.length)]));
+}
+
+export function hueStyle(hue: number | null): Record<string, string> {
+  return hue === null ? {} : { "--agent-hue": String(hue) };
 }
 
 export function shortId(id: string): string {

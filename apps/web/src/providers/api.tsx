@@ -28,7 +28,7 @@ export function saveToken(token: string): void {
 
 /** One API client for the whole app: HTTP (batched) for queries and mutations, one WebSocket for subscriptions. */
 export function ApiProvider(props: ParentProps<{ client?: RozetClient }>) {
-  // eslint-disable-next-line solid/reactivity -- the client is created once for the app's lifetime
+  // Created once for the app's lifetime: a `client` prop is read once, not tracked.
   const client = props.client ?? createRozetClient({ url: window.location.origin, token: storedToken() });
   bound = client.api;
   onCleanup(() => {

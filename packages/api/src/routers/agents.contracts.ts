@@ -2,15 +2,60 @@ import { agentDrivers } from "@rozet/orchestrator";
 import { z } from "zod";
 import { idSchema, nameSchema } from "./common.contracts.ts";
 
+const idempotencyKey = z.string().min(8).max(128).regex(/^[A-Za-z0-9._:-]+$/, "letters, digits and . _ : - only").optional();
+const usd = z.number().finite().positive().max(100_000);
+const tokens = z.number().int().positive().max(1_000_000_000);
+
+/** Driver settings. Unknown keys are refused so a typo does not silently change nothing. */
+export const agentConfigSchema = z
+  .object({
+    /** Claude / ACP permission mode; "default" asks for every risky tool (never auto-approve by default). */
+    permissionMode: z.enum(["default", "acceptEdits", "plan"]).optional(),
+    /** ACP launch profile. */
+    profile: z.enum(["claude", "codex", "gemini", "opencode", "custom"]).optional(),
+    /** ACP custom profile: the agent's command line as argv (never run through a shell). */
+    command: z.array(z.string().min(1).max(4_096)).min(1).max(64).optional(),
+    /** Give the agent its own git worktree and branch (git workspaces only). */
+    worktree: z.boolean().optional(),
+    /** Extra environment for the agent process: model endpoint, keys. */
+    env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "environment names are UPPER_SNAKE_CASE"), z.string().max(8_192)).optional(),
+    /** Shell driver: per-command timeout. */
+    timeoutMs: z.number().int().positive().max(24 * 3_600_000).optional(),
+    /** Claude: which Claude Code settings files to load (none by default). */
+    settingSources: z.array(z.enum(["user", "project", "local"])).optional(),
+  })
+  .strict();
+
 export const createAgentInput = z.object({
   sessionId: idSchema,
   name: nameSchema,
   driver: z.enum(agentDrivers),
   model: z.string().min(1).max(120).optional(),
-  config: z
-    .record(z.string(), z.unknown())
-    .refine((config) => JSON.stringify(config).length <= 64 * 1024, "config must be at most 64 KiB of JSON")
-    .optional(),
+  config: agentConfigSchema.optional(),
+  budgetUsd: usd.optional(),
+  budgetTokens: tokens.optional(),
+});
+export const agentCommandInput = z.object({
+  agentId: idSchema,
+  /** The prompt (Claude, ACP) or command line (shell). */
+  text: z.string().min(1).max(100_000),
+  idempotencyKey,
+});
+export const agentControlInput = z.object({ agentId: idSchema, idempotencyKey });
+export const agentBudgetInput = z.object({ agentId: idSchema, usd: usd.nullable(), tokens: tokens.nullable() });
+export const respondPermissionInput = z.object({
+  requestId: idSchema,
+  answer: z.discriminatedUnion("behavior", [
+    z.object({
+      behavior: z.literal("allow"),
+      /** Run the tool with this input instead of the requested one (allow with edits). */
+      updatedInput: z.record(z.string(), z.unknown()).optional(),
+      /** Also allow this tool for the rest of the session (adds an allow rule). */
+      forSession: z.boolean().optional(),
+    }),
+    z.object({ behavior: z.literal("deny"), message: z.string().max(2_000).optional(), interrupt: z.boolean().optional() }),
+  ]),
+  idempotencyKey,
 });
 export const listAgentsInput = z.object({ sessionId: idSchema });
 export const agentIdInput = z.object({ id: idSchema });

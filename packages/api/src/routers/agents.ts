@@ -1,9 +1,16 @@
-import { createAgent, getAgent, listAgents } from "@rozet/orchestrator";
+import { createAgent, getAgent, interruptAgent, listAgents, respondToPermission, resumeAgent, sendAgentCommand, setAgentBudget, stopAgent } from "@rozet/orchestrator";
 import { operatorProcedure, router } from "../trpc.ts";
-import { agentIdInput, createAgentInput, listAgentsInput } from "./agents.contracts.ts";
+import { agentBudgetInput, agentCommandInput, agentControlInput, agentIdInput, createAgentInput, listAgentsInput, respondPermissionInput } from "./agents.contracts.ts";
 
 export const agentRouter = router({
   create: operatorProcedure.input(createAgentInput).mutation(({ ctx, input }) => createAgent(ctx.room, input)),
   list: operatorProcedure.input(listAgentsInput).query(({ ctx, input }) => listAgents(ctx.room, input)),
   get: operatorProcedure.input(agentIdInput).query(({ ctx, input }) => getAgent(ctx.room, input)),
+  /** A prompt (or shell command line); queued behind the running turn. Returns the accepted command. */
+  command: operatorProcedure.input(agentCommandInput).mutation(({ ctx, input }) => sendAgentCommand(ctx.room, input)),
+  interrupt: operatorProcedure.input(agentControlInput).mutation(({ ctx, input }) => interruptAgent(ctx.room, input)),
+  stop: operatorProcedure.input(agentControlInput).mutation(({ ctx, input }) => stopAgent(ctx.room, input)),
+  resume: operatorProcedure.input(agentIdInput).mutation(({ ctx, input }) => resumeAgent(ctx.room, { agentId: input.id })),
+  setBudget: operatorProcedure.input(agentBudgetInput).mutation(({ ctx, input }) => setAgentBudget(ctx.room, input)),
+  respondPermission: operatorProcedure.input(respondPermissionInput).mutation(({ ctx, input }) => respondToPermission(ctx.room, input)),
 });

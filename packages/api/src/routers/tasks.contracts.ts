@@ -8,6 +8,9 @@ export const createTaskInput = z.object({
   agentId: idSchema.optional(),
   parentId: idSchema.optional(),
   dependsOn: z.array(idSchema).max(100).default([]),
+  /** Stop the task's work when it has cost this much (USD) or used this many tokens. */
+  budgetUsd: z.number().finite().positive().max(100_000).optional(),
+  budgetTokens: z.number().int().positive().max(1_000_000_000).optional(),
 });
 export const listTasksInput = z.object({
   sessionId: idSchema,

@@ -1,0 +1,13 @@
+import { spawnRozet } from "../lib/children.ts";
+import { benchEventStream } from "../lib/events.ts";
+import { closedLoop, keepAliveAgent } from "../lib/load.ts";
+const r = await spawnRozet();
+const streams = [0, 1, 2, 3].map((i) => benchEventStream({ app: `bench-seed-${i}`, seed: 100 + i }));
+let turn = 0; const next = () => streams[turn++ % 4]!();
+const bodies = Array.from({ length: 40 }, () => Buffer.from(JSON.stringify({ events: Array.from({ length: 1000 }, next) })));
+const agent = keepAliveAgent(4);
+const res = await closedLoop({ agent, base: r.base, path: "/api/events", bodies, eventsPerBody: 1000, inFlight: 4, requests: 100 });
+console.log(Math.round(res.eventsPerSec), res.errors);
+await r.call("checkpoint");
+console.log(r.home);
+agent.destroy(); await r.stop();

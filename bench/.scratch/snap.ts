@@ -1,0 +1,11 @@
+import { spawnRozet } from "../lib/children.ts";
+import { benchEventStream, serializeBatches } from "../lib/events.ts";
+import { closedLoop, keepAliveAgent } from "../lib/load.ts";
+const r = await spawnRozet();
+const agent = keepAliveAgent(4);
+const bodies = serializeBatches(benchEventStream({ seed: 5 }), 20, 1000);
+await closedLoop({ agent, base: r.base, path: "/api/events", bodies, eventsPerBody: 1000, inFlight: 4, requests: 60 });
+await r.call("mem", { gc: true });
+const f = await r.call("snapshot");
+console.log(r.home, f);
+agent.destroy(); await r.stop(); r.cleanup();

@@ -1,0 +1,15 @@
+export { AcpDriverError, createAcpDriver } from "./driver.ts";
+export { AcpEventMapper, type ToolState } from "./events.ts";
+export { MAX_DIFF_BYTES, unifiedDiff, type FileDiff } from "./diff.ts";
+export {
+  ACP_PROFILES,
+  AcpConfigError,
+  acpConfigSchema,
+  parseAcpConfig,
+  resolveLaunch,
+  type AcpConfig,
+  type AcpProfile,
+  type LaunchSpec,
+} from "./profiles.ts";
+export { processGroupMembers } from "./process.ts";
+export { resolveInSandbox, SandboxError } from "./sandbox-fs.ts";

@@ -1,0 +1,202 @@
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { delimiter, dirname, join } from "node:path";
+import { z } from "zod";
+
+// Launch profiles: how each ACP agent is started (argv, env, first mode, auth). argv only, never a shell.
+
+export const ACP_PROFILES = ["claude", "codex", "gemini", "opencode", "custom"] as const;
+export type AcpProfile = (typeof ACP_PROFILES)[number];
+
+const argSchema = z
+  .string()
+  .min(1, "empty argument")
+  .refine((arg) => !arg.includes("\0"), "argument contains a NUL byte");
+
+/** What `context.config` may hold for the ACP driver. Unknown keys are left for other layers. */
+export const acpConfigSchema = z.looseObject({
+  profile: z.enum(ACP_PROFILES),
+  /** `custom` only: the agent's argv, e.g. ["node", "/abs/agent.js", "--acp"]. */
+  command: z.array(argSchema).min(1, "command needs at least the program").optional(),
+  /** Extra arguments appended to the profile's argv. */
+  args: z.array(argSchema).optional(),
+  /** Mode to switch to right after the session opens (claude: always "default" unless set here). */
+  mode: z.string().min(1).optional(),
+  /** stop(): wait this long after closing stdin before SIGTERM (default 3000). */
+  stopGraceMs: z.int().min(0).max(60_000).optional(),
+  /** cancel(): resolve the turn as cancelled if the agent has not answered after this long (default 5000). */
+  cancelTimeoutMs: z.int().min(0).max(60_000).optional(),
+});
+export type AcpConfig = z.infer<typeof acpConfigSchema>;
+
+export class AcpConfigError extends Error {
+  override name = "AcpConfigError";
+}
+
+export function parseAcpConfig(config: Record<string, unknown>): AcpConfig {
+  const parsed = acpConfigSchema.safeParse(config);
+  if (!parsed.success) throw new AcpConfigError(`invalid ACP driver config:\n${z.prettifyError(parsed.error)}`);
+  const value = parsed.data;
+  if (value.profile === "custom" && !value.command) throw new AcpConfigError('profile "custom" needs config.command (an argv array)');
+  if (value.profile !== "custom" && value.command) throw new AcpConfigError(`config.command is only for profile "custom", not "${value.profile}"`);
+  return value;
+}
+
+export interface LaunchSpec {
+  profile: AcpProfile;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  /** session/set_mode right after session/new|load|resume, when the agent offers the mode. */
+  initialMode?: string | undefined;
+  /** Auth methods to try, in order, when session/new answers -32000 "authentication required". */
+  authMethods: string[];
+}
+
+export interface LaunchInput {
+  config: AcpConfig;
+  env: Record<string, string>;
+  dataDir: string;
+  model?: string | undefined;
+}
+
+/** The variables an agent needs from the host: everything else (server secrets included) stays out. */
+const BASE_ENV_KEYS = ["PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "TERM", "SystemRoot"];
+
+export function baseEnv(source: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const key of BASE_ENV_KEYS) {
+    const value = source[key];
+    if (value !== undefined) env[key] = value;
+  }
+  return env;
+}
+
+const require = createRequire(import.meta.url);
+
+function packageBin(pkg: string, bin: string): string | undefined {
+  try {
+    const manifestPath = require.resolve(`${pkg}/package.json`);
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { bin?: string | Record<string, string> };
+    const rel = typeof manifest.bin === "string" ? manifest.bin : manifest.bin?.[bin];
+    return rel ? join(dirname(manifestPath), rel) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function onPath(name: string, env: Record<string, string>): string | undefined {
+  for (const dir of (env.PATH ?? "").split(delimiter)) {
+    if (dir && existsSync(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
+}
+
+/** The bin script of `@agentclientprotocol/claude-agent-acp`, run with this Node. */
+export function claudeAcpBin(): string {
+  const bin = packageBin("@agentclientprotocol/claude-agent-acp", "claude-agent-acp");
+  if (!bin) throw new AcpConfigError("@agentclientprotocol/claude-agent-acp is not installed");
+  return bin;
+}
+
+/**
+ * The native codex-acp binary. Spawned directly: the npm launcher runs it with spawnSync and does not forward
+ * SIGTERM, which orphans the binary.
+ */
+export function codexAcpBin(): string {
+  const native = `@zed-industries/codex-acp-${process.platform}-${process.arch}`;
+  const exe = process.platform === "win32" ? "codex-acp.exe" : "codex-acp";
+  try {
+    const manifestPath = require.resolve(`${native}/package.json`);
+    const path = join(dirname(manifestPath), "bin", exe);
+    if (existsSync(path)) return path;
+  } catch {
+    // fall through to the launcher
+  }
+  const launcher = packageBin("@zed-industries/codex-acp", "codex-acp");
+  if (!launcher) throw new AcpConfigError(`@zed-industries/codex-acp (and ${native}) is not installed`);
+  return launcher;
+}
+
+/** TOML basic string; JSON escapes are a subset TOML accepts for the characters we meet in URLs and ids. */
+function toml(value: string): string {
+  return JSON.stringify(value);
+}
+
+/**
+ * Codex ignores OPENAI_BASE_URL; a custom provider is the verified way to point it elsewhere. The key stays in the
+ * environment (env_key), never on the command line.
+ */
+function codexProviderArgs(env: Record<string, string>): string[] {
+  const baseUrl = env.OPENAI_BASE_URL;
+  if (!baseUrl) return [];
+  return [
+    "-c",
+    'model_provider="rozet"',
+    "-c",
+    `model_providers.rozet={name="rozet",base_url=${toml(baseUrl)},env_key="OPENAI_API_KEY",wire_api="responses",supports_websockets=false}`,
+  ];
+}
+
+export function resolveLaunch(input: LaunchInput): LaunchSpec {
+  const { config, dataDir, model } = input;
+  const env = { ...baseEnv(), ...input.env };
+  const extra = config.args ?? [];
+
+  switch (config.profile) {
+    case "claude": {
+      env.CLAUDE_CONFIG_DIR ??= dataDir;
+      if (model) env.ANTHROPIC_MODEL ??= model;
+      return {
+        profile: "claude",
+        command: process.execPath,
+        args: [claudeAcpBin(), ...extra],
+        env,
+        // The adapter starts in "auto" (a classifier approves tools); "default" routes every ask to us.
+        initialMode: config.mode ?? "default",
+        authMethods: [],
+      };
+    }
+    case "codex": {
+      env.CODEX_HOME ??= dataDir;
+      const args = [...codexProviderArgs(env)];
+      if (model) args.push("-c", `model=${toml(model)}`);
+      return {
+        profile: "codex",
+        command: codexAcpBin(),
+        args: [...args, ...extra],
+        env,
+        initialMode: config.mode,
+        authMethods: env.OPENAI_API_KEY ? ["openai-api-key"] : env.CODEX_API_KEY ? ["codex-api-key"] : [],
+      };
+    }
+    case "gemini": {
+      const bin = packageBin("@google/gemini-cli", "gemini");
+      const args = ["--acp", ...(model ? ["-m", model] : []), ...extra];
+      return {
+        profile: "gemini",
+        command: bin ? process.execPath : (onPath("gemini", env) ?? "gemini"),
+        args: bin ? [bin, ...args] : args,
+        env,
+        initialMode: config.mode,
+        authMethods: env.GEMINI_API_KEY ? ["gemini-api-key"] : [],
+      };
+    }
+    case "opencode": {
+      const bin = packageBin("opencode-ai", "opencode");
+      return {
+        profile: "opencode",
+        command: bin ?? onPath("opencode", env) ?? "opencode",
+        args: ["acp", ...extra],
+        env,
+        initialMode: config.mode,
+        authMethods: [],
+      };
+    }
+    case "custom": {
+      const [program, ...rest] = config.command ?? [];
+      if (!program) throw new AcpConfigError('profile "custom" needs config.command');
+      return { profile: "custom", command: program, args: [...rest, ...extra], env, initialMode: config.mode, authMethods: [] };
+    }
+  }
+}

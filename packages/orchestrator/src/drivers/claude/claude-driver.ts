@@ -1,0 +1,153 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { query, type Query, type SDKUserMessage } from "@anthropic-ai/claude-agent-sdk";
+import { ClaudeMessageNormalizer } from "../../normalize/claude-messages.ts";
+import type { AgentDriver, DriverContext, TurnResult } from "../../runtime/driver.ts";
+import { AsyncQueue } from "../async-queue.ts";
+import { agentProcessEnv } from "./env.ts";
+
+const STOP_GRACE_MS = 2_000;
+const STDERR_TAIL_LINES = 20;
+
+/**
+ * Claude Code through the Agent SDK: one long-lived process per agent with streaming input, so follow-up
+ * commands go to the same session. Permissions go through `canUseTool` to the runtime (default mode: ask).
+ * We spawn the process ourselves (in its own process group) to know its pid and to stop it without orphans.
+ */
+export function createClaudeDriver(context: DriverContext): AgentDriver {
+  const input = new AsyncQueue<SDKUserMessage>();
+  const normalizer = new ClaudeMessageNormalizer();
+  const stderrTail: string[] = [];
+  let session: Query | null = null;
+  let child: ChildProcess | null = null;
+  let turn: { resolve: (result: TurnResult) => void } | null = null;
+  let stopping = false;
+  let exited: Promise<void> = Promise.resolve();
+  const sessionId = context.resumeSessionId ?? randomUUID();
+
+  const finishTurn = (result: TurnResult) => {
+    const current = turn;
+    turn = null;
+    current?.resolve(result);
+  };
+
+  const spawnClaude = (opts: { command: string; args: string[]; cwd?: string | undefined; env: Record<string, string | undefined> }) => {
+    const proc = spawn(opts.command, opts.args, { cwd: opts.cwd ?? context.cwd, env: opts.env as NodeJS.ProcessEnv, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+    child = proc;
+    proc.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
+      stderrTail.push(...chunk.split("\n").filter(Boolean));
+      stderrTail.splice(0, Math.max(0, stderrTail.length - STDERR_TAIL_LINES));
+    });
+    exited = new Promise((resolve) =>
+      proc.once("exit", (code, signal) => {
+        if (!stopping) {
+          const reason = `claude process exited (${signal ?? `code ${code}`})${stderrTail.length ? `: ${stderrTail.slice(-3).join(" | ")}` : ""}`;
+          finishTurn({ status: "failed", error: reason });
+          context.host.exited(reason);
+        }
+        resolve();
+      }),
+    );
+    return proc;
+  };
+
+  async function readMessages(stream: Query) {
+    try {
+      for await (const message of stream) {
+        context.host.activity();
+        for (const event of normalizer.normalize(message)) context.host.emit(event);
+        if ((message as { type?: string }).type === "result") finishTurn(normalizer.turnOutcome(message));
+      }
+    } catch (error) {
+      if (!stopping) {
+        finishTurn({ status: "failed", error: (error as Error).message });
+        context.host.exited(`claude session ended: ${(error as Error).message}`);
+      }
+    }
+  }
+
+  return {
+    async start() {
+      const config = context.config;
+      session = query({
+        prompt: input,
+        options: {
+          cwd: context.cwd,
+          ...(context.model ? { model: context.model } : {}),
+          permissionMode: (config.permissionMode as "default" | "acceptEdits" | "plan" | undefined) ?? "default",
+          ...(context.resumeSessionId ? { resume: context.resumeSessionId } : { sessionId }),
+          // Project and user settings stay out unless asked for: a project's own Rozet hooks would double events.
+          settingSources: (config.settingSources as ("user" | "project" | "local")[] | undefined) ?? [],
+          env: agentProcessEnv({
+            CLAUDE_CONFIG_DIR: context.dataDir,
+            CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+            CLAUDE_CODE_MAX_RETRIES: "3",
+            ROZET_AGENT_ID: context.agentId,
+            ROZET_SESSION_ID: context.sessionId,
+            ...context.env,
+          }),
+          canUseTool: async (toolName, toolInput, options) => {
+            const decision = await context.host.requestPermission(
+              {
+                toolName,
+                input: toolInput,
+                toolUseId: options.toolUseID,
+                reason: options.decisionReason ?? options.blockedPath,
+                extra: { suggestions: options.suggestions ?? [] },
+              },
+              options.signal,
+            );
+            return decision.behavior === "allow"
+              ? { behavior: "allow", updatedInput: decision.updatedInput ?? toolInput }
+              : { behavior: "deny", message: decision.message, ...(decision.interrupt ? { interrupt: true } : {}) };
+          },
+          stderr: () => undefined,
+          spawnClaudeCodeProcess: spawnClaude,
+          ...(typeof config.executable === "string" ? { pathToClaudeCodeExecutable: config.executable } : {}),
+        },
+      });
+      void readMessages(session);
+      await session.initializationResult();
+      return { externalSessionId: sessionId, processId: child?.pid };
+    },
+
+    prompt(text) {
+      return new Promise<TurnResult>((resolve) => {
+        turn = { resolve };
+        input.push({ type: "user", message: { role: "user", content: [{ type: "text", text }] }, parent_tool_use_id: null, session_id: sessionId });
+      });
+    },
+
+    async cancel() {
+      normalizer.noteInterruptSent();
+      await session?.interrupt();
+    },
+
+    async setMode(mode) {
+      await session?.setPermissionMode(mode as "default");
+    },
+
+    async stop() {
+      stopping = true;
+      finishTurn({ status: "cancelled", error: "agent stopped" });
+      input.end();
+      const pid = child?.pid;
+      if (!child || child.exitCode !== null || child.signalCode !== null || !pid) return;
+      const gone = (ms: number) => Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+      if (await gone(STOP_GRACE_MS)) return killGroup(pid, "SIGKILL");
+      killGroup(pid, "SIGTERM");
+      if (!(await gone(STOP_GRACE_MS))) killGroup(pid, "SIGKILL");
+      await gone(STOP_GRACE_MS);
+      // Tool processes Claude started may outlive it in the group.
+      killGroup(pid, "SIGKILL");
+    },
+  };
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}

@@ -1,0 +1,570 @@
+/**
+ * Claude Code stream-json (and Agent SDK) messages → normalized DriverEvents (docs/events.md).
+ *
+ * One normalizer per agent process: it remembers what the stream itself does not repeat (tool start times and
+ * names, the cumulative cost at the previous `result`, the synthetic API-error text that precedes a failed
+ * `result`). It never throws: unknown or malformed input yields no events.
+ */
+import type { StructuredPatchHunk } from "diff";
+import type { DriverEvent, TurnResult } from "../runtime/driver.ts";
+import { summarizedChange, unifiedDiff, type FileChangeKind, type FileDiff } from "./diff.ts";
+import { clip, describeToolInput } from "./hook-events.ts";
+
+type Json = Record<string, unknown>;
+
+/** Raw messages above this are stored as a marker, not verbatim (a Write of a large file repeats it twice). */
+export const MAX_RAW_BYTES = 64 * 1024;
+/** Tool output kept on `tool.finished`; the full output stays in the agent's own transcript. */
+export const MAX_TOOL_OUTPUT_BYTES = 8 * 1024;
+const MAX_TEXT_BYTES = 64 * 1024;
+
+/** Tools whose successful result is a file change with a structured patch. */
+const FILE_TOOLS = new Set(["Write", "Edit", "MultiEdit", "NotebookEdit"]);
+const ABORTED_REASONS = new Set(["aborted_streaming", "aborted_tools"]);
+/** Claude Code's user-line marker after an interrupt ("[Request interrupted by user]" / "… for tool use]"). */
+const INTERRUPT_MARKER = "[Request interrupted by user";
+/** `tool_use_result` of a tool stopped by an interrupt (or a deny with `interrupt: true`). */
+const USER_REJECTED = "User rejected tool use";
+
+export interface ClaudeMessageNormalizerOptions {
+  /** Clock for tool durations (stream lines carry no timestamps on tool_use). */
+  now?: () => number;
+  /**
+   * `total_cost_usd` already counted for this session. Claude carries the cumulative total over on `--resume`,
+   * so a driver that resumes passes the last total it recorded; otherwise the first delta would repeat it.
+   */
+  costBaselineUsd?: number;
+}
+
+interface OpenTool {
+  name: string;
+  input: Json;
+  startedAt: number;
+}
+
+/** What one turn told us before its `result` arrived. */
+interface TurnFacts {
+  apiErrorCategory?: string | undefined;
+  apiErrorText?: string | undefined;
+  interruptSeen: boolean;
+}
+
+/** Fields shared by the events of one message: where it came from and its raw form. */
+interface Origin {
+  raw: unknown;
+  parentToolUseId?: string | undefined;
+}
+
+// ---------- small readers (input is untrusted JSON) ----------
+
+function record(value: unknown): Json | undefined {
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Json) : undefined;
+}
+function str(value: unknown): string | undefined {
+  return typeof value === "string" && value.length > 0 ? value : undefined;
+}
+function num(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}
+function list(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+function strings(value: unknown): string[] {
+  return list(value).filter((item): item is string => typeof item === "string");
+}
+
+function clipBytes(text: string, max: number): { text: string; truncated: boolean } {
+  const bytes = Buffer.from(text);
+  if (bytes.length <= max) return { text, truncated: false };
+  // A cut inside a multi-byte character decodes to U+FFFD; drop that half character.
+  return { text: bytes.subarray(0, max).toString("utf8").replace(/\uFFFD$/, ""), truncated: true };
+}
+
+/** The value itself, or a marker saying it was too large to keep (with enough to find it in the transcript). */
+function bounded(value: Json, max: number): unknown {
+  const json = JSON.stringify(value);
+  const bytes = Buffer.byteLength(json);
+  if (bytes <= max) return value;
+  const ids = Object.fromEntries(["type", "subtype", "uuid", "session_id"].filter((k) => typeof value[k] === "string").map((k) => [k, value[k]]));
+  return { clipped: true, reason: `${bytes} bytes (limit ${max})`, ...ids, head: json.slice(0, 2048) };
+}
+
+/** A tool_result's content as text: a string, or text blocks joined (images as placeholders). */
+function resultText(content: unknown): string {
+  if (typeof content === "string") return content;
+  return list(content)
+    .map((block) => {
+      const b = record(block);
+      if (!b) return "";
+      return b.type === "text" ? (str(b.text) ?? "") : `[${str(b.type) ?? "block"}]`;
+    })
+    .filter(Boolean)
+    .join("\n");
+}
+
+function toolFilePath(input: Json): string | undefined {
+  return str(input.file_path) ?? str(input.notebook_path);
+}
+
+/** Claude's `structuredPatch`, if it has the expected shape. */
+function hunksOf(value: unknown): StructuredPatchHunk[] | undefined {
+  const hunks: StructuredPatchHunk[] = [];
+  for (const item of list(value)) {
+    const h = record(item);
+    const lines = h ? list(h.lines) : [];
+    if (!h || !lines.every((line) => typeof line === "string")) return undefined;
+    const [oldStart, oldLines, newStart, newLines] = [num(h.oldStart), num(h.oldLines), num(h.newStart), num(h.newLines)];
+    if (oldStart === undefined || oldLines === undefined || newStart === undefined || newLines === undefined) return undefined;
+    hunks.push({ oldStart, oldLines, newStart, newLines, lines: lines as string[] });
+  }
+  return hunks;
+}
+
+/** Float noise from subtracting cumulative totals (0.005 − 0.003 = 0.0020000000000000005). */
+function roundUsd(value: number): number {
+  return Math.round(value * 1e10) / 1e10;
+}
+
+// ---------- turn outcome ----------
+
+interface Classified {
+  outcome: TurnResult;
+  type: "turn.finished" | "agent.failed" | "agent.interrupted";
+  status: "ok" | "error" | "cancelled";
+  summary: string;
+  kind: string;
+}
+
+function failureSummary(result: Json, turn: TurnFacts): { kind: string; summary: string } {
+  const subtype = str(result.subtype) ?? "unknown";
+  const errors = strings(result.errors);
+  const httpStatus = num(result.api_error_status);
+  if (httpStatus !== undefined || turn.apiErrorCategory) {
+    const detail = turn.apiErrorText ?? str(result.result);
+    const head = `API error${httpStatus === undefined ? "" : ` ${httpStatus}`}: ${turn.apiErrorCategory ?? "unknown"}`;
+    return { kind: "api_error", summary: detail ? `${head} — ${detail}` : head };
+  }
+  const detail = errors.join("; ") || str(result.result) || "no detail";
+  switch (subtype) {
+    case "error_max_turns":
+      return { kind: "max_turns", summary: `max turns reached: ${detail}` };
+    case "error_max_budget_usd":
+      return { kind: "max_budget", summary: `budget limit reached: ${detail}` };
+    case "error_max_structured_output_retries":
+      return { kind: "structured_output", summary: `structured output retries exhausted: ${detail}` };
+    case "error_during_execution":
+      return { kind: "execution_error", summary: `execution error: ${detail}` };
+    default:
+      return { kind: "error", summary: `turn failed (${subtype}): ${detail}` };
+  }
+}
+
+function classifyResult(result: Json, turn: TurnFacts): Classified {
+  const subtype = str(result.subtype);
+  const terminalReason = str(result.terminal_reason);
+  const text = typeof result.result === "string" ? result.result : undefined;
+  const aborted = terminalReason !== undefined && ABORTED_REASONS.has(terminalReason);
+  if (aborted || (subtype === "error_during_execution" && turn.interruptSeen)) {
+    const summary = terminalReason === "aborted_tools" ? "interrupted during a tool call" : "interrupted";
+    return { type: "agent.interrupted", status: "cancelled", summary, kind: "interrupted", outcome: { status: "cancelled", error: summary } };
+  }
+  if (result.is_error !== true && subtype === "success") {
+    const summary = text ? clip(text) : terminalReason === "hook_stopped" ? "stopped by a hook" : "turn finished";
+    return { type: "turn.finished", status: "ok", summary, kind: "completed", outcome: { status: "completed", result: text ?? "" } };
+  }
+  const { kind, summary } = failureSummary(result, turn);
+  const clipped = clip(summary);
+  return { type: "agent.failed", status: "error", summary: clipped, kind, outcome: { status: "failed", result: text, error: clipped } };
+}
+
+// ---------- the normalizer ----------
+
+export class ClaudeMessageNormalizer {
+  private readonly now: () => number;
+  private started = false;
+  private knownSessionId: string | undefined;
+  private lastTotalCostUsd: number;
+  private readonly openTools = new Map<string, OpenTool>();
+  /** task_id → whether it is a subagent (task_notification does not repeat the task type). */
+  private readonly agentTasks = new Map<string, boolean>();
+  private turn: TurnFacts = { interruptSeen: false };
+  private lastResult: { message: unknown; outcome: TurnResult } | undefined;
+
+  constructor(options: ClaudeMessageNormalizerOptions = {}) {
+    this.now = options.now ?? Date.now;
+    this.lastTotalCostUsd = options.costBaselineUsd ?? 0;
+  }
+
+  /** Claude's session id, once the first `system/init` has been seen. */
+  get sessionId(): string | undefined {
+    return this.knownSessionId;
+  }
+
+  /** The driver sent an interrupt: an `error_during_execution` result of this turn then means "cancelled". */
+  noteInterruptSent(): void {
+    this.turn.interruptSeen = true;
+  }
+
+  /** Zero or more events for one stdout message. Never throws. */
+  normalize(message: unknown): DriverEvent[] {
+    try {
+      const msg = record(message);
+      return msg ? this.dispatch(msg) : [];
+    } catch {
+      return [];
+    }
+  }
+
+  /** How the turn that `resultMessage` ends should resolve `prompt()`. */
+  turnOutcome(resultMessage: unknown): TurnResult {
+    if (this.lastResult && this.lastResult.message === resultMessage) return this.lastResult.outcome;
+    const msg = record(resultMessage);
+    if (!msg || msg.type !== "result") return { status: "failed", error: "not a result message" };
+    return classifyResult(msg, this.turn).outcome;
+  }
+
+  private dispatch(msg: Json): DriverEvent[] {
+    const origin: Origin = { raw: bounded(msg, MAX_RAW_BYTES), parentToolUseId: str(msg.parent_tool_use_id) };
+    switch (msg.type) {
+      case "system":
+        return this.onSystem(msg, origin);
+      case "assistant":
+        return this.onAssistant(msg, origin);
+      case "user":
+        return this.onUser(msg, origin);
+      case "result":
+        return this.onResult(msg, origin);
+      default:
+        // control_request/response/cancel (the driver handles those), stream_event, keep_alive, unknown types.
+        return [];
+    }
+  }
+
+  private event(type: string, origin: Origin, fields: Omit<DriverEvent, "type" | "payload">, payload: Json): DriverEvent {
+    const parent = origin.parentToolUseId ? { parentToolUseId: origin.parentToolUseId } : {};
+    return { type, ...fields, payload: { ...payload, ...parent, raw: origin.raw } };
+  }
+
+  // ----- system/* -----
+
+  private onSystem(msg: Json, origin: Origin): DriverEvent[] {
+    switch (msg.subtype) {
+      case "init":
+        return this.onInit(msg, origin);
+      case "api_retry":
+        return [this.retrying(msg, origin)];
+      case "status":
+        return msg.status === "compacting" ? [this.event("context.compacting", origin, { summary: "compacting context" }, {})] : [];
+      case "compact_boundary":
+        return [this.compacted(msg, origin)];
+      case "task_started":
+        return this.taskStarted(msg, origin);
+      case "task_notification":
+        return this.taskFinished(msg, origin);
+      case "hook_response":
+        return msg.outcome === "error" ? [this.hookFailed(msg, origin)] : [];
+      case "informational": {
+        const content = str(msg.content) ?? "";
+        return [this.event("agent.notice", origin, { summary: clip(content) }, { level: msg.level, preventContinuation: msg.prevent_continuation, content })];
+      }
+      case "notification": {
+        const text = str(msg.text) ?? "";
+        return [this.event("agent.notice", origin, { summary: clip(text) }, { key: msg.key, priority: msg.priority, text })];
+      }
+      default:
+        return [];
+    }
+  }
+
+  /** The first init starts the session; later ones only mark a new turn of the same session (no event). */
+  private onInit(msg: Json, origin: Origin): DriverEvent[] {
+    const sessionId = str(msg.session_id);
+    if (this.started && (sessionId === undefined || sessionId === this.knownSessionId)) return [];
+    this.started = true;
+    this.knownSessionId = sessionId;
+    const model = str(msg.model);
+    const cwd = str(msg.cwd);
+    const summary = [model, cwd].filter(Boolean).join(" · ") || "session started";
+    return [
+      this.event("session.started", origin, { summary: clip(summary) }, {
+        sessionId,
+        model,
+        cwd,
+        toolCount: list(msg.tools).length,
+        permissionMode: str(msg.permissionMode),
+        claudeCodeVersion: str(msg.claude_code_version),
+      }),
+    ];
+  }
+
+  private retrying(msg: Json, origin: Origin): DriverEvent {
+    const attempt = num(msg.attempt);
+    const maxRetries = num(msg.max_retries);
+    const delayMs = num(msg.retry_delay_ms);
+    const httpStatus = num(msg.error_status);
+    const error = str(msg.error);
+    const cause = [httpStatus, error].filter((part) => part !== undefined).join(" ") || "an API error";
+    const delay = delayMs === undefined ? "" : `, ${(delayMs / 1000).toFixed(1)} s`;
+    const summary = `retrying after ${cause} (attempt ${attempt ?? "?"}/${maxRetries ?? "?"}${delay})`;
+    return this.event("agent.retrying", origin, { summary }, {
+      attempt,
+      maxRetries,
+      delayMs: delayMs === undefined ? undefined : Math.round(delayMs),
+      httpStatus,
+      error,
+    });
+  }
+
+  private compacted(msg: Json, origin: Origin): DriverEvent {
+    const meta = record(msg.compact_metadata) ?? {};
+    const trigger = str(meta.trigger);
+    const preTokens = num(meta.pre_tokens);
+    const postTokens = num(meta.post_tokens);
+    const sizes = preTokens !== undefined && postTokens !== undefined ? `: ${preTokens} → ${postTokens} tokens` : "";
+    return this.event("context.compacted", origin, { summary: `context compacted${trigger ? ` (${trigger})` : ""}${sizes}` }, {
+      trigger,
+      preTokens,
+      postTokens,
+    });
+  }
+
+  private taskStarted(msg: Json, origin: Origin): DriverEvent[] {
+    const taskId = str(msg.task_id);
+    // Long foreground Bash commands are tasks too (task_type local_bash); their tool events already cover them.
+    const isAgent = msg.task_type === "local_agent" || str(msg.subagent_type) !== undefined;
+    if (taskId) this.agentTasks.set(taskId, isAgent);
+    if (!isAgent) return [];
+    const description = str(msg.description);
+    const subagentType = str(msg.subagent_type);
+    const summary = [subagentType, description].filter(Boolean).join(": ") || "subagent started";
+    return [
+      this.event("subagent.started", origin, { summary: clip(summary), toolName: "Agent" }, {
+        taskId,
+        toolUseId: str(msg.tool_use_id),
+        description,
+        subagentType,
+        prompt: str(msg.prompt) ? clipBytes(str(msg.prompt)!, MAX_TOOL_OUTPUT_BYTES).text : undefined,
+      }),
+    ];
+  }
+
+  private taskFinished(msg: Json, origin: Origin): DriverEvent[] {
+    const taskId = str(msg.task_id);
+    if (taskId && this.agentTasks.get(taskId) === false) return [];
+    if (taskId) this.agentTasks.delete(taskId);
+    const taskStatus = str(msg.status);
+    const status = taskStatus === "completed" ? "ok" : taskStatus === "stopped" ? "cancelled" : taskStatus ? "error" : undefined;
+    const summary = `${str(msg.summary) ?? "subagent"} (${taskStatus ?? "finished"})`;
+    return [
+      this.event("subagent.finished", origin, { summary: clip(summary), toolName: "Agent", status }, {
+        taskId,
+        toolUseId: str(msg.tool_use_id),
+        taskStatus,
+        usage: record(msg.usage),
+      }),
+    ];
+  }
+
+  private hookFailed(msg: Json, origin: Origin): DriverEvent {
+    const hookName = str(msg.hook_name) ?? str(msg.hook_event) ?? "hook";
+    const exitCode = num(msg.exit_code);
+    const stderr = clipBytes(typeof msg.stderr === "string" ? msg.stderr : "", MAX_TOOL_OUTPUT_BYTES).text;
+    const stdout = clipBytes(typeof msg.stdout === "string" ? msg.stdout : "", MAX_TOOL_OUTPUT_BYTES).text;
+    const detail = stderr.trim() || stdout.trim();
+    const summary = `${hookName} hook failed${exitCode === undefined ? "" : ` (exit ${exitCode})`}${detail ? `: ${detail}` : ""}`;
+    return this.event("hook.failed", origin, { summary: clip(summary), status: "error" }, {
+      hookId: str(msg.hook_id),
+      hookName,
+      hookEvent: str(msg.hook_event),
+      exitCode,
+      stdout,
+      stderr,
+    });
+  }
+
+  // ----- assistant -----
+
+  private onAssistant(msg: Json, origin: Origin): DriverEvent[] {
+    const message = record(msg.message) ?? {};
+    const blocks = list(message.content).map(record).filter((b): b is Json => b !== undefined);
+    if (str(msg.error)) {
+      // The synthetic "<synthetic>" message of an API failure: its text becomes the agent.failed summary.
+      this.turn.apiErrorCategory = str(msg.error);
+      this.turn.apiErrorText = blocks.map((b) => str(b.text)).filter(Boolean).join("\n") || undefined;
+      return [];
+    }
+    const context = { messageId: str(message.id), model: str(message.model) };
+    return blocks.flatMap((block) => this.assistantBlock(block, context, origin));
+  }
+
+  private assistantBlock(block: Json, context: Json, origin: Origin): DriverEvent[] {
+    switch (block.type) {
+      case "text": {
+        const text = str(block.text);
+        if (!text?.trim()) return [];
+        const kept = clipBytes(text, MAX_TEXT_BYTES);
+        return [this.event("message.assistant", origin, { summary: clip(text) }, { ...context, text: kept.text, truncated: kept.truncated })];
+      }
+      case "thinking":
+      case "redacted_thinking": {
+        const text = str(block.thinking) ?? "";
+        const kept = clipBytes(text, MAX_TEXT_BYTES);
+        const summary = text ? clip(text) : "(redacted thinking)";
+        return [this.event("message.thinking", origin, { summary }, { ...context, text: kept.text, truncated: kept.truncated })];
+      }
+      case "tool_use":
+        return this.toolStarted(block, context, origin);
+      default:
+        return [];
+    }
+  }
+
+  private toolStarted(block: Json, context: Json, origin: Origin): DriverEvent[] {
+    const toolUseId = str(block.id);
+    const name = str(block.name) ?? "tool";
+    const input = record(block.input) ?? {};
+    if (toolUseId) this.openTools.set(toolUseId, { name, input, startedAt: this.now() });
+    return [
+      this.event("tool.started", origin, { toolName: name, filePath: toolFilePath(input), summary: clip(describeToolInput(name, input)) }, {
+        toolUseId,
+        input: bounded(input, MAX_RAW_BYTES),
+        messageId: context.messageId,
+      }),
+    ];
+  }
+
+  // ----- user -----
+
+  private onUser(msg: Json, origin: Origin): DriverEvent[] {
+    const message = record(msg.message) ?? {};
+    const content = typeof message.content === "string" ? [{ type: "text", text: message.content }] : list(message.content);
+    const blocks = content.map(record).filter((b): b is Json => b !== undefined);
+    // Replays, subagent prompts and interrupt markers produce no event (the driver records the prompts it sends).
+    if (blocks.some((b) => b.type === "text" && str(b.text)?.startsWith(INTERRUPT_MARKER))) this.turn.interruptSeen = true;
+    const results = blocks.filter((b) => b.type === "tool_result");
+    // `tool_use_result` belongs to the line, so it is only unambiguous when the line carries one result.
+    const structured = results.length === 1 ? msg.tool_use_result : undefined;
+    return results.flatMap((block) => this.toolFinished(block, structured, origin));
+  }
+
+  private toolFinished(block: Json, structured: unknown, origin: Origin): DriverEvent[] {
+    const toolUseId = str(block.tool_use_id);
+    const open = toolUseId ? this.openTools.get(toolUseId) : undefined;
+    if (toolUseId) this.openTools.delete(toolUseId);
+    const isError = block.is_error === true;
+    const cancelled = isError && structured === USER_REJECTED;
+    const output = clipBytes(resultText(block.content), MAX_TOOL_OUTPUT_BYTES);
+    const toolName = open?.name;
+    const filePath = open ? toolFilePath(open.input) : undefined;
+    const described = open ? describeToolInput(open.name, open.input) : "tool finished";
+    const summary = cancelled
+      ? `${described} (cancelled by the user)`
+      : isError
+        ? `${toolName ?? "tool"} failed: ${output.text || "no output"}`
+        : described;
+    const status = cancelled ? "cancelled" : isError ? "error" : "ok";
+    const events = [
+      this.event("tool.finished", origin, { toolName, filePath, status, summary: clip(summary) }, {
+        toolUseId,
+        durationMs: open ? this.now() - open.startedAt : undefined,
+        output: output.text,
+        truncated: output.truncated,
+      }),
+    ];
+    if (!isError && toolName && FILE_TOOLS.has(toolName)) {
+      const change = this.fileChange(structured, filePath);
+      if (change) {
+        const verb = change.kind === "create" ? "created" : "updated";
+        events.push(
+          this.event("file.changed", origin, { toolName, filePath: change.path, summary: clip(`${verb} ${change.path} (+${change.added} −${change.removed})`) }, {
+            toolUseId,
+            ...change,
+          }),
+        );
+      }
+    }
+    return events;
+  }
+
+  /** The diff of a Write/Edit/MultiEdit/NotebookEdit result, from Claude's `tool_use_result`. */
+  private fileChange(structuredValue: unknown, inputPath: string | undefined): FileDiff | undefined {
+    const structured = record(structuredValue) ?? {};
+    const path = str(structured.filePath) ?? str(structured.notebook_path) ?? inputPath;
+    if (!path) return undefined;
+    const kind: FileChangeKind =
+      structured.type === "create" || structured.type === "update"
+        ? structured.type
+        : structured.originalFile === null
+          ? "create"
+          : "update";
+    const hunks = hunksOf(structured.structuredPatch);
+    if (hunks && hunks.length > 0) return unifiedDiff(path, hunks, kind);
+    if (typeof structured.content === "string") {
+      const originalFile = typeof structured.originalFile === "string" ? structured.originalFile : null;
+      return unifiedDiff(path, { originalFile, content: structured.content }, kind);
+    }
+    return summarizedChange(path, kind, "the tool result carries no diff");
+  }
+
+  // ----- result -----
+
+  private onResult(msg: Json, origin: Origin): DriverEvent[] {
+    const events = this.closeOpenTools(origin);
+    events.push(this.usage(msg, origin));
+    const classified = classifyResult(msg, this.turn);
+    events.push(
+      this.event(classified.type, origin, { summary: classified.summary, status: classified.status }, {
+        kind: classified.kind,
+        subtype: str(msg.subtype),
+        terminalReason: str(msg.terminal_reason),
+        stopReason: str(msg.stop_reason),
+        apiErrorStatus: num(msg.api_error_status),
+        errorCategory: this.turn.apiErrorCategory,
+        errors: strings(msg.errors),
+        result: typeof msg.result === "string" ? clipBytes(msg.result, MAX_TEXT_BYTES).text : undefined,
+        permissionDenials: list(msg.permission_denials),
+      }),
+    );
+    this.lastResult = { message: msg, outcome: classified.outcome };
+    this.turn = { interruptSeen: false };
+    return events;
+  }
+
+  /** Tools still open when the turn ends never ran to a result (budget hit, crash-free abort): close them. */
+  private closeOpenTools(origin: Origin): DriverEvent[] {
+    const events = [...this.openTools].map(([toolUseId, open]) =>
+      this.event("tool.finished", origin, {
+        toolName: open.name,
+        filePath: toolFilePath(open.input),
+        status: "cancelled",
+        summary: clip(`${describeToolInput(open.name, open.input)} (no result: the turn ended)`),
+      }, { toolUseId, durationMs: this.now() - open.startedAt, reason: "the turn ended before the tool returned a result" }),
+    );
+    this.openTools.clear();
+    return events;
+  }
+
+  /** This turn's tokens (result.usage is per turn) and cost (total_cost_usd is per process, so take the delta). */
+  private usage(msg: Json, origin: Origin): DriverEvent {
+    const usage = record(msg.usage) ?? {};
+    const total = num(msg.total_cost_usd);
+    let costUsd: number | undefined;
+    if (total !== undefined) {
+      // A total below the last one means the counter restarted (new process or session): the total is the delta.
+      costUsd = roundUsd(total >= this.lastTotalCostUsd ? total - this.lastTotalCostUsd : total);
+      this.lastTotalCostUsd = total;
+    }
+    const inputTokens = num(usage.input_tokens);
+    const outputTokens = num(usage.output_tokens);
+    const summary = `${inputTokens ?? 0} in · ${outputTokens ?? 0} out · $${(costUsd ?? 0).toFixed(4)}`;
+    return this.event("usage", origin, { summary, inputTokens, outputTokens, costUsd }, {
+      cacheReadInputTokens: num(usage.cache_read_input_tokens),
+      cacheCreationInputTokens: num(usage.cache_creation_input_tokens),
+      totalCostUsd: total,
+      numTurns: num(msg.num_turns),
+      durationMs: num(msg.duration_ms),
+      durationApiMs: num(msg.duration_api_ms),
+      modelUsage: record(msg.modelUsage),
+    });
+  }
+}

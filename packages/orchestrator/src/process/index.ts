@@ -1,0 +1,14 @@
+export { spawnAgentProcess, type SpawnAgentOptions, type AgentProcess } from "./spawn.ts";
+export { stopProcessGroup, killGroupStragglers, type StopOptions } from "./stop.ts";
+export { exitOf, waitForExit, hasExited, describeExit, type ProcessExit } from "./exit.ts";
+export { watchUnexpectedExit, type ExitWatcher } from "./exit-watcher.ts";
+export { OutputCap, type CapResult } from "./output-cap.ts";
+export { LineSplitter, type LineHandler } from "./line-splitter.ts";
+export {
+  trackProcessGroup,
+  liveProcessGroups,
+  killAllProcessGroups,
+  stopAllProcessGroups,
+  type LiveProcessGroup,
+} from "./registry.ts";
+export { signalProcessGroup, listProcessGroupMembers, isProcessGroupAlive, isProcessAlive } from "./process-group.ts";

@@ -1,0 +1,324 @@
+import { newId, type NewEvent } from "@rozet/db";
+import type { ControlRoom } from "../control-room.ts";
+import { agentDto } from "../dto.ts";
+import { recordEvent } from "../timeline.ts";
+import { setCommandStatus } from "./commands.ts";
+import type { AgentDriver, DriverEvent, DriverHost, PermissionDecision, PermissionRequest } from "./driver.ts";
+import { assertTransition, type AgentStatus } from "./lifecycle.ts";
+
+export interface QueuedPrompt {
+  commandId: string;
+  text: string;
+  taskId?: string | undefined;
+  /** The task's own limit: at it the turn is interrupted and the task fails with the reason. */
+  taskBudget?: { usd: number | null; tokens: number | null } | undefined;
+}
+
+export interface AgentRuntimeOptions {
+  agentId: string;
+  sessionId: string;
+  status: AgentStatus;
+  budget: { usd: number | null; tokens: number | null };
+  spent: { usd: number; tokens: number };
+  /** Seconds without any update from a busy agent before the timeline says it is stalled. */
+  watchdogMs: number;
+  /** Called whenever a prompt command finishes, for the task scheduler. */
+  onCommandFinished: (commandId: string, taskId: string | undefined, status: "completed" | "failed" | "cancelled", detail: string | undefined) => void;
+  /** Called when the agent is idle and has nothing queued (a task may be waiting for it). */
+  onIdle: () => void;
+}
+
+/**
+ * One live agent: its driver, its lifecycle state, and its queue of prompt commands (run one at a time, in
+ * order). Every transition is persisted, published on control.onUpdate and put on the timeline.
+ */
+export class AgentRuntime {
+  status: AgentStatus;
+  private driver: AgentDriver | null = null;
+  private readonly queue: QueuedPrompt[] = [];
+  private current: (QueuedPrompt & { cancelled: boolean; overBudget?: string }) | null = null;
+  private transitions: Promise<void> = Promise.resolve();
+  private lastActivity = Date.now();
+  private stalled = false;
+  private pauseAfterTurn: string | null = null;
+  private readonly turnCost = { usd: 0, tokens: 0 };
+
+  constructor(
+    private readonly room: ControlRoom,
+    private readonly options: AgentRuntimeOptions,
+  ) {
+    this.status = options.status;
+  }
+
+  get agentId() {
+    return this.options.agentId;
+  }
+
+  get sessionId() {
+    return this.options.sessionId;
+  }
+
+  get queued(): readonly QueuedPrompt[] {
+    return this.queue;
+  }
+
+  /** The host side of the driver interface, bound to this agent. */
+  readonly host: DriverHost = {
+    emit: (event) => this.emit(event),
+    requestPermission: (request, signal) => this.requestPermission(request, signal),
+    exited: (reason) => void this.fail(reason),
+    activity: () => this.touch(),
+  };
+
+  async start(driver: AgentDriver): Promise<void> {
+    this.driver = driver;
+    if (this.status !== "starting") await this.transition("starting");
+    try {
+      const info = await driver.start();
+      await this.room.prisma.agent.update({
+        where: { id: this.agentId },
+        data: { processId: info.processId ?? null, ...(info.externalSessionId ? { externalSessionId: info.externalSessionId } : {}), lastError: null },
+      });
+      await this.transition("idle");
+      this.pump();
+    } catch (error) {
+      await this.fail(`failed to start: ${(error as Error).message}`);
+      throw error;
+    }
+  }
+
+  enqueue(prompt: QueuedPrompt): void {
+    this.queue.push(prompt);
+    this.pump();
+  }
+
+  /** Interrupts the running turn, if any. Returns whether there was one. */
+  async interrupt(): Promise<boolean> {
+    if (!this.current || !this.driver) return false;
+    this.current.cancelled = true;
+    await this.driver.cancel();
+    return true;
+  }
+
+  /** Drops a queued prompt (its task was cancelled) or interrupts it if it is running. */
+  async cancelCommand(commandId: string): Promise<void> {
+    const index = this.queue.findIndex((q) => q.commandId === commandId);
+    if (index >= 0) {
+      const [dropped] = this.queue.splice(index, 1);
+      await setCommandStatus(this.room, commandId, "cancelled", { error: "cancelled before it started" });
+      this.options.onCommandFinished(commandId, dropped!.taskId, "cancelled", "cancelled before it started");
+      return;
+    }
+    if (this.current?.commandId === commandId) await this.interrupt();
+  }
+
+  async stop(reason = "stopped by operator"): Promise<void> {
+    if (this.status === "stopped" || this.status === "stopping") return;
+    await this.transition("stopping");
+    await this.failQueued("cancelled", `agent stopping: ${reason}`);
+    if (this.current) await this.interrupt().catch(() => undefined);
+    await this.driver?.stop().catch(() => undefined);
+    await this.transition("stopped");
+  }
+
+  /** The operator raised the budget: a paused agent goes back to work. */
+  async updateBudget(budget: { usd: number | null; tokens: number | null }): Promise<void> {
+    this.options.budget = budget;
+    if (this.status === "paused" && !this.overBudget()) {
+      await this.transition("idle");
+      this.pump();
+    }
+  }
+
+  /** The driver died on its own (crash, kill -9, EOF) or could not start. */
+  private async fail(reason: string): Promise<void> {
+    if (this.status === "failed" || this.status === "stopped") return;
+    if (this.status === "stopping") return;
+    await this.room.prisma.agent.update({ where: { id: this.agentId }, data: { lastError: reason } });
+    await this.transition("failed", reason);
+    await this.failQueued("failed", `agent failed: ${reason}`);
+  }
+
+  private async failQueued(status: "failed" | "cancelled", reason: string) {
+    for (const prompt of this.queue.splice(0)) {
+      await setCommandStatus(this.room, prompt.commandId, status, { error: reason });
+      this.options.onCommandFinished(prompt.commandId, prompt.taskId, status, reason);
+    }
+  }
+
+  private pump(): void {
+    if (this.current || this.status !== "idle" || !this.driver) {
+      if (!this.current && this.status === "idle" && this.queue.length === 0) this.options.onIdle();
+      return;
+    }
+    const next = this.queue.shift();
+    if (!next) {
+      this.options.onIdle();
+      return;
+    }
+    this.current = { ...next, cancelled: false };
+    void this.runTurn(this.current, this.driver);
+  }
+
+  private async runTurn(turn: QueuedPrompt & { cancelled: boolean }, driver: AgentDriver): Promise<void> {
+    this.turnCost.usd = 0;
+    this.turnCost.tokens = 0;
+    let outcome: { status: "completed" | "failed" | "cancelled"; detail?: string | undefined };
+    const watchdog = setInterval(() => this.checkStalled(), Math.min(this.options.watchdogMs, 5_000));
+    watchdog.unref();
+    try {
+      await this.transition("busy");
+      await setCommandStatus(this.room, turn.commandId, "running");
+      if (turn.taskId) await this.room.tasks.commandStarted(turn.taskId);
+      this.emit({ type: "prompt.submitted", summary: turn.text, payload: { text: turn.text } });
+      this.touch();
+      const result = await driver.prompt(turn.text);
+      const status = turn.cancelled && result.status !== "failed" ? "cancelled" : result.status;
+      outcome = this.current?.overBudget ? { status: "failed", detail: this.current.overBudget } : { status, detail: result.error ?? result.result };
+    } catch (error) {
+      outcome = { status: "failed", detail: (error as Error).message };
+    } finally {
+      clearInterval(watchdog);
+    }
+    await setCommandStatus(this.room, turn.commandId, outcome.status, outcome.status === "completed" ? { result: outcome.detail } : { error: outcome.detail ?? outcome.status });
+    if (turn.taskId) {
+      await this.room.prisma.task.update({
+        where: { id: turn.taskId },
+        data: { costUsd: { increment: this.turnCost.usd }, tokens: { increment: this.turnCost.tokens } },
+      }).catch(() => undefined);
+    }
+    this.current = null;
+    this.options.onCommandFinished(turn.commandId, turn.taskId, outcome.status, outcome.detail);
+    if (this.status === "busy" || this.status === "waiting-for-permission") {
+      if (this.pauseAfterTurn) {
+        await this.transition("paused", this.pauseAfterTurn);
+        this.pauseAfterTurn = null;
+      } else {
+        await this.transition("idle");
+      }
+    }
+    this.pump();
+  }
+
+  private emit(event: DriverEvent): void {
+    this.touch();
+    const newEvent: NewEvent = {
+      eventId: newId(),
+      session: { ref: this.sessionId },
+      agent: { ref: this.agentId },
+      taskId: this.current?.taskId,
+      commandId: this.current?.commandId,
+      source: "agent",
+      type: event.type,
+      schemaVersion: 2,
+      clientTs: Date.now(),
+      toolName: event.toolName,
+      filePath: event.filePath,
+      status: event.status,
+      costUsd: event.costUsd,
+      inputTokens: event.inputTokens,
+      outputTokens: event.outputTokens,
+      summary: event.summary,
+      payloadJson: JSON.stringify(event.payload),
+    };
+    this.room.writer.append([newEvent]).catch((error) => console.error("agent event not stored", error));
+    if (event.costUsd || event.inputTokens || event.outputTokens) this.account(event);
+  }
+
+  private account(event: DriverEvent): void {
+    const tokens = (event.inputTokens ?? 0) + (event.outputTokens ?? 0);
+    this.options.spent.usd += event.costUsd ?? 0;
+    this.options.spent.tokens += tokens;
+    this.turnCost.usd += event.costUsd ?? 0;
+    this.turnCost.tokens += tokens;
+    const taskBudget = this.current?.taskBudget;
+    if (this.current && taskBudget && !this.current.overBudget && overLimit(taskBudget, this.turnCost)) {
+      this.current.overBudget = `task budget exceeded: $${this.turnCost.usd.toFixed(4)} of $${taskBudget.usd ?? "∞"}, ${this.turnCost.tokens} of ${taskBudget.tokens ?? "∞"} tokens`;
+      void recordEvent(this.room, { sessionId: this.sessionId, agentId: this.agentId, taskId: this.current.taskId, type: "budget.exceeded", status: "task", summary: this.current.overBudget, payload: { budget: taskBudget, spent: { ...this.turnCost } } });
+      void this.interrupt();
+    }
+    if (this.overBudget() && !this.pauseAfterTurn) {
+      const { budget, spent } = this.options;
+      this.pauseAfterTurn = `budget exceeded: $${spent.usd.toFixed(4)} of $${budget.usd ?? "∞"}, ${spent.tokens} of ${budget.tokens ?? "∞"} tokens`;
+      void recordEvent(this.room, {
+        sessionId: this.sessionId,
+        agentId: this.agentId,
+        type: "budget.exceeded",
+        summary: this.pauseAfterTurn,
+        status: "paused",
+        payload: { budget, spent: { ...spent } },
+      });
+      if (this.current) void this.interrupt();
+      else if (this.status === "idle") void this.transition("paused", this.pauseAfterTurn).then(() => (this.pauseAfterTurn = null));
+    }
+  }
+
+  private overBudget(): boolean {
+    return overLimit(this.options.budget, this.options.spent);
+  }
+
+  private touch(): void {
+    this.lastActivity = Date.now();
+    if (this.stalled) {
+      this.stalled = false;
+      void recordEvent(this.room, { sessionId: this.sessionId, agentId: this.agentId, type: "agent.waiting", status: "resumed", summary: "agent is responding again" });
+    }
+  }
+
+  private checkStalled(): void {
+    const quietMs = Date.now() - this.lastActivity;
+    if (this.stalled || this.status === "waiting-for-permission" || quietMs < this.options.watchdogMs) return;
+    this.stalled = true;
+    void recordEvent(this.room, {
+      sessionId: this.sessionId,
+      agentId: this.agentId,
+      commandId: this.current?.commandId,
+      type: "agent.waiting",
+      status: "stalled",
+      summary: `no update for ${Math.round(quietMs / 1000)} s (the model may be retrying or slow)`,
+      payload: { quietMs },
+    });
+  }
+
+  private async requestPermission(request: PermissionRequest, signal: AbortSignal): Promise<PermissionDecision> {
+    const decision = await this.room.permissions.request({
+      sessionId: this.sessionId,
+      agentId: this.agentId,
+      commandId: this.current?.commandId ?? null,
+      request,
+      signal,
+      onWaiting: () => {
+        if (this.status === "busy") void this.transition("waiting-for-permission");
+      },
+    });
+    if (this.status === "waiting-for-permission") await this.transition("busy");
+    this.touch();
+    return decision;
+  }
+
+  /** Serialized so persisted state always follows the order transitions happened in. */
+  private transition(to: AgentStatus, reason?: string): Promise<void> {
+    const run = async () => {
+      const from = this.status;
+      if (from === to) return;
+      assertTransition(this.agentId, from, to);
+      this.status = to;
+      const row = await this.room.prisma.agent.update({ where: { id: this.agentId }, data: { status: to } });
+      this.room.control.publish({ entity: "agent", id: this.agentId, sessionId: this.sessionId, action: "updated", status: to, data: agentDto(row) });
+      await recordEvent(this.room, {
+        sessionId: this.sessionId,
+        agentId: this.agentId,
+        type: "agent.status",
+        status: to,
+        summary: reason ? `${from} → ${to}: ${reason}` : `${from} → ${to}`,
+        payload: { from, to, reason: reason ?? null },
+      });
+    };
+    this.transitions = this.transitions.then(run, run);
+    return this.transitions;
+  }
+}
+
+function overLimit(budget: { usd: number | null; tokens: number | null }, spent: { usd: number; tokens: number }): boolean {
+  return (budget.usd !== null && spent.usd >= budget.usd) || (budget.tokens !== null && spent.tokens >= budget.tokens);
+}

@@ -1,0 +1,96 @@
+/**
+ * The one interface every agent driver implements (claude, acp, shell). The runtime owns state, commands,
+ * permissions, budgets and persistence; a driver only talks to its agent and reports what happened.
+ */
+
+/** A normalized event a driver reports (docs/events.md). The runtime stores it on the timeline. */
+export interface DriverEvent {
+  /** Normalized type, e.g. "tool.started", "file.changed", "usage", "agent.retrying". */
+  type: string;
+  summary?: string | undefined;
+  toolName?: string | undefined;
+  filePath?: string | undefined;
+  /** ok | error | cancelled … where the type has an outcome. */
+  status?: string | undefined;
+  /** Cost and tokens of this event alone (deltas, never cumulative totals). */
+  costUsd?: number | undefined;
+  inputTokens?: number | undefined;
+  outputTokens?: number | undefined;
+  /** Structured detail for the inspector; `raw` keeps the agent's own payload. */
+  payload: Record<string, unknown>;
+}
+
+export interface PermissionRequest {
+  toolName: string;
+  input: Record<string, unknown>;
+  toolUseId?: string | undefined;
+  /** Human-readable reason or prompt sentence the agent gave, if any. */
+  reason?: string | undefined;
+  /** Agent-specific extras (e.g. Claude's permission suggestions, ACP options), kept for the answer. */
+  extra?: Record<string, unknown> | undefined;
+}
+
+export type PermissionDecision =
+  | { behavior: "allow"; updatedInput?: Record<string, unknown> | undefined }
+  | { behavior: "deny"; message: string; interrupt?: boolean | undefined };
+
+/** What the runtime gives a driver. */
+export interface DriverHost {
+  /** Records an event on the timeline (batched by the writer; never blocks the driver). */
+  emit(event: DriverEvent): void;
+  /**
+   * Asks for a permission: rules answer first, else the operator (or the timeout → deny). The signal aborts
+   * when the agent withdraws the request or the turn is cancelled.
+   */
+  requestPermission(request: PermissionRequest, signal: AbortSignal): Promise<PermissionDecision>;
+  /** The driver's process or connection ended without being asked to (crash, kill -9, EOF). */
+  exited(reason: string): void;
+  /** Marks the turn as stalled or live again ("no update for N s"); the watchdog calls it too. */
+  activity(): void;
+}
+
+export interface DriverStartInfo {
+  /** The agent's own session id (Claude session id, ACP session id) for resume. */
+  externalSessionId?: string | undefined;
+  processId?: number | undefined;
+}
+
+export interface TurnResult {
+  status: "completed" | "failed" | "cancelled";
+  /** Final text or short outcome for the command's result. */
+  result?: string | undefined;
+  error?: string | undefined;
+}
+
+export interface AgentDriver {
+  /** Starts the agent (spawns its process, opens its session). Resolves once it can take a prompt. */
+  start(): Promise<DriverStartInfo>;
+  /** Runs one turn; resolves when the turn ends (completed, failed or cancelled). Never called concurrently. */
+  prompt(text: string): Promise<TurnResult>;
+  /** Interrupts the running turn; `prompt()` then resolves with status "cancelled". */
+  cancel(): Promise<void>;
+  /** Switches the permission mode where the agent has one (Claude: default, acceptEdits, plan …). */
+  setMode?(mode: string): Promise<void>;
+  /** Stops the agent: end its input, wait a grace period, SIGTERM the process group, then SIGKILL. */
+  stop(): Promise<void>;
+}
+
+/** Everything a driver needs to start one agent. */
+export interface DriverContext {
+  agentId: string;
+  sessionId: string;
+  /** Absolute, sandbox-checked working directory (the session workspace or the agent's worktree). */
+  cwd: string;
+  model?: string | undefined;
+  /** Driver-specific settings from the agent's config (profile, command line, env …), already validated. */
+  config: Record<string, unknown>;
+  /** Extra environment for the agent process (model endpoint, keys), from config and server env. */
+  env: Record<string, string>;
+  /** Control-room data dir for this agent (e.g. CLAUDE_CONFIG_DIR). */
+  dataDir: string;
+  /** Resume this external session instead of starting a new one. */
+  resumeSessionId?: string | undefined;
+  host: DriverHost;
+}
+
+export type DriverFactory = (context: DriverContext) => AgentDriver;

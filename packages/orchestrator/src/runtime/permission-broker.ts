@@ -1,0 +1,183 @@
+import { DomainError, newId, notFound } from "@rozet/db";
+import type { ControlRoom } from "../control-room.ts";
+import { permissionDto, permissionRuleDto, type PermissionDto, type PermissionRuleDto } from "../dto.ts";
+import { recordEvent } from "../timeline.ts";
+import type { PermissionDecision, PermissionRequest } from "./driver.ts";
+import { decideByRules } from "./permission-rules.ts";
+
+export type OperatorAnswer =
+  | { behavior: "allow"; updatedInput?: Record<string, unknown> | undefined; forSession?: boolean | undefined }
+  | { behavior: "deny"; message?: string | undefined; interrupt?: boolean | undefined };
+
+interface Pending {
+  resolve: (decision: PermissionDecision) => void;
+  timer: NodeJS.Timeout;
+  cleanup: () => void;
+}
+
+/**
+ * One queue of permission requests across every agent of every session. Rules answer first; otherwise the
+ * operator does (API or page), or the timeout denies. Every answer is stored with who gave it, and put on the
+ * timeline, so the PermissionRequest table is also the audit log.
+ */
+export class PermissionBroker {
+  private readonly pending = new Map<string, Pending>();
+  private readonly rulesBySession = new Map<string, PermissionRuleDto[]>();
+
+  constructor(
+    private readonly room: ControlRoom,
+    private readonly options: { timeoutMs: number },
+  ) {}
+
+  /** Requests left pending by a previous server process can never be answered: close them. */
+  async closeOrphans(): Promise<void> {
+    await this.room.prisma.permissionRequest.updateMany({
+      where: { status: "pending" },
+      data: { status: "cancelled", answeredBy: "restart", answeredAt: new Date() },
+    });
+  }
+
+  async request(opts: {
+    sessionId: string;
+    agentId: string;
+    commandId: string | null;
+    request: PermissionRequest;
+    signal: AbortSignal;
+    /** Called when the operator must answer (not for rule answers). */
+    onWaiting?: () => void;
+  }): Promise<PermissionDecision> {
+    const { request } = opts;
+    const rule = decideByRules(await this.rules(opts.sessionId), request.toolName, request.input);
+    const row = await this.room.prisma.permissionRequest.create({
+      data: {
+        id: newId(),
+        sessionId: opts.sessionId,
+        agentId: opts.agentId,
+        commandId: opts.commandId,
+        toolName: request.toolName,
+        input: JSON.stringify(request.input),
+        toolUseId: request.toolUseId ?? null,
+        reason: request.reason ?? null,
+        expiresAt: new Date(Date.now() + this.options.timeoutMs),
+      },
+    });
+    if (rule && rule.action !== "ask") {
+      const decision: PermissionDecision =
+        rule.action === "allow" ? { behavior: "allow", updatedInput: request.input } : { behavior: "deny", message: `denied by rule ${rule.tool} ${rule.pattern ?? "*"}` };
+      await this.finish(row.id, decision, `rule:${rule.id}`);
+      return decision;
+    }
+    const dto = permissionDto(row);
+    this.room.control.publish({ entity: "permission", id: row.id, sessionId: row.sessionId, action: "created", status: "pending", data: dto });
+    await recordEvent(this.room, {
+      sessionId: row.sessionId,
+      agentId: row.agentId,
+      commandId: row.commandId ?? undefined,
+      type: "permission.requested",
+      summary: `${request.toolName} wants permission${request.reason ? `: ${request.reason}` : ""}`,
+      status: "pending",
+      payload: { ...dto, extra: request.extra ?? null },
+    });
+    opts.onWaiting?.();
+    return new Promise<PermissionDecision>((resolve) => {
+      const onAbort = () => void this.settle(row.id, { behavior: "deny", message: "request withdrawn" }, "agent", "cancelled");
+      const timer = setTimeout(
+        () => void this.settle(row.id, { behavior: "deny", message: `no answer within ${Math.round(this.options.timeoutMs / 1000)} s` }, "timeout", "timed_out"),
+        this.options.timeoutMs,
+      );
+      timer.unref();
+      opts.signal.addEventListener("abort", onAbort, { once: true });
+      this.pending.set(row.id, { resolve, timer, cleanup: () => opts.signal.removeEventListener("abort", onAbort) });
+      if (opts.signal.aborted) onAbort();
+    });
+  }
+
+  /** The operator's answer. */
+  async respond(input: { id: string; answer: OperatorAnswer; answeredBy?: string | undefined }): Promise<PermissionDto> {
+    if (!this.pending.has(input.id)) {
+      const row = await this.room.prisma.permissionRequest.findUnique({ where: { id: input.id } });
+      if (!row) throw notFound("permission request", input.id);
+      throw new DomainError("ILLEGAL_STATE", `permission request ${input.id} is already ${row.status} (by ${row.answeredBy ?? "?"})`, { status: row.status });
+    }
+    const row = await this.room.prisma.permissionRequest.findUniqueOrThrow({ where: { id: input.id } });
+    const answer = input.answer;
+    if (answer.behavior === "allow" && answer.forSession) {
+      await this.addRule({ sessionId: row.sessionId, tool: row.toolName, pattern: null, action: "allow", createdBy: `allow-for-session:${row.id}` });
+    }
+    const decision: PermissionDecision =
+      answer.behavior === "allow"
+        ? { behavior: "allow", updatedInput: answer.updatedInput ?? (JSON.parse(row.input) as Record<string, unknown>) }
+        : { behavior: "deny", message: answer.message ?? "denied by the operator", interrupt: answer.interrupt };
+    return this.settle(input.id, decision, input.answeredBy ?? "operator", answer.behavior === "allow" ? "allowed" : "denied");
+  }
+
+  private async settle(id: string, decision: PermissionDecision, answeredBy: string, status: "allowed" | "denied" | "timed_out" | "cancelled") {
+    const pending = this.pending.get(id);
+    if (pending) {
+      this.pending.delete(id);
+      clearTimeout(pending.timer);
+      pending.cleanup();
+    }
+    const dto = await this.finish(id, decision, answeredBy, status);
+    pending?.resolve(decision);
+    return dto;
+  }
+
+  private async finish(id: string, decision: PermissionDecision, answeredBy: string, status?: string): Promise<PermissionDto> {
+    const row = await this.room.prisma.permissionRequest.update({
+      where: { id },
+      data: {
+        status: status ?? (decision.behavior === "allow" ? "allowed" : "denied"),
+        decision: JSON.stringify(decision),
+        answeredBy,
+        answeredAt: new Date(),
+      },
+    });
+    const dto = permissionDto(row);
+    this.room.control.publish({ entity: "permission", id, sessionId: row.sessionId, action: "updated", status: dto.status, data: dto });
+    await recordEvent(this.room, {
+      sessionId: row.sessionId,
+      agentId: row.agentId,
+      commandId: row.commandId ?? undefined,
+      type: "permission.answered",
+      summary: `${row.toolName}: ${dto.status} by ${answeredBy}`,
+      status: dto.status,
+      payload: dto,
+    });
+    return dto;
+  }
+
+  async list(input: { sessionId?: string | undefined; status?: string | undefined; limit: number }) {
+    const rows = await this.room.prisma.permissionRequest.findMany({
+      where: { ...(input.sessionId ? { sessionId: input.sessionId } : {}), ...(input.status ? { status: input.status } : {}) },
+      orderBy: { createdAt: "desc" },
+      take: input.limit,
+    });
+    return rows.map(permissionDto);
+  }
+
+  async rules(sessionId: string): Promise<PermissionRuleDto[]> {
+    let rules = this.rulesBySession.get(sessionId);
+    if (!rules) {
+      rules = (await this.room.prisma.permissionRule.findMany({ where: { sessionId }, orderBy: { createdAt: "asc" } })).map(permissionRuleDto);
+      this.rulesBySession.set(sessionId, rules);
+    }
+    return rules;
+  }
+
+  async addRule(input: { sessionId: string; tool: string; pattern: string | null; action: "allow" | "deny" | "ask"; createdBy?: string }) {
+    const row = await this.room.prisma.permissionRule.create({
+      data: { id: newId(), sessionId: input.sessionId, tool: input.tool, pattern: input.pattern, action: input.action, createdBy: input.createdBy ?? "operator" },
+    });
+    this.rulesBySession.delete(input.sessionId);
+    return permissionRuleDto(row);
+  }
+
+  async deleteRule(input: { id: string }) {
+    const row = await this.room.prisma.permissionRule.findUnique({ where: { id: input.id } });
+    if (!row) throw notFound("permission rule", input.id);
+    await this.room.prisma.permissionRule.delete({ where: { id: input.id } });
+    this.rulesBySession.delete(row.sessionId);
+    return { id: input.id, deleted: true as const };
+  }
+}

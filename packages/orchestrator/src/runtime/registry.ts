@@ -1,0 +1,114 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { DomainError, notFound } from "@rozet/db";
+import type { ControlRoom } from "../control-room.ts";
+import { agentDto } from "../dto.ts";
+import { AgentRuntime } from "./agent-runtime.ts";
+import type { DriverFactory } from "./driver.ts";
+import { LIVE_STATUSES, type AgentStatus } from "./lifecycle.ts";
+import { prepareAgentWorkspace } from "./agent-workspace.ts";
+
+export interface AgentRegistryOptions {
+  drivers: Record<string, DriverFactory>;
+  /** Control-room data dir; each agent gets `<dataDir>/agents/<id>` (e.g. its CLAUDE_CONFIG_DIR). */
+  dataDir: string;
+  /** Environment every agent gets (model endpoints and keys configured for the server). */
+  agentEnv: Record<string, string>;
+  watchdogMs: number;
+}
+
+/** All live agents of the control room, keyed by id. */
+export class AgentRegistry {
+  private readonly runtimes = new Map<string, AgentRuntime>();
+
+  constructor(
+    private readonly room: ControlRoom,
+    private readonly options: AgentRegistryOptions,
+  ) {}
+
+  /**
+   * Agents a previous server process left running cannot be re-attached (their pipes died with it): mark them
+   * lost with the reason, and fail their unfinished commands. They can be resumed where the driver supports it.
+   */
+  async recover(): Promise<void> {
+    const stale = await this.room.prisma.agent.findMany({ where: { status: { in: [...LIVE_STATUSES] }, driver: { not: "external" } } });
+    for (const agent of stale) {
+      await this.room.prisma.agent.update({ where: { id: agent.id }, data: { status: "lost", lastError: `server restarted while the agent was ${agent.status}` } });
+    }
+    await this.room.prisma.command.updateMany({
+      where: { status: { in: ["queued", "accepted", "running"] } },
+      data: { status: "failed", error: "server restarted before the command finished", finishedAt: new Date() },
+    });
+  }
+
+  get(agentId: string): AgentRuntime {
+    const runtime = this.runtimes.get(agentId);
+    if (!runtime) throw new DomainError("ILLEGAL_STATE", `agent ${agentId} is not running; start or resume it first`, { agentId });
+    return runtime;
+  }
+
+  find(agentId: string): AgentRuntime | undefined {
+    return this.runtimes.get(agentId);
+  }
+
+  /** Idle agents of a session, oldest first (for task assignment). */
+  idleIn(sessionId: string): AgentRuntime[] {
+    return [...this.runtimes.values()].filter((r) => r.sessionId === sessionId && r.status === "idle" && r.queued.length === 0);
+  }
+
+  /** Starts (or resumes) the agent's driver. Resolves when it is idle; rejects (agent failed) if it cannot start. */
+  async launch(agentId: string, opts: { resume?: boolean } = {}): Promise<AgentRuntime> {
+    const agent = await this.room.prisma.agent.findUnique({ where: { id: agentId }, include: { session: true } });
+    if (!agent) throw notFound("agent", agentId);
+    const factory = this.options.drivers[agent.driver];
+    if (!factory) throw new DomainError("INVALID_INPUT", `agents with driver ${agent.driver} cannot be started by the control room`, { driver: agent.driver });
+    const existing = this.runtimes.get(agentId);
+    if (existing && LIVE_STATUSES.has(existing.status)) throw new DomainError("ILLEGAL_STATE", `agent ${agent.name} is already ${existing.status}`);
+    if (!agent.session.workspaceRoot) throw new DomainError("ILLEGAL_STATE", `session ${agent.sessionId} has no workspace`);
+
+    const config = JSON.parse(agent.config) as Record<string, unknown>;
+    const dataDir = path.join(this.options.dataDir, "agents", agent.id);
+    mkdirSync(dataDir, { recursive: true });
+    const cwd = await prepareAgentWorkspace(this.room, { workspace: agent.session.workspaceRoot, agentId: agent.id, agentName: agent.name, worktree: config.worktree === true });
+    const runtime = new AgentRuntime(this.room, {
+      agentId: agent.id,
+      sessionId: agent.sessionId,
+      status: agent.status as AgentStatus,
+      budget: { usd: agent.budgetUsd, tokens: agent.budgetTokens },
+      spent: { usd: agent.costUsd, tokens: agent.inputTokens + agent.outputTokens },
+      watchdogMs: this.options.watchdogMs,
+      onCommandFinished: (commandId, taskId, status, detail) => this.room.tasks.commandFinished(commandId, taskId, status, detail),
+      onIdle: () => this.room.tasks.agentIdle(agent.sessionId),
+    });
+    this.runtimes.set(agent.id, runtime);
+    const env = { ...this.options.agentEnv, ...(config.env as Record<string, string> | undefined) };
+    const driver = factory({
+      agentId: agent.id,
+      sessionId: agent.sessionId,
+      cwd,
+      model: agent.model ?? undefined,
+      config,
+      env,
+      dataDir,
+      resumeSessionId: opts.resume ? (agent.externalSessionId ?? undefined) : undefined,
+      host: runtime.host,
+    });
+    await runtime.start(driver);
+    return runtime;
+  }
+
+  async stop(agentId: string): Promise<void> {
+    await this.get(agentId).stop();
+  }
+
+  /** Stops every agent (server shutdown): no agent process outlives the server. */
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.runtimes.values()].map((r) => r.stop("server shutting down").catch(() => undefined)));
+  }
+
+  async snapshot(agentId: string) {
+    const row = await this.room.prisma.agent.findUnique({ where: { id: agentId } });
+    if (!row) throw notFound("agent", agentId);
+    return agentDto(row);
+  }
+}

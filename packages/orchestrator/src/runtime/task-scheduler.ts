@@ -1,0 +1,93 @@
+import type { ControlRoom } from "../control-room.ts";
+import { taskDto } from "../dto.ts";
+import { recordEvent } from "../timeline.ts";
+import { createCommand, setCommandStatus } from "./commands.ts";
+
+const DONE = new Set(["completed"]);
+const DEAD = new Set(["failed", "cancelled"]);
+
+/**
+ * Turns tasks into commands: a pending task whose dependencies are done goes to its named agent or the first
+ * idle agent of its session; its status then follows the command. A failed dependency blocks its dependents
+ * with the reason. Runs again whenever a task finishes or an agent becomes idle.
+ */
+export class TaskScheduler {
+  private running: Promise<void> = Promise.resolve();
+  private readonly dirty = new Set<string>();
+
+  constructor(private readonly room: ControlRoom) {}
+
+  /** Re-evaluates a session's waiting tasks (serialized: one pass at a time). */
+  schedule(sessionId: string): Promise<void> {
+    this.dirty.add(sessionId);
+    this.running = this.running.then(async () => {
+      if (!this.dirty.delete(sessionId)) return;
+      await this.pass(sessionId).catch((error) => console.error("task scheduling failed", error));
+    });
+    return this.running;
+  }
+
+  agentIdle(sessionId: string): void {
+    void this.schedule(sessionId);
+  }
+
+  commandFinished(commandId: string, taskId: string | undefined, status: "completed" | "failed" | "cancelled", detail: string | undefined): void {
+    if (!taskId) return;
+    void (async () => {
+      const task = await this.room.prisma.task.findUnique({ where: { id: taskId } });
+      if (!task || task.status === "cancelled") return;
+      await this.update(taskId, {
+        status,
+        finishedAt: new Date(),
+        ...(status === "completed" ? { result: detail ?? null, error: null } : { error: detail ?? status }),
+      });
+      await recordEvent(this.room, { sessionId: task.sessionId, taskId, commandId, type: `task.${status}`, status, summary: `${task.title}: ${status}${detail && status !== "completed" ? ` (${detail})` : ""}` });
+      await this.schedule(task.sessionId);
+    })();
+  }
+
+  /** Marks the task's command as started (status follows the command). */
+  async commandStarted(taskId: string): Promise<void> {
+    await this.update(taskId, { status: "running" });
+  }
+
+  private async pass(sessionId: string): Promise<void> {
+    const tasks = await this.room.prisma.task.findMany({ where: { sessionId }, orderBy: { createdAt: "asc" } });
+    const byId = new Map(tasks.map((t) => [t.id, t]));
+    for (const task of tasks) {
+      if (task.status !== "pending" && task.status !== "blocked") continue;
+      const deps = (JSON.parse(task.dependsOn) as string[]).map((id) => byId.get(id));
+      const dead = deps.find((d) => !d || DEAD.has(d.status));
+      if (dead !== undefined || deps.some((d) => d === undefined)) {
+        const reason = dead ? `dependency "${dead.title}" ${dead.status}` : "a dependency was deleted";
+        if (task.status !== "blocked" || task.error !== reason) {
+          await this.update(task.id, { status: "blocked", error: reason });
+          await recordEvent(this.room, { sessionId, taskId: task.id, type: "task.blocked", status: "blocked", summary: `${task.title}: ${reason}` });
+        }
+        continue;
+      }
+      if (!deps.every((d) => d && DONE.has(d.status))) {
+        if (task.status !== "blocked") await this.update(task.id, { status: "blocked", error: "waiting for dependencies" });
+        continue;
+      }
+      const runtime = task.agentId ? this.room.agents.find(task.agentId) : this.room.agents.idleIn(sessionId)[0];
+      if (!runtime || (task.agentId && !["idle", "busy", "waiting-for-permission"].includes(runtime.status))) {
+        const reason = task.agentId ? "waiting for its agent to be running" : "waiting for an idle agent";
+        if (task.status !== "pending" || task.error !== reason) await this.update(task.id, { status: "pending", error: reason });
+        continue;
+      }
+      const { command } = await createCommand(this.room, { agentId: runtime.agentId, kind: "prompt", input: { text: task.prompt }, taskId: task.id });
+      await setCommandStatus(this.room, command.id, "accepted");
+      await this.update(task.id, { status: "queued", agentId: runtime.agentId, attempts: { increment: 1 }, error: null });
+      await recordEvent(this.room, { sessionId, agentId: runtime.agentId, taskId: task.id, commandId: command.id, type: "task.assigned", summary: task.title });
+      const taskBudget = task.budgetUsd !== null || task.budgetTokens !== null ? { usd: task.budgetUsd, tokens: task.budgetTokens } : undefined;
+      runtime.enqueue({ commandId: command.id, text: task.prompt, taskId: task.id, taskBudget });
+    }
+  }
+
+  private async update(taskId: string, data: Parameters<ControlRoom["prisma"]["task"]["update"]>[0]["data"]) {
+    const row = await this.room.prisma.task.update({ where: { id: taskId }, data });
+    this.room.control.publish({ entity: "task", id: row.id, sessionId: row.sessionId, action: "updated", status: row.status, data: taskDto(row) });
+    return row;
+  }
+}
