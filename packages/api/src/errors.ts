@@ -12,4 +12,5 @@ export const domainErrorMap: Record<DomainErrorCode, { trpc: TRPC_ERROR_CODE_KEY
   UNAUTHORIZED: { trpc: "UNAUTHORIZED", http: 401 },
   FORBIDDEN: { trpc: "FORBIDDEN", http: 403 },
   OVERLOADED: { trpc: "TOO_MANY_REQUESTS", http: 429 },
+  AGENT_FAILED: { trpc: "BAD_GATEWAY", http: 502 },
 };

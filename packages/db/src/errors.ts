@@ -9,6 +9,8 @@ export const domainErrorCodes = [
   "UNAUTHORIZED",
   "FORBIDDEN",
   "OVERLOADED",
+  /** The agent process or its model failed (not the caller's fault, not ours). */
+  "AGENT_FAILED",
 ] as const;
 
 export type DomainErrorCode = (typeof domainErrorCodes)[number];

@@ -4,7 +4,14 @@ export * from "./sessions.ts";
 export * from "./agents.ts";
 export * from "./tasks.ts";
 export { recordEvent } from "./timeline.ts";
-export { resolveWorkspace, ensureWorkspace } from "./workspaces.ts";
+export * from "./workspaces/index.ts";
+export { createShellDriver } from "./drivers/shell/index.ts";
+export {
+  liveProcessGroups,
+  killAllProcessGroups,
+  stopAllProcessGroups,
+  type LiveProcessGroup,
+} from "./process/index.ts";
 export { normalizeHookEvent, hookEventTypes, describeToolInput, clip } from "./normalize/hook-events.ts";
 export type { SessionDto, AgentDto, TaskDto, CommandDto, PermissionDto, PermissionRuleDto } from "./dto.ts";
 export { builtinDrivers } from "./drivers/index.ts";

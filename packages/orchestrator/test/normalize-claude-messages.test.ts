@@ -226,6 +226,13 @@ describe("file.changed diffs", () => {
     expect(JSON.stringify(change!.payload.raw).length).toBeLessThan(MAX_RAW_BYTES);
   });
 
+  it("a patch whose tool_use was never seen (normalizer started mid-turn) still yields file.changed", () => {
+    const editResult = stream("streams/edit-structured-patch.jsonl").find((m) => JSON.stringify(m).includes('"structuredPatch"'));
+    const events = new ClaudeMessageNormalizer().normalize(editResult);
+    expect(types(events)).toEqual(["tool.finished", "file.changed"]);
+    expect(events[1]).toMatchObject({ filePath: "<PROJECT_DIR>/out.txt", toolName: undefined, payload: { added: 1, removed: 1 } });
+  });
+
   it("MultiEdit and NotebookEdit results without a patch still report the change", () => {
     const normalizer = new ClaudeMessageNormalizer();
     normalizer.normalize({ type: "assistant", message: { content: [{ type: "tool_use", id: "t_nb", name: "NotebookEdit", input: { notebook_path: "/w/a.ipynb", new_source: "x" } }] } });

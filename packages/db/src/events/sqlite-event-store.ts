@@ -236,10 +236,7 @@ export class SqliteEventStore implements EventStore {
 
 function remember(cache: Map<string, string>, key: string, id: string): void {
   if (cache.size >= REF_CACHE_LIMIT) cache.clear();
-  // Refs are usually slices of a parsed request body (V8 keeps substrings of JSON.parse input as views into it),
-  // so caching the ref as is would pin the whole body, up to the 16 MiB request limit, for as long as the entry
-  // lives. A fresh copy keeps only the ref's own bytes.
-  cache.set(Buffer.from(key, "utf8").toString("utf8"), id);
+  cache.set(key, id);
 }
 
 function addTotals(totals: Map<string, BatchTotals>, key: string, event: EventSummary, now: string): void {

@@ -471,7 +471,9 @@ export class ClaudeMessageNormalizer {
         truncated: output.truncated,
       }),
     ];
-    if (!isError && toolName && FILE_TOOLS.has(toolName)) {
+    // Without the tool_use (normalizer created mid-turn) a result with a patch still reads as a file change.
+    const changesFiles = toolName ? FILE_TOOLS.has(toolName) : Array.isArray(record(structured)?.structuredPatch);
+    if (!isError && changesFiles) {
       const change = this.fileChange(structured, filePath);
       if (change) {
         const verb = change.kind === "create" ? "created" : "updated";

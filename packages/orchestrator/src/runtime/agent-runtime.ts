@@ -1,4 +1,4 @@
-import { newId, type NewEvent } from "@rozet/db";
+import { DomainError, newId, type NewEvent } from "@rozet/db";
 import type { ControlRoom } from "../control-room.ts";
 import { agentDto } from "../dto.ts";
 import { recordEvent } from "../timeline.ts";
@@ -82,8 +82,9 @@ export class AgentRuntime {
       await this.transition("idle");
       this.pump();
     } catch (error) {
-      await this.fail(`failed to start: ${(error as Error).message}`);
-      throw error;
+      const reason = `failed to start: ${(error as Error).message}`;
+      await this.fail(reason);
+      throw new DomainError("AGENT_FAILED", reason, { agentId: this.agentId });
     }
   }
 

@@ -76,7 +76,7 @@ export async function changesSince(snapshot: WorkspaceSnapshot, limits: DiffLimi
   let diffBudget = maxTotalDiffBytes;
   for (const file of moved.slice(0, maxFiles)) {
     const change = classify(file, snapshot.entries.get(file), after.get(file));
-    if (!change.restored) {
+    if (!change.restored && !change.summarized) {
       const diff = await diffFile(snapshot, file, after.get(file)?.code ?? "", Math.min(maxDiffBytes, diffBudget), maxDiffBytes);
       Object.assign(change, diff);
       diffBudget -= change.diff ? Buffer.byteLength(change.diff) : 0;

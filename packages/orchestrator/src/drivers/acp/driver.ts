@@ -8,7 +8,9 @@ import {
   RequestError,
   type ClientConnection,
   type ClientContext,
+  type Implementation,
   type InitializeResponse,
+  type NewSessionRequest,
   type PermissionOption,
   type PermissionOptionKind,
   type RequestPermissionRequest,
@@ -31,7 +33,8 @@ import { readTextFileInSandbox, writeTextFileInSandbox } from "./sandbox-fs.ts";
 // One ACP agent process, one ACP session. The SDK's `client()` app answers the agent's requests (permissions,
 // sandboxed fs); `session/update` notifications go through a synchronous mapper so their order is kept.
 
-const CLIENT_INFO = { name: "rozet-control-room", title: "Rozet Control Room", version: "0.1.0" };
+// Typed, not inferred: a widened object literal makes the SDK's request() fall back to its untyped overload.
+const CLIENT_INFO: Implementation = { name: "rozet-control-room", title: "Rozet Control Room", version: "0.1.0" };
 const AUTH_REQUIRED = -32000;
 
 /**
@@ -272,7 +275,7 @@ class AcpDriver implements AgentDriver {
   }
 
   private async newSession(agent: ClientContext, init: InitializeResponse) {
-    const params = { cwd: this.context.cwd, mcpServers: [] };
+    const params: NewSessionRequest = { cwd: this.context.cwd, mcpServers: [] };
     try {
       return await agent.request("session/new", params);
     } catch (error) {

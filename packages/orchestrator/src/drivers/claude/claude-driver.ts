@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { query, type Query, type SDKUserMessage } from "@anthropic-ai/claude-agent-sdk";
+import { query, type CanUseTool, type Query, type SDKUserMessage } from "@anthropic-ai/claude-agent-sdk";
 import { ClaudeMessageNormalizer } from "../../normalize/claude-messages.ts";
 import type { AgentDriver, DriverContext, TurnResult } from "../../runtime/driver.ts";
 import { AsyncQueue } from "../async-queue.ts";
@@ -15,15 +15,19 @@ const STDERR_TAIL_LINES = 20;
  * We spawn the process ourselves (in its own process group) to know its pid and to stop it without orphans.
  */
 export function createClaudeDriver(context: DriverContext): AgentDriver {
-  const input = new AsyncQueue<SDKUserMessage>();
   const normalizer = new ClaudeMessageNormalizer();
   const stderrTail: string[] = [];
+  let input = new AsyncQueue<SDKUserMessage>();
   let session: Query | null = null;
   let child: ChildProcess | null = null;
+  let exited: Promise<void> = Promise.resolve();
   let turn: { resolve: (result: TurnResult) => void } | null = null;
   let stopping = false;
-  let exited: Promise<void> = Promise.resolve();
-  const sessionId = context.resumeSessionId ?? randomUUID();
+  let exitReported = false;
+  // Each open() is a generation; late exits of an abandoned process (a failed resume) are ignored.
+  let generation = 0;
+  let started = false;
+  let sessionId = context.resumeSessionId ?? randomUUID();
 
   const finishTurn = (result: TurnResult) => {
     const current = turn;
@@ -31,27 +35,42 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
     current?.resolve(result);
   };
 
+  const reportExit = (reason: string, fromGeneration: number) => {
+    // Before start() resolves, failures surface as its rejection instead.
+    if (!started || stopping || exitReported || fromGeneration !== generation) return;
+    exitReported = true;
+    finishTurn({ status: "failed", error: reason });
+    context.host.exited(reason);
+  };
+
   const spawnClaude = (opts: { command: string; args: string[]; cwd?: string | undefined; env: Record<string, string | undefined> }) => {
     const proc = spawn(opts.command, opts.args, { cwd: opts.cwd ?? context.cwd, env: opts.env as NodeJS.ProcessEnv, detached: true, stdio: ["pipe", "pipe", "pipe"] });
     child = proc;
+    const spawnedIn = generation;
     proc.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
       stderrTail.push(...chunk.split("\n").filter(Boolean));
       stderrTail.splice(0, Math.max(0, stderrTail.length - STDERR_TAIL_LINES));
     });
     exited = new Promise((resolve) =>
       proc.once("exit", (code, signal) => {
-        if (!stopping) {
-          const reason = `claude process exited (${signal ?? `code ${code}`})${stderrTail.length ? `: ${stderrTail.slice(-3).join(" | ")}` : ""}`;
-          finishTurn({ status: "failed", error: reason });
-          context.host.exited(reason);
-        }
+        reportExit(`claude process exited (${signal ?? `code ${code}`})${stderrTail.length ? `: ${stderrTail.slice(-3).join(" | ")}` : ""}`, spawnedIn);
         resolve();
       }),
     );
     return proc;
   };
 
-  async function readMessages(stream: Query) {
+  const canUseTool: CanUseTool = async (toolName, toolInput, options) => {
+    const decision = await context.host.requestPermission(
+      { toolName, input: toolInput, toolUseId: options.toolUseID, reason: options.decisionReason ?? options.blockedPath, extra: { suggestions: options.suggestions ?? [] } },
+      options.signal,
+    );
+    return decision.behavior === "allow"
+      ? { behavior: "allow", updatedInput: decision.updatedInput ?? toolInput }
+      : { behavior: "deny", message: decision.message, ...(decision.interrupt ? { interrupt: true } : {}) };
+  };
+
+  async function readMessages(stream: Query, readIn: number) {
     try {
       for await (const message of stream) {
         context.host.activity();
@@ -59,55 +78,78 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
         if ((message as { type?: string }).type === "result") finishTurn(normalizer.turnOutcome(message));
       }
     } catch (error) {
-      if (!stopping) {
-        finishTurn({ status: "failed", error: (error as Error).message });
-        context.host.exited(`claude session ended: ${(error as Error).message}`);
-      }
+      // The process exit (with its signal and stderr) says more than the SDK's stream error; give it a moment.
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+      reportExit(`claude session ended: ${(error as Error).message}`, readIn);
     }
+  }
+
+  async function open(resumeId: string | undefined) {
+    const config = context.config;
+    generation += 1;
+    input = new AsyncQueue<SDKUserMessage>();
+    session = query({
+      prompt: input,
+      options: {
+        cwd: context.cwd,
+        ...(context.model ? { model: context.model } : {}),
+        permissionMode: (config.permissionMode as "default" | "acceptEdits" | "plan" | undefined) ?? "default",
+        ...(resumeId ? { resume: resumeId } : { sessionId }),
+        // Project and user settings stay out unless asked for: a project's own Rozet hooks would double events.
+        settingSources: (config.settingSources as ("user" | "project" | "local")[] | undefined) ?? [],
+        env: agentProcessEnv({
+          CLAUDE_CONFIG_DIR: context.dataDir,
+          CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+          CLAUDE_CODE_MAX_RETRIES: "3",
+          ROZET_AGENT_ID: context.agentId,
+          ROZET_SESSION_ID: context.sessionId,
+          ...context.env,
+        }),
+        canUseTool,
+        stderr: () => undefined,
+        spawnClaudeCodeProcess: spawnClaude,
+        ...(typeof config.executable === "string" ? { pathToClaudeCodeExecutable: config.executable } : {}),
+      },
+    });
+    void readMessages(session, generation);
+    await session.initializationResult();
+  }
+
+  async function stopProcess() {
+    input.end();
+    const proc = child;
+    const pid = proc?.pid;
+    if (!proc || !pid || proc.exitCode !== null || proc.signalCode !== null) return;
+    const gone = (ms: number) => Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
+    if (!(await gone(STOP_GRACE_MS))) {
+      killGroup(pid, "SIGTERM");
+      if (!(await gone(STOP_GRACE_MS))) killGroup(pid, "SIGKILL");
+      await gone(STOP_GRACE_MS);
+    }
+    // Tool processes Claude started may outlive it in its group.
+    killGroup(pid, "SIGKILL");
   }
 
   return {
     async start() {
-      const config = context.config;
-      session = query({
-        prompt: input,
-        options: {
-          cwd: context.cwd,
-          ...(context.model ? { model: context.model } : {}),
-          permissionMode: (config.permissionMode as "default" | "acceptEdits" | "plan" | undefined) ?? "default",
-          ...(context.resumeSessionId ? { resume: context.resumeSessionId } : { sessionId }),
-          // Project and user settings stay out unless asked for: a project's own Rozet hooks would double events.
-          settingSources: (config.settingSources as ("user" | "project" | "local")[] | undefined) ?? [],
-          env: agentProcessEnv({
-            CLAUDE_CONFIG_DIR: context.dataDir,
-            CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-            CLAUDE_CODE_MAX_RETRIES: "3",
-            ROZET_AGENT_ID: context.agentId,
-            ROZET_SESSION_ID: context.sessionId,
-            ...context.env,
-          }),
-          canUseTool: async (toolName, toolInput, options) => {
-            const decision = await context.host.requestPermission(
-              {
-                toolName,
-                input: toolInput,
-                toolUseId: options.toolUseID,
-                reason: options.decisionReason ?? options.blockedPath,
-                extra: { suggestions: options.suggestions ?? [] },
-              },
-              options.signal,
-            );
-            return decision.behavior === "allow"
-              ? { behavior: "allow", updatedInput: decision.updatedInput ?? toolInput }
-              : { behavior: "deny", message: decision.message, ...(decision.interrupt ? { interrupt: true } : {}) };
-          },
-          stderr: () => undefined,
-          spawnClaudeCodeProcess: spawnClaude,
-          ...(typeof config.executable === "string" ? { pathToClaudeCodeExecutable: config.executable } : {}),
-        },
-      });
-      void readMessages(session);
-      await session.initializationResult();
+      try {
+        await open(context.resumeSessionId);
+      } catch (error) {
+        if (!context.resumeSessionId || !/No conversation found/i.test((error as Error).message)) throw error;
+        // Killed before its first turn was saved: there is nothing to resume, so start fresh and say so.
+        stopping = true;
+        await stopProcess();
+        stopping = false;
+        exitReported = false;
+        sessionId = randomUUID();
+        context.host.emit({
+          type: "agent.notice",
+          summary: `session ${context.resumeSessionId} had no saved conversation; started a new one`,
+          payload: { previous: context.resumeSessionId, sessionId },
+        });
+        await open(undefined);
+      }
+      started = true;
       return { externalSessionId: sessionId, processId: child?.pid };
     },
 
@@ -130,16 +172,7 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
     async stop() {
       stopping = true;
       finishTurn({ status: "cancelled", error: "agent stopped" });
-      input.end();
-      const pid = child?.pid;
-      if (!child || child.exitCode !== null || child.signalCode !== null || !pid) return;
-      const gone = (ms: number) => Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
-      if (await gone(STOP_GRACE_MS)) return killGroup(pid, "SIGKILL");
-      killGroup(pid, "SIGTERM");
-      if (!(await gone(STOP_GRACE_MS))) killGroup(pid, "SIGKILL");
-      await gone(STOP_GRACE_MS);
-      // Tool processes Claude started may outlive it in the group.
-      killGroup(pid, "SIGKILL");
+      await stopProcess();
     },
   };
 }

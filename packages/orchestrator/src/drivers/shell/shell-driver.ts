@@ -118,9 +118,13 @@ function turnResult(outcome: ShellCommandOutcome, cancelled: boolean, timeoutMs:
   const output = outcome.tail.trimEnd();
   const result = output.length > 0 ? output : undefined;
   if (cancelled || outcome.interrupted) return { status: "cancelled", result };
-  if (outcome.timedOut) return { status: "failed", result, error: `timed out after ${Math.round(timeoutMs / 1000)} s` };
+  if (outcome.timedOut) return { status: "failed", result, error: `timed out after ${formatMs(timeoutMs)}` };
   if (outcome.exit.code === 0) return { status: "completed", result };
   return { status: "failed", result, error: describeExit(outcome.exit) };
+}
+
+function formatMs(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`;
 }
 
 function finishedEvent(command: string, toolUseId: string, outcome: ShellCommandOutcome, result: TurnResult) {

@@ -1,0 +1,102 @@
+import { mkdtemp, realpath, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { DriverEvent, DriverHost, PermissionDecision, PermissionRequest } from "../../runtime/driver.ts";
+
+// Test support for ACP driver tests (not used at run time): a DriverHost that records what the driver reports,
+// and temp directories that clean up after themselves.
+
+export interface RecordedPermission {
+  request: PermissionRequest;
+  signal: AbortSignal;
+  at: number;
+}
+
+export type Decide = (request: PermissionRequest, signal: AbortSignal) => PermissionDecision | Promise<PermissionDecision>;
+
+export interface RecordingHost extends DriverHost {
+  events: DriverEvent[];
+  permissions: RecordedPermission[];
+  exits: string[];
+  activityCount: number;
+  /** Replace how permissions are answered (default: allow). */
+  decide: Decide;
+  ofType(type: string): DriverEvent[];
+  /** Resolves with the first permission request that arrives (or has arrived). */
+  nextPermission(): Promise<RecordedPermission>;
+}
+
+export function recordingHost(decide: Decide = () => ({ behavior: "allow" })): RecordingHost {
+  const waiters: Array<(permission: RecordedPermission) => void> = [];
+  const host: RecordingHost = {
+    events: [],
+    permissions: [],
+    exits: [],
+    activityCount: 0,
+    decide,
+    emit(event) {
+      host.events.push(event);
+    },
+    requestPermission(request, signal) {
+      const recorded = { request, signal, at: Date.now() };
+      host.permissions.push(recorded);
+      for (const waiter of waiters.splice(0)) waiter(recorded);
+      return Promise.resolve(host.decide(request, signal));
+    },
+    exited(reason) {
+      host.exits.push(reason);
+    },
+    activity() {
+      host.activityCount++;
+    },
+    ofType(type) {
+      return host.events.filter((event) => event.type === type);
+    },
+    nextPermission() {
+      const seen = host.permissions[host.permissions.length - 1];
+      if (seen) return Promise.resolve(seen);
+      return new Promise((resolve) => waiters.push(resolve));
+    },
+  };
+  return host;
+}
+
+/** A decision that waits until the signal aborts (an operator who never answers). */
+export function neverAnswer(_request: PermissionRequest, signal: AbortSignal): Promise<PermissionDecision> {
+  return new Promise((_resolve, reject) => {
+    signal.addEventListener("abort", () => reject(signal.reason ?? new Error("aborted")), { once: true });
+  });
+}
+
+export interface TempDirs {
+  make(prefix: string): Promise<string>;
+  cleanup(): Promise<void>;
+}
+
+/** Real paths (macOS /tmp is a symlink), removed by cleanup(). */
+export function tempDirs(): TempDirs {
+  const made: string[] = [];
+  return {
+    async make(prefix) {
+      const dir = await realpath(await mkdtemp(join(tmpdir(), prefix)));
+      made.push(dir);
+      return dir;
+    },
+    async cleanup() {
+      await Promise.all(made.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
+    },
+  };
+}
+
+/** The environment that points Claude Code (through claude-agent-acp) at a model stub, offline. */
+export function claudeStubEnv(stubUrl: string, configDir: string): Record<string, string> {
+  return {
+    ANTHROPIC_BASE_URL: stubUrl,
+    ANTHROPIC_API_KEY: "stub-key",
+    IS_SANDBOX: "1",
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    DISABLE_TELEMETRY: "1",
+    CLAUDE_CONFIG_DIR: configDir,
+    CLAUDE_CODE_MAX_RETRIES: "0",
+  };
+}
