@@ -90,6 +90,8 @@ export interface DriverContext {
   dataDir: string;
   /** Resume this external session instead of starting a new one. */
   resumeSessionId?: string | undefined;
+  /** What the agent has cost so far: agents that report cumulative totals (Claude on resume) subtract it. */
+  priorCostUsd: number;
   host: DriverHost;
 }
 

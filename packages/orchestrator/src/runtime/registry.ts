@@ -91,6 +91,7 @@ export class AgentRegistry {
       env,
       dataDir,
       resumeSessionId: opts.resume ? (agent.externalSessionId ?? undefined) : undefined,
+      priorCostUsd: agent.costUsd,
       host: runtime.host,
     });
     await runtime.start(driver);

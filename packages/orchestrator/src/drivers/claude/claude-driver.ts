@@ -15,7 +15,8 @@ const STDERR_TAIL_LINES = 20;
  * We spawn the process ourselves (in its own process group) to know its pid and to stop it without orphans.
  */
 export function createClaudeDriver(context: DriverContext): AgentDriver {
-  const normalizer = new ClaudeMessageNormalizer();
+  // On resume Claude reports the session's cumulative cost again; only what comes on top is new.
+  const normalizer = new ClaudeMessageNormalizer(context.resumeSessionId ? { costBaselineUsd: context.priorCostUsd } : {});
   const stderrTail: string[] = [];
   let input = new AsyncQueue<SDKUserMessage>();
   let session: Query | null = null;
