@@ -91,7 +91,7 @@ export interface DriverContext {
   /** Resume this external session instead of starting a new one. */
   resumeSessionId?: string | undefined;
   /** What the agent has cost so far: agents that report cumulative totals (Claude on resume) subtract it. */
-  priorCostUsd: number;
+  priorCostUsd?: number | undefined;
   host: DriverHost;
 }
 

@@ -16,7 +16,7 @@ const STDERR_TAIL_LINES = 20;
  */
 export function createClaudeDriver(context: DriverContext): AgentDriver {
   // On resume Claude reports the session's cumulative cost again; only what comes on top is new.
-  const normalizer = new ClaudeMessageNormalizer(context.resumeSessionId ? { costBaselineUsd: context.priorCostUsd } : {});
+  const normalizer = new ClaudeMessageNormalizer(context.resumeSessionId ? { costBaselineUsd: context.priorCostUsd ?? 0 } : {});
   const stderrTail: string[] = [];
   let input = new AsyncQueue<SDKUserMessage>();
   let session: Query | null = null;
