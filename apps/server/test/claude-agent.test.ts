@@ -1,3 +1,4 @@
+import type { ScenarioInput } from "@rozet/model-stub";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -18,7 +19,7 @@ const writeAndEdit = {
   ],
 };
 
-async function startClaude(scenario: object, name = "claude-1") {
+async function startClaude(scenario: ScenarioInput, name = "claude-1") {
   world = await startAgentWorld(scenario);
   const session = await world.api.session.create.mutate({ name: "claude test" });
   const agent = await world.api.agent.create.mutate({ sessionId: session.id, name, driver: "claude", config: { env: stubEnv(world.stub.url) } });

@@ -1,3 +1,4 @@
+import type { ScenarioInput } from "@rozet/model-stub";
 import { afterEach, describe, expect, it } from "vitest";
 import { startAgentWorld, stubEnv, waitForAsync } from "./agent-harness.ts";
 
@@ -7,7 +8,7 @@ afterEach(async () => {
   world = null;
 });
 
-async function startClaude(scenario: object) {
+async function startClaude(scenario: ScenarioInput) {
   world = await startAgentWorld(scenario);
   const session = await world.api.session.create.mutate({ name: "failures" });
   const agent = await world.api.agent.create.mutate({ sessionId: session.id, name: "claude", driver: "claude", config: { env: { ...stubEnv(world.stub.url), CLAUDE_CODE_MAX_RETRIES: "1" } } });

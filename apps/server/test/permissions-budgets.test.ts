@@ -1,3 +1,4 @@
+import type { ScenarioInput } from "@rozet/model-stub";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -17,7 +18,7 @@ const twoWrites = {
   ],
 };
 
-async function startClaude(scenario: object, overrides: Parameters<typeof startAgentWorld>[1] = {}, agentExtra: Record<string, unknown> = {}) {
+async function startClaude(scenario: ScenarioInput, overrides: Parameters<typeof startAgentWorld>[1] = {}, agentExtra: Record<string, unknown> = {}) {
   world = await startAgentWorld(scenario, overrides);
   const session = await world.api.session.create.mutate({ name: "perms" });
   const agent = await world.api.agent.create.mutate({ sessionId: session.id, name: "claude", driver: "claude", config: { env: stubEnv(world.stub.url) }, ...agentExtra });

@@ -20,7 +20,7 @@ export interface RespondOptions {
 const STATUS_BY_ERROR_TYPE: Record<string, number> = { overloaded_error: 529, rate_limit_error: 429, api_error: 500 };
 
 /** Resolves false if the client went away while waiting. */
-async function pause(ms: number | undefined, signal: AbortSignal): Promise<boolean> {
+export async function pause(ms: number | undefined, signal: AbortSignal): Promise<boolean> {
   if (!ms) return !signal.aborted;
   try {
     await sleep(ms, undefined, { signal });
@@ -31,7 +31,7 @@ async function pause(ms: number | undefined, signal: AbortSignal): Promise<boole
 }
 
 // Resolves once the chunk is handed to the OS, so a following destroy() cannot drop it.
-function write(res: ServerResponse, text: string): Promise<void> {
+export function write(res: ServerResponse, text: string): Promise<void> {
   return new Promise((resolve) => res.write(text, () => resolve()));
 }
 

@@ -5,6 +5,7 @@ import { errorBody } from './errors.ts';
 import { createIdSource, type IdSource } from './message.ts';
 import { messagesRequestSchema, requestFacts, type RequestFacts } from './request.ts';
 import { respond, sendJson } from './respond.ts';
+import { respondResponses, responsesRequestFacts, responsesRequestSchema } from './responses.ts';
 import { loadScenario, parseScenario, type Scenario, type ScenarioInput } from './scenario.ts';
 import { createScript, type Script } from './script.ts';
 
@@ -17,14 +18,14 @@ export interface RecordedRequest {
   path: string;
   /** Date.now() when the request arrived. */
   time: number;
-  /** The following are set for POST /v1/messages and /v1/messages/count_tokens with a valid body. */
+  /** The following are set for POST /v1/messages, /v1/messages/count_tokens and /v1/responses with a valid body. */
   model?: string | undefined;
   stream?: boolean;
   hasTools?: boolean;
   toolNames?: string[];
   lastUserText?: string;
   cwd?: string | undefined;
-  /** Which scenario step answered (POST /v1/messages only). */
+  /** Which scenario step answered (POST /v1/messages and /v1/responses). */
   step?: number | 'fallback';
   /** The parsed JSON body, for deeper assertions. */
   body?: unknown;
@@ -65,6 +66,13 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch {
     throw new BadRequest('request body is not valid JSON');
   }
+}
+
+async function readResponsesRequest(req: IncomingMessage): Promise<{ body: unknown; facts: RequestFacts }> {
+  const body = await readJson(req);
+  const parsed = responsesRequestSchema.safeParse(body);
+  if (!parsed.success) throw new BadRequest(`invalid Responses API request: ${z.prettifyError(parsed.error)}`);
+  return { body, facts: responsesRequestFacts(parsed.data) };
 }
 
 async function readMessagesRequest(req: IncomingMessage): Promise<{ body: unknown; facts: RequestFacts }> {
@@ -116,6 +124,22 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: StubStat
     const aborted = new AbortController();
     res.on('close', () => aborted.abort());
     await respond(res, response, {
+      stream: facts.stream,
+      model: facts.model,
+      ids: state.ids,
+      placeholders: { cwd: facts.cwd },
+      signal: aborted.signal,
+    });
+    return;
+  }
+
+  if (method === 'POST' && pathname === '/v1/responses') {
+    const { body, facts } = await readResponsesRequest(req);
+    const { response, step } = state.script.pick(facts);
+    Object.assign(record, factsRecord(facts), { body, step });
+    const aborted = new AbortController();
+    res.on('close', () => aborted.abort());
+    await respondResponses(res, response, {
       stream: facts.stream,
       model: facts.model,
       ids: state.ids,

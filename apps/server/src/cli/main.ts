@@ -3,12 +3,16 @@ import { parseArgs } from "node:util";
 import { configFromEnv } from "../config.ts";
 import { startServer } from "../server.ts";
 import { parseStartFlags } from "./args.ts";
+import { runStubModelCli } from "@rozet/model-stub";
+import { runDemo } from "../demo/run-demo.ts";
 import { runHook } from "./hook.ts";
 import { installHooks } from "./hooks-install.ts";
 
 const USAGE = `rozet — Rozet Control Room
 
   rozet start [--port 4800] [--host 127.0.0.1] [--home ~/.rozet]   start the control room
+  rozet demo [--port 4800] [--home DIR]        start the control room with a live demo session (model stub, real Claude Code)
+  rozet stub-model --scenario FILE [--port N]  run the scriptable Anthropic Messages API stub
   rozet hook [--url URL] [--app NAME]          Claude Code command hook: post stdin to the control room
   rozet hooks install <dir> [--url URL] [--app NAME] [--mode http|command] [--shared]
                                                configure every Claude Code hook of a project to report here
@@ -19,6 +23,10 @@ export async function main(argv: string[]): Promise<void> {
   switch (command) {
     case "start":
       return start(rest);
+    case "demo":
+      return demo(rest);
+    case "stub-model":
+      return runStubModelCli(rest);
     case "hook":
       return runHook(rest);
     case "hooks":
@@ -35,18 +43,34 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-async function start(argv: string[]): Promise<void> {
+function configFromFlags(argv: string[]) {
   const flags = parseStartFlags(argv);
-  const env = configFromEnv();
-  const server = await startServer({
-    ...env,
+  return {
+    ...configFromEnv(),
     ...(flags.port !== undefined ? { port: Number(flags.port) } : {}),
     ...(flags.host !== undefined ? { host: flags.host } : {}),
     ...(flags.home !== undefined ? { home: path.resolve(flags.home) } : {}),
-  });
+  };
+}
+
+async function start(argv: string[]): Promise<void> {
+  const server = await startServer(configFromFlags(argv));
   process.stdout.write(`\n  Rozet Control Room is up: ${server.url}\n  data: ${server.config.home}\n\n`);
+  closeOnSignals(server);
+}
+
+async function demo(argv: string[]): Promise<void> {
+  const running = await runDemo(configFromFlags(argv));
+  process.stdout.write(
+    `\n  Rozet Control Room demo is up: ${running.server.url}\n  demo session: ${running.sessionUrl}\n` +
+      `  Two Claude agents are working through a model stub; one Bash call waits for your approval.\n\n`,
+  );
+  closeOnSignals(running);
+}
+
+function closeOnSignals(server: { close(): Promise<void> }): void {
   const shutdown = (signal: string) => {
-    process.stdout.write(`${signal}: shutting down (flushing events)…\n`);
+    process.stdout.write(`${signal}: shutting down (stopping agents, flushing events)…\n`);
     server.close().then(
       () => process.exit(0),
       (error) => {

@@ -25,3 +25,18 @@ export function decodePayload(encoding: number, bytes: Buffer | null): unknown {
   const raw = encoding === PayloadEncoding.deflateRaw ? inflateRawSync(bytes) : bytes;
   return JSON.parse(raw.toString("utf8"));
 }
+
+/**
+ * Payloads already encoded off the event loop (by the writer's compressor), by event. The store takes an event's
+ * encoding from here when present, so the work is not done twice; a WeakMap, so nothing outlives its event.
+ */
+const preEncoded = new WeakMap<object, EncodedPayload>();
+
+export function setPreEncodedPayload(event: object, payload: EncodedPayload): void {
+  preEncoded.set(event, payload);
+}
+
+/** The event's payload encoding: the pre-encoded one when the compressor did it, else encoded now. */
+export function encodeEventPayload(event: { payloadJson: string }): EncodedPayload {
+  return preEncoded.get(event) ?? encodePayload(event.payloadJson);
+}

@@ -2,7 +2,7 @@ import type { Statement } from "better-sqlite3";
 import { newId } from "../ids.ts";
 import type { SqliteDatabase } from "../sqlite.ts";
 import { sqliteNow } from "../time.ts";
-import { decodePayload, encodePayload } from "./payload.ts";
+import { decodePayload, encodeEventPayload } from "./payload.ts";
 import type {
   AppendOutcome,
   AppendResult,
@@ -60,7 +60,7 @@ export class SqliteEventStore implements EventStore {
     for (const event of events) {
       const sessionId = this.resolveSession(event.session, outcome, now);
       const agentId = event.agent ? this.resolveAgent(sessionId, event.agent, outcome, now) : null;
-      const payload = encodePayload(event.payloadJson);
+      const payload = encodeEventPayload(event);
       const row = s.insertEvent.get(
         event.eventId,
         sessionId,

@@ -11,6 +11,10 @@ import { GitError, hasCommits, isGitWorkTreeRoot, runGit } from "./git.ts";
  *
  * Non-git workspaces are skipped (`takeWorkspaceSnapshot` returns undefined): without an index there is no cheap,
  * reliable baseline, and walking and hashing an arbitrary tree after every command would cost more than it tells.
+ *
+ * The event payload follows `file.changed` in docs/events.md (`patch`, or `summarized` + `reason`; `added`,
+ * `removed`), except that `kind` is added | modified | deleted: a shell command can delete files, which the
+ * editing tools' create | update cannot express.
  */
 
 export type FileChangeKind = "added" | "modified" | "deleted";
@@ -19,11 +23,15 @@ export interface FileChange {
   /** Relative to the workspace, with "/" separators (as git prints it). */
   path: string;
   kind: FileChangeKind;
-  /** Unified diff against `base`, when small and textual. */
-  diff?: string | undefined;
-  /** Why there is no diff (binary, too large, folder …). Never absent together with `diff` unless `restored`. */
-  summarized?: string | undefined;
-  /** The file went back to its HEAD content (it was dirty before the command, clean after). */
+  /** True when there is no patch; `reason` says why (binary, too large, restored …). Never dropped silently. */
+  summarized: boolean;
+  /** Unified diff against the snapshot's base, when small and textual. */
+  patch?: string | undefined;
+  reason?: string | undefined;
+  /** Line counts, when git can tell (not for binary files). */
+  added?: number | undefined;
+  removed?: number | undefined;
+  /** The file went back to its HEAD content (dirty before the command, clean after). */
   restored?: boolean | undefined;
 }
 
@@ -42,9 +50,9 @@ interface EntryState {
 }
 
 export interface DiffLimits {
-  /** Per-file diff budget; larger files and diffs are summarized. Default 256 KiB. */
+  /** Per-file patch budget; larger files and patches are summarized. Default 256 KiB. */
   maxDiffBytes?: number;
-  /** Diff budget for the whole command, so a mass rewrite does not become megabytes of events. Default 2 MiB. */
+  /** Patch budget for the whole command, so a mass rewrite does not become megabytes of events. Default 2 MiB. */
   maxTotalDiffBytes?: number;
   /** Files reported one by one; the rest are counted in one `workspace.changes_truncated` event. Default 200. */
   maxFiles?: number;
@@ -65,7 +73,7 @@ export async function takeWorkspaceSnapshot(cwd: string): Promise<WorkspaceSnaps
   return { cwd, base, entries: await readStatus(cwd) };
 }
 
-/** Files whose state moved since `snapshot`, with their diffs (size-guarded). */
+/** Files whose state moved since `snapshot`, with their patches (size-guarded). */
 export async function changesSince(snapshot: WorkspaceSnapshot, limits: DiffLimits = {}): Promise<ChangesSince> {
   const { maxDiffBytes, maxTotalDiffBytes, maxFiles } = { ...DEFAULTS, ...limits };
   const after = await readStatus(snapshot.cwd);
@@ -73,13 +81,13 @@ export async function changesSince(snapshot: WorkspaceSnapshot, limits: DiffLimi
     .filter((file) => !sameState(snapshot.entries.get(file), after.get(file)))
     .sort();
   const changes: FileChange[] = [];
-  let diffBudget = maxTotalDiffBytes;
+  let budget = maxTotalDiffBytes;
   for (const file of moved.slice(0, maxFiles)) {
     const change = classify(file, snapshot.entries.get(file), after.get(file));
-    if (!change.restored && !change.summarized) {
-      const diff = await diffFile(snapshot, file, after.get(file)?.code ?? "", Math.min(maxDiffBytes, diffBudget), maxDiffBytes);
-      Object.assign(change, diff);
-      diffBudget -= change.diff ? Buffer.byteLength(change.diff) : 0;
+    if (!change.summarized) {
+      const untracked = after.get(file)?.code === "??";
+      Object.assign(change, await diffFile(snapshot, file, untracked, Math.min(maxDiffBytes, budget), maxDiffBytes));
+      budget -= change.patch ? Buffer.byteLength(change.patch) : 0;
     }
     changes.push(change);
   }
@@ -87,21 +95,28 @@ export async function changesSince(snapshot: WorkspaceSnapshot, limits: DiffLimi
 }
 
 /** The timeline events for a command's changes: one `file.changed` per file, one marker for any omitted rest. */
-export function fileChangeEvents(snapshot: WorkspaceSnapshot, result: ChangesSince): DriverEvent[] {
+export function fileChangeEvents(snapshot: WorkspaceSnapshot, result: ChangesSince, extra: Record<string, unknown> = {}): DriverEvent[] {
   const events: DriverEvent[] = result.changes.map((change) => ({
     type: "file.changed",
     filePath: path.join(snapshot.cwd, change.path),
-    summary: `${change.kind} ${change.path}${change.restored ? " (restored)" : ""}`,
-    payload: { ...change, base: snapshot.base === "HEAD" ? "HEAD" : "empty" },
+    summary: describeChange(change),
+    payload: { ...extra, ...change, base: snapshot.base === "HEAD" ? "HEAD" : "empty" },
   }));
   if (result.omitted.length > 0) {
     events.push({
       type: "workspace.changes_truncated",
       summary: `${result.omitted.length} more changed files not itemized`,
-      payload: { omitted: result.omitted.length, examples: result.omitted.slice(0, 20) },
+      payload: { ...extra, omitted: result.omitted.length, examples: result.omitted.slice(0, 20) },
     });
   }
   return events;
+}
+
+/** "modified src/a.ts (+3 −1)", "added logo.png (binary file, 12 KiB)". */
+function describeChange(change: FileChange): string {
+  const counts = change.added !== undefined ? ` (+${change.added} −${change.removed ?? 0})` : "";
+  const reason = change.summarized && change.reason ? ` (${change.reason})` : "";
+  return `${change.kind} ${change.path}${counts || reason}`;
 }
 
 async function readStatus(cwd: string): Promise<Map<string, EntryState>> {
@@ -131,42 +146,62 @@ function sameState(before: EntryState | undefined, after: EntryState | undefined
 function classify(file: string, before: EntryState | undefined, after: EntryState | undefined): FileChange {
   if (!after) {
     // Dirty before, clean now: an untracked file went away, or a tracked one is back to its HEAD content.
-    if (before?.code === "??") return { path: file, kind: "deleted", summarized: "untracked file removed (content was never in git)" };
-    return { path: file, kind: before?.code.includes("D") ? "added" : "modified", restored: true };
+    if (before?.code === "??") {
+      return { path: file, kind: "deleted", summarized: true, reason: "untracked file removed; its content was never in git" };
+    }
+    const kind = before?.code.includes("D") ? "added" : "modified";
+    return { path: file, kind, summarized: true, restored: true, reason: "restored to its HEAD content" };
   }
-  if (after.code.includes("D")) return { path: file, kind: "deleted" };
+  if (file.endsWith("/")) return { path: file, kind: "added", summarized: true, reason: "folder (a nested repository)" };
+  if (after.code.includes("D")) return { path: file, kind: "deleted", summarized: false };
   const newlyAdded = after.code === "??" || after.code.includes("A");
-  if ((!before && newlyAdded) || before?.code.includes("D")) return { path: file, kind: "added" };
-  return { path: file, kind: "modified" };
+  if ((!before && newlyAdded) || before?.code.includes("D")) return { path: file, kind: "added", summarized: false };
+  return { path: file, kind: "modified", summarized: false };
 }
 
-async function diffFile(
-  snapshot: WorkspaceSnapshot,
-  file: string,
-  code: string,
-  budget: number,
-  maxDiffBytes: number,
-): Promise<Pick<FileChange, "diff" | "summarized">> {
-  if (file.endsWith("/")) return { summarized: "folder (a nested repository)" };
+type DiffOutcome = Pick<FileChange, "summarized" | "patch" | "reason" | "added" | "removed">;
+
+async function diffFile(snapshot: WorkspaceSnapshot, file: string, untracked: boolean, budget: number, maxDiffBytes: number): Promise<DiffOutcome> {
+  // Untracked files are diffed against /dev/null (`--no-index` exits 1 when the files differ, which is the point).
+  const target = untracked ? ["--no-index", "--", "/dev/null", file] : [snapshot.base, "--", file];
+  const diff = (extra: string[], maxBuffer: number) =>
+    runGit(snapshot.cwd, ["diff", "--no-ext-diff", "--no-textconv", ...extra, ...target], { okExitCodes: [0, 1], maxBuffer });
+  const summarize = async (reason: string): Promise<DiffOutcome> => ({ summarized: true, reason, ...(await lineCounts()) });
+  const lineCounts = async () => {
+    try {
+      // numstat: "added<TAB>removed<TAB>path", with "-" for binary files.
+      const [added, removed] = (await diff(["--numstat"], 64 * 1024)).stdout.split("\t").map(Number);
+      return Number.isInteger(added) && Number.isInteger(removed) ? { added, removed } : {};
+    } catch {
+      return {};
+    }
+  };
+
   const size = sizeOf(path.join(snapshot.cwd, file));
-  if (size > maxDiffBytes) return { summarized: `file is ${formatBytes(size)}, over the ${formatBytes(maxDiffBytes)} diff limit` };
-  if (budget <= 0) return { summarized: "diff budget for this command used up" };
-  const args =
-    code === "??"
-      ? ["diff", "--no-index", "--no-ext-diff", "--no-textconv", "--", "/dev/null", file]
-      : ["diff", "--no-ext-diff", "--no-textconv", snapshot.base, "--", file];
-  let diff: string;
+  if (size > maxDiffBytes) return summarize(`${formatBytes(size)}, over the ${formatBytes(maxDiffBytes)} diff limit`);
+  if (budget <= 0) return summarize("this command's diff budget is used up");
+  let patch: string;
   try {
-    // --no-index exits 1 when the files differ, which is the point.
-    diff = (await runGit(snapshot.cwd, args, { okExitCodes: [0, 1], maxBuffer: budget })).stdout;
+    patch = (await diff([], budget)).stdout;
   } catch (error) {
     if (error instanceof GitError && error.causeCode === "ERR_CHILD_PROCESS_STDIO_MAXBUFFER") {
-      return { summarized: `diff is over the ${formatBytes(budget)} limit` };
+      return summarize(`diff over the ${formatBytes(budget)} limit`);
     }
-    return { summarized: `diff unavailable: ${(error as Error).message}` };
+    return { summarized: true, reason: `diff unavailable: ${(error as Error).message}` };
   }
-  if (/^Binary files .* differ$/m.test(diff)) return { summarized: `binary file (${formatBytes(size)})` };
-  return diff.length > 0 ? { diff } : { summarized: "no content change (mode or metadata only)" };
+  if (/^Binary files .* differ$/m.test(patch)) return { summarized: true, reason: `binary file, ${formatBytes(size)}` };
+  if (patch.length === 0) return { summarized: true, reason: "no content change (mode or metadata only)" };
+  return { summarized: false, patch, ...countPatchLines(patch) };
+}
+
+function countPatchLines(patch: string): { added: number; removed: number } {
+  let added = 0;
+  let removed = 0;
+  for (const line of patch.split("\n")) {
+    if (line.startsWith("+") && !line.startsWith("+++")) added++;
+    else if (line.startsWith("-") && !line.startsWith("---")) removed++;
+  }
+  return { added, removed };
 }
 
 function sizeOf(file: string): number {

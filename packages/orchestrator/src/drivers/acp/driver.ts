@@ -88,6 +88,8 @@ class AcpDriver implements AgentDriver {
   private modes: SessionModeState | null | undefined;
   private turn: Turn | undefined;
   private started = false;
+  /** The ACP call start() is waiting for, for error messages. */
+  private startStep = "spawn";
   private stopping = false;
   private endReason: string | undefined;
   private readonly ended: Promise<string>;
@@ -123,6 +125,7 @@ class AcpDriver implements AgentDriver {
     void proc.exited.then(() => this.onEnd());
     void connection.closed.then(() => this.onEnd());
 
+    this.startStep = "initialize";
     try {
       const init = await connection.agent.request("initialize", {
         protocolVersion: PROTOCOL_VERSION,
@@ -136,7 +139,10 @@ class AcpDriver implements AgentDriver {
       const reason = await this.failureReason(error);
       this.stopping = true;
       await proc.stop({ graceMs: 0, termMs: 1000 });
-      throw new AcpDriverError(`${spec.profile} ACP agent failed to start: ${reason}`);
+      const stderr = error instanceof RequestError ? proc.stderrTail().slice(-5) : [];
+      throw new AcpDriverError(
+        `${spec.profile} ACP agent failed to start (${this.startStep}): ${reason}${stderr.length > 0 ? `; last stderr:\n${stderr.join("\n")}` : ""}`,
+      );
     }
   }
 
@@ -234,11 +240,13 @@ class AcpDriver implements AgentDriver {
     const resumeId = this.context.resumeSessionId;
 
     if (resumeId && capabilities.sessionCapabilities?.resume) {
+      this.startStep = "session/resume";
       const response = await agent.request("session/resume", { sessionId: resumeId, cwd, mcpServers: [] });
       this.sessionId = resumeId;
       this.modes = response.modes;
     } else if (resumeId && capabilities.loadSession) {
       // session/load replays the history as updates before it answers: those are not new events.
+      this.startStep = "session/load";
       this.mapper.replaying = true;
       this.sessionId = resumeId;
       try {
@@ -257,6 +265,7 @@ class AcpDriver implements AgentDriver {
           payload: { kind: "resume_unsupported", resumeSessionId: resumeId, raw: init.agentCapabilities ?? null },
         });
       }
+      this.startStep = "session/new";
       const response = await this.newSession(agent, init);
       this.sessionId = response.sessionId;
       this.modes = response.modes;
@@ -270,6 +279,7 @@ class AcpDriver implements AgentDriver {
       throw new AcpDriverError(`the Claude adapter does not offer mode "${mode}"`);
     }
     if (offered || this.config.mode) {
+      this.startStep = "session/set_mode";
       await agent.request("session/set_mode", { sessionId: this.sessionId as string, modeId: mode });
     }
   }
@@ -283,7 +293,9 @@ class AcpDriver implements AgentDriver {
       const offered = new Set((init.authMethods ?? []).map((method) => method.id));
       const methodId = this.spec?.authMethods.find((id) => offered.has(id));
       if (!methodId) throw error;
+      this.startStep = `authenticate ${methodId}`;
       await agent.request("authenticate", { methodId });
+      this.startStep = "session/new";
       return agent.request("session/new", params);
     }
   }

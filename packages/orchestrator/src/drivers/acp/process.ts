@@ -68,6 +68,12 @@ export function processGroupMembers(pgid: number): number[] {
   return members;
 }
 
+// Rust agents colour their logs; an exit reason is read as plain text.
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
+function stripAnsi(text: string): string {
+  return text.replace(ANSI, "");
+}
+
 function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(-pgid, signal);
@@ -100,7 +106,7 @@ export function spawnAgentProcess(options: AgentProcessOptions): AgentProcess {
   child.stderr.on("data", (text: string) => {
     const lines = (partial + text).split("\n");
     partial = lines.pop() ?? "";
-    for (const line of lines) if (line.trim()) tail.push(line);
+    for (const line of lines) if (line.trim()) tail.push(stripAnsi(line));
     if (tail.length > keep) tail.splice(0, tail.length - keep);
   });
   // A closed pipe must not crash the host: EPIPE on stdin after the agent died is expected.
