@@ -1,16 +1,13 @@
 import { EventEmitter, on } from "node:events";
 import type { EventSummary } from "./events/types.ts";
 
-export type ControlEntity = "session" | "agent" | "command" | "task" | "permission";
-
-/** A lifecycle change of a session, agent, command or task, as `control.onUpdate` carries it. */
+/** A lifecycle change as the bus transports it; the orchestrator's ControlFeed gives it its precise type. */
 export interface ControlUpdate {
-  entity: ControlEntity;
+  entity: string;
   id: string;
   sessionId: string | null;
-  action: "created" | "updated" | "deleted";
+  action: string;
   status?: string | undefined;
-  /** The entity row after the change, when there is one (JSON-safe). */
   data?: unknown;
 }
 

@@ -1,6 +1,6 @@
 export { openDatabase, MIGRATIONS_DIR, type Database } from "./database.ts";
 export { DomainError, domainErrorCodes, notFound, type DomainErrorCode } from "./errors.ts";
-export { createBus, type Bus, type BusEvents, type ControlUpdate, type ControlEntity } from "./bus.ts";
+export { createBus, type Bus, type BusEvents, type ControlUpdate } from "./bus.ts";
 export { EventWriter, type EventWriterOptions } from "./events/writer.ts";
 export { SqliteEventStore } from "./events/sqlite-event-store.ts";
 export { encodePayload, decodePayload } from "./events/payload.ts";

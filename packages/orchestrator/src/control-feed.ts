@@ -1,9 +1,27 @@
 import { randomBytes } from "node:crypto";
-import type { Bus, ControlUpdate } from "@rozet/db";
+import type { Bus, SessionEventStats } from "@rozet/db";
+import type { AgentDto, CommandDto, PermissionDto, SessionDto, TaskDto } from "./dto.ts";
+
+interface ControlBase {
+  id: string;
+  sessionId: string | null;
+  action: "created" | "updated" | "deleted";
+  status?: string | undefined;
+}
+
+/** What `control.onUpdate` carries: one entity's lifecycle change, with the row after it when there is one. */
+export type ControlMessage =
+  | (ControlBase & { entity: "session"; data?: SessionDto })
+  | (ControlBase & { entity: "agent"; data?: AgentDto })
+  | (ControlBase & { entity: "command"; data?: CommandDto })
+  | (ControlBase & { entity: "task"; data?: TaskDto })
+  | (ControlBase & { entity: "permission"; data?: PermissionDto })
+  /** Running totals of a session, at most once a second while its events flow. */
+  | (ControlBase & { entity: "stats"; data: SessionEventStats });
 
 export interface ControlFeedEntry {
   id: string;
-  update: ControlUpdate;
+  update: ControlMessage;
 }
 
 /**
@@ -21,7 +39,7 @@ export class ControlFeed {
     private readonly capacity = 2_000,
   ) {}
 
-  publish(update: ControlUpdate): void {
+  publish(update: ControlMessage): void {
     const entry = { id: `${this.bootId}-${++this.counter}`, update };
     this.ring.push(entry);
     if (this.ring.length > this.capacity) this.ring.shift();

@@ -41,10 +41,12 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
   const database = await openDatabase(options.databaseFile, options.synchronous ? { synchronous: options.synchronous } : {});
   const bus = createBus();
   const control = new ControlFeed(bus);
+  const statsDirty = new Set<string>();
   const writer = new EventWriter({
     store: database.events,
     onCommit(outcome) {
       if (outcome.stored.length > 0) bus.publish("events", outcome.stored);
+      for (const event of outcome.stored) statsDirty.add(event.sessionId);
       for (const id of outcome.createdSessions) control.publish({ entity: "session", id, sessionId: id, action: "created" });
       for (const agent of outcome.createdAgents) {
         control.publish({ entity: "agent", id: agent.id, sessionId: agent.sessionId, action: "created", status: "idle" });
@@ -68,9 +70,18 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
     agentEnv: options.agentEnv ?? {},
     watchdogMs: options.watchdogMs ?? 60_000,
   });
+  // Live totals for the pages: at most one update per session per second, however fast events arrive.
+  const statsTicker = setInterval(() => {
+    for (const sessionId of statsDirty) {
+      control.publish({ entity: "stats", id: sessionId, sessionId, action: "updated", data: database.events.stats(sessionId) });
+    }
+    statsDirty.clear();
+  }, 1_000);
+  statsTicker.unref();
   await room.agents.recover();
   await room.permissions.closeOrphans();
   room.close = async () => {
+    clearInterval(statsTicker);
     await room.agents.shutdown();
     writer.close();
     await database.close();

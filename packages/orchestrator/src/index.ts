@@ -1,5 +1,5 @@
 export { createControlRoom, type ControlRoom, type ControlRoomOptions } from "./control-room.ts";
-export { ControlFeed, type ControlFeedEntry } from "./control-feed.ts";
+export { ControlFeed, type ControlFeedEntry, type ControlMessage } from "./control-feed.ts";
 export * from "./sessions.ts";
 export * from "./agents.ts";
 export * from "./tasks.ts";

@@ -119,7 +119,7 @@ describe("ACP driver, claude profile (claude-agent-acp + model stub)", () => {
     expect(host.exits).toEqual([]); // asked to stop: not a crash
   }, 30_000);
 
-  it("deny: the file is never written and the tool ends as an error", async () => {
+  it("deny: the file is never written and the tool ends as denied", async () => {
     const host = recordingHost(() => ({ behavior: "deny", message: "not allowed" }));
     const { cwd, driver } = await setup(writeScenario(), host);
     await driver.start();
@@ -127,7 +127,7 @@ describe("ACP driver, claude profile (claude-agent-acp + model stub)", () => {
     expect(result.status).toBe("completed");
     expect(host.permissions).toHaveLength(1);
     expect(existsSync(join(cwd, "hello.txt"))).toBe(false);
-    expect(host.ofType("tool.finished")[0]).toMatchObject({ toolName: "Write", status: "error" });
+    expect(host.ofType("tool.finished")[0]).toMatchObject({ toolName: "Write", status: "denied" });
     expect(host.ofType("file.changed")).toEqual([]);
   }, 30_000);
 

@@ -8,7 +8,7 @@ it("explore codex", async () => {
   const cwd = await dirs.make("acp-ws-");
   const home = await dirs.make("acp-codex-");
   const stub = await startModelStub({ scenario: { steps: [
-    { content: [{ text: "Running it." }, { tool_use: { name: "exec_command", input: { cmd: "echo hello > codex.txt && cat codex.txt" } } }] },
+    { content: [{ text: "Running it." }, { tool_use: { name: "exec_command", input: { cmd: "echo hello > codex.txt && cat codex.txt", sandbox_permissions: "require_escalated", justification: "Write codex.txt?" } } }] },
     { content: [{ text: "Done." }], usage: { input_tokens: 1200, output_tokens: 40 } },
   ] } });
   const t0 = Date.now();
@@ -18,7 +18,7 @@ it("explore codex", async () => {
     env: { OPENAI_API_KEY: "sk-stub", OPENAI_BASE_URL: stub.url + "/v1", RUST_LOG: "warn" },
     host: {
       emit: (e) => log("EVENT", JSON.stringify(e).slice(0, 700)),
-      requestPermission: async (r) => { log("PERM", JSON.stringify(r).slice(0, 1500)); return { behavior: "allow" }; },
+      requestPermission: async (r) => { log("PERM", JSON.stringify(r).slice(0, 1500)); return process.env.ACP_DENY ? { behavior: "deny", message: "no" } : { behavior: "allow" }; },
       exited: (r) => log("EXITED", r),
       activity: () => {},
     },
@@ -26,6 +26,8 @@ it("explore codex", async () => {
   try {
     log("start", await driver.start());
     log("result", await driver.prompt("write hello"));
+    log("result2", await driver.prompt("again"));
+    log("files", (await import("node:fs")).readdirSync(cwd));
   } finally {
     await driver.stop();
     log("stopped");

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { createShellDriver } from "../src/drivers/shell/index.ts";
 import { isProcessAlive, liveProcessGroups } from "../src/process/index.ts";
+import { withWorkspaceLock } from "../src/workspaces/index.ts";
 import type { DriverEvent, DriverHost } from "../src/runtime/driver.ts";
 
 vi.setConfig({ testTimeout: 30_000 });
@@ -182,9 +183,12 @@ describe("shell driver", () => {
       ["tracked.txt", "modified"],
     ]);
     expect(changes[0]!.filePath).toBe(path.join(repo, "added.txt"));
-    expect(changes[0]!.payload.diff).toContain("+new");
-    expect(changes[1]!.payload.diff).toContain("+two");
-    expect(changes[1]!.payload.diff).toContain(" one");
+    expect(changes[0]!.payload).toMatchObject({ summarized: false, added: 1, removed: 0 });
+    expect(changes[0]!.payload.patch).toContain("+new");
+    expect(changes[0]!.payload.toolUseId).toBe(host.ofType("tool.started")[0]!.payload.toolUseId);
+    expect(changes[1]!.summary).toBe("modified tracked.txt (+1 −0)");
+    expect(changes[1]!.payload.patch).toContain("+two");
+    expect(changes[1]!.payload.patch).toContain(" one");
 
     // A command that changes nothing reports nothing, though the workspace is still dirty.
     host.events = [];
@@ -196,12 +200,30 @@ describe("shell driver", () => {
     await driver.prompt("rm tracked.txt; head -c 300000 /dev/zero | tr '\\0' a > big.txt; printf 'a\\0b' > blob.bin");
     const byPath = Object.fromEntries(host.ofType("file.changed").map((event) => [event.payload.path, event.payload]));
     expect(byPath["tracked.txt"]).toMatchObject({ kind: "deleted" });
-    expect(byPath["tracked.txt"]!.diff).toContain("-one");
+    expect(byPath["tracked.txt"]!.patch).toContain("-one");
     expect(byPath["big.txt"]).toMatchObject({ kind: "added" });
-    expect(byPath["big.txt"]!.diff).toBeUndefined();
-    expect(byPath["big.txt"]!.summarized).toMatch(/over the 256 KiB diff limit/);
+    expect(byPath["big.txt"]!.patch).toBeUndefined();
+    expect(byPath["big.txt"]).toMatchObject({ summarized: true, added: 1, removed: 0 });
+    expect(byPath["big.txt"]!.reason).toMatch(/over the 256 KiB diff limit/);
     expect(byPath["blob.bin"]).toMatchObject({ kind: "added" });
-    expect(byPath["blob.bin"]!.summarized).toMatch(/binary/);
+    expect(byPath["blob.bin"]).toMatchObject({ summarized: true, reason: expect.stringMatching(/binary/) });
+  });
+
+  it("two agents sharing a workspace take turns under the workspace lock, each seeing only its own changes", async () => {
+    const repo = gitRepo();
+    const one = driverIn(repo);
+    const two = driverIn(repo);
+    await Promise.all([one.driver.start(), two.driver.start()]);
+    const waits: string[] = [];
+    const turn = (agent: typeof one, name: string, command: string) =>
+      withWorkspaceLock(repo, () => agent.driver.prompt(command), { onWait: () => waits.push(name) });
+    await Promise.all([
+      turn(one, "one", "echo a > one.txt; sleep 0.3; echo b >> one.txt"),
+      turn(two, "two", "echo c > two.txt"),
+    ]);
+    expect(waits).toEqual(["two"]);
+    expect(one.host.ofType("file.changed").map((event) => event.payload.path)).toEqual(["one.txt"]);
+    expect(two.host.ofType("file.changed").map((event) => event.payload.path)).toEqual(["two.txt"]);
   });
 
   it("refuses to start in a folder that does not exist", async () => {

@@ -229,9 +229,9 @@ describe("workspace snapshots", () => {
     const { changes, omitted } = await changesSince(snapshot);
     expect(omitted).toEqual([]);
     expect(changes).toEqual([
-      { path: "README.md", kind: "modified", restored: true },
-      { path: "new.txt", kind: "added", diff: expect.stringContaining("+n") },
-      { path: "untracked-before.txt", kind: "deleted", summarized: expect.stringContaining("untracked") },
+      { path: "README.md", kind: "modified", summarized: true, restored: true, reason: "restored to its HEAD content" },
+      { path: "new.txt", kind: "added", summarized: false, patch: expect.stringContaining("+n"), added: 1, removed: 0 },
+      { path: "untracked-before.txt", kind: "deleted", summarized: true, reason: expect.stringContaining("untracked") },
     ]);
   });
 
@@ -241,7 +241,7 @@ describe("workspace snapshots", () => {
     for (let i = 0; i < 5; i++) writeFileSync(path.join(repo, `f${i}.txt`), `${i}\n`);
     const { changes, omitted } = await changesSince(snapshot, { maxFiles: 3 });
     expect(changes.map((change) => change.path)).toEqual(["f0.txt", "f1.txt", "f2.txt"]);
-    expect(changes[0]!.diff).toContain("+0");
+    expect(changes[0]!.patch).toContain("+0");
     expect(omitted).toEqual(["f3.txt", "f4.txt"]);
   });
 });

@@ -1,3 +1,4 @@
+import type { ControlMessage } from "@rozet/orchestrator";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { operatorProcedure, router } from "../trpc.ts";

@@ -30,13 +30,14 @@ export function decodePayload(encoding: number, bytes: Buffer | null): unknown {
  * Payloads already encoded off the event loop (by the writer's compressor), by event. The store takes an event's
  * encoding from here when present, so the work is not done twice; a WeakMap, so nothing outlives its event.
  */
-const preEncoded = new WeakMap<object, EncodedPayload>();
+const preEncoded = new WeakMap<object, { json: string; payload: EncodedPayload }>();
 
-export function setPreEncodedPayload(event: object, payload: EncodedPayload): void {
-  preEncoded.set(event, payload);
+export function setPreEncodedPayload(event: { payloadJson: string }, payload: EncodedPayload): void {
+  preEncoded.set(event, { json: event.payloadJson, payload });
 }
 
-/** The event's payload encoding: the pre-encoded one when the compressor did it, else encoded now. */
+/** The event's payload encoding: the pre-encoded one when the compressor did it (for this very JSON), else now. */
 export function encodeEventPayload(event: { payloadJson: string }): EncodedPayload {
-  return preEncoded.get(event) ?? encodePayload(event.payloadJson);
+  const ready = preEncoded.get(event);
+  return ready && ready.json === event.payloadJson ? ready.payload : encodePayload(event.payloadJson);
 }

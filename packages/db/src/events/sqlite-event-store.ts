@@ -180,9 +180,10 @@ export class SqliteEventStore implements EventStore {
     const hasMore = rows.length > query.limit;
     if (hasMore) rows.pop();
     if (!forward) rows.reverse();
+    const lastSeq = this.lastSeq();
     return forward
-      ? { events: rows, hasMoreAfter: hasMore, hasMoreBefore: query.after !== undefined && query.after > 0 }
-      : { events: rows, hasMoreBefore: hasMore, hasMoreAfter: query.before !== undefined };
+      ? { events: rows, lastSeq, hasMoreAfter: hasMore, hasMoreBefore: query.after !== undefined && query.after > 0 }
+      : { events: rows, lastSeq, hasMoreBefore: hasMore, hasMoreAfter: query.before !== undefined };
   }
 
   private pageStatement(sql: string): Statement {

@@ -85,6 +85,8 @@ export interface TimelineQuery {
 export interface TimelinePage {
   /** Ascending by seq. */
   events: EventSummary[];
+  /** The newest seq stored when the page was read: subscribe with it as lastEventId to miss nothing. */
+  lastSeq: number;
   hasMoreBefore: boolean;
   hasMoreAfter: boolean;
 }

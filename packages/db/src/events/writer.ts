@@ -1,4 +1,6 @@
 import { DomainError } from "../errors.ts";
+import { PayloadCompressor, worthCompressing } from "./compressor.ts";
+import { setPreEncodedPayload } from "./payload.ts";
 import type { AppendOutcome, AppendResult, EventStore, NewEvent } from "./types.ts";
 
 export interface EventWriterOptions {
@@ -15,14 +17,22 @@ interface Pending {
   events: NewEvent[];
   resolve: (results: AppendResult[]) => void;
   reject: (error: unknown) => void;
+  /** False while its large payloads are being compressed off the event loop; commits wait for it, in order. */
+  ready: boolean;
 }
 
 /**
  * The single write path for events: callers enqueue, one flush per event-loop turn commits everything queued in
  * one transaction (group commit), and each caller's promise resolves only after its events are committed.
+ *
+ * Payloads large enough to be deflated are compressed on a worker thread first (one message per flush), so the
+ * event loop keeps accepting requests meanwhile; requests still commit in the order they were appended.
  */
 export class EventWriter {
   private queue: Pending[] = [];
+  /** Appended since the last flush and waiting to be handed to the compressor. */
+  private toCompress: Pending[] = [];
+  private readonly compressor = new PayloadCompressor();
   private queuedEvents = 0;
   private flushScheduled = false;
   private closed = false;
@@ -46,7 +56,12 @@ export class EventWriter {
       );
     }
     return new Promise((resolve, reject) => {
-      this.queue.push({ events, resolve, reject });
+      const pending: Pending = { events, resolve, reject, ready: true };
+      if (this.compressor.available && events.some((e) => worthCompressing(e.payloadJson))) {
+        pending.ready = false;
+        this.toCompress.push(pending);
+      }
+      this.queue.push(pending);
       this.queuedEvents += events.length;
       this.scheduleFlush();
     });
@@ -56,14 +71,16 @@ export class EventWriter {
     return this.queuedEvents;
   }
 
-  /** Commits everything queued now. Used by shutdown; normal flushes are scheduled. */
+  /** Commits everything queued now (payloads still compressing are encoded here). Used by shutdown. */
   flushNow(): void {
-    while (this.queue.length > 0) this.flushOnce();
+    this.toCompress = [];
+    while (this.queue.length > 0) this.flushOnce(true);
   }
 
   close(): void {
     this.flushNow();
     this.closed = true;
+    this.compressor.close();
   }
 
   private scheduleFlush(): void {
@@ -72,16 +89,43 @@ export class EventWriter {
     // setImmediate lets every request parsed in this loop turn join the batch.
     setImmediate(() => {
       this.flushScheduled = false;
-      this.flushOnce();
-      if (this.queue.length > 0) this.scheduleFlush();
+      this.dispatchCompression();
+      this.flushOnce(false);
+      // Requests still compressing reschedule the flush when their payloads are back.
+      if (this.queue.length > 0 && this.queue[0]!.ready) this.scheduleFlush();
     });
   }
 
-  private flushOnce(): void {
+  /** Sends the large payloads of everything appended since the last flush to the compressor, in one message. */
+  private dispatchCompression(): void {
+    if (this.toCompress.length === 0) return;
+    const batch = this.toCompress;
+    this.toCompress = [];
+    const events = batch.flatMap((p) => p.events.filter((e) => worthCompressing(e.payloadJson)));
+    const done = () => {
+      for (const pending of batch) pending.ready = true;
+      this.scheduleFlush();
+    };
+    this.compressor.compress(events.map((e) => e.payloadJson)).then(
+      (encoded) => {
+        encoded.forEach((payload, i) => setPreEncodedPayload(events[i]!, payload));
+        done();
+      },
+      // The store encodes them itself at commit.
+      done,
+    );
+  }
+
+  private flushOnce(force: boolean): void {
     const batch: Pending[] = [];
     let count = 0;
-    // Whole requests only: a request's events commit together.
-    while (this.queue.length > 0 && (count === 0 || count + this.queue[0]!.events.length <= this.maxBatch)) {
+    // Whole requests only: a request's events commit together; in order, so a request still compressing holds
+    // back the ones behind it.
+    while (
+      this.queue.length > 0 &&
+      (force || this.queue[0]!.ready) &&
+      (count === 0 || count + this.queue[0]!.events.length <= this.maxBatch)
+    ) {
       const next = this.queue.shift()!;
       batch.push(next);
       count += next.events.length;

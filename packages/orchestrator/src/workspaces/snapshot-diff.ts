@@ -197,9 +197,11 @@ async function diffFile(snapshot: WorkspaceSnapshot, file: string, untracked: bo
 function countPatchLines(patch: string): { added: number; removed: number } {
   let added = 0;
   let removed = 0;
+  let inHunk = false; // before the first "@@", "---"/"+++" are file headers, not lines
   for (const line of patch.split("\n")) {
-    if (line.startsWith("+") && !line.startsWith("+++")) added++;
-    else if (line.startsWith("-") && !line.startsWith("---")) removed++;
+    if (line.startsWith("@@")) inHunk = true;
+    else if (inHunk && line.startsWith("+")) added++;
+    else if (inHunk && line.startsWith("-")) removed++;
   }
   return { added, removed };
 }

@@ -163,7 +163,10 @@ class AcpDriver implements AgentDriver {
         // Notification handlers of updates sent just before the response may still be on the microtask queue.
         await nextMacrotask();
         this.mapper.promptUsage(response as unknown as Record<string, unknown>);
-        return this.resultFor(response.stopReason);
+        const result = this.resultFor(response.stopReason);
+        // Codex answers a rejected approval by ending the turn as "cancelled" although nobody cancelled it.
+        if (result.status === "cancelled" && !turn.cancelled) result.error = "the agent ended the turn itself (stopReason cancelled)";
+        return result;
       },
       async (error: unknown): Promise<TurnResult> => {
         await nextMacrotask();
@@ -361,7 +364,10 @@ class AcpDriver implements AgentDriver {
       decision.behavior === "allow"
         ? pickOption(params.options, ["allow_once", "allow_always"])
         : pickOption(params.options, ["reject_once", "reject_always"]);
-    if (decision.behavior === "deny" && decision.interrupt) queueMicrotask(() => void this.cancel());
+    if (decision.behavior === "deny") {
+      this.mapper.markDenied(tool);
+      if (decision.interrupt) queueMicrotask(() => void this.cancel());
+    }
     if (!option) return CANCELLED;
     return { outcome: { outcome: "selected", optionId: option.optionId } };
   }

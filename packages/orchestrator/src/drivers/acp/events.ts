@@ -53,6 +53,8 @@ export interface ToolState {
   early: Json[];
   started: boolean;
   finished: boolean;
+  /** The host denied its permission: a failure (or a turn the agent then ends) reads "denied". */
+  denied: boolean;
 }
 
 export function toolName(tool: ToolState): string {
@@ -72,6 +74,9 @@ export class AcpEventMapper {
   private lastAssistantText: string | undefined;
   private cumulativeCost: number | undefined;
   private context: { used?: number | undefined; size?: number | undefined } = {};
+  private lastUsageUpdate: Json | undefined;
+  /** Whether this turn emitted a usage event with cost or tokens. */
+  private usageReported = false;
 
   constructor(
     private readonly emit: (event: DriverEvent) => void,
@@ -80,6 +85,7 @@ export class AcpEventMapper {
 
   beginTurn(): void {
     this.cancelling = false;
+    this.usageReported = false;
     this.lastAssistantText = undefined;
     this.tools.clear();
   }
@@ -137,19 +143,32 @@ export class AcpEventMapper {
     return tool;
   }
 
-  /** Turn over: flush the message, close tool calls the agent left open. */
+  markDenied(tool: ToolState): void {
+    tool.denied = true;
+  }
+
+  /** Turn over: flush the message, close tool calls the agent left open, report context fill if nothing else. */
   endTurn(status: "completed" | "failed" | "cancelled"): void {
     this.flush();
     for (const tool of this.tools.values()) {
       if (tool.finished) continue;
       this.start(tool, undefined);
       tool.finished = true;
+      const closed = tool.denied ? "denied" : status === "cancelled" ? "cancelled" : "error";
       this.emit({
         type: "tool.finished",
         toolName: toolName(tool),
-        status: status === "cancelled" ? "cancelled" : "error",
-        summary: `${toolName(tool)} ${status === "cancelled" ? "cancelled" : "did not finish"}`,
-        payload: { toolCallId: tool.id, acpStatus: tool.status, reason: `turn ${status}`, raw: null },
+        status: closed,
+        summary: `${toolName(tool)} ${closed === "error" ? "did not finish" : closed}`,
+        payload: { toolCallId: tool.id, acpStatus: tool.status, reason: tool.denied ? "permission denied" : `turn ${status}`, raw: null },
+      });
+    }
+    if (!this.usageReported && this.context.used !== undefined) {
+      // Agents without cost or token counts (Codex) still say how full the context is.
+      this.emit({
+        type: "usage",
+        summary: `context ${this.context.used}/${this.context.size ?? "?"} tokens`,
+        payload: { source: "context", contextUsed: this.context.used, contextSize: this.context.size, raw: this.lastUsageUpdate ?? null },
       });
     }
   }
@@ -161,6 +180,7 @@ export class AcpEventMapper {
     const inputTokens = num(usage?.inputTokens) ?? num(tokenCount?.input_tokens);
     const outputTokens = num(usage?.outputTokens) ?? num(tokenCount?.output_tokens);
     if (inputTokens === undefined && outputTokens === undefined) return;
+    this.usageReported = true;
     this.emit({
       type: "usage",
       summary: `${inputTokens ?? 0} in / ${outputTokens ?? 0} out tokens`,
@@ -216,6 +236,7 @@ export class AcpEventMapper {
         early: [],
         started: false,
         finished: false,
+        denied: false,
       };
       this.tools.set(id, tool);
     }
@@ -265,7 +286,7 @@ export class AcpEventMapper {
       type: "tool.started",
       toolName: name,
       filePath: this.firstPath(tool),
-      summary: Object.keys(tool.input).length > 0 ? clip(describeToolInput(name, tool.input)) : clip(tool.title ?? name),
+      summary: this.describe(tool),
       payload: { toolCallId: tool.id, kind: tool.kind, title: tool.title, input: tool.input, locations: tool.locations, raw },
     });
   }
@@ -273,7 +294,7 @@ export class AcpEventMapper {
   private finish(tool: ToolState, update: Json): void {
     tool.finished = true;
     const ok = tool.status === "completed";
-    const status = ok ? "ok" : this.cancelling ? "cancelled" : "error";
+    const status = ok ? "ok" : tool.denied ? "denied" : this.cancelling ? "cancelled" : "error";
     const name = toolName(tool);
     this.emit({
       type: "tool.finished",
@@ -299,6 +320,13 @@ export class AcpEventMapper {
     }
   }
 
+  /** "Write: /abs/file" from the input where it says what the tool does, else the agent's title. */
+  private describe(tool: ToolState): string {
+    const name = toolName(tool);
+    const described = Object.keys(tool.input).length > 0 ? describeToolInput(name, tool.input) : name;
+    return clip(described === name && tool.title && tool.title !== name ? `${name}: ${tool.title}` : described);
+  }
+
   private firstPath(tool: ToolState): string | undefined {
     const fromEdit = tool.edits.keys().next().value;
     if (fromEdit) return fromEdit;
@@ -319,6 +347,7 @@ export class AcpEventMapper {
 
   private usage(update: Json): void {
     this.context = { used: num(update.used) ?? this.context.used, size: num(update.size) ?? this.context.size };
+    this.lastUsageUpdate = update;
     const cost = record(update.cost);
     const amount = num(cost?.amount);
     if (amount === undefined) return; // context fill only: kept for the turn's usage event
@@ -327,6 +356,7 @@ export class AcpEventMapper {
     const delta = amount - previous;
     if (delta <= 0) return;
     const usd = str(cost?.currency)?.toUpperCase() === "USD";
+    this.usageReported = true;
     this.emit({
       type: "usage",
       summary: usd ? `+$${delta.toFixed(4)} (session $${amount.toFixed(4)})` : `+${delta} ${str(cost?.currency) ?? ""}`.trim(),

@@ -4,7 +4,7 @@ import { DomainError } from "@rozet/db";
 import { clip, describeToolInput } from "../../normalize/hook-events.ts";
 import { describeExit } from "../../process/exit.ts";
 import type { AgentDriver, DriverContext, DriverHost, TurnResult } from "../../runtime/driver.ts";
-import { changesSince, fileChangeEvents, takeWorkspaceSnapshot } from "../../workspaces/snapshot-diff.ts";
+import { changesSince, fileChangeEvents, takeWorkspaceSnapshot, type WorkspaceSnapshot } from "../../workspaces/snapshot-diff.ts";
 import { readShellConfig } from "./config.ts";
 import { shellEnvironment } from "./environment.ts";
 import { startShellCommand, type RunningShellCommand, type ShellCommandOutcome } from "./shell-command.ts";
@@ -76,7 +76,7 @@ export function createShellDriver(context: DriverContext): AgentDriver {
       type: "tool.started",
       toolName: "Shell",
       summary: clip(describeToolInput("Shell", { command })),
-      payload: { toolUseId, command, cwd },
+      payload: { toolUseId, input: { command }, cwd },
     });
     let outcome: ShellCommandOutcome;
     try {
@@ -92,17 +92,22 @@ export function createShellDriver(context: DriverContext): AgentDriver {
         },
       });
       current.command = running;
-      if (current.cancelled) void running.interrupt(); // cancelled while the snapshot was taken
       outcome = await running.done;
     } catch (error) {
       const message = (error as Error).message;
-      host.emit({ type: "tool.finished", toolName: "Shell", status: "error", summary: clip(`Shell failed to start: ${message}`), payload: { toolUseId, error: message } });
+      host.emit({
+        type: "tool.finished",
+        toolName: "Shell",
+        status: "error",
+        summary: clip(`Shell failed to start: ${message}`),
+        payload: { toolUseId, error: message },
+      });
       return { status: "failed", error: message };
     }
 
     const result = turnResult(outcome, current.cancelled, config.timeoutMs);
     host.emit(finishedEvent(command, toolUseId, outcome, result));
-    if (snapshot) await reportChanges(host, snapshot);
+    if (snapshot) await reportChanges(host, snapshot, toolUseId);
     return result;
   }
 }
@@ -142,21 +147,24 @@ function finishedEvent(command: string, toolUseId: string, outcome: ShellCommand
       durationMs: outcome.durationMs,
       timedOut: outcome.timedOut,
       bytes: outcome.bytes,
+      truncated: dropped,
       ...(dropped ? { droppedBytes: outcome.droppedBytes } : {}),
+      // The last ~2 000 characters, kept even past the budget: the error that matters is usually at the end.
+      output: outcome.tail,
     },
   };
 }
 
-async function reportChanges(host: DriverHost, snapshot: NonNullable<Awaited<ReturnType<typeof takeWorkspaceSnapshot>>>) {
+async function reportChanges(host: DriverHost, snapshot: WorkspaceSnapshot, toolUseId: string) {
   try {
-    for (const event of fileChangeEvents(snapshot, await changesSince(snapshot))) host.emit(event);
+    for (const event of fileChangeEvents(snapshot, await changesSince(snapshot), { toolUseId })) host.emit(event);
   } catch (error) {
     // Say that we could not tell, rather than implying nothing changed.
     host.emit({
       type: "workspace.changes_unknown",
       status: "error",
       summary: clip(`could not compute file changes: ${(error as Error).message}`),
-      payload: { error: (error as Error).message },
+      payload: { toolUseId, error: (error as Error).message },
     });
   }
 }
