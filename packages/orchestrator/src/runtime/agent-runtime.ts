@@ -4,6 +4,7 @@ import { agentDto } from "../dto.ts";
 import { recordEvent } from "../timeline.ts";
 import { setCommandStatus } from "./commands.ts";
 import type { AgentDriver, DriverEvent, DriverHost, PermissionDecision, PermissionRequest } from "./driver.ts";
+import { withWorkspaceLock } from "../workspaces/lock.ts";
 import { assertTransition, type AgentStatus } from "./lifecycle.ts";
 
 export interface QueuedPrompt {
@@ -20,6 +21,8 @@ export interface AgentRuntimeOptions {
   status: AgentStatus;
   budget: { usd: number | null; tokens: number | null };
   spent: { usd: number; tokens: number };
+  /** Set when the agent shares its folder with others: its turns then take the workspace lock. */
+  sharedWorkspace: string | null;
   /** Seconds without any update from a busy agent before the timeline says it is stalled. */
   watchdogMs: number;
   /** Called whenever a prompt command finishes, for the task scheduler. */
@@ -173,7 +176,11 @@ export class AgentRuntime {
       if (turn.taskId) await this.room.tasks.commandStarted(turn.taskId);
       this.emit({ type: "prompt.submitted", summary: turn.text, payload: { text: turn.text } });
       this.touch();
-      const result = await driver.prompt(turn.text);
+      const result = this.options.sharedWorkspace
+        ? await withWorkspaceLock(this.options.sharedWorkspace, () => driver.prompt(turn.text), {
+            onWait: () => this.emit({ type: "agent.waiting", status: "workspace-locked", summary: "waiting for another agent's turn in the shared workspace", payload: {} }),
+          })
+        : await driver.prompt(turn.text);
       const status = turn.cancelled && result.status !== "failed" ? "cancelled" : result.status;
       outcome = this.current?.overBudget ? { status: "failed", detail: this.current.overBudget } : { status, detail: result.error ?? result.result };
     } catch (error) {

@@ -69,7 +69,7 @@ export class AgentRegistry {
     const config = JSON.parse(agent.config) as Record<string, unknown>;
     const dataDir = path.join(this.options.dataDir, "agents", agent.id);
     mkdirSync(dataDir, { recursive: true });
-    const cwd = await prepareAgentWorkspace(this.room, { workspace: agent.session.workspaceRoot, agentId: agent.id, agentName: agent.name, worktree: config.worktree === true });
+    const workspace = await prepareAgentWorkspace(this.room, { workspace: agent.session.workspaceRoot, agentId: agent.id, agentName: agent.name, worktree: config.worktree === true });
     const runtime = new AgentRuntime(this.room, {
       agentId: agent.id,
       sessionId: agent.sessionId,
@@ -77,6 +77,7 @@ export class AgentRegistry {
       budget: { usd: agent.budgetUsd, tokens: agent.budgetTokens },
       spent: { usd: agent.costUsd, tokens: agent.inputTokens + agent.outputTokens },
       watchdogMs: this.options.watchdogMs,
+      sharedWorkspace: workspace.isolated ? null : workspace.cwd,
       onCommandFinished: (commandId, taskId, status, detail) => this.room.tasks.commandFinished(commandId, taskId, status, detail),
       onIdle: () => this.room.tasks.agentIdle(agent.sessionId),
     });
@@ -85,7 +86,7 @@ export class AgentRegistry {
     const driver = factory({
       agentId: agent.id,
       sessionId: agent.sessionId,
-      cwd,
+      cwd: workspace.cwd,
       model: agent.model ?? undefined,
       config,
       env,

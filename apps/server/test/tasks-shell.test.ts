@@ -1,0 +1,118 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { clientFor, removeHome, startTestServer } from "./harness.ts";
+import { waitForAsync } from "./agent-harness.ts";
+
+let cleanup: (() => Promise<void>) | null = null;
+afterEach(async () => {
+  await cleanup?.();
+  cleanup = null;
+});
+
+async function world() {
+  const server = await startTestServer();
+  const { api, close } = clientFor(server.url);
+  cleanup = async () => {
+    await close();
+    await server.close();
+    removeHome(server.home);
+  };
+  const session = await api.session.create.mutate({ name: "shell work" });
+  const taskStatus = async (id: string) => (await api.task.get.query({ id })).status;
+  const settled = (id: string, statuses = ["completed", "failed", "cancelled", "blocked"]) =>
+    waitForAsync(async () => {
+      const task = await api.task.get.query({ id });
+      return statuses.includes(task.status) ? task : undefined;
+    }, 20_000, `task ${id} settled`);
+  return { server, api, session, taskStatus, settled };
+}
+
+describe("shell driver through the API", () => {
+  it("runs commands in the workspace, streams output and reports exit codes", async () => {
+    const { api, session } = await world();
+    const agent = await api.agent.create.mutate({ sessionId: session.id, name: "sh", driver: "shell" });
+    await waitForAsync(async () => (await api.agent.get.query({ id: agent.id })).status === "idle", 10_000, "idle");
+    await api.agent.command.mutate({ agentId: agent.id, text: "echo hello > out.txt && cat out.txt" });
+    await api.agent.command.mutate({ agentId: agent.id, text: "echo oops >&2; exit 3" });
+    const done = await waitForAsync(async () => {
+      const { events } = await api.event.timeline.query({ sessionId: session.id, types: ["tool.finished"] });
+      return events.length === 2 ? events : undefined;
+    }, 20_000, "two commands");
+    expect(done.map((e) => e.status)).toEqual(["ok", "error"]);
+    expect(existsSync(path.join(session.workspaceRoot!, "out.txt"))).toBe(true);
+    const output = (await api.event.timeline.query({ sessionId: session.id, types: ["shell.output"] })).events;
+    const texts = await Promise.all(output.map((e) => api.event.get.query({ seq: e.seq }).then((full) => JSON.stringify(full.payload))));
+    expect(texts.join("")).toContain("hello");
+    expect(texts.join("")).toContain("oops");
+  });
+});
+
+describe("tasks", () => {
+  it("start when their dependencies are done, block on a failed dependency, and cancel interrupts the work", async () => {
+    const { api, session, settled } = await world();
+    const agent = await api.agent.create.mutate({ sessionId: session.id, name: "worker", driver: "shell" });
+    await waitForAsync(async () => (await api.agent.get.query({ id: agent.id })).status === "idle", 10_000, "idle");
+
+    const first = await api.task.create.mutate({ sessionId: session.id, title: "make a", prompt: "sleep 0.3; echo a > a.txt" });
+    const second = await api.task.create.mutate({ sessionId: session.id, title: "copy a", prompt: "cp a.txt b.txt", dependsOn: [first.id] });
+    expect(second.status).toBe("blocked");
+    expect(await settled(second.id, ["completed", "failed"])).toMatchObject({ status: "completed", agentId: agent.id, attempts: 1 });
+    expect(existsSync(path.join(session.workspaceRoot!, "b.txt"))).toBe(true);
+    expect((await api.task.get.query({ id: first.id })).status).toBe("completed");
+
+    const failing = await api.task.create.mutate({ sessionId: session.id, title: "fail", prompt: "exit 7" });
+    const dependent = await api.task.create.mutate({ sessionId: session.id, title: "after fail", prompt: "echo never > never.txt", dependsOn: [failing.id] });
+    expect(await settled(failing.id)).toMatchObject({ status: "failed" });
+    const blocked = await waitForAsync(async () => {
+      const task = await api.task.get.query({ id: dependent.id });
+      return task.error?.includes("failed") ? task : undefined;
+    }, 10_000, "blocked with reason");
+    expect(blocked).toMatchObject({ status: "blocked", error: 'dependency "fail" failed' });
+    expect(existsSync(path.join(session.workspaceRoot!, "never.txt"))).toBe(false);
+
+    const long = await api.task.create.mutate({ sessionId: session.id, title: "long", prompt: "sleep 30; echo done > long.txt" });
+    await waitForAsync(async () => (await api.task.get.query({ id: long.id })).status === "running", 10_000, "running");
+    const started = Date.now();
+    await api.task.cancel.mutate({ id: long.id });
+    await waitForAsync(async () => (await api.agent.get.query({ id: agent.id })).status === "idle", 5_000, "agent idle after cancel");
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect((await api.task.get.query({ id: long.id })).status).toBe("cancelled");
+    const events = (await api.event.timeline.query({ sessionId: session.id, types: ["task.cancelled", "task.blocked", "task.completed", "task.failed"], limit: 50 })).events;
+    expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(["task.completed", "task.failed", "task.blocked", "task.cancelled"]));
+  });
+});
+
+describe("worktrees", () => {
+  it("gives two agents in one git workspace their own worktree and branch", async () => {
+    const { api, server } = await world();
+    const repo = path.join(server.room.workspacesRoot, "repo");
+    mkdirSync(repo, { recursive: true });
+    const git = (...args: string[]) => execFileSync("git", ["-C", repo, "-c", "user.name=t", "-c", "user.email=t@t", ...args]);
+    git("init", "-q");
+    writeFileSync(path.join(repo, "README.md"), "hi\n");
+    git("add", ".");
+    git("commit", "-qm", "init");
+    const session = await api.session.create.mutate({ name: "git", workspace: "repo" });
+    const [one, two] = await Promise.all(
+      ["one", "two"].map((name) => api.agent.create.mutate({ sessionId: session.id, name, driver: "shell", config: { worktree: true } })),
+    );
+    for (const agent of [one!, two!]) await waitForAsync(async () => (await api.agent.get.query({ id: agent.id })).status === "idle", 10_000, "idle");
+    const c1 = await api.agent.command.mutate({ agentId: one!.id, text: "echo one > mine.txt && git rev-parse --abbrev-ref HEAD && pwd" });
+    const c2 = await api.agent.command.mutate({ agentId: two!.id, text: "cat mine.txt 2>/dev/null || echo absent; git rev-parse --abbrev-ref HEAD && pwd" });
+    const results = await Promise.all(
+      [c1, c2].map((c) =>
+        waitForAsync(async () => {
+          const row = await server.room.prisma.command.findUnique({ where: { id: c.id } });
+          return row?.status === "completed" ? row : undefined;
+        }, 20_000, "command"),
+      ),
+    );
+    expect(results[0]!.result).toMatch(/rozet\/one-/);
+    expect(results[1]!.result).toMatch(/absent/);
+    expect(results[1]!.result).toMatch(/rozet\/two-/);
+    expect(results[0]!.result).not.toEqual(results[1]!.result);
+    expect(existsSync(path.join(repo, "mine.txt"))).toBe(false);
+  });
+});

@@ -1,0 +1,126 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { startModelStub, type ModelStub, type ScenarioInput } from "@rozet/model-stub";
+import type { AgentDriver } from "../src/runtime/driver.ts";
+import { createAcpDriver, processGroupMembers } from "../src/drivers/acp/index.ts";
+import { recordingHost, tempDirs, type RecordingHost } from "../src/drivers/acp/testing.ts";
+
+// The real codex-acp (native binary) against the model stub's OpenAI Responses endpoint. There is no bubblewrap
+// here, so Codex's sandbox cannot run commands; the scripted model asks for `require_escalated` instead, which is
+// exactly the path that makes Codex ask the client for approval (and runs the approved command unsandboxed).
+
+const dirs = tempDirs();
+const stubs: ModelStub[] = [];
+const drivers: AgentDriver[] = [];
+
+afterEach(async () => {
+  await Promise.all(drivers.splice(0).map((driver) => driver.stop()));
+  await Promise.all(stubs.splice(0).map((stub) => stub.close()));
+  await dirs.cleanup();
+});
+
+const escalated = (cmd: string) => ({
+  tool_use: { name: "exec_command", input: { cmd, sandbox_permissions: "require_escalated", justification: "May I write codex.txt?" } },
+});
+
+const writeScenario: ScenarioInput = {
+  steps: [
+    { content: [{ text: "Running it." }, escalated("echo hello > codex.txt && cat codex.txt")] },
+    { content: [{ text: "Wrote codex.txt." }], usage: { input_tokens: 1200, output_tokens: 40 } },
+    { match: { lastUserTextIncludes: "again" }, content: [{ text: "Second answer." }] },
+  ],
+};
+
+async function setup(scenario: ScenarioInput, host: RecordingHost) {
+  const stub = await startModelStub({ scenario });
+  stubs.push(stub);
+  const cwd = await dirs.make("acp-codex-ws-");
+  const dataDir = await dirs.make("acp-codex-home-");
+  const driver = createAcpDriver({
+    agentId: "agent-1",
+    sessionId: "session-1",
+    cwd,
+    // gpt-5 gets the plain exec_command tool set (other ids get Codex's "code mode" tools).
+    model: "gpt-5",
+    config: { profile: "codex", stopGraceMs: 300 },
+    env: { OPENAI_API_KEY: "sk-stub", OPENAI_BASE_URL: `${stub.url}/v1` },
+    dataDir,
+    host,
+  });
+  drivers.push(driver);
+  return { stub, cwd, driver };
+}
+
+describe("ACP driver, codex profile (codex-acp + Responses API stub)", () => {
+  it("asks before an escalated command; allow runs it; follow-up works; stop leaves no process", async () => {
+    const host = recordingHost();
+    const { stub, cwd, driver } = await setup(writeScenario, host);
+    const info = await driver.start();
+    expect(info.externalSessionId).toMatch(/\S/);
+
+    const result = await driver.prompt("write hello");
+    expect(result.status).toBe("completed");
+    expect(result.result).toContain("Wrote codex.txt.");
+    expect(readFileSync(join(cwd, "codex.txt"), "utf8")).toBe("hello\n");
+
+    expect(host.permissions).toHaveLength(1);
+    const asked = host.permissions[0]!.request;
+    expect(asked).toMatchObject({ toolName: "execute", reason: "echo hello > codex.txt && cat codex.txt" });
+    expect(asked.input.command).toEqual(["/bin/bash", "-lc", "echo hello > codex.txt && cat codex.txt"]);
+    expect((asked.extra?.options as Array<{ kind: string }>).map((option) => option.kind)).toEqual(["allow_once", "allow_always", "reject_once"]);
+
+    expect(host.ofType("tool.started")[0]).toMatchObject({ toolName: "execute", summary: "execute: echo hello > codex.txt && cat codex.txt" });
+    expect(host.ofType("tool.finished")[0]).toMatchObject({ toolName: "execute", status: "ok" });
+    expect(host.ofType("message.assistant").map((event) => event.payload.text).join("\n")).toContain("Running it.");
+    // Codex reports no cost and no tokens; the driver passes on the context fill.
+    expect(host.ofType("usage").at(-1)).toMatchObject({ payload: { source: "context" } });
+    expect(host.ofType("usage").every((event) => event.costUsd === undefined)).toBe(true);
+
+    // The model saw the command's output and, on the follow-up, the whole history.
+    const calls = stub.requests.filter((request) => request.path === "/v1/responses");
+    expect(JSON.stringify(calls[1]!.body)).toContain("function_call_output");
+    expect((await driver.prompt("say it again")).result).toContain("Second answer.");
+    expect(JSON.stringify(stub.requests.at(-1)!.body)).toContain("Wrote codex.txt.");
+
+    // codex-acp ignores stdin EOF: stop() has to signal the group after the grace period.
+    await driver.stop();
+    expect(processGroupMembers(info.processId!)).toEqual([]);
+    expect(host.exits).toEqual([]);
+  }, 30_000);
+
+  it("deny: the command never runs; Codex ends the turn itself", async () => {
+    const host = recordingHost(() => ({ behavior: "deny", message: "no" }));
+    const { cwd, driver } = await setup(writeScenario, host);
+    await driver.start();
+    const result = await driver.prompt("write hello");
+    // Codex's only reject option is "abort": it stops the turn and answers stopReason "cancelled".
+    expect(result.status).toBe("cancelled");
+    expect(result.error).toContain("ended the turn itself");
+    expect(existsSync(join(cwd, "codex.txt"))).toBe(false);
+    expect(host.ofType("tool.finished")[0]).toMatchObject({ toolName: "execute", status: "denied" });
+    expect((await driver.prompt("and now?")).status).toBe("completed");
+  }, 30_000);
+
+  it("cancel mid-stream resolves cancelled within 2 s and the session goes on", async () => {
+    const host = recordingHost();
+    const slow: ScenarioInput = {
+      steps: [
+        { delayMs: 100, chunkDelayMs: 500, content: [{ text: "A long answer that streams slowly. ".repeat(20) }] },
+        { content: [{ text: "After the cancel." }] },
+      ],
+    };
+    const { stub, driver } = await setup(slow, host);
+    await driver.start();
+    const turn = driver.prompt("talk slowly");
+    while (!stub.requests.some((request) => request.path === "/v1/responses")) await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, 800));
+    const at = Date.now();
+    await driver.cancel();
+    const result = await turn;
+    expect(result.status).toBe("cancelled");
+    expect(result.error).toBeUndefined();
+    expect(Date.now() - at).toBeLessThan(2000);
+    expect((await driver.prompt("still there?")).result).toContain("After the cancel.");
+  }, 30_000);
+});
