@@ -9,6 +9,8 @@ import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
 import { homePaths, parseConfig, type ServerConfig, type ServerConfigInput } from "./config.ts";
 import { handleClaudeHook } from "./http/claude-hook.ts";
+import { handleExport } from "./http/export.ts";
+import { createMetrics } from "./metrics.ts";
 import { handleRestIngest } from "./http/rest-ingest.ts";
 import { sendJson } from "./http/respond.ts";
 import { createRequestGuard } from "./http/security.ts";
@@ -47,7 +49,13 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
   });
   const guard = createRequestGuard(config);
   const auth = { token: config.token };
-  const createContext = createContextFactory({ room, auth });
+  const liveStats = () => {
+    let websocketBufferedBytes = 0;
+    for (const client of wss.clients) websocketBufferedBytes += client.bufferedAmount;
+    return { websocketClients: wss.clients.size, websocketBufferedBytes };
+  };
+  const metrics = createMetrics(room, liveStats);
+  const createContext = createContextFactory({ room, auth, telemetry: metrics.telemetry });
   const logError = (error: unknown) => log.error({ err: error }, "request failed");
 
   const trpcHandler = createHTTPHandler({
@@ -80,6 +88,18 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
         return sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "missing or wrong token (Authorization: Bearer <ROZET_TOKEN>)" } });
       }
       return void ingest(room, req, res, logError);
+    }
+    const exportMatch = /^\/api\/sessions\/([^/]+)\/export\.(ndjson|json|zip)$/.exec(pathname);
+    if (exportMatch || pathname === "/metrics") {
+      // Downloads are plain links, which cannot carry headers: the token may come as ?token=.
+      const token = presentedToken(req) ?? new URL(url, "http://x").searchParams.get("token");
+      if (!tokenMatches(auth, token)) return sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "missing or wrong token" } });
+      if (req.method !== "GET") return sendJson(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: "GET only" } });
+      if (exportMatch) return void handleExport(room, req, res, { sessionId: decodeURIComponent(exportMatch[1]!), format: exportMatch[2]! }, logError);
+      return void metrics.registry.metrics().then((text) => {
+        res.writeHead(200, { "content-type": metrics.registry.contentType });
+        res.end(text);
+      });
     }
     if (pathname.startsWith("/api/")) return sendJson(res, 404, { error: { code: "NOT_FOUND", message: `no route ${pathname}` } });
     if (req.method !== "GET" && req.method !== "HEAD") return sendJson(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: "read-only" } });
@@ -123,11 +143,7 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     port,
     config,
     room,
-    stats() {
-      let websocketBufferedBytes = 0;
-      for (const client of wss.clients) websocketBufferedBytes += client.bufferedAmount;
-      return { websocketClients: wss.clients.size, websocketBufferedBytes };
-    },
+    stats: liveStats,
     close() {
       closing ??= (async () => {
         server.close();

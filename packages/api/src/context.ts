@@ -7,9 +7,15 @@ export interface AuthPolicy {
   token: string | null;
 }
 
+/** Where the web app's telemetry goes (the server counts it for /metrics). */
+export interface Telemetry {
+  record(event: { kind: "page_load"; durationMs: number } | { kind: "command"; name: string; ok: boolean; durationMs?: number | undefined }): void;
+}
+
 export interface ContextDeps {
   room: ControlRoom;
   auth: AuthPolicy;
+  telemetry: Telemetry;
 }
 
 interface ContextSource {
@@ -41,6 +47,7 @@ export function createContextFactory(deps: ContextDeps) {
     const socket = res && typeof res.bufferedAmount === "number" ? (res as unknown as WebSocket) : null;
     return {
       room: deps.room,
+      telemetry: deps.telemetry,
       operator: tokenMatches(deps.auth, presentedToken(opts.req, opts.info?.connectionParams)),
       /** The client's WebSocket, for subscription back-pressure; null over HTTP. */
       socket,

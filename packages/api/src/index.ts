@@ -2,7 +2,7 @@ import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import type { AppRouter } from "./root.ts";
 
 export { appRouter, type AppRouter } from "./root.ts";
-export { createContextFactory, presentedToken, tokenMatches, type AuthPolicy, type Context, type ContextDeps } from "./context.ts";
+export { createContextFactory, presentedToken, tokenMatches, type AuthPolicy, type Context, type ContextDeps, type Telemetry } from "./context.ts";
 export { domainErrorMap } from "./errors.ts";
 export { SOCKET_HIGH_WATER } from "./live/back-pressure.ts";
 export { ingestLimits, parseIngestBody, parseIngestEvent, ingestReceipt, type IngestEventInput } from "./routers/ingest.contracts.ts";

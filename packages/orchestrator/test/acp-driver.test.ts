@@ -197,6 +197,7 @@ describe("ACP driver against a scripted agent", () => {
       ["message.thinking", "thinking hard"],
       ["message.assistant", "Second message. Same id."],
       ["agent.plan", "plan 1/2 done: Step B"],
+      ["usage", "context 10/100 tokens"], // no cost, no tokens: the context fill at the end of the turn
     ]);
     expect(host.events[0]!.payload.raw).toHaveLength(3);
   });
@@ -346,7 +347,7 @@ describe("ACP driver against a scripted agent", () => {
       dataDir: join(cwd, ".data"),
       host,
     });
-    await expect(driver.start()).rejects.toThrow(/failed to start: .*ENOENT/);
+    await expect(driver.start()).rejects.toThrow(/failed to start \(initialize\): .*could not be started.*ENOENT/);
     expect(host.exits).toEqual([]);
   });
 });

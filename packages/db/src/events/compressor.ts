@@ -37,10 +37,27 @@ interface WorkerResult {
   bytes: Uint8Array | null;
 }
 
-/** Whether a payload is worth sending to the compressor: only payloads encodePayload() would deflate can gain. */
+/** Whether a payload may be deflated at all: encodePayload() leaves payloads up to the threshold as they are. */
 export function worthCompressing(json: string): boolean {
-  // UTF-16 length ≤ UTF-8 byte length, so this never sends a payload that stays below the threshold.
+  // UTF-16 length ≤ UTF-8 byte length, so this never picks a payload that stays below the threshold.
   return json.length > DEFLATE_THRESHOLD_BYTES;
+}
+
+/**
+ * Below this much payload text per request, deflating inline is cheaper than the worker round trip: the hop costs
+ * a message each way and a later commit, which splits group commits of small hook events into more transactions.
+ */
+export const OFF_THREAD_MIN_CHARS = 32 * 1024;
+
+/** Whether a request's payloads are worth compressing on the worker: enough deflatable text to pay for the hop. */
+export function worthOffloading(events: readonly { payloadJson: string }[]): boolean {
+  let chars = 0;
+  for (const event of events) {
+    if (!worthCompressing(event.payloadJson)) continue;
+    chars += event.payloadJson.length;
+    if (chars >= OFF_THREAD_MIN_CHARS) return true;
+  }
+  return false;
 }
 
 /**

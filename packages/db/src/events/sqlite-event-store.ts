@@ -157,26 +157,9 @@ export class SqliteEventStore implements EventStore {
   }
 
   page(query: TimelineQuery): TimelinePage {
-    const where = ["sessionId = @sessionId"];
-    if (query.agentId) where.push("agentId = @agentId");
-    if (query.types?.length) where.push(`type IN (${query.types.map((_, i) => `@type${i}`).join(", ")})`);
-    if (query.text) {
-      where.push(
-        "(summary LIKE @text ESCAPE '\\' OR toolName LIKE @text ESCAPE '\\' OR filePath LIKE @text ESCAPE '\\' OR type LIKE @text ESCAPE '\\')",
-      );
-    }
     // `after` pages forward (oldest first); otherwise page backward from `before` or the newest event.
     const forward = query.after !== undefined && query.before === undefined;
-    if (query.after !== undefined) where.push("seq > @after");
-    if (query.before !== undefined) where.push("seq < @before");
-    const sql = `SELECT ${SUMMARY_COLUMNS} FROM Event WHERE ${where.join(" AND ")} ORDER BY seq ${forward ? "ASC" : "DESC"} LIMIT @limit`;
-    const params: Record<string, unknown> = { sessionId: query.sessionId, limit: query.limit + 1 };
-    if (query.agentId) params.agentId = query.agentId;
-    query.types?.forEach((type, i) => (params[`type${i}`] = type));
-    if (query.text) params.text = `%${query.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    if (query.after !== undefined) params.after = query.after;
-    if (query.before !== undefined) params.before = query.before;
-    const rows = this.pageStatement(sql).all(params) as EventSummary[];
+    const rows = this.select<EventSummary>(SUMMARY_COLUMNS, query, forward);
     const hasMore = rows.length > query.limit;
     if (hasMore) rows.pop();
     if (!forward) rows.reverse();
@@ -184,6 +167,45 @@ export class SqliteEventStore implements EventStore {
     return forward
       ? { events: rows, lastSeq, hasMoreAfter: hasMore, hasMoreBefore: query.after !== undefined && query.after > 0 }
       : { events: rows, lastSeq, hasMoreBefore: hasMore, hasMoreAfter: query.before !== undefined };
+  }
+
+  exportPage(query: TimelineQuery & { after: number }): FullEvent[] {
+    const rows = this.select<EventSummary & { payloadEncoding: number; payload: Buffer | null }>(
+      `${SUMMARY_COLUMNS}, payloadEncoding, payload`,
+      { ...query, limit: query.limit - 1 },
+      true,
+    );
+    return rows.map(({ payloadEncoding, payload, ...summary }) => ({ ...summary, payload: decodePayload(payloadEncoding, payload) }));
+  }
+
+  /** One filtered query (limit + 1 rows, to tell whether there is more), its statement cached by shape. */
+  private select<Row>(columns: string, query: TimelineQuery, ascending: boolean): Row[] {
+    const where = ["sessionId = @sessionId"];
+    const params: Record<string, unknown> = { sessionId: query.sessionId, limit: query.limit + 1 };
+    if (query.agentId) {
+      where.push("agentId = @agentId");
+      params.agentId = query.agentId;
+    }
+    if (query.types?.length) {
+      where.push(`type IN (${query.types.map((_, i) => `@type${i}`).join(", ")})`);
+      query.types.forEach((type, i) => (params[`type${i}`] = type));
+    }
+    if (query.text) {
+      where.push(
+        "(summary LIKE @text ESCAPE '\\' OR toolName LIKE @text ESCAPE '\\' OR filePath LIKE @text ESCAPE '\\' OR type LIKE @text ESCAPE '\\')",
+      );
+      params.text = `%${query.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    }
+    if (query.after !== undefined) {
+      where.push("seq > @after");
+      params.after = query.after;
+    }
+    if (query.before !== undefined) {
+      where.push("seq < @before");
+      params.before = query.before;
+    }
+    const sql = `SELECT ${columns} FROM Event WHERE ${where.join(" AND ")} ORDER BY seq ${ascending ? "ASC" : "DESC"} LIMIT @limit`;
+    return this.pageStatement(sql).all(params) as Row[];
   }
 
   private pageStatement(sql: string): Statement {

@@ -110,6 +110,8 @@ export interface EventStore {
   /** Events after `afterSeq` in ascending order (replay for subscriptions). */
   readAfter(filter: { sessionId?: string | undefined; afterSeq: number; limit: number }): EventSummary[];
   get(seq: number): FullEvent | undefined;
+  /** Full events (payload included) matching the timeline filters after `after`, ascending: exports page by page. */
+  exportPage(query: TimelineQuery & { after: number }): FullEvent[];
   stats(sessionId: string): SessionEventStats;
   deleteSession(sessionId: string): void;
   lastSeq(): number;

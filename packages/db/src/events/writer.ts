@@ -1,5 +1,5 @@
 import { DomainError } from "../errors.ts";
-import { PayloadCompressor, worthCompressing } from "./compressor.ts";
+import { PayloadCompressor, worthCompressing, worthOffloading } from "./compressor.ts";
 import { setPreEncodedPayload } from "./payload.ts";
 import type { AppendOutcome, AppendResult, EventStore, NewEvent } from "./types.ts";
 
@@ -25,8 +25,9 @@ interface Pending {
  * The single write path for events: callers enqueue, one flush per event-loop turn commits everything queued in
  * one transaction (group commit), and each caller's promise resolves only after its events are committed.
  *
- * Payloads large enough to be deflated are compressed on a worker thread first (one message per flush), so the
- * event loop keeps accepting requests meanwhile; requests still commit in the order they were appended.
+ * Requests carrying a lot of deflatable payload (bulk batches, big transcripts) have it compressed on a worker
+ * thread first (one message per flush), so the event loop keeps accepting requests meanwhile; small requests are
+ * encoded inline at commit. Either way requests commit in the order they were appended.
  */
 export class EventWriter {
   private queue: Pending[] = [];
@@ -57,7 +58,7 @@ export class EventWriter {
     }
     return new Promise((resolve, reject) => {
       const pending: Pending = { events, resolve, reject, ready: true };
-      if (this.compressor.available && events.some((e) => worthCompressing(e.payloadJson))) {
+      if (this.compressor.available && worthOffloading(events)) {
         pending.ready = false;
         this.toCompress.push(pending);
       }
