@@ -70,6 +70,7 @@ describe("ACP driver, codex profile (codex-acp + Responses API stub)", () => {
     expect(asked.input.command).toEqual(["/bin/bash", "-lc", "echo hello > codex.txt && cat codex.txt"]);
     expect((asked.extra?.options as Array<{ kind: string }>).map((option) => option.kind)).toEqual(["allow_once", "allow_always", "reject_once"]);
 
+    if (host.ofType("tool.finished")[0]?.status !== "ok") console.log("DEBUG", JSON.stringify(host.events.map((e) => [e.type, e.status, JSON.stringify(e.payload.raw).slice(0, 250)]), null, 1));
     expect(host.ofType("tool.started")[0]).toMatchObject({ toolName: "execute", summary: "execute: echo hello > codex.txt && cat codex.txt" });
     expect(host.ofType("tool.finished")[0]).toMatchObject({ toolName: "execute", status: "ok" });
     expect(host.ofType("message.assistant").map((event) => event.payload.text).join("\n")).toContain("Running it.");
