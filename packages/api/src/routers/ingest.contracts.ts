@@ -108,10 +108,15 @@ export function parseIngestEvent(raw: unknown, index = 0): NewEvent {
   const event = parsed.data;
   const payload = event.chat && !("chat" in event.payload) ? { ...event.payload, chat: event.chat } : event.payload;
   const payloadJson = JSON.stringify(payload);
-  const payloadBytes = Buffer.byteLength(payloadJson);
-  if (payloadBytes > ingestLimits.maxPayloadBytes) throw tooLarge("payload", ingestLimits.maxPayloadBytes, payloadBytes, index);
-  const eventBytes = payloadBytes + Buffer.byteLength(event.summary ?? "") + 1_024;
-  if (eventBytes > ingestLimits.maxEventBytes) throw tooLarge("event", ingestLimits.maxEventBytes, eventBytes, index);
+  // UTF-8 takes at most 3 bytes per UTF-16 code unit: when even that bound is within the limits, the exact byte
+  // counts (a full pass over a payload of up to megabytes) cannot matter.
+  const summaryChars = event.summary?.length ?? 0;
+  if (payloadJson.length * 3 > ingestLimits.maxPayloadBytes || (payloadJson.length + summaryChars) * 3 + 1_024 > ingestLimits.maxEventBytes) {
+    const payloadBytes = Buffer.byteLength(payloadJson);
+    if (payloadBytes > ingestLimits.maxPayloadBytes) throw tooLarge("payload", ingestLimits.maxPayloadBytes, payloadBytes, index);
+    const eventBytes = payloadBytes + Buffer.byteLength(event.summary ?? "") + 1_024;
+    if (eventBytes > ingestLimits.maxEventBytes) throw tooLarge("event", ingestLimits.maxEventBytes, eventBytes, index);
+  }
 
   const hook = event.hook_event_type ? normalizeHookEvent(event.hook_event_type, payload) : undefined;
   const enriched = "event_id" in event ? event : undefined;
