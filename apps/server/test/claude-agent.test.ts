@@ -70,6 +70,10 @@ describe("claude driver (real Claude Code through the model stub)", () => {
     expect(w.stub.requests.filter((r) => r.lastUserText?.includes("follow up"))).not.toHaveLength(0);
     expect((await w.api.agent.get.query({ id: agent.id })).processId).toBe(afterFirst.processId);
     expect((await w.api.agent.get.query({ id: agent.id })).status).toBe("idle");
+
+    const mode = await w.api.agent.setMode.mutate({ agentId: agent.id, mode: "acceptEdits" });
+    expect(mode).toMatchObject({ kind: "mode", status: "completed" });
+    expect((await w.timeline(session.id)).some((e) => e.type === "agent.mode_changed" && e.status === "acceptEdits")).toBe(true);
   });
 
   it("never runs a denied tool", async () => {

@@ -63,7 +63,7 @@ export function commandDto(row: Models.CommandModel) {
   return {
     id: row.id,
     agentId: row.agentId,
-    kind: row.kind as "prompt" | "interrupt" | "stop" | "permission",
+    kind: row.kind as "prompt" | "interrupt" | "stop" | "permission" | "mode",
     input: JSON.parse(row.input) as Record<string, unknown>,
     status: row.status as CommandStatus,
     result: row.result,

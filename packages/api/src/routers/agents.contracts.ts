@@ -42,6 +42,7 @@ export const agentCommandInput = z.object({
   idempotencyKey,
 });
 export const agentControlInput = z.object({ agentId: idSchema, idempotencyKey });
+export const agentModeInput = z.object({ agentId: idSchema, mode: z.enum(["default", "acceptEdits", "plan"]), idempotencyKey });
 export const agentBudgetInput = z.object({ agentId: idSchema, usd: usd.nullable(), tokens: tokens.nullable() });
 export const respondPermissionInput = z.object({
   requestId: idSchema,

@@ -1,6 +1,6 @@
-import { createAgent, getAgent, interruptAgent, listAgents, respondToPermission, resumeAgent, sendAgentCommand, setAgentBudget, stopAgent } from "@rozet/orchestrator";
+import { createAgent, getAgent, interruptAgent, listAgents, respondToPermission, resumeAgent, sendAgentCommand, setAgentBudget, setAgentMode, stopAgent } from "@rozet/orchestrator";
 import { operatorProcedure, router } from "../trpc.ts";
-import { agentBudgetInput, agentCommandInput, agentControlInput, agentIdInput, createAgentInput, listAgentsInput, respondPermissionInput } from "./agents.contracts.ts";
+import { agentBudgetInput, agentCommandInput, agentControlInput, agentIdInput, agentModeInput, createAgentInput, listAgentsInput, respondPermissionInput } from "./agents.contracts.ts";
 
 export const agentRouter = router({
   create: operatorProcedure.input(createAgentInput).mutation(({ ctx, input }) => createAgent(ctx.room, input)),
@@ -11,6 +11,8 @@ export const agentRouter = router({
   interrupt: operatorProcedure.input(agentControlInput).mutation(({ ctx, input }) => interruptAgent(ctx.room, input)),
   stop: operatorProcedure.input(agentControlInput).mutation(({ ctx, input }) => stopAgent(ctx.room, input)),
   resume: operatorProcedure.input(agentIdInput).mutation(({ ctx, input }) => resumeAgent(ctx.room, { agentId: input.id })),
+  /** Permission mode of a Claude/ACP agent: default (ask), acceptEdits, plan. */
+  setMode: operatorProcedure.input(agentModeInput).mutation(({ ctx, input }) => setAgentMode(ctx.room, input)),
   setBudget: operatorProcedure.input(agentBudgetInput).mutation(({ ctx, input }) => setAgentBudget(ctx.room, input)),
   respondPermission: operatorProcedure.input(respondPermissionInput).mutation(({ ctx, input }) => respondToPermission(ctx.room, input)),
 });

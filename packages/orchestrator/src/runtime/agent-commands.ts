@@ -84,3 +84,10 @@ export async function setAgentBudget(room: ControlRoom, input: { agentId: string
   room.control.publish({ entity: "agent", id: dto.id, sessionId: dto.sessionId, action: "updated", status: dto.status, data: dto });
   return dto;
 }
+
+export async function setAgentMode(room: ControlRoom, input: { agentId: string; mode: string; idempotencyKey?: string | undefined }) {
+  return runControlCommand(room, { agentId: input.agentId, kind: "mode", input: { mode: input.mode }, idempotencyKey: input.idempotencyKey }, async () => {
+    await room.agents.get(input.agentId).setMode(input.mode);
+    return `mode ${input.mode}`;
+  });
+}

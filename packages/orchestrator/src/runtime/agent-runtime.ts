@@ -104,6 +104,13 @@ export class AgentRuntime {
     return true;
   }
 
+  /** Switches the agent's permission mode (Claude: default, acceptEdits, plan) where its driver has modes. */
+  async setMode(mode: string): Promise<void> {
+    if (!this.driver?.setMode) throw new DomainError("INVALID_INPUT", `this agent's driver has no permission modes`, { field: "mode" });
+    await this.driver.setMode(mode);
+    void recordEvent(this.room, { sessionId: this.sessionId, agentId: this.agentId, type: "agent.mode_changed", status: mode, summary: `permission mode: ${mode}` });
+  }
+
   /** Drops a queued prompt (its task was cancelled) or interrupts it if it is running. */
   async cancelCommand(commandId: string): Promise<void> {
     const index = this.queue.findIndex((q) => q.commandId === commandId);

@@ -55,6 +55,8 @@ export interface ToolState {
   finished: boolean;
   /** The host denied its permission: a failure (or a turn the agent then ends) reads "denied". */
   denied: boolean;
+  /** Closed by endTurn() rather than by the agent; a completion may still arrive late. */
+  closedByDriver: boolean;
 }
 
 export function toolName(tool: ToolState): string {
@@ -87,7 +89,9 @@ export class AcpEventMapper {
     this.cancelling = false;
     this.usageReported = false;
     this.lastAssistantText = undefined;
-    this.tools.clear();
+    // Tools the driver closed stay known (a few), so a late completion is recognised, not started anew.
+    for (const [id, tool] of this.tools) if (!tool.closedByDriver) this.tools.delete(id);
+    for (const id of [...this.tools.keys()].slice(0, Math.max(0, this.tools.size - 50))) this.tools.delete(id);
   }
 
   /** The text of the turn's last assistant message, for TurnResult.result. */
@@ -154,7 +158,10 @@ export class AcpEventMapper {
       if (tool.finished) continue;
       this.start(tool, undefined);
       tool.finished = true;
-      const closed = tool.denied ? "denied" : status === "cancelled" ? "cancelled" : "error";
+      tool.closedByDriver = true;
+      // "incomplete": the turn ended normally while the agent still reported the tool running (Codex can leave
+      // a slow command running in a background session); a late completion then comes as tool.updated.
+      const closed = tool.denied ? "denied" : status === "cancelled" ? "cancelled" : status === "completed" ? "incomplete" : "error";
       this.emit({
         type: "tool.finished",
         toolName: toolName(tool),
@@ -237,6 +244,7 @@ export class AcpEventMapper {
         started: false,
         finished: false,
         denied: false,
+        closedByDriver: false,
       };
       this.tools.set(id, tool);
     }
@@ -264,6 +272,7 @@ export class AcpEventMapper {
     else if (!tool.started) tool.early.push(update);
 
     if (TERMINAL.has(tool.status) && !tool.finished) this.finish(tool, update);
+    else if (TERMINAL.has(tool.status) && tool.closedByDriver && status && status !== previous) this.lateFinish(tool, update);
     else if (tool.started && status && status !== previous) {
       this.emit({
         type: "tool.updated",
@@ -304,7 +313,24 @@ export class AcpEventMapper {
       summary: `${name} ${status}${tool.title ? `: ${clip(tool.title, 200)}` : ""}`,
       payload: { toolCallId: tool.id, kind: tool.kind, title: tool.title, acpStatus: tool.status, raw: update },
     });
-    if (!ok) return;
+    if (ok) this.fileChanges(tool);
+  }
+
+  /** The agent finished a tool after its turn ended (and endTurn closed it): one update, never a second finish. */
+  private lateFinish(tool: ToolState, update: Json): void {
+    const ok = tool.status === "completed";
+    this.emit({
+      type: "tool.updated",
+      toolName: toolName(tool),
+      status: ok ? "ok" : "error",
+      summary: `${toolName(tool)} finished after its turn: ${ok ? "ok" : "error"}`,
+      payload: { toolCallId: tool.id, acpStatus: tool.status, late: true, raw: update },
+    });
+    if (ok) this.fileChanges(tool);
+  }
+
+  private fileChanges(tool: ToolState): void {
+    const name = toolName(tool);
     for (const [path, edit] of tool.edits) {
       const file = unifiedDiff(path, edit.oldText, edit.newText, this.cwd);
       this.emit({
