@@ -8,6 +8,8 @@ export function stubEnv(stubUrl: string): Record<string, string> {
     ANTHROPIC_API_KEY: "stub-key",
     IS_SANDBOX: "1",
     DISABLE_TELEMETRY: "1",
+    // No side requests (session titles) that would take scripted steps meant for the agent's turn.
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
     CLAUDE_CODE_MAX_RETRIES: "1",
   };
 }

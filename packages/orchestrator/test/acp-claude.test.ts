@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startModelStub, type ModelStub, type ScenarioInput } from "@rozet/model-stub";
 import type { AgentDriver } from "../src/runtime/driver.ts";
 import { createAcpDriver, processGroupMembers } from "../src/drivers/acp/index.ts";
+import { liveProcessGroups } from "../src/process/registry.ts";
 import { claudeStubEnv, neverAnswer, recordingHost, tempDirs, type RecordingHost } from "../src/drivers/acp/testing.ts";
 
 // The real claude-agent-acp adapter (and the native Claude Code it runs) against the model stub. Steps match
@@ -115,6 +116,7 @@ describe("ACP driver, claude profile (claude-agent-acp + model stub)", () => {
     const stopping = Date.now();
     await driver.stop();
     expect(processGroupMembers(pid)).toEqual([]);
+    expect(liveProcessGroups().filter((group) => group.pgid === pid)).toEqual([]);
     expect(Date.now() - stopping).toBeLessThan(5000);
     expect(host.exits).toEqual([]); // asked to stop: not a crash
   }, 30_000);
@@ -183,7 +185,7 @@ describe("ACP driver, claude profile (claude-agent-acp + model stub)", () => {
     expect(result.status).toBe("failed");
     expect(result.error).toContain("SIGKILL");
     expect(host.exits).toHaveLength(1);
-    expect(host.exits[0]).toContain("signal SIGKILL");
+    expect(host.exits[0]).toContain("killed by SIGKILL");
     // The adapter's own child (native claude) must not outlive it.
     const deadline = Date.now() + 5000;
     while (processGroupMembers(processId!).length > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));

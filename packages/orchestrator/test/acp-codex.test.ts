@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startModelStub, type ModelStub, type ScenarioInput } from "@rozet/model-stub";
 import type { AgentDriver } from "../src/runtime/driver.ts";
 import { createAcpDriver, processGroupMembers } from "../src/drivers/acp/index.ts";
+import { liveProcessGroups } from "../src/process/registry.ts";
 import { recordingHost, tempDirs, type RecordingHost } from "../src/drivers/acp/testing.ts";
 
 // The real codex-acp (native binary) against the model stub's OpenAI Responses endpoint. There is no bubblewrap
@@ -70,9 +71,11 @@ describe("ACP driver, codex profile (codex-acp + Responses API stub)", () => {
     expect(asked.input.command).toEqual(["/bin/bash", "-lc", "echo hello > codex.txt && cat codex.txt"]);
     expect((asked.extra?.options as Array<{ kind: string }>).map((option) => option.kind)).toEqual(["allow_once", "allow_always", "reject_once"]);
 
-    if (host.ofType("tool.finished")[0]?.status !== "ok") console.log("DEBUG", JSON.stringify(host.events.map((e) => [e.type, e.status, JSON.stringify(e.payload.raw).slice(0, 250)]), null, 1));
     expect(host.ofType("tool.started")[0]).toMatchObject({ toolName: "execute", summary: "execute: echo hello > codex.txt && cat codex.txt" });
-    expect(host.ofType("tool.finished")[0]).toMatchObject({ toolName: "execute", status: "ok" });
+    // codex-acp 0.16.0 sometimes never sends the completion of a fast command (seen on the wire under CPU load,
+    // about 1 run in 7: the model got "Process exited with code 0" but no tool_call_update followed, not even after
+    // the turn). The driver then closes the tool as "incomplete" at turn end rather than inventing an outcome.
+    expect(["ok", "incomplete"]).toContain(host.ofType("tool.finished")[0]!.status);
     expect(host.ofType("message.assistant").map((event) => event.payload.text).join("\n")).toContain("Running it.");
     // Codex reports no cost and no tokens; the driver passes on the context fill.
     expect(host.ofType("usage").at(-1)).toMatchObject({ payload: { source: "context" } });
@@ -80,13 +83,14 @@ describe("ACP driver, codex profile (codex-acp + Responses API stub)", () => {
 
     // The model saw the command's output and, on the follow-up, the whole history.
     const calls = stub.requests.filter((request) => request.path === "/v1/responses");
-    expect(JSON.stringify(calls[1]!.body)).toContain("function_call_output");
+    expect(JSON.stringify(calls[1]!.body)).toContain("Process exited with code 0");
     expect((await driver.prompt("say it again")).result).toContain("Second answer.");
     expect(JSON.stringify(stub.requests.at(-1)!.body)).toContain("Wrote codex.txt.");
 
     // codex-acp ignores stdin EOF: stop() has to signal the group after the grace period.
     await driver.stop();
     expect(processGroupMembers(info.processId!)).toEqual([]);
+    expect(liveProcessGroups().filter((group) => group.pgid === info.processId)).toEqual([]);
     expect(host.exits).toEqual([]);
   }, 30_000);
 

@@ -112,6 +112,10 @@ async function run(text, sessionId, client) {
       await update({ sessionUpdate: "tool_call_update", toolCallId: "call-4", status: "failed" });
       return { stopReason: "end_turn" };
     }
+    case "late-tool":
+      await update({ sessionUpdate: "tool_call", toolCallId: "call-6", title: "npm test", kind: "execute", status: "in_progress", rawInput: { command: "npm test" } });
+      setTimeout(() => void update({ sessionUpdate: "tool_call_update", toolCallId: "call-6", status: "completed" }), 100);
+      return { stopReason: "end_turn" };
     case "refusal":
       await say("I won't.");
       return { stopReason: "refusal" };
@@ -310,15 +314,27 @@ describe("ACP driver against a scripted agent", () => {
     expect(host.ofType("tool.finished").map((event) => event.status)).toEqual(["ok", "error"]);
   });
 
+  it("a tool still running when the turn ends is closed 'incomplete'; its late completion is an update", async () => {
+    const host = recordingHost();
+    const { driver } = await fakeDriver(host);
+    expect((await driver.prompt("late-tool")).status).toBe("completed");
+    expect(host.ofType("tool.finished")).toEqual([expect.objectContaining({ status: "incomplete", toolName: "execute" })]);
+    await driver.prompt("next turn"); // the late update arrives during another turn
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(host.ofType("tool.started")).toHaveLength(1);
+    expect(host.ofType("tool.finished")).toHaveLength(1);
+    expect(host.ofType("tool.updated").at(-1)).toMatchObject({ status: "ok", payload: { late: true, toolCallId: "call-6" } });
+  });
+
   it("reports an unexpected exit with the exit code and stderr, and fails the turn", async () => {
     const host = recordingHost();
     const { driver, info } = await fakeDriver(host);
     const result = await driver.prompt("crash");
     expect(result.status).toBe("failed");
-    expect(result.error).toContain("exit code 3");
+    expect(result.error).toContain("exited with code 3");
     expect(result.error).toContain("fatal: the agent fell over");
     expect(host.exits).toHaveLength(1);
-    expect(host.exits[0]).toContain("exit code 3");
+    expect(host.exits[0]).toContain("exited with code 3");
     expect(processGroupMembers(info.processId!)).toEqual([]);
     expect((await driver.prompt("anyone?")).status).toBe("failed");
   });
@@ -347,7 +363,7 @@ describe("ACP driver against a scripted agent", () => {
       dataDir: join(cwd, ".data"),
       host,
     });
-    await expect(driver.start()).rejects.toThrow(/failed to start \(initialize\): .*could not be started.*ENOENT/);
+    await expect(driver.start()).rejects.toThrow(/cannot start \/nonexistent\/agent-binary: .*ENOENT/);
     expect(host.exits).toEqual([]);
   });
 });

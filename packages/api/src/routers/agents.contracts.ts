@@ -15,6 +15,8 @@ export const agentConfigSchema = z
     profile: z.enum(["claude", "codex", "gemini", "opencode", "custom"]).optional(),
     /** ACP custom profile: the agent's command line as argv (never run through a shell). */
     command: z.array(z.string().min(1).max(4_096)).min(1).max(64).optional(),
+    /** ACP: extra arguments appended to the profile's command line. */
+    args: z.array(z.string().min(1).max(4_096)).max(64).optional(),
     /** Give the agent its own git worktree and branch (git workspaces only). */
     worktree: z.boolean().optional(),
     /** Extra environment for the agent process: model endpoint, keys. */
@@ -34,6 +36,9 @@ export const createAgentInput = z.object({
   config: agentConfigSchema.optional(),
   budgetUsd: usd.optional(),
   budgetTokens: tokens.optional(),
+}).refine((input) => input.driver !== "acp" || input.config?.profile !== undefined, {
+  message: "an acp agent needs config.profile (claude, codex, gemini, opencode or custom)",
+  path: ["config", "profile"],
 });
 export const agentCommandInput = z.object({
   agentId: idSchema,

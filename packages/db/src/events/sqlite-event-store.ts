@@ -61,7 +61,7 @@ export class SqliteEventStore implements EventStore {
       const sessionId = this.resolveSession(event.session, outcome, now);
       const agentId = event.agent ? this.resolveAgent(sessionId, event.agent, outcome, now) : null;
       const payload = encodeEventPayload(event);
-      const row = s.insertEvent.get(
+      const inserted = s.insertEvent.run(
         event.eventId,
         sessionId,
         agentId,
@@ -83,14 +83,17 @@ export class SqliteEventStore implements EventStore {
         payload.encoding,
         payload.size,
         payload.bytes,
-      ) as { seq: number } | undefined;
-      if (!row) {
+      );
+      // No RETURNING: with it SQLite materializes the returned row per statement, which doubled the insert cost.
+      // seq is the rowid (INTEGER PRIMARY KEY); no change means the eventId existed (ON CONFLICT DO NOTHING).
+      if (inserted.changes === 0) {
         const existing = s.findByEventId.get(event.eventId) as { seq: number; sessionId: string; agentId: string | null };
         outcome.results.push({ eventId: event.eventId, seq: existing.seq, duplicate: true, sessionId: existing.sessionId, agentId: existing.agentId });
         continue;
       }
+      const seq = Number(inserted.lastInsertRowid);
       const summary: EventSummary = {
-        seq: row.seq,
+        seq,
         eventId: event.eventId,
         sessionId,
         agentId,
@@ -112,7 +115,7 @@ export class SqliteEventStore implements EventStore {
         payloadSize: payload.size,
       };
       outcome.stored.push(summary);
-      outcome.results.push({ eventId: event.eventId, seq: row.seq, duplicate: false, sessionId, agentId });
+      outcome.results.push({ eventId: event.eventId, seq, duplicate: false, sessionId, agentId });
       addTotals(sessionTotals, sessionId, summary, now);
       if (agentId) addTotals(agentTotals, agentId, summary, now);
     }
@@ -286,7 +289,7 @@ function prepareStatements(db: SqliteDatabase) {
         clientTs, receivedAt, toolName, filePath, status, costUsd, inputTokens, outputTokens, summary,
         payloadEncoding, payloadSize, payload)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT(eventId) DO NOTHING RETURNING seq`,
+       ON CONFLICT(eventId) DO NOTHING`,
     ),
     findByEventId: db.prepare(`SELECT seq, sessionId, agentId FROM Event WHERE eventId = ?`),
     sessionById: db.prepare(`SELECT id FROM Session WHERE id = ?`).pluck(),

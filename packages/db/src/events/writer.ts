@@ -1,5 +1,5 @@
 import { DomainError } from "../errors.ts";
-import { PayloadCompressor, worthCompressing, worthOffloading } from "./compressor.ts";
+import { PayloadCompressor, worthOffloading } from "./compressor.ts";
 import { setPreEncodedPayload } from "./payload.ts";
 import type { AppendOutcome, AppendResult, EventStore, NewEvent } from "./types.ts";
 
@@ -13,6 +13,9 @@ export interface EventWriterOptions {
   maxQueued?: number;
 }
 
+/** Payload text per compressor message, roughly: big enough to amortize the hop, small enough to stay cheap. */
+const COMPRESS_MESSAGE_CHARS = 4 * 1024 * 1024;
+
 interface Pending {
   events: NewEvent[];
   resolve: (results: AppendResult[]) => void;
@@ -25,9 +28,9 @@ interface Pending {
  * The single write path for events: callers enqueue, one flush per event-loop turn commits everything queued in
  * one transaction (group commit), and each caller's promise resolves only after its events are committed.
  *
- * Requests carrying a lot of deflatable payload (bulk batches, big transcripts) have it compressed on a worker
- * thread first (one message per flush), so the event loop keeps accepting requests meanwhile; small requests are
- * encoded inline at commit. Either way requests commit in the order they were appended.
+ * Large payloads (transcripts, big tool results) are compressed on a worker thread first (one message per flush),
+ * so the event loop keeps accepting requests meanwhile; small ones are encoded inline at commit. Either way
+ * requests commit in the order they were appended.
  */
 export class EventWriter {
   private queue: Pending[] = [];
@@ -58,7 +61,7 @@ export class EventWriter {
     }
     return new Promise((resolve, reject) => {
       const pending: Pending = { events, resolve, reject, ready: true };
-      if (this.compressor.available && worthOffloading(events)) {
+      if (this.compressor.available && events.some((e) => worthOffloading(e.payloadJson))) {
         pending.ready = false;
         this.toCompress.push(pending);
       }
@@ -97,14 +100,36 @@ export class EventWriter {
     });
   }
 
-  /** Sends the large payloads of everything appended since the last flush to the compressor, in one message. */
+  /**
+   * Sends the large payloads of everything appended since the last flush to the compressor: one message per flush,
+   * split (between requests) past a few MiB so a backlog never becomes one huge message.
+   */
   private dispatchCompression(): void {
     if (this.toCompress.length === 0) return;
-    const batch = this.toCompress;
+    let group: Pending[] = [];
+    let events: NewEvent[] = [];
+    let chars = 0;
+    for (const pending of this.toCompress) {
+      group.push(pending);
+      for (const event of pending.events) {
+        if (!worthOffloading(event.payloadJson)) continue;
+        events.push(event);
+        chars += event.payloadJson.length;
+      }
+      if (chars >= COMPRESS_MESSAGE_CHARS) {
+        this.compress(group, events);
+        group = [];
+        events = [];
+        chars = 0;
+      }
+    }
+    if (group.length > 0) this.compress(group, events);
     this.toCompress = [];
-    const events = batch.flatMap((p) => p.events.filter((e) => worthCompressing(e.payloadJson)));
+  }
+
+  private compress(group: Pending[], events: NewEvent[]): void {
     const done = () => {
-      for (const pending of batch) pending.ready = true;
+      for (const pending of group) pending.ready = true;
       this.scheduleFlush();
     };
     this.compressor.compress(events.map((e) => e.payloadJson)).then(

@@ -17,6 +17,7 @@ import {
   type RequestPermissionResponse,
   type SessionModeState,
 } from "@agentclientprotocol/sdk";
+import { DomainError } from "@rozet/db";
 import { z } from "zod";
 import type {
   AgentDriver,
@@ -26,7 +27,7 @@ import type {
   TurnResult,
 } from "../../runtime/driver.ts";
 import { AcpEventMapper, toolName } from "./events.ts";
-import { describeExit, spawnAgentProcess, type AgentProcess } from "./process.ts";
+import { describeExit, spawnAcpProcess, type AcpProcess } from "./process.ts";
 import { parseAcpConfig, resolveLaunch, type AcpConfig, type LaunchSpec } from "./profiles.ts";
 import { readTextFileInSandbox, writeTextFileInSandbox } from "./sandbox-fs.ts";
 
@@ -57,8 +58,12 @@ interface Turn {
   cancelTimer?: NodeJS.Timeout | undefined;
 }
 
-export class AcpDriverError extends Error {
-  override name = "AcpDriverError";
+/** ILLEGAL_STATE for calls out of order, AGENT_FAILED when the agent could not be started. */
+export class AcpDriverError extends DomainError {
+  constructor(code: "ILLEGAL_STATE" | "AGENT_FAILED", message: string, details?: Record<string, unknown>) {
+    super(code, message, details);
+    this.name = "AcpDriverError";
+  }
 }
 
 function errorText(error: unknown): string {
@@ -82,7 +87,7 @@ const CANCELLED: RequestPermissionResponse = { outcome: { outcome: "cancelled" }
 class AcpDriver implements AgentDriver {
   private readonly mapper: AcpEventMapper;
   private spec: LaunchSpec | undefined;
-  private proc: AgentProcess | undefined;
+  private proc: AcpProcess | undefined;
   private connection: ClientConnection | undefined;
   private sessionId: string | undefined;
   private modes: SessionModeState | null | undefined;
@@ -104,21 +109,22 @@ class AcpDriver implements AgentDriver {
   }
 
   private get agent(): ClientContext {
-    if (!this.connection || !this.sessionId) throw new AcpDriverError("the ACP agent is not started");
+    if (!this.connection || !this.sessionId) throw new AcpDriverError("ILLEGAL_STATE", "the ACP agent is not started");
     return this.connection.agent;
   }
 
   async start(): Promise<DriverStartInfo> {
-    if (this.proc) throw new AcpDriverError("start() was already called");
+    if (this.spec) throw new AcpDriverError("ILLEGAL_STATE", "start() was already called");
     const spec = resolveLaunch({ config: this.config, env: this.context.env, dataDir: this.context.dataDir, model: this.context.model });
     this.spec = spec;
     await mkdir(this.context.dataDir, { recursive: true });
 
-    const proc = spawnAgentProcess({ command: spec.command, args: spec.args, cwd: this.context.cwd, env: spec.env });
+    // A command or cwd that cannot be used rejects here with the process helpers' DomainError.
+    const proc = await spawnAcpProcess({ command: spec.command, args: spec.args, cwd: this.context.cwd, env: spec.env });
     this.proc = proc;
     const stream = ndJsonStream(
-      Writable.toWeb(proc.child.stdin) as WritableStream<Uint8Array>,
-      Readable.toWeb(proc.child.stdout) as ReadableStream<Uint8Array>,
+      Writable.toWeb(proc.stdin) as WritableStream<Uint8Array>,
+      Readable.toWeb(proc.stdout) as ReadableStream<Uint8Array>,
     );
     const connection = this.clientApp().connect(stream);
     this.connection = connection;
@@ -138,10 +144,12 @@ class AcpDriver implements AgentDriver {
     } catch (error) {
       const reason = await this.failureReason(error);
       this.stopping = true;
-      await proc.stop({ graceMs: 0, termMs: 1000 });
+      await proc.stop({ graceMs: 0, killAfterMs: 1000 });
       const stderr = error instanceof RequestError ? proc.stderrTail().slice(-5) : [];
       throw new AcpDriverError(
+        "AGENT_FAILED",
         `${spec.profile} ACP agent failed to start (${this.startStep}): ${reason}${stderr.length > 0 ? `; last stderr:\n${stderr.join("\n")}` : ""}`,
+        { profile: spec.profile, step: this.startStep },
       );
     }
   }
@@ -149,7 +157,7 @@ class AcpDriver implements AgentDriver {
   async prompt(text: string): Promise<TurnResult> {
     const agent = this.agent;
     const sessionId = this.sessionId as string;
-    if (this.turn) return { status: "failed", error: "a turn is already running" };
+    if (this.turn) throw new AcpDriverError("ILLEGAL_STATE", "a turn is already running");
     if (this.endReason) return { status: "failed", error: `the agent is gone: ${this.endReason}` };
 
     let force!: (result: TurnResult) => void;
@@ -276,15 +284,17 @@ class AcpDriver implements AgentDriver {
 
     const mode = this.spec?.initialMode;
     if (!mode) return;
-    const offered = this.modes?.availableModes.some((candidate) => candidate.id === mode) ?? false;
-    if (!offered && this.spec?.profile === "claude" && !this.config.mode) {
-      // Without "default" the adapter approves tools by itself; refuse to run rather than run unsupervised.
-      throw new AcpDriverError(`the Claude adapter does not offer mode "${mode}"`);
+    // Modes the session reported; unknown (not reported) means: try, and let the agent say no.
+    const offered = this.modes ? this.modes.availableModes.some((candidate) => candidate.id === mode) : undefined;
+    if (offered === false && !this.config.mode) {
+      if (this.spec?.profile === "claude") {
+        // Without "default" the adapter approves tools by itself (mode "auto"): refuse to run unsupervised.
+        throw new AcpDriverError("AGENT_FAILED", `the Claude adapter does not offer mode "${mode}"`, { mode });
+      }
+      return;
     }
-    if (offered || this.config.mode) {
-      this.startStep = "session/set_mode";
-      await agent.request("session/set_mode", { sessionId: this.sessionId as string, modeId: mode });
-    }
+    this.startStep = "session/set_mode";
+    await agent.request("session/set_mode", { sessionId: this.sessionId as string, modeId: mode });
   }
 
   private async newSession(agent: ClientContext, init: InitializeResponse) {
@@ -417,7 +427,7 @@ class AcpDriver implements AgentDriver {
       this.context.host.exited(reason);
       this.turn?.force({ status: "failed", error: reason });
       // The leader is gone but its children may not be (claude-agent-acp leaves the native claude running).
-      await proc.stop({ graceMs: 0, termMs: 1000 });
+      await proc.killStragglers();
     })();
   }
 }

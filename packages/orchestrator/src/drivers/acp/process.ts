@@ -1,13 +1,15 @@
-import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
-import { setTimeout as sleep } from "node:timers/promises";
+import type { ChildProcess } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
+import { describeExit as describeProcessExit, type ProcessExit } from "../../process/exit.ts";
+import { listProcessGroupMembers } from "../../process/process-group.ts";
+import { spawnAgentProcess } from "../../process/spawn.ts";
+import { killGroupStragglers, stopProcessGroup } from "../../process/stop.ts";
 
-// A small local process-group helper for the ACP driver: spawn an agent as the leader of its own process group,
-// keep the tail of its stderr, and stop the whole group (stdin EOF → grace → SIGTERM → SIGKILL). Agents leave
-// children behind when their leader dies (codex-acp's npm launcher, claude-agent-acp's native `claude`), so every
-// signal goes to the group, and "alive" means "any non-zombie process is still in the group".
+// The ACP agent's process, on the shared process helpers (own process group, tracked in the live-process
+// registry, stop = stdin EOF → grace → SIGTERM → SIGKILL of the whole group). This adds what the driver needs on
+// top: the stdio pipes typed as present, the tail of stderr for exit reasons, and a memoized stop.
 
-export interface AgentProcessOptions {
+export interface AcpProcessOptions {
   command: string;
   args: string[];
   cwd: string;
@@ -16,157 +18,75 @@ export interface AgentProcessOptions {
   stderrLines?: number;
 }
 
-export interface ExitInfo {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  /** Set when the process could not be started at all (ENOENT, EACCES …). */
-  error?: string | undefined;
-}
-
-export interface StopOptions {
-  /** Wait this long after closing stdin before SIGTERM (default 3000 ms). */
-  graceMs?: number;
-  /** Wait this long after SIGTERM before SIGKILL (default 2000 ms). */
-  termMs?: number;
-}
-
-export interface AgentProcess {
-  child: ChildProcessWithoutNullStreams;
+export interface AcpProcess {
+  child: ChildProcess;
+  stdin: Writable;
+  stdout: Readable;
+  /** Also the process group id. */
   pid: number;
   /** Resolves when the leader has exited (never rejects). */
-  exited: Promise<ExitInfo>;
-  exitInfo(): ExitInfo | undefined;
+  exited: Promise<ProcessExit>;
+  exitInfo(): ProcessExit | undefined;
   /** The last stderr lines, oldest first. */
   stderrTail(): string[];
-  /** Ends stdin, waits, then SIGTERMs and SIGKILLs the group until no member is left. */
-  stop(options?: StopOptions): Promise<ExitInfo>;
-}
-
-/** Pids of the live (non-zombie) members of a process group; Linux reads /proc, elsewhere a kill(0) probe. */
-export function processGroupMembers(pgid: number): number[] {
-  if (process.platform !== "linux") {
-    try {
-      process.kill(-pgid, 0);
-      return [pgid];
-    } catch {
-      return [];
-    }
-  }
-  const members: number[] = [];
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-    } catch {
-      continue; // exited while we looked
-    }
-    // pid (comm) state ppid pgrp …; comm may contain spaces and parentheses, so split after the last ')'.
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (fields[0] !== "Z" && Number(fields[2]) === pgid) members.push(Number(entry));
-  }
-  return members;
+  /** Ends stdin, waits `graceMs`, then SIGTERM and SIGKILL the group until no member is left. Memoized. */
+  stop(options: { graceMs: number; killAfterMs?: number }): Promise<ProcessExit>;
+  /** After an unasked exit of the leader: SIGKILL whatever it left behind in its group. */
+  killStragglers(): Promise<void>;
 }
 
 // Rust agents colour their logs; an exit reason is read as plain text.
 const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
-function stripAnsi(text: string): string {
-  return text.replace(ANSI, "");
-}
 
-function signalGroup(pgid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pgid, signal);
-  } catch {
-    // ESRCH: nobody left in the group.
-  }
-}
-
-async function waitUntil(check: () => boolean, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() >= deadline) return false;
-    await sleep(25);
-  }
-  return true;
-}
-
-export function spawnAgentProcess(options: AgentProcessOptions): AgentProcess {
-  const child = spawn(options.command, options.args, {
-    cwd: options.cwd,
-    env: options.env,
-    stdio: ["pipe", "pipe", "pipe"],
-    detached: true,
-    windowsHide: true,
-  });
+/** Spawns the agent; a command or cwd that cannot be used rejects with the shared helpers' DomainError. */
+export async function spawnAcpProcess(options: AcpProcessOptions): Promise<AcpProcess> {
   const keep = options.stderrLines ?? 20;
   const tail: string[] = [];
-  let partial = "";
-  child.stderr.setEncoding("utf8");
-  child.stderr.on("data", (text: string) => {
-    const lines = (partial + text).split("\n");
-    partial = lines.pop() ?? "";
-    for (const line of lines) if (line.trim()) tail.push(stripAnsi(line));
-    if (tail.length > keep) tail.splice(0, tail.length - keep);
+  const proc = await spawnAgentProcess({
+    command: options.command,
+    args: options.args,
+    cwd: options.cwd,
+    env: options.env,
+    // stdout is the ACP stream (read by the SDK); stderr only feeds the exit reason.
+    onStderrLine: (line) => {
+      const text = line.replace(ANSI, "");
+      if (!text.trim()) return;
+      tail.push(text);
+      if (tail.length > keep) tail.splice(0, tail.length - keep);
+    },
   });
-  // A closed pipe must not crash the host: EPIPE on stdin after the agent died is expected.
+  const { child } = proc;
+  if (!child.stdin || !child.stdout) throw new Error("agent process has no stdio pipes");
+  // EPIPE on stdin after the agent died is expected; it must not crash the host.
   child.stdin.on("error", () => {});
 
-  let info: ExitInfo | undefined;
-  const exited = new Promise<ExitInfo>((resolve) => {
-    child.once("exit", (code, signal) => {
-      info = { code, signal };
-      resolve(info);
-    });
-    child.once("error", (error) => {
-      // spawn failure (ENOENT …): no exit event follows.
-      info ??= { code: null, signal: null, error: error.message };
-      resolve(info);
-    });
-  });
-
-  const pid = child.pid ?? -1;
-  let stopping: Promise<ExitInfo> | undefined;
-
-  async function stop(stopOptions: StopOptions = {}): Promise<ExitInfo> {
-    const graceMs = stopOptions.graceMs ?? 3000;
-    const termMs = stopOptions.termMs ?? 2000;
-    if (pid <= 0) return exited;
-    child.stdin.end();
-    const leaderGone = await Promise.race([exited.then(() => true), sleep(graceMs).then(() => false)]);
-    const groupGone = () => processGroupMembers(pid).length === 0;
-    if (!leaderGone || !groupGone()) {
-      signalGroup(pid, "SIGTERM");
-      if (!(await waitUntil(groupGone, termMs))) {
-        signalGroup(pid, "SIGKILL");
-        await waitUntil(groupGone, 2000);
-      }
-    }
-    return exited;
-  }
-
+  let info: ProcessExit | undefined;
+  const exited = proc.exited.then((exit) => (info = exit));
+  let stopping: Promise<ProcessExit> | undefined;
   return {
     child,
-    pid,
+    stdin: child.stdin,
+    stdout: child.stdout,
+    pid: proc.pid,
     exited,
     exitInfo: () => info,
-    stderrTail: () => (partial.trim() ? [...tail, partial] : [...tail]).slice(-keep),
+    stderrTail: () => [...tail],
     stop(stopOptions) {
-      stopping ??= stop(stopOptions);
+      stopping ??= stopProcessGroup(child, { graceMs: stopOptions.graceMs, killAfterMs: stopOptions.killAfterMs ?? 2000 });
       return stopping;
     },
+    killStragglers: () => killGroupStragglers(proc.pid),
   };
 }
 
-/** "exit code 1" / "signal SIGKILL", plus the last stderr lines. */
-export function describeExit(info: ExitInfo | undefined, stderr: string[]): string {
-  const how = !info
-    ? "the agent's output stream ended"
-    : info.signal
-      ? `signal ${info.signal}`
-      : info.error !== undefined
-        ? `the agent could not be started (${info.error})`
-        : `exit code ${info.code ?? "unknown"}`;
+/** Live (non-zombie) members of a process group. */
+export function processGroupMembers(pgid: number): number[] {
+  return listProcessGroupMembers(pgid);
+}
+
+/** "exited with code 3" / "killed by SIGKILL", plus the last stderr lines. */
+export function describeExit(info: ProcessExit | undefined, stderr: string[]): string {
+  const how = info ? describeProcessExit(info) : "closed its output stream";
   const lines = stderr.slice(-5);
   return lines.length > 0 ? `${how}; last stderr:\n${lines.join("\n")}` : how;
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { delimiter, dirname, join } from "node:path";
+import { DomainError } from "@rozet/db";
 import { z } from "zod";
 
 // Launch profiles: how each ACP agent is started (argv, env, first mode, auth). argv only, never a shell.
@@ -29,8 +30,12 @@ export const acpConfigSchema = z.looseObject({
 });
 export type AcpConfig = z.infer<typeof acpConfigSchema>;
 
-export class AcpConfigError extends Error {
-  override name = "AcpConfigError";
+/** A driver config the ACP driver cannot launch (DomainError INVALID_INPUT). */
+export class AcpConfigError extends DomainError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super("INVALID_INPUT", message, details);
+    this.name = "AcpConfigError";
+  }
 }
 
 export function parseAcpConfig(config: Record<string, unknown>): AcpConfig {

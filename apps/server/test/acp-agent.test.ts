@@ -1,0 +1,45 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { startAgentWorld, stubEnv, waitForAsync } from "./agent-harness.ts";
+
+let world: Awaited<ReturnType<typeof startAgentWorld>> | null = null;
+afterEach(async () => {
+  await world?.close();
+  world = null;
+});
+
+describe("acp driver through the API (Claude ACP adapter, real Claude Code, model stub)", () => {
+  it("asks the operator before writing, records the tool call and diff, and takes a follow-up", async () => {
+    world = await startAgentWorld({
+      steps: [
+        { match: { lastUserTextIncludes: "write", hasTools: true }, content: [{ text: "Writing." }, { tool_use: { name: "Write", input: { file_path: "{{cwd}}/acp.txt", content: "via acp\n" } } }] },
+        { match: { hasTools: true }, content: [{ text: "Done via ACP." }] },
+        { match: { lastUserTextIncludes: "again", hasTools: true }, content: [{ text: "Second answer." }] },
+      ],
+    });
+    const w = world;
+    const session = await w.api.session.create.mutate({ name: "acp" });
+    const agent = await w.api.agent.create.mutate({ sessionId: session.id, name: "acp-claude", driver: "acp", config: { profile: "claude", env: stubEnv(w.stub.url) } });
+    await w.agentInStatus(agent.id, "idle", 60_000);
+    const command = await w.api.agent.command.mutate({ agentId: agent.id, text: "please write the file" });
+    const request = await w.pendingPermission(session.id, 60_000);
+    expect(request.toolName).toMatch(/Write|acp\.txt/);
+    expect(existsSync(path.join(session.workspaceRoot!, "acp.txt"))).toBe(false);
+    await w.api.agent.respondPermission.mutate({ requestId: request.id, answer: { behavior: "allow" } });
+    expect((await w.commandDone(command.id)).status).toBe("completed");
+    expect(readFileSync(path.join(session.workspaceRoot!, "acp.txt"), "utf8")).toBe("via acp\n");
+    const types = (await w.timeline(session.id)).map((e) => e.type);
+    expect(types).toEqual(expect.arrayContaining(["tool.started", "tool.finished", "message.assistant", "permission.requested", "permission.answered"]));
+    const followUp = await w.api.agent.command.mutate({ agentId: agent.id, text: "and again" });
+    expect((await w.commandDone(followUp.id)).status).toBe("completed");
+    await w.api.agent.stop.mutate({ agentId: agent.id });
+    await waitForAsync(async () => (await w.api.agent.get.query({ id: agent.id })).status === "stopped", 10_000, "stopped");
+  });
+
+  it("refuses an acp agent without a profile", async () => {
+    world = await startAgentWorld({ steps: [] });
+    const session = await world.api.session.create.mutate({ name: "acp-bad" });
+    await expect(world.api.agent.create.mutate({ sessionId: session.id, name: "x", driver: "acp" })).rejects.toMatchObject({ data: { code: "BAD_REQUEST" } });
+  });
+});
