@@ -8,8 +8,8 @@ afterEach(async () => {
   world = null;
 });
 
-async function startClaude(scenario: ScenarioInput) {
-  world = await startAgentWorld(scenario);
+async function startClaude(scenario: ScenarioInput, overrides: Parameters<typeof startAgentWorld>[1] = {}) {
+  world = await startAgentWorld(scenario, overrides);
   const session = await world.api.session.create.mutate({ name: "failures" });
   const agent = await world.api.agent.create.mutate({ sessionId: session.id, name: "claude", driver: "claude", config: { env: { ...stubEnv(world.stub.url), CLAUDE_CODE_MAX_RETRIES: "1" } } });
   await world.agentInStatus(agent.id, "idle");
@@ -26,6 +26,15 @@ function processAlive(pid: number): boolean {
 }
 
 describe("claude driver failures", () => {
+  it("says on the timeline when a busy agent goes quiet, and when it is back", async () => {
+    const { session, agent, w } = await startClaude({ steps: [{ delayMs: 3_500, content: [{ text: "finally" }] }] }, { watchdogMs: 1_000 });
+    const command = await w.api.agent.command.mutate({ agentId: agent.id, text: "slow model" });
+    expect((await w.commandDone(command.id)).status).toBe("completed");
+    const waiting = (await w.timeline(session.id)).filter((e) => e.type === "agent.waiting");
+    expect(waiting.map((e) => e.status)).toEqual(["stalled", "resumed"]);
+    expect(waiting[0]!.summary).toMatch(/no update for \d+ s \(the model may be retrying or slow\)/);
+  });
+
   for (const status of [401, 500]) {
     it(`shows API ${status} on the timeline and recovers on the next command`, async () => {
       const { session, agent, w } = await startClaude({
