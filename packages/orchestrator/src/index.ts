@@ -5,7 +5,6 @@ export * from "./agents.ts";
 export * from "./tasks.ts";
 export { recordEvent } from "./timeline.ts";
 export * from "./workspaces/index.ts";
-export { createShellDriver } from "./drivers/shell/index.ts";
 export {
   liveProcessGroups,
   killAllProcessGroups,

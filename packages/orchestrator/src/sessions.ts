@@ -1,7 +1,7 @@
 import { DomainError, newId, notFound } from "@rozet/db";
 import type { ControlRoom } from "./control-room.ts";
 import { sessionDto } from "./dto.ts";
-import { ensureWorkspace } from "./workspaces.ts";
+import { ensureWorkspace } from "./workspaces/sandbox.ts";
 
 export async function createSession(room: ControlRoom, input: { name: string; workspace?: string | undefined }) {
   const id = newId();
