@@ -4,6 +4,7 @@ import { configFromEnv } from "../config.ts";
 import { startServer } from "../server.ts";
 import { parseStartFlags } from "./args.ts";
 import { runStubModelCli } from "@rozet/model-stub";
+import { killAllProcessGroups } from "@rozet/orchestrator";
 import { runDemo } from "../demo/run-demo.ts";
 import { runHook } from "./hook.ts";
 import { installHooks } from "./hooks-install.ts";
@@ -69,6 +70,8 @@ async function demo(argv: string[]): Promise<void> {
 }
 
 function closeOnSignals(server: { close(): Promise<void> }): void {
+  // Whatever happens to this process, no agent process group outlives it.
+  process.once("exit", () => killAllProcessGroups());
   const shutdown = (signal: string) => {
     process.stdout.write(`${signal}: shutting down (stopping agents, flushing events)…\n`);
     server.close().then(

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { query, type CanUseTool, type Query, type SDKUserMessage } from "@anthropic-ai/claude-agent-sdk";
 import { ClaudeMessageNormalizer } from "../../normalize/claude-messages.ts";
 import type { AgentDriver, DriverContext, TurnResult } from "../../runtime/driver.ts";
+import { stopProcessGroup, trackProcessGroup } from "../../process/index.ts";
 import { AsyncQueue } from "../async-queue.ts";
 import { agentProcessEnv } from "./env.ts";
 
@@ -47,6 +48,7 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
   const spawnClaude = (opts: { command: string; args: string[]; cwd?: string | undefined; env: Record<string, string | undefined> }) => {
     const proc = spawn(opts.command, opts.args, { cwd: opts.cwd ?? context.cwd, env: opts.env as NodeJS.ProcessEnv, detached: true, stdio: ["pipe", "pipe", "pipe"] });
     child = proc;
+    trackProcessGroup(proc, "claude");
     const spawnedIn = generation;
     proc.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
       stderrTail.push(...chunk.split("\n").filter(Boolean));
@@ -118,17 +120,7 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
 
   async function stopProcess() {
     input.end();
-    const proc = child;
-    const pid = proc?.pid;
-    if (!proc || !pid || proc.exitCode !== null || proc.signalCode !== null) return;
-    const gone = (ms: number) => Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms))]);
-    if (!(await gone(STOP_GRACE_MS))) {
-      killGroup(pid, "SIGTERM");
-      if (!(await gone(STOP_GRACE_MS))) killGroup(pid, "SIGKILL");
-      await gone(STOP_GRACE_MS);
-    }
-    // Tool processes Claude started may outlive it in its group.
-    killGroup(pid, "SIGKILL");
+    if (child) await stopProcessGroup(child, { graceMs: STOP_GRACE_MS });
   }
 
   return {
@@ -176,12 +168,4 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
       await stopProcess();
     },
   };
-}
-
-function killGroup(pid: number, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Already gone.
-  }
 }
