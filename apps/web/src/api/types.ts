@@ -26,3 +26,22 @@ export type EventEnvelope = Yielded<RouterOutputs["event"]["subscribe"]>;
 /** What `control.onUpdate` delivers: `{ id, data }` around one lifecycle change of a session, agent or task. */
 export type ControlEnvelope = Yielded<RouterOutputs["control"]["onUpdate"]>;
 export type ControlUpdate = ControlEnvelope["data"];
+
+export type Task = RouterOutputs["task"]["list"][number];
+export type TaskCreateInput = RouterInputs["task"]["create"];
+/** A pending (or answered) permission request, as `permission.list` and control updates carry it. */
+export type Permission = RouterOutputs["permission"]["list"][number];
+export type PermissionAnswer = RouterInputs["agent"]["respondPermission"]["answer"];
+/** A command row (prompt, interrupt, stop, permission answer) as `agent.command` returns it. */
+export type Command = RouterOutputs["agent"]["command"];
+export type CommandStatus = Command["status"];
+export type AgentCreateInput = RouterInputs["agent"]["create"];
+export type AgentDriver = AgentCreateInput["driver"];
+export type AgentConfig = NonNullable<AgentCreateInput["config"]>;
+export type TelemetryInput = RouterInputs["system"]["telemetry"];
+/**
+ * Live per-session totals (`control.onUpdate`, entity "stats"). The router types every control update's `data`
+ * as unknown (the bus transports them untyped), so the fields it shares with `session.metrics` come from there
+ * and the two tool counters are checked at runtime where the update is read.
+ */
+export type SessionStats = Pick<SessionMetrics, "events" | "costUsd" | "inputTokens" | "outputTokens"> & { toolOk: number; toolFailed: number };

@@ -1,31 +1,94 @@
 import { A, type RouteSectionProps } from "@solidjs/router";
+import { Show, onMount } from "solid-js";
+import { pageLoadDuration, sendTelemetry } from "../lib/telemetry.ts";
+import { useApi } from "../providers/api.tsx";
+import { NotificationsProvider, useNotifications } from "../providers/notifications.tsx";
+import { usePermissions } from "../providers/permissions.tsx";
+import { ShortcutsProvider, useShortcutRegistry } from "../providers/shortcuts.tsx";
+import { ToastProvider } from "../providers/toasts.tsx";
 import { ConnectionBadge } from "./ConnectionBadge.tsx";
 import { ThemeToggle } from "./ThemeToggle.tsx";
 
 export function Layout(props: RouteSectionProps) {
+  const api = useApi();
+  onMount(() => {
+    // Page load timing, once the load event has run (its end time is known only after it).
+    const report = () => setTimeout(() => {
+      const duration = pageLoadDuration();
+      if (duration !== null) sendTelemetry(api, { kind: "page_load", durationMs: duration });
+    }, 0);
+    if (document.readyState === "complete") report();
+    else window.addEventListener("load", report, { once: true });
+  });
   return (
-    <div class="app">
-      <a class="skip-link" href="#main">
-        Skip to content
-      </a>
-      <header class="app-header">
-        <A href="/" class="brand" end>
-          <span class="brand-mark" aria-hidden="true" />
-          Rozet Control Room
-        </A>
-        <nav aria-label="Main">
-          <A href="/" end>
-            Sessions
-          </A>
-        </nav>
-        <div class="header-end">
-          <ConnectionBadge />
-          <ThemeToggle />
-        </div>
-      </header>
-      <main id="main" class="app-main" tabindex="-1">
-        {props.children}
-      </main>
-    </div>
+    <ToastProvider>
+      <NotificationsProvider>
+        <ShortcutsProvider>
+          <div class="app">
+            <a class="skip-link" href="#main">
+              Skip to content
+            </a>
+            <header class="app-header">
+              <A href="/" class="brand" end>
+                <span class="brand-mark" aria-hidden="true" />
+                <span class="brand-name">Rozet Control Room</span>
+              </A>
+              <nav aria-label="Main" class="main-nav">
+                <A href="/" end>
+                  Sessions
+                </A>
+                <PermissionsLink />
+              </nav>
+              <div class="header-end">
+                <ConnectionBadge />
+                <NotificationToggle />
+                <HelpButton />
+                <ThemeToggle />
+              </div>
+            </header>
+            <main id="main" class="app-main" tabindex="-1">
+              {props.children}
+            </main>
+          </div>
+        </ShortcutsProvider>
+      </NotificationsProvider>
+    </ToastProvider>
+  );
+}
+
+/** The inbox link with the number of pending requests: visible from every page. */
+function PermissionsLink() {
+  const inbox = usePermissions();
+  const count = () => inbox.pending().length;
+  return (
+    <A href="/permissions" class="inbox-link" classList={{ waiting: count() > 0 }}>
+      <span class="hide-narrow">Permissions</span>
+      <span class="show-narrow">Inbox</span>
+      <span class="badge" data-count={count()}>
+        {count()}
+      </span>
+      <span class="visually-hidden"> pending</span>
+    </A>
+  );
+}
+
+function NotificationToggle() {
+  const notifications = useNotifications();
+  return (
+    <Show when={notifications.permission() === "default"}>
+      <button type="button" class="button ghost small" onClick={() => void notifications.enable()} title="Browser notifications for permission requests, failed agents and finished tasks">
+        <svg aria-hidden="true" width="14" height="14" viewBox="0 0 16 16" fill="currentColor"><path d="M8 16a2 2 0 0 0 2-2H6a2 2 0 0 0 2 2Zm5-5V7a5 5 0 0 0-4-4.9V1a1 1 0 1 0-2 0v1.1A5 5 0 0 0 3 7v4l-1.5 1.5V13h13v-.5L13 11Z" /></svg>
+        <span>Notify me</span>
+      </button>
+    </Show>
+  );
+}
+
+function HelpButton() {
+  const shortcuts = useShortcutRegistry();
+  return (
+    <button type="button" class="button ghost small hide-narrow" onClick={() => shortcuts.openHelp()} aria-label="Keyboard shortcuts (?)" title="Keyboard shortcuts (?)">
+      <kbd>?</kbd>
+    </button>
   );
 }

@@ -1,43 +1,17 @@
-import { createSignal } from "solid-js";
+import { THEME_LABELS, cycleTheme, nextTheme, themeChoice } from "../lib/theme.ts";
 
-type ThemeChoice = "system" | "light" | "dark";
-const KEY = "rozet.theme";
-const order: ThemeChoice[] = ["system", "light", "dark"];
-const labels: Record<ThemeChoice, string> = { system: "System", light: "Light", dark: "Dark" };
-
-function readChoice(): ThemeChoice {
-  try {
-    const saved = localStorage.getItem(KEY);
-    return saved === "light" || saved === "dark" ? saved : "system";
-  } catch {
-    return "system";
-  }
-}
-
-/** Cycles system → light → dark. "system" follows `prefers-color-scheme` (CSS does that; no listener needed). */
+/** Cycles system → light → dark (shortcut: t). "system" follows `prefers-color-scheme` (CSS does that). */
 export function ThemeToggle() {
-  const [choice, setChoice] = createSignal<ThemeChoice>(readChoice());
-  const apply = (next: ThemeChoice) => {
-    setChoice(next);
-    const root = document.documentElement;
-    if (next === "system") delete root.dataset.theme;
-    else root.dataset.theme = next;
-    try {
-      if (next === "system") localStorage.removeItem(KEY);
-      else localStorage.setItem(KEY, next);
-    } catch {
-      // Private mode: the choice lasts for this page only.
-    }
-  };
-  const nextChoice = () => order[(order.indexOf(choice()) + 1) % order.length]!;
   return (
     <button
       type="button"
       class="button ghost theme-toggle"
-      onClick={() => apply(nextChoice())}
-      title={`Theme: ${labels[choice()]} (click for ${labels[nextChoice()]})`}
+      onClick={cycleTheme}
+      aria-label={`Theme: ${THEME_LABELS[themeChoice()]}`}
+      title={`Theme: ${THEME_LABELS[themeChoice()]} (click for ${THEME_LABELS[nextTheme()]}; shortcut t)`}
     >
-      <span aria-hidden="true">{choice() === "dark" ? "☾" : choice() === "light" ? "☀" : "◐"}</span> Theme: {labels[choice()]}
+      <span aria-hidden="true">{themeChoice() === "dark" ? "☾" : themeChoice() === "light" ? "☀" : "◐"}</span>
+      <span class="hide-narrow">Theme: {THEME_LABELS[themeChoice()]}</span>
     </button>
   );
 }

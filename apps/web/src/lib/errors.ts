@@ -17,7 +17,12 @@ export function errorMessage(error: unknown): string {
     const first = Object.entries(fields).find(([, messages]) => messages && messages.length > 0);
     if (first) return `${first[0]}: ${first[1]![0]}`;
   }
-  if (error instanceof Error) return error.message;
+  if (error instanceof Error) {
+    if (!dataOf(error) && /failed to fetch|networkerror|fetch failed|load failed|network request failed/i.test(error.message)) {
+      return "Could not reach the server: check that it is running, then try again.";
+    }
+    return error.message;
+  }
   return typeof error === "string" ? error : "Something went wrong";
 }
 

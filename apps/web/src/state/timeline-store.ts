@@ -9,6 +9,7 @@ import { createEffect, createMemo, createSignal, on, onCleanup, untrack, type Ac
 import type { TimelineEvent } from "../api/types.ts";
 import { useApi } from "../providers/api.tsx";
 import { useConnection } from "../providers/connection.tsx";
+import { markFirstRender, recordFlush } from "../lib/perf.ts";
 import { createFrameBatcher } from "./frame-batcher.ts";
 import {
   DEFAULT_TIMELINE_CAP,
@@ -57,6 +58,7 @@ export function createTimeline(
   const [loadingOlder, setLoadingOlder] = createSignal(false);
 
   const batcher = createFrameBatcher<TimelineEvent>((events) => {
+    recordFlush(events.length);
     setState((current) => applyEvents(current, events));
     options.onLiveEvents?.(events);
   });
@@ -115,15 +117,15 @@ export function createTimeline(
     const q = untrack(query);
     const filter: TimelineFilter = { agentId: q.agentId, types: q.types, text: q.text };
     try {
-      // The newest seq before the page is read: if no event matches yet, the subscription still starts here
-      // (not at "whenever it connects"), so an event committed in between is not lost.
-      const { lastSeq } = await api.system.info.query();
+      // The page carries the newest seq stored when it was read: if no event matches yet, the subscription
+      // still starts there (not at "whenever it connects"), so an event committed in between is not lost.
       const page = await api.event.timeline.query({ ...serverQuery(q), limit: pageSize });
       if (gen !== generation) return;
       const next = createTimelineState({ events: page.events, filter, cap, hasMoreBefore: page.hasMoreBefore });
       setState(next);
       setPhase("ready");
-      subscribe(gen, q, Math.max(lastSeq, newestSeq(next)));
+      markFirstRender(next.events.length);
+      subscribe(gen, q, Math.max(page.lastSeq, newestSeq(next)));
     } catch (err) {
       if (gen !== generation) return;
       setError(err);

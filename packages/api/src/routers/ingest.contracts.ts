@@ -45,7 +45,7 @@ export const enrichedEventSchema = z
     agent_name: identifier().optional(),
     task_id: identifier().optional(),
     command_id: identifier().optional(),
-    type: z.string().max(100).regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)+$/, "must look like noun.verb, e.g. tool.started").optional(),
+    type: z.string().max(100).regex(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/, "lowercase words joined by dots, e.g. tool.started or usage").optional(),
     hook_event_type: identifier(100).optional(),
     payload: z.record(z.string(), z.unknown()).default({}),
     timestamp: timestamp.optional(),

@@ -1,42 +1,58 @@
 import { A, createAsync, useLocation, useNavigate, useParams } from "@solidjs/router";
-import { ErrorBoundary, Show, Suspense, createMemo, createSignal, onCleanup } from "solid-js";
+import { ErrorBoundary, For, Match, Show, Suspense, Switch, createEffect, createMemo, createSignal, on, onCleanup } from "solid-js";
 import type { FullEvent } from "../../api/types.ts";
+import { AnsiText } from "../../components/AnsiText.tsx";
+import { DiffView } from "../../components/DiffView.tsx";
 import { ErrorNotice } from "../../components/ErrorNotice.tsx";
+import { Tabs } from "../../components/Tabs.tsx";
 import { formatBytes, formatCost, formatDateTime } from "../../lib/format.ts";
+import { payloadPatch, proposedChanges } from "../../lib/tool-diff.ts";
 import { getEvent } from "./session.data.ts";
 
 /** Payloads run to megabytes (Stop events carry transcripts); render this much until asked for the rest. */
 const PREVIEW_CHARS = 100_000;
 
-/** The side panel for `/sessions/:id/events/:seq`: every indexed field and the full payload (`event.get`). */
+type InspectorTab = "details" | "files" | "logs";
+/** The tab the operator last chose; kept while they move from event to event when the next one has it too. */
+const [preferredTab, setPreferredTab] = createSignal<InspectorTab | null>(null);
+
+/** The side panel for `/sessions/:id/events/:seq`. */
 export function EventInspector() {
   const params = useParams();
   const location = useLocation();
-  const seq = () => Number(params.seq);
   const navigate = useNavigate();
   const closeHref = () => `/sessions/${encodeURIComponent(params.id ?? "")}${location.search}`;
   // Escape closes the panel (unless focus is in a form field, where Escape belongs to the field).
   const onKey = (e: KeyboardEvent) => {
     if (e.key !== "Escape" || e.defaultPrevented) return;
-    if ((e.target as HTMLElement | null)?.closest("input, select, textarea")) return;
+    if ((e.target as HTMLElement | null)?.closest("input, select, textarea, dialog")) return;
     navigate(closeHref());
   };
   window.addEventListener("keydown", onKey);
   onCleanup(() => window.removeEventListener("keydown", onKey));
+  return <InspectorPanel seq={Number(params.seq)} rawSeq={params.seq ?? ""} sessionId={params.id ?? ""} closeHref={closeHref()} />;
+}
+
+/** The inspector itself: Details, Files and Logs of one event (`event.get`). The replay uses it too. */
+export function InspectorPanel(props: { seq: number; rawSeq?: string; sessionId: string; closeHref?: string; title?: string }) {
   return (
     <aside class="inspector" aria-labelledby="inspector-title">
       <div class="inspector-head">
         <h2 id="inspector-title" class="section-title">
-          Event #{params.seq}
+          {props.title ?? `Event #${props.rawSeq ?? props.seq}`}
         </h2>
-        <A href={closeHref()} class="button small ghost" aria-label="Close the inspector">
-          Close ✕
-        </A>
+        <Show when={props.closeHref}>
+          {(href) => (
+            <A href={href()} class="button small ghost" aria-label="Close the inspector">
+              Close ✕
+            </A>
+          )}
+        </Show>
       </div>
-      <Show when={Number.isSafeInteger(seq()) && seq() >= 0} fallback={<p class="notice error">“{params.seq}” is not an event number.</p>}>
+      <Show when={Number.isSafeInteger(props.seq) && props.seq >= 0} fallback={<p class="notice error">“{props.rawSeq}” is not an event number.</p>}>
         <ErrorBoundary fallback={(error, reset) => <ErrorNotice error={error} retry={reset} title="Could not load the event" />}>
           <Suspense fallback={<p class="muted pad">Loading event…</p>}>
-            <EventDetails seq={seq()} sessionId={params.id ?? ""} />
+            <EventDetails seq={props.seq} sessionId={props.sessionId} />
           </Suspense>
         </ErrorBoundary>
       </Show>
@@ -49,8 +65,120 @@ function EventDetails(props: { seq: number; sessionId: string }) {
   return <Show when={event()}>{(e) => <EventBody event={e()} sessionId={props.sessionId} />}</Show>;
 }
 
+const str = (value: unknown): string | null => (typeof value === "string" && value !== "" ? value : null);
+
+/** The diffs an event shows in Files: a recorded change (`file.changed`) or one a tool call proposes. */
+function fileChangesOf(event: FullEvent) {
+  const payload = (event.payload ?? {}) as Record<string, unknown>;
+  if (event.type === "file.changed") {
+    const { patch, reason, added, removed } = payloadPatch(payload);
+    return [{ path: str(payload.path) ?? event.filePath ?? "file", patch, note: patch ? null : `No diff recorded${reason ? `: ${reason}` : ""}${added !== null ? ` (+${added} −${removed ?? 0})` : ""}` }];
+  }
+  if (event.type === "tool.started" || event.type === "permission.requested") {
+    const changes = proposedChanges(event.toolName ?? str(payload.toolName), payload.input ?? payload.tool_input);
+    return changes?.map((c) => ({ path: c.path, patch: c.patch, note: `Proposed by the tool call${c.note ? ` · ${c.note}` : ""}` })) ?? [];
+  }
+  return [];
+}
+
+/** Terminal-ish output an event carries (shell output, tool results, hook output, failures). */
+function logsOf(event: FullEvent): { label: string; text: string }[] {
+  const payload = (event.payload ?? {}) as Record<string, unknown>;
+  const out: { label: string; text: string }[] = [];
+  const add = (label: string, value: unknown) => {
+    const text = typeof value === "string" ? value : value !== undefined && value !== null && typeof value === "object" ? JSON.stringify(value, null, 2) : null;
+    if (text) out.push({ label, text });
+  };
+  if (event.type === "shell.output") add(`${str(payload.stream) ?? "output"}`, payload.text);
+  add("Output", payload.output);
+  add("stdout", payload.stdout);
+  add("stderr", payload.stderr);
+  if (event.type === "agent.failed" || event.type === "turn.finished") add("Result", payload.result);
+  return out;
+}
+
 function EventBody(props: { event: FullEvent; sessionId: string }) {
+  const files = createMemo(() => fileChangesOf(props.event));
+  const logs = createMemo(() => logsOf(props.event));
+  const available = createMemo<InspectorTab[]>(() => ["details", ...(files().length ? (["files"] as const) : []), ...(logs().length ? (["logs"] as const) : [])]);
+  const [tab, setTab] = createSignal<InspectorTab>("details");
+  // A new event opens on the tab the operator last chose if it has one, else on its most telling tab.
+  createEffect(
+    on(
+      () => props.event.seq,
+      () => {
+        const preferred = preferredTab();
+        const has = available();
+        setTab(preferred && has.includes(preferred) ? preferred : has.includes("files") ? "files" : has.includes("logs") ? "logs" : "details");
+      },
+    ),
+  );
+  const tabs = () => [
+    { id: "details" as const, label: "Details" },
+    { id: "files" as const, label: "Files", badge: files().length ? String(files().length) : undefined },
+    { id: "logs" as const, label: "Logs", badge: logs().length ? String(logs().length) : undefined },
+  ];
+  return (
+    <div class="inspector-body">
+      <Show when={props.event.sessionId !== props.sessionId}>
+        <p class="notice">This event belongs to another session ({props.event.sessionId}).</p>
+      </Show>
+      <Tabs
+        tabs={tabs()}
+        selected={tab()}
+        label="Event details"
+        onSelect={(id) => {
+          setTab(id);
+          setPreferredTab(id);
+        }}
+      >
+        <Switch>
+          <Match when={tab() === "details"}>
+            <DetailsTab event={props.event} />
+          </Match>
+          <Match when={tab() === "files"}>
+            <Show when={files().length > 0} fallback={<p class="muted">This event changed no files.</p>}>
+              <For each={files()}>
+                {(file) => (
+                  <div class="file-change">
+                    <p class="small">
+                      <code>{file.path}</code>
+                      <Show when={file.note}>
+                        <span class="muted"> · {file.note}</span>
+                      </Show>
+                    </p>
+                    <Show when={file.patch}>{(patch) => <DiffView patch={patch()} label={`Diff of ${file.path}`} />}</Show>
+                  </div>
+                )}
+              </For>
+            </Show>
+          </Match>
+          <Match when={tab() === "logs"}>
+            <Show when={logs().length > 0} fallback={<p class="muted">This event carries no output.</p>}>
+              <For each={logs()}>
+                {(log) => (
+                  <div class="log-block">
+                    <div class="payload-head">
+                      <h3 class="section-title small">{log.label}</h3>
+                      <button type="button" class="button small ghost" onClick={() => void navigator.clipboard?.writeText(log.text)}>
+                        Copy
+                      </button>
+                    </div>
+                    <AnsiText text={log.text} label={`${log.label} of event ${props.event.seq}`} />
+                  </div>
+                )}
+              </For>
+            </Show>
+          </Match>
+        </Switch>
+      </Tabs>
+    </div>
+  );
+}
+
+function DetailsTab(props: { event: FullEvent }) {
   const [showAll, setShowAll] = createSignal(false);
+  const [raw, setRaw] = createSignal(false);
   const json = createMemo(() => JSON.stringify(props.event.payload, null, 2) ?? "null");
   const shown = () => (showAll() || json().length <= PREVIEW_CHARS ? json() : `${json().slice(0, PREVIEW_CHARS)}\n…`);
   const rows = (): [string, string | number | null][] => {
@@ -71,38 +199,88 @@ function EventBody(props: { event: FullEvent; sessionId: string }) {
       ["Command", e.commandId],
       ["Source", `${e.source} (schema v${e.schemaVersion})`],
       ["Event id", e.eventId],
+      ["Seq", e.seq],
       ["Payload size", formatBytes(e.payloadSize)],
     ];
   };
+  /** Top-level payload fields, each shown whole (strings as text, the rest as JSON), except `raw`. */
+  const structured = createMemo(() => {
+    const payload = props.event.payload;
+    if (!payload || typeof payload !== "object" || Array.isArray(payload) || json().length > PREVIEW_CHARS) return null;
+    return Object.entries(payload as Record<string, unknown>).filter(([key]) => key !== "raw");
+  });
+  const copy = (text: string) => void navigator.clipboard?.writeText(text);
   return (
-    <div class="inspector-body">
-      <Show when={props.event.sessionId !== props.sessionId}>
-        <p class="notice">This event belongs to another session ({props.event.sessionId}).</p>
-      </Show>
+    <>
       <dl class="fields">
-        {rows()
-          .filter(([, value]) => value !== null && value !== "")
-          .map(([label, value]) => (
+        <For each={rows().filter(([, value]) => value !== null && value !== "")}>
+          {([label, value]) => (
             <>
               <dt>{label}</dt>
               <dd>{String(value)}</dd>
             </>
-          ))}
+          )}
+        </For>
       </dl>
       <div class="payload-head">
         <h3 class="section-title small">Payload</h3>
-        <button type="button" class="button small ghost" onClick={() => void navigator.clipboard?.writeText(json())}>
-          Copy JSON
+        <span class="spacer" />
+        <Show when={structured()}>
+          <button type="button" class="button small ghost" aria-pressed={raw()} onClick={() => setRaw(!raw())}>
+            Raw JSON
+          </button>
+        </Show>
+        <button type="button" class="button small ghost" onClick={() => copy(json())}>
+          Copy payload
+        </button>
+        <button type="button" class="button small ghost" onClick={() => copy(JSON.stringify(props.event, null, 2))}>
+          Copy event
         </button>
       </div>
-      <pre class="payload" tabindex="0" aria-label="Event payload as JSON">
-        {shown()}
-      </pre>
-      <Show when={!showAll() && json().length > PREVIEW_CHARS}>
-        <button type="button" class="button small" onClick={() => setShowAll(true)}>
-          Show the whole payload ({formatBytes(json().length)})
-        </button>
+      <Show
+        when={!raw() && structured()}
+        fallback={
+          <>
+            <pre class="payload" tabindex="0" aria-label="Event payload as JSON">
+              {shown()}
+            </pre>
+            <Show when={!showAll() && json().length > PREVIEW_CHARS}>
+              <button type="button" class="button small" onClick={() => setShowAll(true)}>
+                Show the whole payload ({formatBytes(json().length)})
+              </button>
+            </Show>
+          </>
+        }
+      >
+        {(entries) => (
+          <dl class="fields payload-fields">
+            <For each={entries()}>
+              {([key, value]) => (
+                <>
+                  <dt>{key}</dt>
+                  <dd>
+                    <Show
+                      when={value === null || typeof value !== "object" ? !(typeof value === "string" && value.includes("\n")) : false}
+                      fallback={<pre class="payload small">{typeof value === "string" ? value : JSON.stringify(value, null, 2)}</pre>}
+                    >
+                      {value === null ? <span class="muted">null</span> : String(value)}
+                    </Show>
+                  </dd>
+                </>
+              )}
+            </For>
+            <Show when={(props.event.payload as Record<string, unknown>).raw !== undefined}>
+              <dt>raw</dt>
+              <dd>
+                <details>
+                  <summary>The agent's own message</summary>
+                  <pre class="payload small">{JSON.stringify((props.event.payload as Record<string, unknown>).raw, null, 2)}</pre>
+                </details>
+              </dd>
+            </Show>
+          </dl>
+        )}
       </Show>
-    </div>
+    </>
   );
 }

@@ -1,32 +1,68 @@
-import { A, createAsync, revalidate, useLocation, useNavigate, useParams, useSearchParams, useSubmission, type RouteSectionProps } from "@solidjs/router";
-import { ErrorBoundary, Show, Suspense, createEffect, createMemo, createSignal, on, onCleanup } from "solid-js";
+import { A, createAsync, revalidate, useAction, useLocation, useNavigate, useParams, useSearchParams, useSubmission, type RouteSectionProps } from "@solidjs/router";
+import { ErrorBoundary, For, Match, Show, Suspense, Switch, createEffect, createMemo, createSignal, on, onCleanup } from "solid-js";
 import { createStore, reconcile, unwrap } from "solid-js/store";
-import type { Agent } from "../../api/types.ts";
+import type { Agent, SessionStats } from "../../api/types.ts";
 import { ErrorNotice } from "../../components/ErrorNotice.tsx";
 import { agentHue, rosterHues } from "../../lib/agent-colour.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { formatCost, formatCount, formatTokens, parseTypeList } from "../../lib/format.ts";
+import { useCommands } from "../../providers/commands.tsx";
 import { useControlUpdates } from "../../providers/connection.tsx";
+import { useShortcuts } from "../../providers/shortcuts.tsx";
+import { useToasts } from "../../providers/toasts.tsx";
 import { applyRosterUpdate } from "../../state/roster-reducer.ts";
+import { createSessionActivity } from "../../state/session-activity.ts";
 import { createTimeline } from "../../state/timeline-store.ts";
 import { archiveSession } from "../sessions/sessions.data.ts";
-import { AgentRoster } from "./AgentRoster.tsx";
+import { AgentRoster, type RosterActions } from "./AgentRoster.tsx";
+import { CommandBar } from "./CommandBar.tsx";
+import { CostView } from "./CostView.tsx";
+import { CreateAgentDialog } from "./CreateAgentDialog.tsx";
+import { ExportMenu } from "./ExportMenu.tsx";
+import { ReplayView } from "./ReplayView.tsx";
+import { SessionPermissions } from "./SessionPermissions.tsx";
+import { TasksBoard } from "./TasksBoard.tsx";
 import { Timeline } from "./Timeline.tsx";
 import { TimelineFilters, type FilterValues } from "./TimelineFilters.tsx";
-import { getAgents, getSession, getSessionMetrics } from "./session.data.ts";
+import { getAgents, getSession, getSessionMetrics, resumeAgent } from "./session.data.ts";
 
-/** How often live activity may refresh the header metrics and the agents' cost/token counters. */
-const STATS_REFRESH_MS = 3_000;
+/** How often live activity may re-read the agents' cost/token counters (the session totals are live). */
+const STATS_REFRESH_MS = 1_000;
+
+type View = "timeline" | "tasks" | "cost" | "replay";
+const VIEWS: { id: View; label: string; keys: string }[] = [
+  { id: "timeline", label: "Timeline", keys: "g t" },
+  { id: "tasks", label: "Tasks", keys: "g k" },
+  { id: "cost", label: "Cost", keys: "g c" },
+  { id: "replay", label: "Replay", keys: "g r" },
+];
+
+function isStats(value: unknown): value is SessionStats {
+  if (!value || typeof value !== "object") return false;
+  const v = value as Record<string, unknown>;
+  return ["events", "costUsd", "inputTokens", "outputTokens", "toolOk", "toolFailed"].every((key) => typeof v[key] === "number");
+}
+
+/** One tick a second, for "last event 5 s ago". */
+function createNow() {
+  const [now, setNow] = createSignal(Date.now());
+  const timer = setInterval(() => setNow(Date.now()), 1_000);
+  onCleanup(() => clearInterval(timer));
+  return now;
+}
 
 /** `/sessions/:id` and, as a child route, `/sessions/:id/events/:seq` (the inspector arrives as `children`). */
 export function SessionPage(props: RouteSectionProps) {
   const params = useParams();
   const location = useLocation();
   const navigate = useNavigate();
-  const [search, setSearch] = useSearchParams<{ agent?: string; type?: string; q?: string }>();
+  const toasts = useToasts();
+  const [search, setSearch] = useSearchParams<{ agent?: string; type?: string; q?: string; view?: string; at?: string }>();
   const id = () => params.id ?? "";
+  const view = (): View => (VIEWS.some((v) => v.id === search.view) ? (search.view as View) : "timeline");
   const selectedSeq = () => (params.seq !== undefined && /^\d+$/.test(params.seq) ? Number(params.seq) : null);
   const filters = (): FilterValues => ({ agent: search.agent ?? "", type: search.type ?? "", q: search.q ?? "" });
+  const now = createNow();
 
   // Roster: agent.list, then kept current from control updates through a pure reducer into a keyed store.
   const fetchedAgents = createAsync(() => getAgents(id()));
@@ -41,17 +77,30 @@ export function SessionPage(props: RouteSectionProps) {
     if (list) setAgents(reconcile(list, { key: "id" }));
   });
   const agentsById = createMemo(() => new Map(agents.map((agent) => [agent.id, agent] as const)));
+  const agentIds = createMemo<ReadonlySet<string>>(() => new Set(agents.map((a) => a.id)));
   const hues = createMemo(() => rosterHues(agents.map((agent) => agent.id)));
   const hueOf = (agentId: string) => hues().get(agentId) ?? agentHue(agentId);
+  const activity = createSessionActivity(id);
+  const commands = useCommands();
+  // Permission answers are commands too; the timeline shows those, the command lists show what was asked.
+  const sessionCommands = createMemo(() => commands.entries().filter((c) => c.kind !== "permission" && agentIds().has(c.agentId)));
 
   const [deleted, setDeleted] = createSignal(false);
-  createEffect(on(id, () => setDeleted(false)));
+  const [liveStats, setLiveStats] = createSignal<{ stats: SessionStats; at: number } | null>(null);
+  createEffect(
+    on(id, (sessionId) => {
+      setDeleted(false);
+      setLiveStats(null);
+      // Coming back to a session: what is cached may be minutes old (its updates went by while away).
+      void revalidate([getAgents.keyFor(sessionId), getSessionMetrics.keyFor(sessionId), getSession.keyFor(sessionId)]);
+    }),
+  );
 
   let statsTimer: ReturnType<typeof setTimeout> | undefined;
-  const refreshStatsSoon = () => {
+  const refreshAgentsSoon = () => {
     statsTimer ??= setTimeout(() => {
       statsTimer = undefined;
-      void revalidate([getSessionMetrics.keyFor(id()), getAgents.keyFor(id())]);
+      void revalidate([getAgents.keyFor(id()), getSessionMetrics.keyFor(id())]);
     }, STATS_REFRESH_MS);
   };
   onCleanup(() => clearTimeout(statsTimer));
@@ -62,67 +111,193 @@ export function SessionPage(props: RouteSectionProps) {
       const result = applyRosterUpdate(unwrap(agents), update, id());
       if (result.agents !== unwrap(agents)) setAgents(reconcile(result.agents, { key: "id" }));
       if (result.refetch) void revalidate(getAgents.keyFor(id()));
+      refreshAgentsSoon();
     } else if (update.entity === "session") {
       if (update.action === "deleted") setDeleted(true);
       else void revalidate(getSession.keyFor(id()));
-    } else {
-      refreshStatsSoon();
+    } else if (update.entity === "stats") {
+      // Live totals, once a second while events flow; agents' own counters follow a little later.
+      if (isStats(update.data)) setLiveStats({ stats: update.data, at: Date.now() });
+      refreshAgentsSoon();
+    } else if (update.entity === "task") {
+      refreshAgentsSoon();
     }
   });
 
-  const timeline = createTimeline(
-    () => ({ sessionId: id(), agentId: filters().agent || undefined, types: parseTypeList(filters().type), text: filters().q || undefined }),
-    { onLiveEvents: refreshStatsSoon },
-  );
-
+  const timelineQuery = () => ({ sessionId: id(), agentId: filters().agent || undefined, types: parseTypeList(filters().type), text: filters().q || undefined });
+  const timeline = createTimeline(timelineQuery);
   const seenTypes = createMemo(() => [...new Set(timeline.state().events.map((event) => event.type))]);
   const hrefFor = (seq: number) => `/sessions/${encodeURIComponent(id())}/events/${seq}${location.search}`;
 
+  // The command box's agent: chosen there, else the agent the timeline is filtered to, else the first one.
+  const [composeFor, setComposeFor] = createSignal("");
+  const composeAgentId = () => {
+    const controllable = agents.filter((a) => a.driver !== "external");
+    const chosen = [composeFor(), filters().agent].find((agentId) => controllable.some((a) => a.id === agentId));
+    return chosen ?? controllable[0]?.id ?? "";
+  };
+  let commandBox: HTMLTextAreaElement | undefined;
+  const [creating, setCreating] = createSignal(false);
+  const resume = useAction(resumeAgent);
+  const report = (what: string) => (result: { ok: boolean; error?: string }) => {
+    if (!result.ok) toasts.push({ tone: "error", title: `${what} failed`, body: result.error });
+  };
+  const setView = (next: View) => setSearch({ view: next === "timeline" ? undefined : next, at: undefined });
+  const actions: RosterActions = {
+    interrupt: (agent) => void commands.interrupt(agent).then(report(`Interrupting ${agent.name}`)),
+    stop: (agent) => void commands.stop(agent).then(report(`Stopping ${agent.name}`)),
+    resume: (agent) =>
+      void resume({ sessionId: id(), agentId: agent.id }).catch((err: unknown) => toasts.push({ tone: "error", title: `Resuming ${agent.name} failed`, body: errorMessage(err) })),
+    compose(agent) {
+      setComposeFor(agent.id);
+      if (view() !== "timeline") setView("timeline");
+      requestAnimationFrame(() => commandBox?.focus());
+    },
+    create: () => setCreating(true),
+  };
+
+  useShortcuts([
+    ...VIEWS.map((v) => ({ keys: v.keys, description: `Show ${v.label.toLowerCase()}`, group: "Session", run: () => setView(v.id) })),
+    { keys: "n", description: "New agent", group: "Session", run: () => setCreating(true) },
+    {
+      keys: "c",
+      description: "Write a command to an agent",
+      group: "Session",
+      run: () => {
+        if (view() !== "timeline") setView("timeline");
+        requestAnimationFrame(() => commandBox?.focus());
+      },
+    },
+    {
+      keys: "i",
+      description: "Interrupt the agent in the command box",
+      group: "Session",
+      run: () => {
+        const agent = agentsById().get(composeAgentId());
+        if (agent) actions.interrupt(agent);
+      },
+    },
+    {
+      keys: "/",
+      description: "Search the timeline",
+      group: "Session",
+      run: () => {
+        if (view() !== "timeline") setView("timeline");
+        requestAnimationFrame(() => document.getElementById("filter-text")?.focus());
+      },
+    },
+  ]);
+
+  const totals = () => liveStats()?.stats ?? null;
+
   return (
-    <div class="page session-page" classList={{ "with-inspector": selectedSeq() !== null }}>
+    <div class="page session-page" classList={{ "with-inspector": selectedSeq() !== null && view() === "timeline", replaying: view() === "replay" }}>
       <ErrorBoundary fallback={(error, reset) => <ErrorNotice error={error} retry={reset} title="Could not load the session" />}>
         <Suspense fallback={<div class="page-head"><h1 class="muted">Loading session…</h1></div>}>
-          <SessionHeader id={id()} />
+          <SessionHeader id={id()} liveStats={liveStats()} />
         </Suspense>
       </ErrorBoundary>
+      <nav class="view-tabs" aria-label="Session views">
+        <For each={VIEWS}>
+          {(v) => (
+            <A
+              href={`/sessions/${encodeURIComponent(id())}${v.id === "timeline" ? "" : `?view=${v.id}`}`}
+              aria-current={view() === v.id ? "page" : undefined}
+              classList={{ current: view() === v.id }}
+              title={`${v.label} (g ${v.keys.split(" ")[1]})`}
+              end
+            >
+              {v.label}
+            </A>
+          )}
+        </For>
+      </nav>
       <Show when={deleted()}>
         <p class="notice error" role="alert">
           This session was deleted. <A href="/">Back to sessions</A>
         </p>
       </Show>
-      <div class="session-grid">
-        <div class="session-side">
-          <ErrorBoundary fallback={(error, reset) => <ErrorNotice error={error} retry={reset} title="Agents" />}>
-            <Suspense fallback={<p class="muted small">Loading agents…</p>}>
-              <Show when={fetchedAgents()}>
-                <AgentRoster agents={agents} hueOf={hueOf} selectedAgentId={filters().agent} onSelect={(agent) => setSearch({ agent: agent || undefined }, { replace: true })} />
-              </Show>
-            </Suspense>
-          </ErrorBoundary>
-        </div>
-        <div class="session-main">
-          <TimelineFilters
-            values={filters()}
-            agents={agents}
-            seenTypes={seenTypes()}
-            onChange={(changes) =>
-              setSearch(
-                Object.fromEntries(Object.entries(changes).map(([key, value]) => [key, value ? value : undefined])),
-                { replace: true },
-              )
-            }
-          />
-          <Timeline timeline={timeline} agents={agentsById()} hueOf={hueOf} selectedSeq={selectedSeq()} hrefFor={hrefFor} select={(seq) => navigate(hrefFor(seq))} />
-        </div>
-        {props.children}
-      </div>
+      <SessionPermissions sessionId={id()} agents={agentsById()} />
+      <CreateAgentDialog sessionId={id()} open={creating()} onClose={() => setCreating(false)} onCreated={(agentId) => setComposeFor(agentId)} />
+      <Switch>
+        <Match when={view() === "replay"}>
+          <ReplayView sessionId={id()} agents={agents} hueOf={hueOf} />
+        </Match>
+        <Match when={true}>
+          <div class="session-grid">
+            <div class="session-side">
+              <ErrorBoundary fallback={(error, reset) => <ErrorNotice error={error} retry={reset} title="Agents" />}>
+                <Suspense fallback={<p class="muted small">Loading agents…</p>}>
+                  <Show when={fetchedAgents()}>
+                    <AgentRoster
+                      agents={agents}
+                      hueOf={hueOf}
+                      selectedAgentId={filters().agent}
+                      onSelect={(agent) => setSearch({ agent: agent || undefined }, { replace: true })}
+                      activity={activity()}
+                      commands={sessionCommands()}
+                      now={now}
+                      actions={actions}
+                    />
+                  </Show>
+                </Suspense>
+              </ErrorBoundary>
+            </div>
+            <div class="session-main">
+              <Switch>
+                <Match when={view() === "tasks"}>
+                  <ErrorBoundary fallback={(error, reset) => <ErrorNotice error={error} retry={reset} title="Tasks" />}>
+                    <TasksBoard sessionId={id()} agents={agents} />
+                  </ErrorBoundary>
+                </Match>
+                <Match when={view() === "cost"}>
+                  <CostView sessionId={id()} agents={agents} totals={totals()} hueOf={hueOf} />
+                </Match>
+                <Match when={true}>
+                  <CommandBar
+                    agents={agents}
+                    agentId={composeAgentId()}
+                    onAgentChange={setComposeFor}
+                    commands={sessionCommands()}
+                    send={commands.send}
+                    ref={(el) => (commandBox = el)}
+                  />
+                  <div class="timeline-tools">
+                    <TimelineFilters
+                      values={filters()}
+                      agents={agents}
+                      seenTypes={seenTypes()}
+                      onChange={(changes) =>
+                        setSearch(
+                          Object.fromEntries(Object.entries(changes).map(([key, value]) => [key, value ? value : undefined])),
+                          { replace: true },
+                        )
+                      }
+                    />
+                    <ExportMenu sessionId={id()} filter={{ agentId: filters().agent || undefined, types: parseTypeList(filters().type), text: filters().q || undefined }} />
+                  </div>
+                  <Timeline timeline={timeline} agents={agentsById()} hueOf={hueOf} selectedSeq={selectedSeq()} hrefFor={hrefFor} select={(seq) => navigate(hrefFor(seq))} />
+                </Match>
+              </Switch>
+            </div>
+            <Show when={view() === "timeline"}>{props.children}</Show>
+          </div>
+        </Match>
+      </Switch>
     </div>
   );
 }
 
-function SessionHeader(props: { id: string }) {
+function SessionHeader(props: { id: string; liveStats: { stats: SessionStats; at: number } | null }) {
   const session = createAsync(() => getSession(props.id));
   const metrics = createAsync(() => getSessionMetrics(props.id));
+  // Whichever is newer wins: the live totals (once a second while events flow) or the last metrics read.
+  const [metricsAt, setMetricsAt] = createSignal(0);
+  createEffect(on(metrics, (m) => m && setMetricsAt(Date.now())));
+  const live = () => {
+    const l = props.liveStats;
+    return l && l.at > metricsAt() ? l.stats : null;
+  };
   const archiving = useSubmission(archiveSession, ([id]) => id === props.id);
   return (
     <Show when={session()}>
@@ -151,45 +326,70 @@ function SessionHeader(props: { id: string }) {
             </p>
           </Show>
           <Show when={metrics()}>
-            {(m) => (
-              <dl class="metrics">
-                <div>
-                  <dt>Events</dt>
-                  <dd>{formatCount(m().events)}</dd>
-                </div>
-                <div>
-                  <dt>Cost</dt>
-                  <dd>{formatCost(m().costUsd)}</dd>
-                </div>
-                <div>
-                  <dt>Tokens</dt>
-                  <dd>{formatTokens(m().inputTokens, m().outputTokens)}</dd>
-                </div>
-                <div>
-                  <dt>Tool calls</dt>
-                  <dd>
-                    {formatCount(m().toolCalls)}
-                    {m().toolSuccessRate === null ? "" : ` · ${Math.round((m().toolSuccessRate ?? 0) * 100)}% ok`}
-                  </dd>
-                </div>
-                <div>
-                  <dt>Agents</dt>
-                  <dd>
-                    {Object.entries(m().agentsByStatus)
-                      .map(([status, count]) => `${count} ${status}`)
-                      .join(", ") || "none"}
-                  </dd>
-                </div>
-                <Show when={s().workspaceRoot}>
-                  <div class="wide">
-                    <dt>Workspace</dt>
+            {(m) => {
+              // Live totals (control feed, once a second) win over the last read of session.metrics.
+              const events = () => live()?.events ?? m().events;
+              const cost = () => live()?.costUsd ?? m().costUsd;
+              const input = () => live()?.inputTokens ?? m().inputTokens;
+              const output = () => live()?.outputTokens ?? m().outputTokens;
+              const toolCalls = () => {
+                const l = live();
+                return l ? l.toolOk + l.toolFailed : m().toolCalls;
+              };
+              const toolOk = () => {
+                const l = live();
+                return l ? (toolCalls() === 0 ? null : l.toolOk / toolCalls()) : m().toolSuccessRate;
+              };
+              return (
+                <dl class="metrics">
+                  <div>
+                    <dt>Events</dt>
+                    <dd data-metric="events">{formatCount(events())}</dd>
+                  </div>
+                  <div>
+                    <dt>Cost</dt>
+                    <dd data-metric="cost">{formatCost(cost())}</dd>
+                  </div>
+                  <div>
+                    <dt>Tokens</dt>
+                    <dd>{formatTokens(input(), output())}</dd>
+                  </div>
+                  <div>
+                    <dt>Tool calls</dt>
                     <dd>
-                      <code>{s().workspaceRoot}</code>
+                      {formatCount(toolCalls())}
+                      {toolOk() === null ? "" : ` · ${Math.round((toolOk() ?? 0) * 100)}% ok`}
                     </dd>
                   </div>
-                </Show>
-              </dl>
-            )}
+                  <div>
+                    <dt>Agents</dt>
+                    <dd>
+                      {Object.entries(m().agentsByStatus)
+                        .map(([status, count]) => `${count} ${status}`)
+                        .join(", ") || "none"}
+                    </dd>
+                  </div>
+                  <Show when={Object.keys(m().tasksByStatus).length > 0}>
+                    <div>
+                      <dt>Tasks</dt>
+                      <dd>
+                        {Object.entries(m().tasksByStatus)
+                          .map(([status, count]) => `${count} ${status}`)
+                          .join(", ")}
+                      </dd>
+                    </div>
+                  </Show>
+                  <Show when={s().workspaceRoot}>
+                    <div class="wide">
+                      <dt>Workspace</dt>
+                      <dd>
+                        <code>{s().workspaceRoot}</code>
+                      </dd>
+                    </div>
+                  </Show>
+                </dl>
+              );
+            }}
           </Show>
         </header>
       )}

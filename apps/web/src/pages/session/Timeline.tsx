@@ -17,6 +17,9 @@ interface TimelineProps {
   selectedSeq: number | null;
   hrefFor(seq: number): string;
   select(seq: number): void;
+  /** Replaces "following live" / "not live" (the replay says where it is instead). */
+  statusLabel?: string | undefined;
+  title?: string | undefined;
 }
 
 function kindOf(event: TimelineEvent): string {
@@ -46,10 +49,16 @@ export function Timeline(props: TimelineProps) {
   });
   const visible = createMemo(() => events().slice(range().start, range().end));
 
+  /** Where we last scrolled to ourselves: the scroll event that follows it is ours, not the operator's. */
+  let autoScrollTop = -1;
+
   function onScroll() {
     const top = viewport.scrollTop;
     setScrollTop(top);
-    setStick(top + viewport.clientHeight >= viewport.scrollHeight - ROW_HEIGHT / 2);
+    // Rows may have been added between our scroll and its event (hundreds a second live, every frame in a
+    // replay): that is not the operator scrolling up, so it must not stop the following.
+    const ours = Math.abs(top - autoScrollTop) < 2;
+    if (!ours) setStick(top + viewport.clientHeight >= viewport.scrollHeight - ROW_HEIGHT / 2);
     const index = Math.floor(top / ROW_HEIGHT);
     const first = events()[index];
     anchor = first ? { seq: first.seq, offset: top - index * ROW_HEIGHT } : null;
@@ -58,6 +67,7 @@ export function Timeline(props: TimelineProps) {
 
   function scrollToBottom() {
     viewport.scrollTop = viewport.scrollHeight;
+    autoScrollTop = viewport.scrollTop;
     setScrollTop(viewport.scrollTop);
     setStick(true);
   }
@@ -141,14 +151,14 @@ export function Timeline(props: TimelineProps) {
     <section class="timeline" aria-labelledby="timeline-title">
       <div class="timeline-bar">
         <h2 id="timeline-title" class="section-title">
-          Timeline
+          {props.title ?? "Timeline"}
         </h2>
         <span class="muted small">
           {formatCount(events().length)} events
           {props.timeline.state().hasMoreBefore ? " (more older)" : ""}
         </span>
         <span class="live-flag" data-live={props.timeline.live() ? "yes" : "no"}>
-          {props.timeline.live() ? "following live" : props.timeline.phase() === "loading" ? "loading…" : "not live"}
+          {props.statusLabel ?? (props.timeline.live() ? "following live" : props.timeline.phase() === "loading" ? "loading…" : "not live")}
         </span>
         <span class="spacer" />
         <Show when={props.timeline.state().hasMoreBefore}>

@@ -1,21 +1,55 @@
-import { query, type RoutePreloadFuncArgs } from "@solidjs/router";
+import { action, json, query, type RoutePreloadFuncArgs } from "@solidjs/router";
+import type { AgentCreateInput, TaskCreateInput } from "../../api/types.ts";
+import { timedCommand } from "../../lib/telemetry.ts";
 import { dataApi } from "../../providers/api.tsx";
 
 export const getSession = query((id: string) => dataApi().session.get.query({ id }), "session");
 export const getSessionMetrics = query((id: string) => dataApi().session.metrics.query({ id }), "session.metrics");
 export const getAgents = query((sessionId: string) => dataApi().agent.list.query({ sessionId }), "agents");
+export const getTasks = query((sessionId: string) => dataApi().task.list.query({ sessionId }), "tasks");
 /** One event with its full payload, for the inspector. Events never change, so the cached copy stays right. */
 export const getEvent = query((seq: number) => dataApi().event.get.query({ seq }), "event");
 
-export function preloadSession({ params }: RoutePreloadFuncArgs): void {
+export function preloadSession({ params, location }: RoutePreloadFuncArgs): void {
   const id = params.id;
   if (!id) return;
   void getSession(id);
   void getSessionMetrics(id);
   void getAgents(id);
+  if (new URLSearchParams(location.search).get("view") === "tasks") void getTasks(id);
 }
 
 export function preloadEvent({ params }: RoutePreloadFuncArgs): void {
   const seq = Number(params.seq);
   if (Number.isSafeInteger(seq) && seq >= 0) void getEvent(seq);
 }
+
+export const createAgent = action(async (input: AgentCreateInput) => {
+  const api = dataApi();
+  const agent = await timedCommand(api, "agent.create", () => api.agent.create.mutate(input));
+  return json(agent, { revalidate: [getAgents.keyFor(input.sessionId), getSessionMetrics.keyFor(input.sessionId)] });
+}, "agent.create");
+
+export const setAgentBudget = action(async (input: { sessionId: string; agentId: string; usd: number | null; tokens: number | null }) => {
+  const api = dataApi();
+  const agent = await timedCommand(api, "agent.setBudget", () => api.agent.setBudget.mutate({ agentId: input.agentId, usd: input.usd, tokens: input.tokens }));
+  return json(agent, { revalidate: getAgents.keyFor(input.sessionId) });
+}, "agent.setBudget");
+
+export const resumeAgent = action(async (input: { sessionId: string; agentId: string }) => {
+  const api = dataApi();
+  const agent = await timedCommand(api, "agent.resume", () => api.agent.resume.mutate({ id: input.agentId }));
+  return json(agent, { revalidate: getAgents.keyFor(input.sessionId) });
+}, "agent.resume");
+
+export const createTask = action(async (input: TaskCreateInput) => {
+  const api = dataApi();
+  const task = await timedCommand(api, "task.create", () => api.task.create.mutate(input));
+  return json(task, { revalidate: getTasks.keyFor(input.sessionId) });
+}, "task.create");
+
+export const cancelTask = action(async (input: { sessionId: string; taskId: string }) => {
+  const api = dataApi();
+  const task = await timedCommand(api, "task.cancel", () => api.task.cancel.mutate({ id: input.taskId, reason: "cancelled by the operator" }));
+  return json(task, { revalidate: getTasks.keyFor(input.sessionId) });
+}, "task.cancel");

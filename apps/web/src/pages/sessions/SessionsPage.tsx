@@ -5,6 +5,7 @@ import { ErrorNotice } from "../../components/ErrorNotice.tsx";
 import { errorMessage } from "../../lib/errors.ts";
 import { formatCost, formatCount, formatDateTime, formatTokens } from "../../lib/format.ts";
 import { useControlUpdates } from "../../providers/connection.tsx";
+import { usePermissions } from "../../providers/permissions.tsx";
 import { archiveSession, createSession, deleteSession, getSessions } from "./sessions.data.ts";
 
 export function SessionsPage() {
@@ -114,6 +115,8 @@ function SessionsTable() {
 }
 
 function SessionRow(props: { session: SessionListItem }) {
+  const inbox = usePermissions();
+  const waiting = () => inbox.pending().filter((p) => p.sessionId === props.session.id).length;
   const [confirming, setConfirming] = createSignal(false);
   const archiving = useSubmission(archiveSession, ([id]) => id === props.session.id);
   const deleting = useSubmission(deleteSession, ([id]) => id === props.session.id);
@@ -122,6 +125,12 @@ function SessionRow(props: { session: SessionListItem }) {
     <tr classList={{ archived: props.session.status === "archived" }}>
       <th scope="row">
         <A href={`/sessions/${encodeURIComponent(props.session.id)}`}>{props.session.name}</A>
+        <Show when={waiting() > 0}>
+          {" "}
+          <A href="/permissions" class="waiting-link small" title="Permission requests waiting in this session">
+            {waiting()} waiting for permission
+          </A>
+        </Show>
         <Show when={error()}>
           <div class="field-error" role="alert">
             {errorMessage(error())}

@@ -1,0 +1,79 @@
+import { createAsync } from "@solidjs/router";
+import { For, Show, Suspense, createEffect, createMemo, createSignal } from "solid-js";
+import type { Permission } from "../../api/types.ts";
+import { ErrorNotice } from "../../components/ErrorNotice.tsx";
+import { PermissionCard, type PermissionCardActions } from "../../components/PermissionCard.tsx";
+import { usePermissions } from "../../providers/permissions.tsx";
+import { useShortcuts } from "../../providers/shortcuts.tsx";
+import { getAgentNames, getSessionNames } from "./permissions.data.ts";
+
+/** `/permissions`: every pending request of every session, oldest first, answerable from the keyboard too. */
+export function PermissionsPage() {
+  const inbox = usePermissions();
+  const sessionNames = createAsync(() => getSessionNames());
+  const [selected, setSelected] = createSignal(0);
+  const actions = new Map<string, PermissionCardActions>();
+  const pending = () => inbox.pending();
+
+  // Keep the selection on a card that exists as requests come and go.
+  createEffect(() => {
+    const n = pending().length;
+    if (selected() >= n) setSelected(Math.max(0, n - 1));
+  });
+  const current = () => {
+    const request = pending()[selected()];
+    return request ? actions.get(request.id) : undefined;
+  };
+  const move = (delta: number) => {
+    const n = pending().length;
+    if (n === 0) return;
+    setSelected((i) => Math.min(n - 1, Math.max(0, i + delta)));
+    current()?.focus();
+  };
+  const has = () => pending().length > 0;
+  useShortcuts([
+    { keys: "j", description: "Next request", group: "Permission inbox", run: () => move(1), when: has },
+    { keys: "k", description: "Previous request", group: "Permission inbox", run: () => move(-1), when: has },
+    { keys: "a", description: "Allow the selected request", group: "Permission inbox", run: () => current()?.allow(), when: has },
+    { keys: "s", description: "Allow it for the rest of the session", group: "Permission inbox", run: () => current()?.allowForSession(), when: has },
+    { keys: "e", description: "Edit its input, then allow", group: "Permission inbox", run: () => current()?.edit(), when: has },
+    { keys: "d", description: "Deny it", group: "Permission inbox", run: () => current()?.deny(), when: has },
+  ]);
+
+  return (
+    <div class="page permissions-page">
+      <div class="page-head">
+        <h1>Permission inbox</h1>
+        <span class="pill" data-status={pending().length > 0 ? "waiting-for-permission" : "idle"}>
+          {pending().length} pending
+        </span>
+        <span class="spacer" />
+        <span class="muted small hide-narrow">
+          <kbd>j</kbd>/<kbd>k</kbd> select · <kbd>a</kbd> allow · <kbd>s</kbd> for session · <kbd>e</kbd> edit · <kbd>d</kbd> deny
+        </span>
+      </div>
+      <Show when={inbox.error()}>{(error) => <ErrorNotice error={error()} retry={() => void inbox.refresh()} title="Could not load the inbox" />}</Show>
+      <Show when={inbox.loaded()} fallback={<p class="muted">Loading requests…</p>}>
+        <Show when={has()} fallback={<p class="muted empty">Nothing is waiting for you. Requests from every agent in every session appear here.</p>}>
+          <Suspense fallback={<p class="muted">Loading requests…</p>}>
+          <ol class="permission-list" aria-label="Pending permission requests, oldest first">
+            <For each={pending()}>
+              {(request, index) => (
+                <li onFocusIn={() => setSelected(index())} onClick={() => setSelected(index())}>
+                  <InboxCard request={request} sessionName={sessionNames()?.get(request.sessionId)} selected={selected() === index()} register={(a) => actions.set(request.id, a)} />
+                </li>
+              )}
+            </For>
+          </ol>
+          </Suspense>
+        </Show>
+      </Show>
+    </div>
+  );
+}
+
+function InboxCard(props: { request: Permission; sessionName: string | undefined; selected: boolean; register(actions: PermissionCardActions): void }) {
+  const agentNames = createAsync(() => getAgentNames(props.request.sessionId));
+  const agentName = createMemo(() => agentNames()?.get(props.request.agentId));
+  return <PermissionCard request={props.request} agentName={agentName()} sessionName={props.sessionName ?? props.request.sessionId} selected={props.selected} actions={props.register} />;
+}
