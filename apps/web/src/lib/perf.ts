@@ -1,5 +1,5 @@
 /**
- * Performance marks for the timeline, read by the web benchmark (e2e/bench/web.ts) and visible in the browser's
+ * Performance marks for the timeline, read by the web benchmark (bench/web.ts) and visible in the browser's
  * performance panel: `rozet:timeline-ready` when the first page is on screen, and per-flush counters for live
  * events (how many frames flushed, the largest burst applied in one frame).
  */
