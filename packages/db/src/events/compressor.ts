@@ -72,7 +72,14 @@ export class PayloadCompressor {
 
   compress(payloads: string[]): Promise<EncodedPayload[]> {
     if (!this.available) return Promise.reject(new Error("payload compressor unavailable"));
-    const worker = this.start();
+    let worker: Worker;
+    try {
+      worker = this.start();
+    } catch (error) {
+      // No threads here (or no memory for one): callers encode inline.
+      this.failures += 1;
+      return Promise.reject(error);
+    }
     const id = this.nextId++;
     // Referenced only while work is outstanding: an idle compressor never keeps the process alive, a busy one does
     // (a script awaiting an append must not exit before its events commit).

@@ -13,9 +13,6 @@ export interface EventWriterOptions {
   maxQueued?: number;
 }
 
-/** Payload text per compressor message, roughly: big enough to amortize the hop, small enough to stay cheap. */
-const COMPRESS_MESSAGE_CHARS = 4 * 1024 * 1024;
-
 interface Pending {
   events: NewEvent[];
   resolve: (results: AppendResult[]) => void;
@@ -28,14 +25,12 @@ interface Pending {
  * The single write path for events: callers enqueue, one flush per event-loop turn commits everything queued in
  * one transaction (group commit), and each caller's promise resolves only after its events are committed.
  *
- * Large payloads (transcripts, big tool results) are compressed on a worker thread first (one message per flush),
- * so the event loop keeps accepting requests meanwhile; small ones are encoded inline at commit. Either way
- * requests commit in the order they were appended.
+ * Large payloads (transcripts, big tool results) are compressed on a worker thread first (one message per request,
+ * sent as it is appended), so the event loop keeps parsing requests meanwhile; small ones are encoded inline at
+ * commit. Either way requests commit in the order they were appended.
  */
 export class EventWriter {
   private queue: Pending[] = [];
-  /** Appended since the last flush and waiting to be handed to the compressor. */
-  private toCompress: Pending[] = [];
   private readonly compressor = new PayloadCompressor();
   private queuedEvents = 0;
   private flushScheduled = false;
@@ -61,12 +56,13 @@ export class EventWriter {
     }
     return new Promise((resolve, reject) => {
       const pending: Pending = { events, resolve, reject, ready: true };
-      if (this.compressor.available && events.some((e) => worthOffloading(e.payloadJson))) {
-        pending.ready = false;
-        this.toCompress.push(pending);
-      }
       this.queue.push(pending);
       this.queuedEvents += events.length;
+      if (this.compressor.available) {
+        const large = events.filter((e) => worthOffloading(e.payloadJson));
+        // Handed over right away, so the worker compresses this request while the event loop parses the next.
+        if (large.length > 0) this.compress(pending, large);
+      }
       this.scheduleFlush();
     });
   }
@@ -77,7 +73,6 @@ export class EventWriter {
 
   /** Commits everything queued now (payloads still compressing are encoded here). Used by shutdown. */
   flushNow(): void {
-    this.toCompress = [];
     while (this.queue.length > 0) this.flushOnce(true);
   }
 
@@ -93,43 +88,17 @@ export class EventWriter {
     // setImmediate lets every request parsed in this loop turn join the batch.
     setImmediate(() => {
       this.flushScheduled = false;
-      this.dispatchCompression();
       this.flushOnce(false);
       // Requests still compressing reschedule the flush when their payloads are back.
       if (this.queue.length > 0 && this.queue[0]!.ready) this.scheduleFlush();
     });
   }
 
-  /**
-   * Sends the large payloads of everything appended since the last flush to the compressor: one message per flush,
-   * split (between requests) past a few MiB so a backlog never becomes one huge message.
-   */
-  private dispatchCompression(): void {
-    if (this.toCompress.length === 0) return;
-    let group: Pending[] = [];
-    let events: NewEvent[] = [];
-    let chars = 0;
-    for (const pending of this.toCompress) {
-      group.push(pending);
-      for (const event of pending.events) {
-        if (!worthOffloading(event.payloadJson)) continue;
-        events.push(event);
-        chars += event.payloadJson.length;
-      }
-      if (chars >= COMPRESS_MESSAGE_CHARS) {
-        this.compress(group, events);
-        group = [];
-        events = [];
-        chars = 0;
-      }
-    }
-    if (group.length > 0) this.compress(group, events);
-    this.toCompress = [];
-  }
-
-  private compress(group: Pending[], events: NewEvent[]): void {
+  /** Compresses a request's large payloads on the worker; the request may commit once they are back (or failed). */
+  private compress(pending: Pending, events: NewEvent[]): void {
+    pending.ready = false;
     const done = () => {
-      for (const pending of group) pending.ready = true;
+      pending.ready = true;
       this.scheduleFlush();
     };
     this.compressor.compress(events.map((e) => e.payloadJson)).then(
