@@ -107,9 +107,15 @@ describe.skipIf(process.env.ROZET_SKIP_REAL_CLAUDE === '1')('real Claude Code CL
         if (line.type === 'stream_event' && event?.type === 'content_block_delta' && ++deltas === 2) child.kill('SIGINT');
       },
     });
-    const result = resultLine(run);
-    expect(result).toMatchObject({ subtype: 'error_during_execution', is_error: true });
-    expect(String(result.terminal_reason)).toMatch(/^aborted/);
+    // Claude Code usually writes an aborted result line before exiting; under CPU load it sometimes exits right
+    // after noting the interrupt. Either way the stream stopped early.
+    const result = run.lines.find((line) => line.type === 'result');
+    if (result) {
+      expect(result).toMatchObject({ subtype: 'error_during_execution', is_error: true });
+      expect(String(result.terminal_reason)).toMatch(/^aborted/);
+    } else {
+      expect(run.lines.some((line) => line.type === 'user' && JSON.stringify(line.message).includes('[Request interrupted by user]'))).toBe(true);
+    }
     expect(run.ms).toBeLessThan(8_000); // streaming the whole scripted text takes ~13 s
   });
 });
