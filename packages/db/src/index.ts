@@ -5,7 +5,7 @@ export { EventWriter, type EventWriterOptions } from "./events/writer.ts";
 export { SqliteEventStore } from "./events/sqlite-event-store.ts";
 export { encodePayload, decodePayload } from "./events/payload.ts";
 export type * from "./events/types.ts";
-export { newId } from "./ids.ts";
+export { newEventId, newId } from "./ids.ts";
 export { sqliteNow } from "./time.ts";
 export type { PrismaClient } from "./prisma.ts";
 export type * as Models from "./generated/prisma/models.ts";

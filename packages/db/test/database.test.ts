@@ -63,7 +63,7 @@ describe("database", () => {
       "SELECT length(payload) AS bytes, payloadEncoding AS encoding FROM Event WHERE seq = ?",
       result!.seq,
     );
-    expect(Number(stored!.encoding)).toBe(1);
+    expect(Number(stored!.encoding)).toBe(2);
     expect(Number(stored!.bytes)).toBeLessThan(JSON.stringify(big).length / 5);
   });
 

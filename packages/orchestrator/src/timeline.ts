@@ -1,4 +1,4 @@
-import { newId, type NewEvent } from "@rozet/db";
+import { newEventId, type NewEvent } from "@rozet/db";
 import type { ControlRoom } from "./control-room.ts";
 
 export interface RozetEventInput {
@@ -15,7 +15,7 @@ export interface RozetEventInput {
 /** Records something the control room itself did on the timeline (same write path as ingested events). */
 export async function recordEvent(room: ControlRoom, input: RozetEventInput) {
   const event: NewEvent = {
-    eventId: newId(),
+    eventId: newEventId(),
     session: { ref: input.sessionId },
     agent: input.agentId ? { ref: input.agentId } : undefined,
     taskId: input.taskId,

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ingestLimits, parseIngestEvent } from "@rozet/api";
-import { DomainError } from "@rozet/db";
+import { DomainError, newEventId } from "@rozet/db";
 import type { ControlRoom } from "@rozet/orchestrator";
 import { readJsonBody } from "./body.ts";
 import { sendError, sendJson } from "./respond.ts";
@@ -20,7 +20,7 @@ export async function handleClaudeHook(room: ControlRoom, req: IncomingMessage, 
     const hook = payload as Record<string, unknown>;
     const agentId = url.searchParams.get("agent");
     const event = parseIngestEvent({
-      ...(agentId ? { schema_version: 2, event_id: crypto.randomUUID(), agent_id: agentId } : {}),
+      ...(agentId ? { schema_version: 2, event_id: newEventId(), agent_id: agentId } : {}),
       source_app: url.searchParams.get("app") ?? (typeof hook.cwd === "string" ? hook.cwd.split("/").pop() || "claude" : "claude"),
       session_id: hook.session_id,
       hook_event_type: hook.hook_event_name,

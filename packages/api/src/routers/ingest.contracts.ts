@@ -1,4 +1,4 @@
-import { DomainError, newId, type NewEvent } from "@rozet/db";
+import { DomainError, newEventId, type NewEvent } from "@rozet/db";
 import { clip, normalizeHookEvent } from "@rozet/orchestrator";
 import { z } from "zod";
 
@@ -123,7 +123,7 @@ export function parseIngestEvent(raw: unknown, index = 0): NewEvent {
   const agentRef = enriched?.agent_id ?? event.session_id;
   const summary = event.summary ? clip(event.summary) : hook?.summary;
   return {
-    eventId: enriched?.event_id ?? newId(),
+    eventId: enriched?.event_id ?? newEventId(),
     session: { ref: event.source_app, name: event.source_app },
     agent: {
       ref: agentRef,

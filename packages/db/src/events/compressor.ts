@@ -1,4 +1,5 @@
 import { Worker } from "node:worker_threads";
+import { PAYLOAD_DICTIONARY_V1 } from "./payload-dictionary.ts";
 import { DEFLATE_THRESHOLD_BYTES, PayloadEncoding, type EncodedPayload } from "./payload.ts";
 
 /**
@@ -7,21 +8,22 @@ import { DEFLATE_THRESHOLD_BYTES, PayloadEncoding, type EncodedPayload } from ".
  * TypeScript loader. Results come back in fresh (never pooled) ArrayBuffers, which are transferred, not copied.
  */
 const WORKER_SOURCE = `
-const { parentPort } = require("node:worker_threads");
+const { parentPort, workerData } = require("node:worker_threads");
 const { deflateRawSync, constants } = require("node:zlib");
+const options = { level: constants.Z_BEST_SPEED, dictionary: Buffer.from(workerData.dictionary) };
 parentPort.on("message", ({ id, payloads }) => {
   try {
     const results = [];
     const transfer = [];
     for (const json of payloads) {
       const raw = Buffer.from(json, "utf8");
-      const packed = deflateRawSync(raw, { level: constants.Z_BEST_SPEED });
+      const packed = deflateRawSync(raw, options);
       if (packed.length >= raw.length) {
         results.push({ encoding: ${PayloadEncoding.utf8}, size: raw.length, bytes: null });
       } else {
         const bytes = new Uint8Array(packed);
         transfer.push(bytes.buffer);
-        results.push({ encoding: ${PayloadEncoding.deflateRaw}, size: raw.length, bytes });
+        results.push({ encoding: ${PayloadEncoding.deflateRawDictV1}, size: raw.length, bytes });
       }
     }
     parentPort.postMessage({ id, results }, transfer);
@@ -100,7 +102,7 @@ export class PayloadCompressor {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_SOURCE, { eval: true, name: "rozet-payload-compressor" });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, name: "rozet-payload-compressor", workerData: { dictionary: new Uint8Array(PAYLOAD_DICTIONARY_V1) } });
     worker.unref();
     worker.on("message", (message: { id: number; results?: WorkerResult[]; error?: string }) => {
       const entry = this.waiting.get(message.id);

@@ -1,9 +1,17 @@
 import { deflateRawSync, inflateRawSync, constants } from "node:zlib";
+import { PAYLOAD_DICTIONARY_V1 } from "./payload-dictionary.ts";
 
-/** Payloads above this many bytes are deflated: hook payloads are mostly small, transcripts are huge and repetitive. */
-export const DEFLATE_THRESHOLD_BYTES = 1024;
+/**
+ * Payloads above this many bytes are deflated. With the preset dictionary even a typical ~1 KiB hook payload
+ * shrinks by half or more; below this size the deflate framing eats the gain.
+ */
+export const DEFLATE_THRESHOLD_BYTES = 128;
 
-export const PayloadEncoding = { utf8: 0, deflateRaw: 1 } as const;
+/** How a payload BLOB is stored. 1 is read for rows written before the dictionary; new rows use 2. */
+export const PayloadEncoding = { utf8: 0, deflateRaw: 1, deflateRawDictV1: 2 } as const;
+
+/** The zlib options of encoding 2, shared by the event loop and the compressor worker. */
+export const DEFLATE_OPTIONS = { level: constants.Z_BEST_SPEED, dictionary: PAYLOAD_DICTIONARY_V1 };
 
 export interface EncodedPayload {
   encoding: number;
@@ -15,14 +23,19 @@ export function encodePayload(json: string): EncodedPayload {
   const raw = Buffer.from(json, "utf8");
   if (raw.length <= DEFLATE_THRESHOLD_BYTES) return { encoding: PayloadEncoding.utf8, size: raw.length, bytes: raw };
   // Level 1: most of the size win at a fraction of the CPU; this runs on the ingest path.
-  const packed = deflateRawSync(raw, { level: constants.Z_BEST_SPEED });
+  const packed = deflateRawSync(raw, DEFLATE_OPTIONS);
   if (packed.length >= raw.length) return { encoding: PayloadEncoding.utf8, size: raw.length, bytes: raw };
-  return { encoding: PayloadEncoding.deflateRaw, size: raw.length, bytes: packed };
+  return { encoding: PayloadEncoding.deflateRawDictV1, size: raw.length, bytes: packed };
 }
 
 export function decodePayload(encoding: number, bytes: Buffer | null): unknown {
   if (!bytes) return null;
-  const raw = encoding === PayloadEncoding.deflateRaw ? inflateRawSync(bytes) : bytes;
+  const raw =
+    encoding === PayloadEncoding.deflateRawDictV1
+      ? inflateRawSync(bytes, { dictionary: PAYLOAD_DICTIONARY_V1 })
+      : encoding === PayloadEncoding.deflateRaw
+        ? inflateRawSync(bytes)
+        : bytes;
   return JSON.parse(raw.toString("utf8"));
 }
 

@@ -1,4 +1,4 @@
-import { DomainError, newId, type NewEvent } from "@rozet/db";
+import { DomainError, newEventId, type NewEvent } from "@rozet/db";
 import type { ControlRoom } from "../control-room.ts";
 import { agentDto } from "../dto.ts";
 import { recordEvent } from "../timeline.ts";
@@ -218,7 +218,7 @@ export class AgentRuntime {
   private emit(event: DriverEvent): void {
     this.touch();
     const newEvent: NewEvent = {
-      eventId: newId(),
+      eventId: newEventId(),
       session: { ref: this.sessionId },
       agent: { ref: this.agentId },
       taskId: this.current?.taskId,
