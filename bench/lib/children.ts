@@ -74,7 +74,8 @@ export interface RozetChild extends Child {
 /** The Rozet server in its own process with a fresh temp ROZET_HOME. `cpuProfDir` adds --cpu-prof. */
 export async function spawnRozet(options: { cpuProfDir?: string | undefined; label?: string } = {}): Promise<RozetChild> {
   const home = mkdtempSync(path.join(os.tmpdir(), `rozet-bench-${options.label ?? "home"}-`));
-  const execArgv = ["--import", "tsx"];
+  // The same V8 flag as the `rozet` command's shebang (apps/server/bin/rozet.js), so the bench measures what runs.
+  const execArgv = ["--max-semi-space-size=4", "--import", "tsx"];
   if (options.cpuProfDir) execArgv.unshift("--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`);
   const { proc, ready } = await start(path.join(here, "server-child.ts"), execArgv, { ...process.env, ROZET_HOME: home });
   const child = wrap(proc, ready.port);
