@@ -84,6 +84,17 @@ describe("tasks", () => {
   });
 });
 
+describe("tasks with an agent profile", () => {
+  it("start an agent for the task when none is idle", async () => {
+    const { api, session, settled } = await world();
+    const task = await api.task.create.mutate({ sessionId: session.id, title: "needs an agent", prompt: "echo started-for-me", agentProfile: { driver: "shell" } });
+    const done = await settled(task.id, ["completed", "failed"]);
+    expect(done).toMatchObject({ status: "completed", result: expect.stringContaining("started-for-me") });
+    const agents = await api.agent.list.query({ sessionId: session.id });
+    expect(agents).toMatchObject([{ id: done.agentId, driver: "shell", name: `task-${task.id.slice(0, 8)}` }]);
+  });
+});
+
 describe("worktrees", () => {
   it("gives two agents in one git workspace their own worktree and branch", async () => {
     const { api, server } = await world();

@@ -17,6 +17,7 @@ export async function createTask(
     dependsOn: string[];
     budgetUsd?: number | undefined;
     budgetTokens?: number | undefined;
+    agentProfile?: { driver: "claude" | "acp" | "shell"; model?: string | undefined; config?: Record<string, unknown> | undefined } | undefined;
   },
 ) {
   const session = await getSession(room, { id: input.sessionId });
@@ -45,6 +46,7 @@ export async function createTask(
       status: waiting ? "blocked" : "pending",
       budgetUsd: input.budgetUsd ?? null,
       budgetTokens: input.budgetTokens ?? null,
+      agentProfile: input.agentProfile ? JSON.stringify(input.agentProfile) : null,
     },
   });
   const dto = taskDto(row);

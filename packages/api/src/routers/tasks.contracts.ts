@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { agentConfigSchema } from "./agents.contracts.ts";
 import { idSchema } from "./common.contracts.ts";
 
 export const createTaskInput = z.object({
@@ -11,6 +12,10 @@ export const createTaskInput = z.object({
   /** Stop the task's work when it has cost this much (USD) or used this many tokens. */
   budgetUsd: z.number().finite().positive().max(100_000).optional(),
   budgetTokens: z.number().int().positive().max(1_000_000_000).optional(),
+  /** When no agent is named and none is idle, start one like this for the task. */
+  agentProfile: z
+    .object({ driver: z.enum(["claude", "acp", "shell"]), model: z.string().min(1).max(120).optional(), config: agentConfigSchema.optional() })
+    .optional(),
 });
 export const listTasksInput = z.object({
   sessionId: idSchema,

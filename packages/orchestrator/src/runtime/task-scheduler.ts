@@ -1,5 +1,6 @@
 import type { ControlRoom } from "../control-room.ts";
 import { taskDto } from "../dto.ts";
+import { createAgent } from "../agents.ts";
 import { recordEvent } from "../timeline.ts";
 import { createCommand, setCommandStatus } from "./commands.ts";
 
@@ -71,6 +72,14 @@ export class TaskScheduler {
         continue;
       }
       const runtime = task.agentId ? this.room.agents.find(task.agentId) : this.room.agents.idleIn(sessionId)[0];
+      if (!runtime && !task.agentId && task.agentProfile) {
+        // Nobody idle to take it: start an agent from the task's profile; it picks the task up once idle.
+        const profile = JSON.parse(task.agentProfile) as { driver: "claude" | "acp" | "shell"; model?: string; config?: Record<string, unknown> };
+        const agent = await createAgent(this.room, { sessionId, name: `task-${task.id.slice(0, 8)}`, ...profile });
+        await this.update(task.id, { status: "pending", agentId: agent.id, error: "waiting for its agent to be running" });
+        await recordEvent(this.room, { sessionId, agentId: agent.id, taskId: task.id, type: "task.agent_started", summary: `${task.title}: started ${agent.name} (${agent.driver})` });
+        continue;
+      }
       if (!runtime || (task.agentId && !["idle", "busy", "waiting-for-permission"].includes(runtime.status))) {
         const reason = task.agentId ? "waiting for its agent to be running" : "waiting for an idle agent";
         if (task.status !== "pending" || task.error !== reason) await this.update(task.id, { status: "pending", error: reason });
