@@ -100,7 +100,7 @@ interface StubState {
 
 async function handle(req: IncomingMessage, res: ServerResponse, state: StubState): Promise<void> {
   const path = req.url ?? '/';
-  const pathname = path.split('?')[0];
+  const pathname = path.split('?')[0] ?? path;
   const method = req.method ?? 'GET';
   const record: RecordedRequest = { method, path, time: Date.now() };
   state.requests.push(record);
@@ -117,29 +117,15 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: StubStat
     return;
   }
 
-  if (method === 'POST' && pathname === '/v1/messages') {
-    const { body, facts } = await readMessagesRequest(req);
+  // Anthropic Messages and OpenAI Responses: the same scenario, answered in each wire format.
+  const dialect = method === 'POST' ? DIALECTS[pathname] : undefined;
+  if (dialect) {
+    const { body, facts } = await dialect.read(req);
     const { response, step } = state.script.pick(facts);
     Object.assign(record, factsRecord(facts), { body, step });
     const aborted = new AbortController();
     res.on('close', () => aborted.abort());
-    await respond(res, response, {
-      stream: facts.stream,
-      model: facts.model,
-      ids: state.ids,
-      placeholders: { cwd: facts.cwd },
-      signal: aborted.signal,
-    });
-    return;
-  }
-
-  if (method === 'POST' && pathname === '/v1/responses') {
-    const { body, facts } = await readResponsesRequest(req);
-    const { response, step } = state.script.pick(facts);
-    Object.assign(record, factsRecord(facts), { body, step });
-    const aborted = new AbortController();
-    res.on('close', () => aborted.abort());
-    await respondResponses(res, response, {
+    await dialect.respond(res, response, {
       stream: facts.stream,
       model: facts.model,
       ids: state.ids,
@@ -151,6 +137,11 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: StubStat
 
   sendJson(res, 404, errorBody(404, 'not_found_error', `model stub: no route for ${method} ${pathname}`), state.ids.request());
 }
+
+const DIALECTS: Record<string, { read: typeof readMessagesRequest | typeof readResponsesRequest; respond: typeof respond | typeof respondResponses }> = {
+  '/v1/messages': { read: readMessagesRequest, respond },
+  '/v1/responses': { read: readResponsesRequest, respond: respondResponses },
+};
 
 function resolveScenario(input: ScenarioInput | string): Promise<Scenario> | Scenario {
   return typeof input === 'string' ? loadScenario(input) : parseScenario(input);
