@@ -62,18 +62,14 @@ export async function resumeAgent(room: ControlRoom, input: { agentId: string })
 }
 
 export async function respondToPermission(room: ControlRoom, input: { requestId: string; answer: OperatorAnswer; idempotencyKey?: string | undefined }) {
-  const request = await room.prisma.permissionRequest.findUnique({ where: { id: input.requestId } });
-  if (!request) throw notFound("permission request", input.requestId);
-  let permission: Awaited<ReturnType<ControlRoom["permissions"]["respond"]>> | undefined;
+  const request = await room.permissions.get(input.requestId);
   const command = await runControlCommand(
     room,
     { agentId: request.agentId, kind: "permission", input: { requestId: input.requestId, answer: input.answer }, idempotencyKey: input.idempotencyKey },
-    async () => {
-      permission = await room.permissions.respond({ id: input.requestId, answer: input.answer });
-      return permission.status;
-    },
+    async () => (await room.permissions.respond({ id: input.requestId, answer: input.answer })).status,
   );
-  return { command, permission: permission ?? (await room.permissions.list({ limit: 1 })).find((p) => p.id === input.requestId) ?? null };
+  // Also right for a retried (idempotent) answer: the request as it stands now.
+  return { command, permission: await room.permissions.get(input.requestId) };
 }
 
 export async function setAgentBudget(room: ControlRoom, input: { agentId: string; usd: number | null; tokens: number | null }) {

@@ -147,6 +147,12 @@ export class PermissionBroker {
     return dto;
   }
 
+  async get(id: string): Promise<PermissionDto> {
+    const row = await this.room.prisma.permissionRequest.findUnique({ where: { id } });
+    if (!row) throw notFound("permission request", id);
+    return permissionDto(row);
+  }
+
   async list(input: { sessionId?: string | undefined; status?: string | undefined; limit: number }) {
     const rows = await this.room.prisma.permissionRequest.findMany({
       where: { ...(input.sessionId ? { sessionId: input.sessionId } : {}), ...(input.status ? { status: input.status } : {}) },

@@ -2,7 +2,6 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { DomainError, notFound } from "@rozet/db";
 import type { ControlRoom } from "../control-room.ts";
-import { agentDto } from "../dto.ts";
 import { AgentRuntime } from "./agent-runtime.ts";
 import type { DriverFactory } from "./driver.ts";
 import { LIVE_STATUSES, type AgentStatus } from "./lifecycle.ts";
@@ -108,9 +107,4 @@ export class AgentRegistry {
     await Promise.all([...this.runtimes.values()].map((r) => r.stop("server shutting down").catch(() => undefined)));
   }
 
-  async snapshot(agentId: string) {
-    const row = await this.room.prisma.agent.findUnique({ where: { id: agentId } });
-    if (!row) throw notFound("agent", agentId);
-    return agentDto(row);
-  }
 }
