@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { liveProcessGroups } from "@rozet/orchestrator";
 import { clientFor, removeHome, startTestServer } from "./harness.ts";
 import { waitForAsync } from "./agent-harness.ts";
 
@@ -92,6 +93,24 @@ describe("tasks with an agent profile", () => {
     expect(done).toMatchObject({ status: "completed", result: expect.stringContaining("started-for-me") });
     const agents = await api.agent.list.query({ sessionId: session.id });
     expect(agents).toMatchObject([{ id: done.agentId, driver: "shell", name: `task-${task.id.slice(0, 8)}` }]);
+  });
+});
+
+describe("deleting a session", () => {
+  it("stops its agents first: no process of theirs is left and no event lands afterwards", async () => {
+    const { api, server, session } = await world();
+    const agent = await api.agent.create.mutate({ sessionId: session.id, name: "sleeper", driver: "shell" });
+    await waitForAsync(async () => (await api.agent.get.query({ id: agent.id })).status === "idle", 10_000, "idle");
+    await api.agent.command.mutate({ agentId: agent.id, text: "sleep 30" });
+    await waitForAsync(async () => liveProcessGroups().length > 0, 10_000, "the command running");
+    await api.session.delete.mutate({ id: session.id });
+    expect(liveProcessGroups()).toEqual([]);
+    const lastSeq = server.room.events.lastSeq();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    server.room.writer.flushNow();
+    expect(server.room.events.lastSeq()).toBe(lastSeq);
+    expect(await server.room.prisma.session.count({ where: { id: session.id } })).toBe(0);
+    expect(await server.room.prisma.session.count({ where: { externalKey: session.id } })).toBe(0);
   });
 });
 

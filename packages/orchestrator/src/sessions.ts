@@ -58,13 +58,18 @@ export async function archiveSession(room: ControlRoom, input: { id: string }) {
   return dto;
 }
 
-/** Deletes the session, its agents, commands, tasks and events. Its workspace folder is left on disk. */
+/** Stops the session's agents and deletes it with its agents, commands, tasks, permissions and events. Its workspace folder is left on disk. */
 export async function deleteSession(room: ControlRoom, input: { id: string }) {
   await getSession(room, input);
-  // Commit queued events first so none land for a session that no longer exists.
+  // Its agents stop first, and queued events are committed, so nothing lands for a session that no longer exists.
+  await room.agents.stopSession(input.id);
   room.writer.flushNow();
   room.events.deleteSession(input.id);
-  await room.prisma.session.delete({ where: { id: input.id } });
+  await room.prisma.$transaction([
+    room.prisma.permissionRequest.deleteMany({ where: { sessionId: input.id } }),
+    room.prisma.permissionRule.deleteMany({ where: { sessionId: input.id } }),
+    room.prisma.session.delete({ where: { id: input.id } }),
+  ]);
   room.control.publish({ entity: "session", id: input.id, sessionId: input.id, action: "deleted" });
   return { id: input.id, deleted: true as const };
 }

@@ -102,6 +102,13 @@ export class AgentRegistry {
     await this.get(agentId).stop();
   }
 
+  /** Stops and forgets a session's agents (the session is being deleted). */
+  async stopSession(sessionId: string): Promise<void> {
+    const runtimes = [...this.runtimes.values()].filter((r) => r.sessionId === sessionId);
+    await Promise.all(runtimes.map((r) => r.stop("session deleted").catch(() => undefined)));
+    for (const runtime of runtimes) this.runtimes.delete(runtime.agentId);
+  }
+
   /** Stops every agent (server shutdown): no agent process outlives the server. */
   async shutdown(): Promise<void> {
     await Promise.all([...this.runtimes.values()].map((r) => r.stop("server shutting down").catch(() => undefined)));
