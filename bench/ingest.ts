@@ -16,7 +16,7 @@
 import { execSync } from "node:child_process";
 import os from "node:os";
 import { parseArgs } from "node:util";
-import { createRozetClient } from "../packages/api/src/client.ts";
+import { createRozetClient } from "@rozet/api/client";
 import {
   processCpuSeconds,
   processMemory,

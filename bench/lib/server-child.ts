@@ -12,8 +12,7 @@
 import v8 from "node:v8";
 import vm from "node:vm";
 import Database from "better-sqlite3";
-import { configFromEnv, homePaths } from "../../apps/server/src/config.ts";
-import { startServer } from "../../apps/server/src/server.ts";
+import { configFromEnv, homePaths, startServer } from "@rozet/server";
 
 const home = process.env.ROZET_HOME;
 if (!home) throw new Error("ROZET_HOME must be set");

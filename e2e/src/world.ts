@@ -9,7 +9,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { startModelStub, type ModelStub, type ScenarioInput } from "@rozet/model-stub";
 import { createRozetClient } from "@rozet/api/client";
-import { startServer, DEFAULT_WEB_DIST, type RunningServer } from "@rozet/server/src/server.ts";
+import { startServer, DEFAULT_WEB_DIST, type RunningServer } from "@rozet/server";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
 export const CHROMIUM = process.env.ROZET_CHROMIUM ?? "/usr/bin/chromium";
