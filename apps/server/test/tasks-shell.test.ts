@@ -42,6 +42,11 @@ describe("shell driver through the API", () => {
       return events.length === 2 ? events : undefined;
     }, 20_000, "two commands");
     expect(done.map((e) => e.status)).toEqual(["ok", "error"]);
+    const history = await api.agent.commands.query({ agentId: agent.id });
+    expect(history.map((c) => [c.kind, c.status, c.input.text])).toEqual([
+      ["prompt", "failed", "echo oops >&2; exit 3"],
+      ["prompt", "completed", "echo hello > out.txt && cat out.txt"],
+    ]);
     expect(existsSync(path.join(session.workspaceRoot!, "out.txt"))).toBe(true);
     const output = (await api.event.timeline.query({ sessionId: session.id, types: ["shell.output"] })).events;
     const texts = await Promise.all(output.map((e) => api.event.get.query({ seq: e.seq }).then((full) => JSON.stringify(full.payload))));
@@ -111,6 +116,18 @@ describe("deleting a session", () => {
     expect(server.room.events.lastSeq()).toBe(lastSeq);
     expect(await server.room.prisma.session.count({ where: { id: session.id } })).toBe(0);
     expect(await server.room.prisma.session.count({ where: { externalKey: session.id } })).toBe(0);
+  });
+});
+
+describe("archiving a session", () => {
+  it("stops its agents and refuses to resume them", async () => {
+    const { api, session } = await world();
+    const agent = await api.agent.create.mutate({ sessionId: session.id, name: "sh", driver: "shell" });
+    await waitForAsync(async () => (await api.agent.get.query({ id: agent.id })).status === "idle", 10_000, "idle");
+    await api.session.archive.mutate({ id: session.id });
+    expect((await api.agent.get.query({ id: agent.id })).status).toBe("stopped");
+    await expect(api.agent.resume.mutate({ id: agent.id })).rejects.toMatchObject({ data: { domainCode: "ILLEGAL_STATE" } });
+    await expect(api.agent.command.mutate({ agentId: agent.id, text: "echo" })).rejects.toMatchObject({ data: { domainCode: "ILLEGAL_STATE" } });
   });
 });
 

@@ -52,6 +52,8 @@ export async function getSession(room: ControlRoom, input: { id: string }) {
 export async function archiveSession(room: ControlRoom, input: { id: string }) {
   const existing = await getSession(room, input);
   if (existing.status === "archived") throw new DomainError("ILLEGAL_STATE", `session ${input.id} is already archived`);
+  // An archived session is history: its agents stop (they can be looked at, not commanded).
+  await room.agents.stopSession(input.id);
   const row = await room.prisma.session.update({ where: { id: input.id }, data: { status: "archived" } });
   const dto = sessionDto(row);
   room.control.publish({ entity: "session", id: row.id, sessionId: row.id, action: "updated", status: dto.status, data: dto });

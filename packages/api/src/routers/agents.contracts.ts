@@ -63,5 +63,11 @@ export const respondPermissionInput = z.object({
   ]),
   idempotencyKey,
 });
+export const agentCommandsInput = z.object({
+  agentId: idSchema,
+  limit: z.number().int().min(1).max(500).default(100),
+  /** ISO time: commands created before it (paging back). */
+  before: z.iso.datetime({ offset: true }).optional(),
+});
 export const listAgentsInput = z.object({ sessionId: idSchema });
 export const agentIdInput = z.object({ id: idSchema });

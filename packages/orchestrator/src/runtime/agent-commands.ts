@@ -1,6 +1,6 @@
 import { DomainError, notFound } from "@rozet/db";
 import type { ControlRoom } from "../control-room.ts";
-import { agentDto, type CommandDto } from "../dto.ts";
+import { agentDto, commandDto, type CommandDto } from "../dto.ts";
 import { createCommand, setCommandStatus } from "./commands.ts";
 import type { OperatorAnswer } from "./permission-broker.ts";
 
@@ -54,8 +54,9 @@ export async function stopAgent(room: ControlRoom, input: { agentId: string; ide
 
 /** Starts a stopped, failed or lost agent again, resuming its external session where the driver can. */
 export async function resumeAgent(room: ControlRoom, input: { agentId: string }) {
-  const agent = await room.prisma.agent.findUnique({ where: { id: input.agentId } });
+  const agent = await room.prisma.agent.findUnique({ where: { id: input.agentId }, include: { session: { select: { status: true } } } });
   if (!agent) throw notFound("agent", input.agentId);
+  if (agent.session.status === "archived") throw new DomainError("ILLEGAL_STATE", `agent ${agent.name} belongs to an archived session`);
   if (!["stopped", "failed", "lost"].includes(agent.status)) throw new DomainError("ILLEGAL_STATE", `agent ${agent.name} is ${agent.status}, not stopped, failed or lost`);
   await room.agents.launch(input.agentId, { resume: true });
   return agentDto(await room.prisma.agent.findUniqueOrThrow({ where: { id: input.agentId } }));
@@ -86,4 +87,14 @@ export async function setAgentMode(room: ControlRoom, input: { agentId: string; 
     await room.agents.get(input.agentId).setMode(input.mode);
     return `mode ${input.mode}`;
   });
+}
+
+/** An agent's commands, newest first: prompts, interrupts, stops, permission answers and mode changes. */
+export async function listAgentCommands(room: ControlRoom, input: { agentId: string; limit: number; before?: string | undefined }) {
+  const rows = await room.prisma.command.findMany({
+    where: { agentId: input.agentId, ...(input.before ? { createdAt: { lt: new Date(input.before) } } : {}) },
+    orderBy: { createdAt: "desc" },
+    take: input.limit,
+  });
+  return rows.map(commandDto);
 }
