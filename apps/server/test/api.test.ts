@@ -172,6 +172,30 @@ describe("events", () => {
     expect((await client.api.event.timeline.query({ sessionId, text: "needle_%" })).events).toHaveLength(0);
   });
 
+  it("charts a session's events and cost over time in bounded buckets", async () => {
+    const app = `histogram-${Date.now()}`;
+    const base = { schema_version: 2 as const, source_app: app, session_id: "s", payload: {} };
+    const receipt = await client.api.event.ingest.mutate({
+      events: [
+        { ...base, event_id: `${app}-1`, agent_id: "a1", type: "usage.reported", cost_usd: 0.5 },
+        { ...base, event_id: `${app}-2`, agent_id: "a2", type: "usage.reported", cost_usd: 0.25 },
+        { ...base, event_id: `${app}-3`, agent_id: "a1", type: "note.added" },
+      ],
+    });
+    const sessionId = receipt.results[0]!.sessionId;
+    const histogram = await client.api.event.histogram.query({ sessionId, maxBuckets: 10 });
+    expect(histogram.events).toBe(3);
+    expect(histogram.counts.reduce((a, b) => a + b, 0)).toBe(3);
+    expect(histogram.counts.length).toBeLessThanOrEqual(10);
+    expect(histogram.cost.reduce((a, b) => a + b, 0)).toBeCloseTo(0.75);
+    const [a1, a2] = receipt.results.map((r) => r.agentId!);
+    expect(histogram.costByAgent[a1!]!.reduce((a, b) => a + b, 0)).toBeCloseTo(0.5);
+    expect(histogram.costByAgent[a2!]!.reduce((a, b) => a + b, 0)).toBeCloseTo(0.25);
+    expect(histogram.start! % histogram.bucketMs).toBe(0);
+    expect(histogram.lastSeq).toBeGreaterThanOrEqual(receipt.results[2]!.seq);
+    expect(await client.api.event.histogram.query({ sessionId: "no-such-session" })).toMatchObject({ events: 0, start: null, counts: [] });
+  });
+
   it("keeps pages narrow and returns the full payload from event.get, large ones included", async () => {
     const transcript = Array.from({ length: 2_000 }, (_, i) => ({ role: i % 2 ? "assistant" : "user", content: `message ${i} `.repeat(20) }));
     const receipt = await postJson(`${server.url}/events`, legacyEvent(1, { hook_event_type: "Stop", payload: { last_assistant_message: "done" }, chat: transcript }));

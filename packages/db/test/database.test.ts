@@ -67,6 +67,24 @@ describe("database", () => {
     expect(Number(stored!.bytes)).toBeLessThan(JSON.stringify(big).length / 5);
   });
 
+  it("charts a long session in at most maxBuckets buckets, doubling their width", async () => {
+    const db = await freshDatabase();
+    const writer = new EventWriter({ store: db.events, onCommit: () => undefined });
+    const results = await writer.append(Array.from({ length: 100 }, (_, i) => ({ ...event(i), costUsd: 0.01 })));
+    // Spread the events over two hours, as a long session would be.
+    const t0 = 1_800_000_000_000;
+    for (const [i, r] of results.entries()) {
+      await db.prisma.$executeRawUnsafe("UPDATE Event SET receivedAt = ? WHERE seq = ?", t0 + i * 72_000, r.seq);
+    }
+    const histogram = db.events.histogram(results[0]!.sessionId, 60);
+    expect(histogram.counts.length).toBeLessThanOrEqual(60);
+    expect(histogram.bucketMs).toBe(128_000);
+    expect(histogram.start! % histogram.bucketMs).toBe(0);
+    expect(histogram.counts.reduce((a, b) => a + b, 0)).toBe(100);
+    expect(histogram.cost.reduce((a, b) => a + b, 0)).toBeCloseTo(1);
+    expect(histogram.lastSeq).toBe(results.at(-1)!.seq);
+  });
+
   it("refuses new events beyond the queue bound instead of growing memory", async () => {
     const db = await freshDatabase();
     const writer = new EventWriter({ store: db.events, onCommit: () => undefined, maxQueued: 100 });

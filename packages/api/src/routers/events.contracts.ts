@@ -35,3 +35,5 @@ export const subscribeInput = z.object({
   /** Resume after this seq (tRPC sets it on reconnect from the last tracked id). */
   lastEventId: z.string().max(32).nullish(),
 });
+
+export const histogramInput = z.object({ sessionId: idSchema, maxBuckets: z.number().int().min(10).max(2_000).default(600) });

@@ -1,7 +1,7 @@
 import { notFound } from "@rozet/db";
 import { subscribeEvents } from "../live/subscribe-events.ts";
 import { operatorProcedure, router } from "../trpc.ts";
-import { eventGetInput, ingestInput, subscribeInput, timelineInput } from "./events.contracts.ts";
+import { eventGetInput, histogramInput, ingestInput, subscribeInput, timelineInput } from "./events.contracts.ts";
 import { ingestReceipt, parseIngestBody } from "./ingest.contracts.ts";
 
 export const eventRouter = router({
@@ -10,6 +10,8 @@ export const eventRouter = router({
     return ingestReceipt(results);
   }),
   timeline: operatorProcedure.input(timelineInput).query(({ ctx, input }) => ctx.room.events.page(input)),
+  /** Events and cost over time in bounded buckets, for charts: one query instead of reading the history. */
+  histogram: operatorProcedure.input(histogramInput).query(({ ctx, input }) => ctx.room.events.histogram(input.sessionId, input.maxBuckets)),
   get: operatorProcedure.input(eventGetInput).query(({ ctx, input }) => {
     const event = ctx.room.events.get(input.seq);
     if (!event) throw notFound("event", String(input.seq));

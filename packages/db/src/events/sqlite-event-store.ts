@@ -5,6 +5,7 @@ import { sqliteNow } from "../time.ts";
 import { decodePayload, encodeEventPayload } from "./payload.ts";
 import type {
   AppendOutcome,
+  EventHistogram,
   AppendResult,
   EntityRef,
   EventStore,
@@ -241,6 +242,32 @@ export class SqliteEventStore implements EventStore {
     return row ?? { events: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, toolOk: 0, toolFailed: 0 };
   }
 
+  histogram(sessionId: string, maxBuckets: number): EventHistogram {
+    const lastSeq = this.lastSeq();
+    const range = this.statements.sessionRange.get(sessionId) as { first: number | null; last: number | null; events: number };
+    const empty: EventHistogram = { bucketMs: 1_000, maxBuckets, start: null, counts: [], cost: [], costByAgent: {}, lastSeq, events: 0 };
+    if (range.first === null || range.last === null) return empty;
+    let bucketMs = 1_000;
+    let start = Math.floor(range.first / bucketMs) * bucketMs;
+    while (Math.floor((range.last - start) / bucketMs) >= maxBuckets) {
+      bucketMs *= 2;
+      start = Math.floor(range.first / bucketMs) * bucketMs;
+    }
+    const size = Math.floor((range.last - start) / bucketMs) + 1;
+    const counts = new Array<number>(size).fill(0);
+    const cost = new Array<number>(size).fill(0);
+    const costByAgent: Record<string, number[]> = {};
+    const rows = this.statements.histogram.all({ sessionId, start, bucketMs, lastSeq }) as { bucket: number; agentId: string | null; events: number; cost: number }[];
+    for (const row of rows) {
+      counts[row.bucket]! += row.events;
+      if (row.cost) {
+        cost[row.bucket]! += row.cost;
+        (costByAgent[row.agentId ?? ""] ??= new Array<number>(size).fill(0))[row.bucket]! += row.cost;
+      }
+    }
+    return { bucketMs, maxBuckets, start, counts, cost, costByAgent, lastSeq, events: range.events };
+  }
+
   deleteSession(sessionId: string): void {
     this.db.transaction(() => {
       this.statements.deleteSessionEvents.run(sessionId);
@@ -321,6 +348,11 @@ function prepareStatements(db: SqliteDatabase) {
     getFull: db.prepare(`SELECT ${SUMMARY_COLUMNS}, payloadEncoding, payload FROM Event WHERE seq = ?`),
     sessionStats: db.prepare(
       `SELECT events, costUsd, inputTokens, outputTokens, toolOk, toolFailed FROM SessionStats WHERE sessionId = ?`,
+    ),
+    sessionRange: db.prepare(`SELECT MIN(receivedAt) AS first, MAX(receivedAt) AS last, COUNT(*) AS events FROM Event WHERE sessionId = ?`),
+    histogram: db.prepare(
+      `SELECT CAST((receivedAt - @start) / @bucketMs AS INTEGER) AS bucket, agentId, COUNT(*) AS events, TOTAL(costUsd) AS cost
+       FROM Event WHERE sessionId = @sessionId AND seq <= @lastSeq GROUP BY bucket, agentId`,
     ),
     deleteSessionEvents: db.prepare(`DELETE FROM Event WHERE sessionId = ?`),
     deleteSessionStats: db.prepare(`DELETE FROM SessionStats WHERE sessionId = ?`),

@@ -91,6 +91,24 @@ export interface TimelinePage {
   hasMoreAfter: boolean;
 }
 
+/**
+ * A session's activity and cost over time in at most `maxBuckets` buckets of `bucketMs` (1 s doubled until the
+ * whole history fits), aligned to multiples of the width: the web app's chart series, computed in one query.
+ */
+export interface EventHistogram {
+  bucketMs: number;
+  maxBuckets: number;
+  /** Start of the first bucket (ms since the epoch), null for an empty session. */
+  start: number | null;
+  counts: number[];
+  /** Cost added in each bucket, in total and per agent ("" for events without an agent). */
+  cost: number[];
+  costByAgent: Record<string, number[]>;
+  /** The newest seq counted: follow live with it as lastEventId. */
+  lastSeq: number;
+  events: number;
+}
+
 export interface SessionEventStats {
   events: number;
   costUsd: number;
@@ -113,6 +131,7 @@ export interface EventStore {
   /** Full events (payload included) matching the timeline filters after `after`, ascending: exports page by page. */
   exportPage(query: TimelineQuery & { after: number }): FullEvent[];
   stats(sessionId: string): SessionEventStats;
+  histogram(sessionId: string, maxBuckets: number): EventHistogram;
   deleteSession(sessionId: string): void;
   lastSeq(): number;
   close(): void;

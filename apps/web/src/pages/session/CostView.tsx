@@ -96,7 +96,7 @@ export function CostView(props: { sessionId: string; agents: readonly Agent[]; t
       </div>
       <Show when={data.error()}>{(error) => <ErrorNotice error={error()} title="Could not load the history" />}</Show>
       <p class="muted small" role="status">
-        {data.loading() ? `Reading history… ${formatCount(data.loaded())} events` : `${formatCount(data.series().events)} events charted${data.truncated() ? " (the earliest part of a very large session, then live)" : ""}; live.`}
+        {data.loading() ? "Reading history…" : `${formatCount(data.series().events)} events charted; live.`}
       </p>
       <div class="charts">
         <Chart x={chart().x} series={costSeries()} label="Cost over time (cumulative USD)" summary={`${formatCost(chart().cost.at(-1) ?? 0)} in total`} />
