@@ -5,22 +5,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CLAUDE_HOOK_EVENTS } from "../src/cli/hooks-install.ts";
-import { clientFor, removeHome, startTestServer, tempHome, waitFor } from "./harness.ts";
+import { clientFor, removeHome, ROZET_BIN, runProcess, startTestServer, tempHome, waitFor } from "./harness.ts";
 
-const ROZET = fileURLToPath(new URL("../bin/rozet.js", import.meta.url));
+
 const FIXTURES = fileURLToPath(new URL("../../../fixtures/claude-code/hooks", import.meta.url));
 
 function run(args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string; ms: number }>((resolve) => {
-    const started = Date.now();
-    const child = spawn(process.execPath, [ROZET, ...args], { env: { ...process.env, ...opts.env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    child.on("close", (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
-    child.stdin.end(opts.stdin ?? "");
-  });
+  return runProcess(process.execPath, [ROZET_BIN, ...args], { env: { ...process.env, ...opts.env }, stdin: opts.stdin });
 }
 
 let server: Awaited<ReturnType<typeof startTestServer>>;
@@ -76,7 +67,7 @@ describe("rozet hooks install", () => {
 describe("rozet start", () => {
   it("prints the URL, serves, shuts down gracefully on SIGTERM and keeps acknowledged events", async () => {
     const home = tempHome();
-    const child = spawn(process.execPath, [ROZET, "start", "--port", "0", "--home", home], { env: { ...process.env, ROZET_LOG_LEVEL: "warn" } });
+    const child = spawn(process.execPath, [ROZET_BIN, "start", "--port", "0", "--home", home], { env: { ...process.env, ROZET_LOG_LEVEL: "warn" } });
     let stdout = "";
     child.stdout.on("data", (c) => (stdout += c));
     const url = await waitFor(() => stdout.match(/is up: (http:\/\/127\.0\.0\.1:\d+)/)?.[1], 20_000, "printed URL");

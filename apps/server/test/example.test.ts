@@ -1,7 +1,6 @@
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { removeHome, startTestServer } from "./harness.ts";
+import { removeHome, runProcess, startTestServer } from "./harness.ts";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 
@@ -16,15 +15,9 @@ afterAll(async () => {
 
 describe("examples/quickstart.ts", () => {
   it("runs as documented with npx tsx against a running control room", async () => {
-    const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn("npx", ["tsx", "examples/quickstart.ts"], { cwd: ROOT, env: { ...process.env, ROZET_URL: server.url } });
-      let out = "";
-      child.stdout.on("data", (c) => (out += c));
-      child.stderr.on("data", (c) => (out += c));
-      child.on("close", (code) => resolve({ code, out }));
-    });
-    expect(result.code, result.out).toBe(0);
-    expect(result.out).toContain('task "read" completed: hello from rozet');
-    expect(result.out).toMatch(/#\d+ tool\.finished/);
+    const result = await runProcess("npx", ["tsx", "examples/quickstart.ts"], { cwd: ROOT, env: { ...process.env, ROZET_URL: server.url } });
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stdout).toContain('task "read" completed: hello from rozet');
+    expect(result.stdout).toMatch(/#\d+ tool\.finished/);
   });
 });

@@ -1,7 +1,9 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { createRozetClient } from "@rozet/api/client";
 import { startServer, type RunningServer } from "../src/server.ts";
 import type { ServerConfigInput } from "../src/config.ts";
@@ -96,3 +98,20 @@ export async function startProxy(targetPort: number) {
     },
   };
 }
+
+/** Runs a command to completion, collecting its output (stdin gets `stdin`, or is closed at once). */
+export function runProcess(command: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; stdin?: string } = {}) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string; ms: number }>((resolve) => {
+    const started = Date.now();
+    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (c) => (stdout += c));
+    child.stderr.on("data", (c) => (stderr += c));
+    child.on("close", (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
+    child.stdin.end(opts.stdin ?? "");
+  });
+}
+
+/** The `rozet` command, run as a user would (node + bin/rozet.js). */
+export const ROZET_BIN = fileURLToPath(new URL("../bin/rozet.js", import.meta.url));

@@ -1,25 +1,13 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, realpathSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAgentWorld, waitForAsync } from "./agent-harness.ts";
+import { ROZET_BIN, runProcess } from "./harness.ts";
 
-const ROZET = fileURLToPath(new URL("../bin/rozet.js", import.meta.url));
 const CLAUDE = path.join(path.dirname(createRequire(import.meta.url).resolve("@anthropic-ai/claude-code/package.json")), "bin", "claude.exe");
 
-function run(command: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(command, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (c) => (stdout += c));
-    child.stderr.on("data", (c) => (stderr += c));
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 let world: Awaited<ReturnType<typeof startAgentWorld>>;
 beforeAll(async () => {
@@ -37,10 +25,10 @@ afterAll(async () => {
 describe("Claude Code started outside Rozet", () => {
   it("reports every hook event into the session timeline after `rozet hooks install`", async () => {
     const project = realpathSync(mkdtempSync(path.join(os.tmpdir(), "rozet-hooked-")));
-    const install = await run(process.execPath, [ROZET, "hooks", "install", project, "--url", world.server.url, "--app", "outside-project"]);
+    const install = await runProcess(process.execPath, [ROZET_BIN, "hooks", "install", project, "--url", world.server.url, "--app", "outside-project"]);
     expect(install.code).toBe(0);
 
-    const result = await run(CLAUDE, ["-p", "write the file", "--output-format", "stream-json", "--verbose", "--permission-mode", "bypassPermissions"], {
+    const result = await runProcess(CLAUDE, ["-p", "write the file", "--output-format", "stream-json", "--verbose", "--permission-mode", "bypassPermissions"], {
       cwd: project,
       env: {
         PATH: process.env.PATH,
