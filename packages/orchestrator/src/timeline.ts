@@ -1,33 +1,43 @@
 import { newEventId, type NewEvent } from "@rozet/db";
 import type { ControlRoom } from "./control-room.ts";
+import type { DriverEvent } from "./runtime/driver.ts";
 
-export interface RozetEventInput {
+export interface RozetEventInput extends Partial<Omit<DriverEvent, "payload" | "type">> {
   sessionId: string;
   agentId?: string | undefined;
   taskId?: string | undefined;
   commandId?: string | undefined;
   type: string;
-  summary?: string | undefined;
-  status?: string | undefined;
   payload?: unknown;
+  /** `rozet` for what the control room did, `agent` for what a driver reported. */
+  source?: "rozet" | "agent";
 }
 
-/** Records something the control room itself did on the timeline (same write path as ingested events). */
-export async function recordEvent(room: ControlRoom, input: RozetEventInput) {
-  const event: NewEvent = {
+/** An event the control room produces itself (its own actions, or a driver's normalized event). */
+export function ownEvent(input: RozetEventInput): NewEvent {
+  return {
     eventId: newEventId(),
     session: { ref: input.sessionId },
     agent: input.agentId ? { ref: input.agentId } : undefined,
     taskId: input.taskId,
     commandId: input.commandId,
-    source: "rozet",
+    source: input.source ?? "rozet",
     type: input.type,
     schemaVersion: 2,
     clientTs: Date.now(),
+    toolName: input.toolName,
+    filePath: input.filePath,
     status: input.status,
+    costUsd: input.costUsd,
+    inputTokens: input.inputTokens,
+    outputTokens: input.outputTokens,
     summary: input.summary,
     payloadJson: JSON.stringify(input.payload ?? {}),
   };
-  const [result] = await room.writer.append([event]);
+}
+
+/** Records something the control room itself did on the timeline (same write path as ingested events). */
+export async function recordEvent(room: ControlRoom, input: RozetEventInput) {
+  const [result] = await room.writer.append([ownEvent(input)]);
   return result!;
 }

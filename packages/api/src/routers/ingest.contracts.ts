@@ -1,6 +1,7 @@
 import { DomainError, newEventId, type NewEvent } from "@rozet/db";
 import { clip, normalizeHookEvent } from "@rozet/orchestrator";
 import { z } from "zod";
+import { printable } from "./common.contracts.ts";
 
 /** Size caps for ingest; each breach is reported as PAYLOAD_TOO_LARGE naming the limit. */
 export const ingestLimits = {
@@ -13,11 +14,9 @@ export const ingestLimits = {
   maxBatchEvents: 1_000,
 } as const;
 
-const noControlChars = /^[^\p{Cc}]*$/u;
 const noControlCharsExceptWhitespace = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/u;
 
-const identifier = (max = 200) =>
-  z.string().min(1).max(max).regex(noControlChars, "must not contain control characters");
+const identifier = (max = 200) => printable(max).min(1);
 const text = (max: number) => z.string().max(max).regex(noControlCharsExceptWhitespace, "must not contain control characters");
 const timestamp = z.union([z.number().finite().nonnegative(), z.iso.datetime({ offset: true })]);
 

@@ -1,7 +1,7 @@
-import { DomainError, newEventId, type NewEvent } from "@rozet/db";
+import { DomainError } from "@rozet/db";
 import type { ControlRoom } from "../control-room.ts";
 import { agentDto } from "../dto.ts";
-import { recordEvent } from "../timeline.ts";
+import { ownEvent, recordEvent } from "../timeline.ts";
 import { setCommandStatus } from "./commands.ts";
 import type { AgentDriver, DriverEvent, DriverHost, PermissionDecision, PermissionRequest } from "./driver.ts";
 import { withWorkspaceLock } from "../workspaces/lock.ts";
@@ -217,25 +217,14 @@ export class AgentRuntime {
 
   private emit(event: DriverEvent): void {
     this.touch();
-    const newEvent: NewEvent = {
-      eventId: newEventId(),
-      session: { ref: this.sessionId },
-      agent: { ref: this.agentId },
+    const newEvent = ownEvent({
+      ...event,
+      source: "agent",
+      sessionId: this.sessionId,
+      agentId: this.agentId,
       taskId: this.current?.taskId,
       commandId: this.current?.commandId,
-      source: "agent",
-      type: event.type,
-      schemaVersion: 2,
-      clientTs: Date.now(),
-      toolName: event.toolName,
-      filePath: event.filePath,
-      status: event.status,
-      costUsd: event.costUsd,
-      inputTokens: event.inputTokens,
-      outputTokens: event.outputTokens,
-      summary: event.summary,
-      payloadJson: JSON.stringify(event.payload),
-    };
+    });
     this.room.writer.append([newEvent]).catch((error) => console.error("agent event not stored", error));
     if (event.costUsd || event.inputTokens || event.outputTokens) this.account(event);
   }
