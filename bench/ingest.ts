@@ -426,6 +426,8 @@ async function testStorage(): Promise<void> {
     const ckpt = await server.call<unknown[]>("checkpoint");
     const after = server.dbFiles();
     line(`  server RSS: ${mib(mem.rss)} (${num(mem.rss / 1e6)} MB; peak ${mib(mem.peakRss)}; idle before ingest ${mib(idle.rss)})`);
+    const heap = await server.call<NodeJS.MemoryUsage>("mem");
+    line(`  main thread: V8 heap ${mib(heap.heapUsed)} used of ${mib(heap.heapTotal)}, external ${mib(heap.external)} (array buffers ${mib(heap.arrayBuffers)})`);
     line(`  database as found: rozet.db ${mib(asFound.db)} + rozet.db-wal ${mib(asFound.wal)} = ${mib(asFound.db + asFound.wal)}`);
     line(
       `  after PRAGMA wal_checkpoint(TRUNCATE) ${JSON.stringify(ckpt)}: rozet.db ${mib(after.db)} + wal ${mib(after.wal)} = ${mib(after.db + after.wal)}  (${num((after.db + after.wal) / result.events)} B/event)`,

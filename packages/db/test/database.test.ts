@@ -67,6 +67,41 @@ describe("database", () => {
     expect(Number(stored!.bytes)).toBeLessThan(JSON.stringify(big).length / 5);
   });
 
+  it("stores small payloads in per-session blocks and reads each back exactly, across duplicates and deletes", async () => {
+    const db = await freshDatabase();
+    const writer = new EventWriter({ store: db.events, onCommit: () => undefined });
+    // Two sessions interleaved, payloads of varied size (several 64 KiB blocks), one duplicate in the same batch.
+    const payload = (i: number) => ({ i, text: "x".repeat((i * 37) % 3_000), nested: { list: [i, `é${i}`] } });
+    const events = Array.from({ length: 300 }, (_, i) => ({ ...event(i, JSON.stringify(payload(i))), session: { ref: i % 2 ? "odd" : "even" } }));
+    const duplicate = { ...events[10]!, payloadJson: JSON.stringify({ other: true }) };
+    const results = await writer.append([...events.slice(0, 150), duplicate, ...events.slice(150)]);
+    expect(results.filter((r) => r.duplicate)).toHaveLength(1);
+    const stored = results.filter((r) => !r.duplicate);
+    for (const [i, r] of stored.entries()) expect(db.events.get(r.seq)!.payload).toEqual(payload(i));
+    const [counts] = await db.prisma.$queryRawUnsafe<{ blocks: number; inBlock: number }[]>(
+      "SELECT (SELECT COUNT(*) FROM PayloadBlock) AS blocks, (SELECT COUNT(*) FROM Event WHERE payloadEncoding = 3) AS inBlock",
+    );
+    expect(Number(counts!.inBlock)).toBe(300);
+    // ~150 KiB per session: a few blocks each, not one per event.
+    expect(Number(counts!.blocks)).toBeGreaterThanOrEqual(4);
+    expect(Number(counts!.blocks)).toBeLessThanOrEqual(8);
+    const odd = stored[1]!.sessionId;
+    const even = stored[0]!.sessionId;
+    const exported = db.events.exportPage({ sessionId: odd, after: 0, limit: 1_000 });
+    expect(exported.map((e) => e.payload)).toEqual(events.map((_, i) => i).filter((i) => i % 2).map(payload));
+    db.events.deleteSession(odd);
+    const [left] = await db.prisma.$queryRawUnsafe<{ orphans: number }[]>(
+      "SELECT COUNT(*) AS orphans FROM PayloadBlock WHERE id NOT IN (SELECT payloadBlock FROM Event WHERE payloadBlock IS NOT NULL)",
+    );
+    expect(Number(left!.orphans)).toBe(0);
+    expect(db.events.exportPage({ sessionId: even, after: 0, limit: 1_000 }).map((e) => e.payload)).toEqual(
+      events.map((_, i) => i).filter((i) => i % 2 === 0).map(payload),
+    );
+    // New blocks after the delete never reuse a deleted block's id.
+    const [later] = await writer.append([{ ...event(1_000), session: { ref: "even" } }]);
+    expect(db.events.get(later!.seq)!.payload).toEqual({ i: 1_000 });
+  });
+
   it("charts a long session in at most maxBuckets buckets, doubling their width", async () => {
     const db = await freshDatabase();
     const writer = new EventWriter({ store: db.events, onCommit: () => undefined });

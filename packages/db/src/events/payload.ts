@@ -7,8 +7,11 @@ import { PAYLOAD_DICTIONARY_V1 } from "./payload-dictionary.ts";
  */
 export const DEFLATE_THRESHOLD_BYTES = 128;
 
-/** How a payload BLOB is stored. 1 is read for rows written before the dictionary; new rows use 2. */
-export const PayloadEncoding = { utf8: 0, deflateRaw: 1, deflateRawDictV1: 2 } as const;
+/**
+ * How a payload (or a payload block) is stored. 1 is read for rows written before the dictionary. New rows use 3
+ * (the payload is a slice of a PayloadBlock, see payload-blocks.ts) or, for large payloads, 2.
+ */
+export const PayloadEncoding = { utf8: 0, deflateRaw: 1, deflateRawDictV1: 2, inBlock: 3 } as const;
 
 /** The zlib options of encoding 2, shared by the event loop and the compressor worker. */
 export const DEFLATE_OPTIONS = { level: constants.Z_BEST_SPEED, dictionary: PAYLOAD_DICTIONARY_V1 };

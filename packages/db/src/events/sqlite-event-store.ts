@@ -2,7 +2,8 @@ import type { Statement } from "better-sqlite3";
 import { newId } from "../ids.ts";
 import type { SqliteDatabase } from "../sqlite.ts";
 import { sqliteNow } from "../time.ts";
-import { decodePayload, encodeEventPayload } from "./payload.ts";
+import { decodePayload, encodeEventPayload, PayloadEncoding } from "./payload.ts";
+import { BLOCK_PAYLOAD_MAX_CHARS, PayloadBlockBuilder, PayloadBlockReader } from "./payload-blocks.ts";
 import type {
   AppendOutcome,
   EventHistogram,
@@ -19,6 +20,10 @@ import type {
 
 const SUMMARY_COLUMNS = `seq, eventId, sessionId, agentId, taskId, commandId, source, type, hookEventType, schemaVersion,
   clientTs, receivedAt, toolName, filePath, status, costUsd, inputTokens, outputTokens, summary, payloadSize`;
+
+const PAYLOAD_COLUMNS = "payloadEncoding, payload, payloadBlock, payloadOffset";
+
+type StoredEvent = EventSummary & { payloadEncoding: number; payload: Buffer | null; payloadBlock: number | null; payloadOffset: number | null };
 
 /** Refs resolved to ids are cached so a steady stream of events costs no lookups. Bounded: cleared when full. */
 const REF_CACHE_LIMIT = 10_000;
@@ -42,9 +47,11 @@ export class SqliteEventStore implements EventStore {
   private readonly agentIds = new Map<string, string>();
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly pageStatements = new Map<string, Statement>();
+  private readonly blocks: PayloadBlockReader;
 
   constructor(private readonly db: SqliteDatabase) {
     this.statements = prepareStatements(db);
+    this.blocks = new PayloadBlockReader(db);
   }
 
   appendBatch(events: NewEvent[]): AppendOutcome {
@@ -58,10 +65,14 @@ export class SqliteEventStore implements EventStore {
     const agentTotals = new Map<string, BatchTotals>();
     const receivedAt = Date.now();
     const now = sqliteNow();
+    const blocks = new PayloadBlockBuilder(s.insertBlock, s.lastBlockId.get() as number);
     for (const event of events) {
       const sessionId = this.resolveSession(event.session, outcome, now);
       const agentId = event.agent ? this.resolveAgent(sessionId, event.agent, outcome, now) : null;
-      const payload = encodeEventPayload(event);
+      // Small payloads join this transaction's block for the session; large ones are deflated on their own.
+      const raw = event.payloadJson.length < BLOCK_PAYLOAD_MAX_CHARS ? Buffer.from(event.payloadJson, "utf8") : null;
+      const place = raw ? blocks.place(sessionId, raw.length) : null;
+      const payload = raw ? { encoding: PayloadEncoding.inBlock, size: raw.length, bytes: null } : encodeEventPayload(event);
       const inserted = s.insertEvent.run(
         event.eventId,
         sessionId,
@@ -84,6 +95,8 @@ export class SqliteEventStore implements EventStore {
         payload.encoding,
         payload.size,
         payload.bytes,
+        place?.blockId ?? null,
+        place?.offset ?? null,
       );
       // No RETURNING: with it SQLite materializes the returned row per statement, which doubled the insert cost.
       // seq is the rowid (INTEGER PRIMARY KEY); no change means the eventId existed (ON CONFLICT DO NOTHING).
@@ -92,6 +105,7 @@ export class SqliteEventStore implements EventStore {
         outcome.results.push({ eventId: event.eventId, seq: existing.seq, duplicate: true, sessionId: existing.sessionId, agentId: existing.agentId });
         continue;
       }
+      if (raw) blocks.add(sessionId, raw);
       const seq = Number(inserted.lastInsertRowid);
       const summary: EventSummary = {
         seq,
@@ -120,6 +134,7 @@ export class SqliteEventStore implements EventStore {
       addTotals(sessionTotals, sessionId, summary, now);
       if (agentId) addTotals(agentTotals, agentId, summary, now);
     }
+    blocks.finish();
     for (const [sessionId, t] of sessionTotals) {
       s.bumpSessionStats.run(sessionId, t.events, t.costUsd, t.inputTokens, t.outputTokens, t.toolOk, t.toolFailed);
     }
@@ -174,12 +189,14 @@ export class SqliteEventStore implements EventStore {
   }
 
   exportPage(query: TimelineQuery & { after: number }): FullEvent[] {
-    const rows = this.select<EventSummary & { payloadEncoding: number; payload: Buffer | null }>(
-      `${SUMMARY_COLUMNS}, payloadEncoding, payload`,
-      { ...query, limit: query.limit - 1 },
-      true,
-    );
-    return rows.map(({ payloadEncoding, payload, ...summary }) => ({ ...summary, payload: decodePayload(payloadEncoding, payload) }));
+    const rows = this.select<StoredEvent>(`${SUMMARY_COLUMNS}, ${PAYLOAD_COLUMNS}`, { ...query, limit: query.limit - 1 }, true);
+    return rows.map((row) => this.withPayload(row));
+  }
+
+  private withPayload({ payloadEncoding, payload, payloadBlock, payloadOffset, ...summary }: StoredEvent): FullEvent {
+    if (payloadEncoding !== PayloadEncoding.inBlock) return { ...summary, payload: decodePayload(payloadEncoding, payload) };
+    const raw = this.blocks.slice(payloadBlock!, payloadOffset!, summary.payloadSize);
+    return { ...summary, payload: decodePayload(PayloadEncoding.utf8, raw) };
   }
 
   /** One filtered query (limit + 1 rows, to tell whether there is more), its statement cached by shape. */
@@ -231,10 +248,8 @@ export class SqliteEventStore implements EventStore {
   }
 
   get(seq: number): FullEvent | undefined {
-    const row = this.statements.getFull.get(seq) as (EventSummary & { payloadEncoding: number; payload: Buffer | null }) | undefined;
-    if (!row) return undefined;
-    const { payloadEncoding, payload, ...summary } = row;
-    return { ...summary, payload: decodePayload(payloadEncoding, payload) };
+    const row = this.statements.getFull.get(seq) as StoredEvent | undefined;
+    return row && this.withPayload(row);
   }
 
   stats(sessionId: string): SessionEventStats {
@@ -270,6 +285,7 @@ export class SqliteEventStore implements EventStore {
 
   deleteSession(sessionId: string): void {
     this.db.transaction(() => {
+      this.statements.deleteSessionBlocks.run(sessionId);
       this.statements.deleteSessionEvents.run(sessionId);
       this.statements.deleteSessionStats.run(sessionId);
     })();
@@ -314,8 +330,8 @@ function prepareStatements(db: SqliteDatabase) {
     insertEvent: db.prepare(
       `INSERT INTO Event (eventId, sessionId, agentId, taskId, commandId, source, type, hookEventType, schemaVersion,
         clientTs, receivedAt, toolName, filePath, status, costUsd, inputTokens, outputTokens, summary,
-        payloadEncoding, payloadSize, payload)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        payloadEncoding, payloadSize, payload, payloadBlock, payloadOffset)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT(eventId) DO NOTHING`,
     ),
     findByEventId: db.prepare(`SELECT seq, sessionId, agentId FROM Event WHERE eventId = ?`),
@@ -345,7 +361,18 @@ function prepareStatements(db: SqliteDatabase) {
       `SELECT ${SUMMARY_COLUMNS} FROM Event WHERE sessionId = ? AND seq > ? ORDER BY seq ASC LIMIT ?`,
     ),
     readAfterAll: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM Event WHERE seq > ? ORDER BY seq ASC LIMIT ?`),
-    getFull: db.prepare(`SELECT ${SUMMARY_COLUMNS}, payloadEncoding, payload FROM Event WHERE seq = ?`),
+    getFull: db.prepare(`SELECT ${SUMMARY_COLUMNS}, ${PAYLOAD_COLUMNS} FROM Event WHERE seq = ?`),
+    insertBlock: db.prepare(`INSERT INTO PayloadBlock (id, encoding, size, bytes) VALUES (?, ?, ?, ?)`),
+    // The highest block id ever used (AUTOINCREMENT keeps it in sqlite_sequence): ids of deleted blocks are never
+    // reused, so a cached inflated block can never be confused with a newer one.
+    lastBlockId: db
+      .prepare(
+        `SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'PayloadBlock'), 0), COALESCE((SELECT MAX(id) FROM PayloadBlock), 0))`,
+      )
+      .pluck(),
+    deleteSessionBlocks: db.prepare(
+      `DELETE FROM PayloadBlock WHERE id IN (SELECT payloadBlock FROM Event WHERE sessionId = ? AND payloadBlock IS NOT NULL)`,
+    ),
     sessionStats: db.prepare(
       `SELECT events, costUsd, inputTokens, outputTokens, toolOk, toolFailed FROM SessionStats WHERE sessionId = ?`,
     ),
