@@ -1,29 +1,28 @@
 import { Worker } from "node:worker_threads";
-import { PAYLOAD_DICTIONARY_V1 } from "./payload-dictionary.ts";
-import { DEFLATE_THRESHOLD_BYTES, PayloadEncoding, type EncodedPayload } from "./payload.ts";
+import { BROTLI_PARAMS, COMPRESS_THRESHOLD_BYTES, PayloadEncoding, type EncodedPayload } from "./payload.ts";
 
 /**
- * The worker's code: the same encoding as encodePayload() (deflate-raw level 1, kept only when smaller), so a
+ * The worker's code: the same encoding as encodePayload() (brotli quality 1, kept only when smaller), so a
  * payload encodes to the same bytes on either thread. Plain CommonJS evaluated from a string, so the worker needs no
  * TypeScript loader. Results come back in fresh (never pooled) ArrayBuffers, which are transferred, not copied.
  */
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require("node:worker_threads");
-const { deflateRawSync, constants } = require("node:zlib");
-const options = { level: constants.Z_BEST_SPEED, dictionary: Buffer.from(workerData.dictionary) };
+const { parentPort } = require("node:worker_threads");
+const { brotliCompressSync, constants } = require("node:zlib");
+const params = ${JSON.stringify(BROTLI_PARAMS)};
 parentPort.on("message", ({ id, payloads }) => {
   try {
     const results = [];
     const transfer = [];
     for (const json of payloads) {
       const raw = Buffer.from(json, "utf8");
-      const packed = deflateRawSync(raw, options);
+      const packed = brotliCompressSync(raw, { params: { ...params, [constants.BROTLI_PARAM_SIZE_HINT]: raw.length } });
       if (packed.length >= raw.length) {
         results.push({ encoding: ${PayloadEncoding.utf8}, size: raw.length, bytes: null });
       } else {
         const bytes = new Uint8Array(packed);
         transfer.push(bytes.buffer);
-        results.push({ encoding: ${PayloadEncoding.deflateRawDictV1}, size: raw.length, bytes });
+        results.push({ encoding: ${PayloadEncoding.brotli}, size: raw.length, bytes });
       }
     }
     parentPort.postMessage({ id, results }, transfer);
@@ -47,15 +46,15 @@ interface WorkerResult {
  */
 export const OFF_THREAD_MIN_CHARS = 8 * 1024;
 
-/** Whether this payload should be compressed off the event loop (always one encodePayload() would deflate). */
+/** Whether this payload should be compressed off the event loop (always one encodePayload() would compress). */
 export function worthOffloading(json: string): boolean {
-  // UTF-16 length ≤ UTF-8 byte length, so these are all above the deflate threshold.
-  return json.length >= OFF_THREAD_MIN_CHARS && json.length > DEFLATE_THRESHOLD_BYTES;
+  // UTF-16 length ≤ UTF-8 byte length, so these are all above the compression threshold.
+  return json.length >= OFF_THREAD_MIN_CHARS && json.length > COMPRESS_THRESHOLD_BYTES;
 }
 
 /**
- * Deflates event payloads on one worker thread, so the event loop keeps parsing requests (and committing earlier
- * batches) while payloads compress: deflate is the largest per-event cost of ingest after SQLite itself. Callers
+ * Compresses large event payloads on one worker thread, so the event loop keeps parsing requests (and committing earlier
+ * batches) while payloads compress: for a 64 KiB payload compression is the largest cost of ingest. Callers
  * send many payloads per message; results are byte-identical to encodePayload(). The worker is started on first
  * use and keeps the process alive only while it has work. If it fails, compress() rejects and callers encode on
  * their own thread.
@@ -102,7 +101,7 @@ export class PayloadCompressor {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_SOURCE, { eval: true, name: "rozet-payload-compressor", workerData: { dictionary: new Uint8Array(PAYLOAD_DICTIONARY_V1) } });
+    const worker = new Worker(WORKER_SOURCE, { eval: true, name: "rozet-payload-compressor" });
     worker.unref();
     worker.on("message", (message: { id: number; results?: WorkerResult[]; error?: string }) => {
       const entry = this.waiting.get(message.id);
