@@ -25,11 +25,11 @@ let parsed: unknown[] = [];
 time("JSON.parse (one body per event)", N, () => (parsed = bodies.map((b) => JSON.parse(b))));
 let events = parsed.flatMap((p) => parseIngestBody(p));
 time("parseIngestBody (zod + normalize)", N, () => (events = parsed.flatMap((p) => parseIngestBody(p))));
-time("encodePayload (deflate, dictionary)", N, () => events.forEach((e) => encodePayload(e.payloadJson)));
+time("encodePayload (brotli; large payloads only)", N, () => events.forEach((e) => encodePayload(e.payloadJson)));
 
 const home = mkdtempSync(path.join(tmpdir(), "rozet-stages-"));
 const db = await openDatabase(path.join(home, "rozet.db"), { synchronous: (process.env.SYNC as "FULL" | "NORMAL") ?? "FULL" });
-for (const batch of [20, 1_000]) {
+for (const batch of [20, 30, 1_000]) {
   let round = 0;
   const run = () => {
     round += 1;

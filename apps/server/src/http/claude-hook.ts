@@ -13,7 +13,7 @@ import { sendError, sendJson } from "./respond.ts";
 export async function handleClaudeHook(room: ControlRoom, req: IncomingMessage, res: ServerResponse, log: (e: unknown) => void) {
   try {
     const url = new URL(req.url ?? "/", "http://x");
-    const payload = await readJsonBody(req, ingestLimits.maxRequestBytes);
+    const { value: payload } = await readJsonBody(req, ingestLimits.maxRequestBytes);
     if (!payload || typeof payload !== "object" || Array.isArray(payload)) {
       throw new DomainError("INVALID_INPUT", "hook payload must be a JSON object");
     }

@@ -11,7 +11,7 @@ import { sendError, sendJson } from "./respond.ts";
 export async function handleRestIngest(room: ControlRoom, req: IncomingMessage, res: ServerResponse, log: (e: unknown) => void) {
   try {
     const body = await readJsonBody(req, ingestLimits.maxRequestBytes);
-    const results = await room.writer.append(parseIngestBody(body));
+    const results = await room.writer.append(parseIngestBody(body.value, body.text));
     sendJson(res, 200, ingestReceipt(results));
   } catch (error) {
     sendError(res, error, log);

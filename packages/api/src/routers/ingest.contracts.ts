@@ -1,6 +1,7 @@
 import { DomainError, newEventId, type NewEvent } from "@rozet/db";
 import { clip, normalizeHookEvent } from "@rozet/orchestrator";
 import { z } from "zod";
+import { topLevelMemberText } from "../json-member-text.ts";
 import { printable } from "./common.contracts.ts";
 
 /** Size caps for ingest; each breach is reported as PAYLOAD_TOO_LARGE naming the limit. */
@@ -83,8 +84,11 @@ function tooLarge(limit: "payload" | "event" | "batch" | "request", max: number,
   });
 }
 
-/** Validates and normalizes one wire event. Throws DomainError; never returns a half-valid event. */
-export function parseIngestEvent(raw: unknown, index = 0): NewEvent {
+/**
+ * Validates and normalizes one wire event. Throws DomainError; never returns a half-valid event. `payloadText`,
+ * when given, is the received source text of `raw.payload`: it is stored as is instead of re-serializing.
+ */
+export function parseIngestEvent(raw: unknown, index = 0, payloadText?: string): NewEvent {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
     throw new DomainError("INVALID_INPUT", `event ${index} must be a JSON object`, { index });
   }
@@ -105,8 +109,9 @@ export function parseIngestEvent(raw: unknown, index = 0): NewEvent {
     });
   }
   const event = parsed.data;
-  const payload = event.chat && !("chat" in event.payload) ? { ...event.payload, chat: event.chat } : event.payload;
-  const payloadJson = JSON.stringify(payload);
+  const withChat = event.chat && !("chat" in event.payload);
+  const payload = withChat ? { ...event.payload, chat: event.chat } : event.payload;
+  const payloadJson = payloadText !== undefined && !withChat ? payloadText : JSON.stringify(payload);
   // UTF-8 takes at most 3 bytes per UTF-16 code unit: when even that bound is within the limits, the exact byte
   // counts (a full pass over a payload of up to megabytes) cannot matter.
   const summaryChars = event.summary?.length ?? 0;
@@ -147,13 +152,19 @@ export function parseIngestEvent(raw: unknown, index = 0): NewEvent {
   };
 }
 
-/** A request body: one event, an array, or `{ events: [...] }`. All valid or nothing is stored. */
-export function parseIngestBody(body: unknown): NewEvent[] {
-  const list = Array.isArray(body)
-    ? body
-    : body && typeof body === "object" && Array.isArray((body as { events?: unknown }).events)
-      ? (body as { events: unknown[] }).events
-      : [body];
+/** Below this body size re-serializing the payload is cheaper than finding its text. */
+const PAYLOAD_TEXT_MIN_CHARS = 8 * 1024;
+
+/**
+ * A request body: one event, an array, or `{ events: [...] }`. All valid or nothing is stored. `source` is the
+ * body's text when the caller has it: a large single event then keeps its payload's text as received.
+ */
+export function parseIngestBody(body: unknown, source?: string): NewEvent[] {
+  const single = !Array.isArray(body) && !(body && typeof body === "object" && Array.isArray((body as { events?: unknown }).events));
+  if (single && source !== undefined && source.length >= PAYLOAD_TEXT_MIN_CHARS) {
+    return [parseIngestEvent(body, 0, topLevelMemberText(source, "payload"))];
+  }
+  const list = Array.isArray(body) ? body : single ? [body] : (body as { events: unknown[] }).events;
   if (list.length === 0) throw new DomainError("INVALID_INPUT", "no events in the request", { issues: [{ path: "events", message: "empty" }] });
   if (list.length > ingestLimits.maxBatchEvents) throw tooLarge("batch", ingestLimits.maxBatchEvents, list.length);
   return list.map((raw, index) => parseIngestEvent(raw, index));

@@ -13,6 +13,9 @@ export interface EventWriterOptions {
   maxQueued?: number;
 }
 
+/** Measured with bench test 1 (32 single-event requests in flight): 0 → 13,700 events/s, 1–3 → 17,600. */
+const EXTRA_TURNS = 2;
+
 interface Pending {
   events: NewEvent[];
   resolve: (results: AppendResult[]) => void;
@@ -85,13 +88,23 @@ export class EventWriter {
   private scheduleFlush(): void {
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    // setImmediate lets every request parsed in this loop turn join the batch.
-    setImmediate(() => {
+    // setImmediate lets every request parsed in this loop turn join the batch; while requests keep arriving, wait
+    // up to EXTRA_TURNS more turns (each lets the loop read more sockets): fewer, larger commits.
+    let seen = this.queuedEvents;
+    let waited = 0;
+    const flush = () => {
+      if (this.queuedEvents > seen && waited < EXTRA_TURNS && this.queuedEvents < this.maxBatch) {
+        seen = this.queuedEvents;
+        waited += 1;
+        setImmediate(flush);
+        return;
+      }
       this.flushScheduled = false;
       this.flushOnce(false);
       // Requests still compressing reschedule the flush when their payloads are back.
       if (this.queue.length > 0 && this.queue[0]!.ready) this.scheduleFlush();
-    });
+    };
+    setImmediate(flush);
   }
 
   /** Compresses a request's large payloads on the worker; the request may commit once they are back (or failed). */

@@ -1,0 +1,90 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { topLevelMemberText } from "../src/json-member-text.ts";
+import { parseIngestBody } from "../src/routers/ingest.contracts.ts";
+
+const HOOK_FIXTURES = new URL("../../../fixtures/claude-code/hooks/", import.meta.url);
+
+/** A deterministic generator of awkward JSON values: escapes, brackets and quotes inside strings, deep nesting. */
+function randomValue(rand: () => number, depth: number): unknown {
+  const tricky = ['a"b', "back\\slash", "\\", '\\"', "}{][", '"payload":{"x":1}', "line\nbreak\ttab", "é😀\u2028", ""];
+  const r = rand();
+  if (depth > 3 || r < 0.3) return tricky[Math.floor(rand() * tricky.length)]! + String(Math.floor(rand() * 100));
+  if (r < 0.4) return [null, true, false, 0, -1.5e-7, 123456789][Math.floor(rand() * 6)];
+  if (r < 0.7) return Array.from({ length: Math.floor(rand() * 4) }, () => randomValue(rand, depth + 1));
+  const object: Record<string, unknown> = {};
+  for (let i = 0; i < Math.floor(rand() * 5); i++) object[tricky[Math.floor(rand() * tricky.length)]! + i] = randomValue(rand, depth + 1);
+  if (rand() < 0.3) object.payload = randomValue(rand, depth + 1);
+  return object;
+}
+
+function prng(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(a ^ (a >>> 15), a | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function expectSameValue(text: string): void {
+  const member = topLevelMemberText(text, "payload");
+  expect(member).toBeDefined();
+  expect(JSON.parse(member!)).toEqual(JSON.parse(text).payload);
+}
+
+describe("topLevelMemberText", () => {
+  it("finds the payload of every captured Claude Code hook event, minified and pretty-printed", () => {
+    const files = readdirSync(HOOK_FIXTURES).filter((f) => f.endsWith(".json"));
+    expect(files.length).toBeGreaterThan(5);
+    for (const file of files) {
+      const payload = JSON.parse(readFileSync(new URL(file, HOOK_FIXTURES), "utf8"));
+      const event = { source_app: "app", session_id: "s", hook_event_type: "PreToolUse", payload, timestamp: 1 };
+      expectSameValue(JSON.stringify(event));
+      expectSameValue(JSON.stringify(event, null, 2));
+      expectSameValue(JSON.stringify({ payload, ...event, summary: 'ends with a quote"' }));
+    }
+  });
+
+  it("agrees with JSON.parse on 2,000 random objects full of escapes, brackets in strings and nested payload keys", () => {
+    const rand = prng(42);
+    for (let i = 0; i < 2_000; i++) {
+      const body = { before: randomValue(rand, 1), payload: randomValue(rand, 0), after: randomValue(rand, 1), n: -0.5, t: true, z: null };
+      expectSameValue(JSON.stringify(body, null, i % 3 === 0 ? "\t" : undefined));
+    }
+  });
+
+  it("takes the last of duplicate keys and reads primitives, as JSON.parse does", () => {
+    expectSameValue('{"payload":{"a":1}, "x":[1,{"payload":2}],"payload" : {"b":"}"} }');
+    expect(topLevelMemberText('{"payload":12.5e3,"y":1}', "payload")).toBe("12.5e3");
+    expect(topLevelMemberText('{"payload":null}', "payload")).toBe("null");
+  });
+
+  it("returns undefined when there is nothing to take as is", () => {
+    expect(topLevelMemberText('[{"payload":{}}]', "payload")).toBeUndefined();
+    expect(topLevelMemberText('{"other":{"payload":{}}}', "payload")).toBeUndefined();
+    // An escaped key is the same key to JSON.parse; the caller then serializes the parsed value.
+    expect(topLevelMemberText('{"pay\\u006coad":{}}', "payload")).toBeUndefined();
+  });
+});
+
+describe("parseIngestBody with the body's text", () => {
+  const big = { file: "x".repeat(20_000), note: 'quote " and \\ and \u00e9' };
+
+  it("stores a large single event's payload as received", () => {
+    const text = `{"source_app":"app","session_id":"s1","hook_event_type":"PostToolUse","payload":  ${JSON.stringify(big, null, 1)}  }`;
+    const [event] = parseIngestBody(JSON.parse(text), text);
+    expect(event!.payloadJson).toBe(JSON.stringify(big, null, 1));
+    expect(JSON.parse(event!.payloadJson)).toEqual(big);
+  });
+
+  it("still merges chat into the payload, and re-serializes small bodies and batches", () => {
+    const withChat = JSON.stringify({ source_app: "app", session_id: "s1", hook_event_type: "Stop", payload: big, chat: [{ role: "user" }] });
+    expect(JSON.parse(parseIngestBody(JSON.parse(withChat), withChat)[0]!.payloadJson)).toEqual({ ...big, chat: [{ role: "user" }] });
+    const small = '{"source_app":"app","session_id":"s1","hook_event_type":"Stop","payload":{ "a" : 1 }}';
+    expect(parseIngestBody(JSON.parse(small), small)[0]!.payloadJson).toBe('{"a":1}');
+    const batch = JSON.stringify({ events: [JSON.parse(withChat)] });
+    expect(parseIngestBody(JSON.parse(batch), batch)[0]!.payloadJson).toBe(JSON.stringify({ ...big, chat: [{ role: "user" }] }));
+  });
+});
