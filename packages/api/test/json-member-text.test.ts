@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { topLevelMemberText } from "../src/json-member-text.ts";
+import { elementMemberTexts, topLevelMemberText } from "../src/json-member-text.ts";
 import { parseIngestBody } from "../src/routers/ingest.contracts.ts";
 
 const HOOK_FIXTURES = new URL("../../../fixtures/claude-code/hooks/", import.meta.url);
@@ -43,7 +43,8 @@ describe("topLevelMemberText", () => {
       const event = { source_app: "app", session_id: "s", hook_event_type: "PreToolUse", payload, timestamp: 1 };
       expectSameValue(JSON.stringify(event));
       expectSameValue(JSON.stringify(event, null, 2));
-      expectSameValue(JSON.stringify({ payload, ...event, summary: 'ends with a quote"' }));
+      const { payload: _, ...rest } = event;
+      expectSameValue(JSON.stringify({ payload, ...rest, summary: 'ends with a quote"' }));
     }
   });
 
@@ -69,6 +70,29 @@ describe("topLevelMemberText", () => {
   });
 });
 
+describe("elementMemberTexts", () => {
+  it("finds each element's payload in an array body and in { events } wherever the key sits", () => {
+    const rand = prng(7);
+    const events = Array.from({ length: 300 }, (_, i) => ({ i, payload: randomValue(rand, 0), tail: randomValue(rand, 1) }));
+    for (const text of [
+      JSON.stringify(events),
+      JSON.stringify({ note: { events: "not this" }, events }, null, 2),
+      JSON.stringify({ events, after: [1, 2] }),
+    ]) {
+      const texts = elementMemberTexts(text, "events", "payload")!;
+      expect(texts).toHaveLength(events.length);
+      texts.forEach((t, i) => expect(JSON.parse(t!)).toEqual(events[i]!.payload));
+    }
+  });
+
+  it("marks elements that are not objects or have no payload, and refuses bodies without the array", () => {
+    expect(elementMemberTexts('[1, "x", {"a":1}, {"payload":[]}, null]', "events", "payload")).toEqual([undefined, undefined, undefined, "[]", undefined]);
+    expect(elementMemberTexts("[]", "events", "payload")).toEqual([]);
+    expect(elementMemberTexts('{"events":{"payload":1}}', "events", "payload")).toBeUndefined();
+    expect(elementMemberTexts('{"other":[]}', "events", "payload")).toBeUndefined();
+  });
+});
+
 describe("parseIngestBody with the body's text", () => {
   const big = { file: "x".repeat(20_000), note: 'quote " and \\ and \u00e9' };
 
@@ -79,11 +103,24 @@ describe("parseIngestBody with the body's text", () => {
     expect(JSON.parse(event!.payloadJson)).toEqual(big);
   });
 
-  it("still merges chat into the payload, and re-serializes small bodies and batches", () => {
+  it("keeps each payload's text in a large batch", () => {
+    const events = Array.from({ length: 20 }, (_, i) => ({ source_app: "app", session_id: "s1", hook_event_type: "PreToolUse", payload: { i, text: "y".repeat(500) } }));
+    const text = JSON.stringify({ events }, null, 1);
+    const parsed = parseIngestBody(JSON.parse(text), text);
+    // As received: pretty-printed, a piece of the body, not a re-serialization.
+    for (const event of parsed) {
+      expect(event.payloadJson).toContain("\n");
+      expect(text).toContain(event.payloadJson);
+    }
+    expect(parsed.map((e) => JSON.parse(e.payloadJson))).toEqual(events.map((e) => e.payload));
+  });
+
+  it("still merges chat into the payload (re-serialized), in single events and batches; without the text it serializes", () => {
     const withChat = JSON.stringify({ source_app: "app", session_id: "s1", hook_event_type: "Stop", payload: big, chat: [{ role: "user" }] });
     expect(JSON.parse(parseIngestBody(JSON.parse(withChat), withChat)[0]!.payloadJson)).toEqual({ ...big, chat: [{ role: "user" }] });
     const small = '{"source_app":"app","session_id":"s1","hook_event_type":"Stop","payload":{ "a" : 1 }}';
-    expect(parseIngestBody(JSON.parse(small), small)[0]!.payloadJson).toBe('{"a":1}');
+    expect(parseIngestBody(JSON.parse(small), small)[0]!.payloadJson).toBe('{ "a" : 1 }');
+    expect(parseIngestBody(JSON.parse(small))[0]!.payloadJson).toBe('{"a":1}');
     const batch = JSON.stringify({ events: [JSON.parse(withChat)] });
     expect(parseIngestBody(JSON.parse(batch), batch)[0]!.payloadJson).toBe(JSON.stringify({ ...big, chat: [{ role: "user" }] }));
   });

@@ -1,7 +1,7 @@
 import { DomainError, newEventId, type NewEvent } from "@rozet/db";
 import { clip, normalizeHookEvent } from "@rozet/orchestrator";
 import { z } from "zod";
-import { topLevelMemberText } from "../json-member-text.ts";
+import { elementMemberTexts, topLevelMemberText } from "../json-member-text.ts";
 import { printable } from "./common.contracts.ts";
 
 /** Size caps for ingest; each breach is reported as PAYLOAD_TOO_LARGE naming the limit. */
@@ -152,22 +152,25 @@ export function parseIngestEvent(raw: unknown, index = 0, payloadText?: string):
   };
 }
 
-/** Below this body size re-serializing the payload is cheaper than finding its text. */
-const PAYLOAD_TEXT_MIN_CHARS = 8 * 1024;
-
 /**
  * A request body: one event, an array, or `{ events: [...] }`. All valid or nothing is stored. `source` is the
- * body's text when the caller has it: a large single event then keeps its payload's text as received.
+ * body's text when the caller has it: events then keep their payload's text as received instead of re-serializing
+ * it, which saves CPU and garbage on the hot path.
  */
 export function parseIngestBody(body: unknown, source?: string): NewEvent[] {
   const single = !Array.isArray(body) && !(body && typeof body === "object" && Array.isArray((body as { events?: unknown }).events));
-  if (single && source !== undefined && source.length >= PAYLOAD_TEXT_MIN_CHARS) {
-    return [parseIngestEvent(body, 0, topLevelMemberText(source, "payload"))];
-  }
   const list = Array.isArray(body) ? body : single ? [body] : (body as { events: unknown[] }).events;
   if (list.length === 0) throw new DomainError("INVALID_INPUT", "no events in the request", { issues: [{ path: "events", message: "empty" }] });
   if (list.length > ingestLimits.maxBatchEvents) throw tooLarge("batch", ingestLimits.maxBatchEvents, list.length);
-  return list.map((raw, index) => parseIngestEvent(raw, index));
+  const texts =
+    source === undefined
+      ? undefined
+      : single
+        ? [topLevelMemberText(source, "payload")]
+        : elementMemberTexts(source, "events", "payload");
+  // The scan must agree with the parse on the shape; if it does not, re-serialize everything.
+  const payloadTexts = texts?.length === list.length ? texts : undefined;
+  return list.map((raw, index) => parseIngestEvent(raw, index, payloadTexts?.[index]));
 }
 
 /** What every ingest path answers once its events are committed. */
