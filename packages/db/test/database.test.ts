@@ -85,6 +85,11 @@ describe("database", () => {
     // ~150 KiB per session: a few blocks each, not one per event.
     expect(Number(counts!.blocks)).toBeGreaterThanOrEqual(4);
     expect(Number(counts!.blocks)).toBeLessThanOrEqual(8);
+    // Sent again, all duplicates: no new block is written for payloads nobody stores.
+    const again = await writer.append(events.slice(0, 40));
+    expect(again.every((r) => r.duplicate)).toBe(true);
+    const [after] = await db.prisma.$queryRawUnsafe<{ blocks: number }[]>("SELECT COUNT(*) AS blocks FROM PayloadBlock");
+    expect(Number(after!.blocks)).toBe(Number(counts!.blocks));
     const odd = stored[1]!.sessionId;
     const even = stored[0]!.sessionId;
     const exported = db.events.exportPage({ sessionId: odd, after: 0, limit: 1_000 });

@@ -2,8 +2,9 @@ import type { Statement } from "better-sqlite3";
 import { newId } from "../ids.ts";
 import type { SqliteDatabase } from "../sqlite.ts";
 import { sqliteNow } from "../time.ts";
-import { decodePayload, encodeEventPayload, PayloadEncoding } from "./payload.ts";
-import { BLOCK_PAYLOAD_MAX_CHARS, PayloadBlockBuilder, PayloadBlockReader } from "./payload-blocks.ts";
+import { decodePayload, encodeCommit, PayloadEncoding, type EncodedCommit } from "./payload.ts";
+import { PayloadBlockReader } from "./payload-blocks.ts";
+import { PAYLOAD_DICTIONARY_V1 } from "./payload-dictionary.ts";
 import type {
   AppendOutcome,
   EventHistogram,
@@ -54,25 +55,27 @@ export class SqliteEventStore implements EventStore {
     this.blocks = new PayloadBlockReader(db);
   }
 
-  appendBatch(events: NewEvent[]): AppendOutcome {
-    return this.db.transaction(() => this.appendInTransaction(events))();
+  appendBatch(events: NewEvent[], encoded?: EncodedCommit): AppendOutcome {
+    const payloads = encoded ?? encodeCommit(events.map((e) => e.session.ref), events.map((e) => e.payloadJson), PAYLOAD_DICTIONARY_V1);
+    return this.db.transaction(() => this.appendInTransaction(events, payloads))();
   }
 
-  private appendInTransaction(events: NewEvent[]): AppendOutcome {
+  private appendInTransaction(events: NewEvent[], { blocks, placements }: EncodedCommit): AppendOutcome {
     const s = this.statements;
     const outcome: AppendOutcome = { results: [], stored: [], createdSessions: [], createdAgents: [] };
     const sessionTotals = new Map<string, BatchTotals>();
     const agentTotals = new Map<string, BatchTotals>();
     const receivedAt = Date.now();
     const now = sqliteNow();
-    const blocks = new PayloadBlockBuilder(s.insertBlock, s.lastBlockId.get() as number);
-    for (const event of events) {
+    // Blocks get ids here (never reused); a block whose events were all duplicates is not written.
+    const firstBlockId = (s.lastBlockId.get() as number) + 1;
+    const blockUsed = new Array<boolean>(blocks.length).fill(false);
+    for (const [index, event] of events.entries()) {
       const sessionId = this.resolveSession(event.session, outcome, now);
       const agentId = event.agent ? this.resolveAgent(sessionId, event.agent, outcome, now) : null;
-      // Small payloads join this transaction's block for the session; large ones are deflated on their own.
-      const raw = event.payloadJson.length < BLOCK_PAYLOAD_MAX_CHARS ? Buffer.from(event.payloadJson, "utf8") : null;
-      const place = raw ? blocks.place(sessionId, raw.length) : null;
-      const payload = raw ? { encoding: PayloadEncoding.inBlock, size: raw.length, bytes: null } : encodeEventPayload(event);
+      const placement = placements[index]!;
+      const place = "block" in placement ? placement : null;
+      const payload = "block" in placement ? { encoding: PayloadEncoding.inBlock, size: placement.size, bytes: null } : placement;
       const inserted = s.insertEvent.run(
         event.eventId,
         sessionId,
@@ -95,7 +98,7 @@ export class SqliteEventStore implements EventStore {
         payload.encoding,
         payload.size,
         payload.bytes,
-        place?.blockId ?? null,
+        place ? firstBlockId + place.block : null,
         place?.offset ?? null,
       );
       // No RETURNING: with it SQLite materializes the returned row per statement, which doubled the insert cost.
@@ -105,7 +108,7 @@ export class SqliteEventStore implements EventStore {
         outcome.results.push({ eventId: event.eventId, seq: existing.seq, duplicate: true, sessionId: existing.sessionId, agentId: existing.agentId });
         continue;
       }
-      if (raw) blocks.add(sessionId, raw);
+      if (place) blockUsed[place.block] = true;
       const seq = Number(inserted.lastInsertRowid);
       const summary: EventSummary = {
         seq,
@@ -134,7 +137,7 @@ export class SqliteEventStore implements EventStore {
       addTotals(sessionTotals, sessionId, summary, now);
       if (agentId) addTotals(agentTotals, agentId, summary, now);
     }
-    blocks.finish();
+    for (const [i, block] of blocks.entries()) if (blockUsed[i]) s.insertBlock.run(firstBlockId + i, block.encoding, block.size, block.bytes);
     for (const [sessionId, t] of sessionTotals) {
       s.bumpSessionStats.run(sessionId, t.events, t.costUsd, t.inputTokens, t.outputTokens, t.toolOk, t.toolFailed);
     }

@@ -1,3 +1,5 @@
+import type { EncodedCommit } from "./payload-codec.mjs";
+
 /** A reference to a session or agent as an event names it: a Rozet id, or an external key seen before or not. */
 export interface EntityRef {
   ref: string;
@@ -123,7 +125,8 @@ export interface SessionEventStats {
  * `append` is synchronous-looking from the writer's view: the writer calls it once per batch.
  */
 export interface EventStore {
-  appendBatch(events: NewEvent[]): AppendOutcome;
+  /** Stores a batch in one transaction; `encoded` is encodeCommit() of its payloads when done beforehand. */
+  appendBatch(events: NewEvent[], encoded?: EncodedCommit): AppendOutcome;
   page(query: TimelineQuery): TimelinePage;
   /** Events after `afterSeq` in ascending order (replay for subscriptions). */
   readAfter(filter: { sessionId?: string | undefined; afterSeq: number; limit: number }): EventSummary[];

@@ -1,11 +1,12 @@
 import { DomainError } from "../errors.ts";
-import { PayloadCompressor, worthOffloading } from "./compressor.ts";
-import { setPreEncodedPayload } from "./payload.ts";
+import { BLOCK_PAYLOAD_MAX_CHARS, encodeCommit, type EncodedCommit, type EncodedPayload, type PayloadPlacement } from "./payload-codec.mjs";
+import { PayloadCodecThread } from "./payload-codec-thread.ts";
+import { PAYLOAD_DICTIONARY_V1 } from "./payload-dictionary.ts";
 import type { AppendOutcome, AppendResult, EventStore, NewEvent } from "./types.ts";
 
 export interface EventWriterOptions {
   store: EventStore;
-  /** Called once per committed batch, after commit; the bus publishes from here. */
+  /** Called once per committed batch, after commit, in commit order; the bus publishes from here. */
   onCommit: (outcome: AppendOutcome) => void;
   /** Most events in one transaction; bigger backlogs commit in several. */
   maxBatch?: number;
@@ -15,26 +16,34 @@ export interface EventWriterOptions {
 
 /** Measured with bench test 1 (32 single-event requests in flight): 0 → 13,700 events/s, 1–3 → 17,600. */
 const EXTRA_TURNS = 2;
+/**
+ * Requests with this many events are encoded on the codec thread as they arrive (bulk batches: 38k → 45k
+ * events/s); so is any request with a large payload (64 KiB events: compression overlaps parsing). Single small
+ * events are encoded at commit, together, on the event loop: the hop would cost them more than it saves (17.6k →
+ * 13.7k events/s when every batch went through the thread).
+ */
+const OFFLOAD_MIN_EVENTS = 64;
 
 interface Pending {
   events: NewEvent[];
   resolve: (results: AppendResult[]) => void;
   reject: (error: unknown) => void;
-  /** False while its large payloads are being compressed off the event loop; commits wait for it, in order. */
-  ready: boolean;
+  /** Encoded on the codec thread: pending while it works, null if it failed (then encoded at commit). */
+  encoded?: Promise<void> | EncodedCommit | null;
+}
+
+function worthOffloading(events: NewEvent[]): boolean {
+  return events.length >= OFFLOAD_MIN_EVENTS || events.some((e) => e.payloadJson.length >= BLOCK_PAYLOAD_MAX_CHARS);
 }
 
 /**
- * The single write path for events: callers enqueue, one flush per event-loop turn commits everything queued in
- * one transaction (group commit), and each caller's promise resolves only after its events are committed.
- *
- * Large payloads (transcripts, big tool results) are compressed on a worker thread first (one message per request,
- * sent as it is appended), so the event loop keeps parsing requests meanwhile; small ones are encoded inline at
- * commit. Either way requests commit in the order they were appended.
+ * The single write path for events: callers enqueue; what is queued while requests keep arriving commits in one
+ * transaction (group commit), and each caller's promise resolves only after its events are committed. Requests
+ * commit whole and in the order they were appended; one still being encoded holds back the ones behind it.
  */
 export class EventWriter {
   private queue: Pending[] = [];
-  private readonly compressor = new PayloadCompressor();
+  private readonly codec = new PayloadCodecThread();
   private queuedEvents = 0;
   private flushScheduled = false;
   private closed = false;
@@ -58,23 +67,21 @@ export class EventWriter {
       );
     }
     return new Promise((resolve, reject) => {
-      const pending: Pending = { events, resolve, reject, ready: true };
+      const pending: Pending = { events, resolve, reject };
       this.queue.push(pending);
       this.queuedEvents += events.length;
-      if (this.compressor.available) {
-        const large = events.filter((e) => worthOffloading(e.payloadJson));
-        // Handed over right away, so the worker compresses this request while the event loop parses the next.
-        if (large.length > 0) this.compress(pending, large);
-      }
+      // Handed over right away, so the codec thread works on this request while the event loop parses the next.
+      if (this.codec.available && worthOffloading(events)) this.encodeOffThread(pending);
       this.scheduleFlush();
     });
   }
 
+  /** Events accepted and not yet committed. */
   get backlog(): number {
     return this.queuedEvents;
   }
 
-  /** Commits everything queued now (payloads still compressing are encoded here). Used by shutdown. */
+  /** Commits everything queued now (requests still being encoded elsewhere are encoded here). */
   flushNow(): void {
     while (this.queue.length > 0) this.flushOnce(true);
   }
@@ -82,7 +89,20 @@ export class EventWriter {
   close(): void {
     this.flushNow();
     this.closed = true;
-    this.compressor.close();
+    this.codec.close();
+  }
+
+  private encodeOffThread(pending: Pending): void {
+    pending.encoded = this.codec
+      .encode(
+        pending.events.map((e) => e.session.ref),
+        pending.events.map((e) => e.payloadJson),
+      )
+      .then(
+        (encoded) => void (pending.encoded = encoded),
+        () => void (pending.encoded = null),
+      )
+      .then(() => this.scheduleFlush());
   }
 
   private scheduleFlush(): void {
@@ -101,37 +121,18 @@ export class EventWriter {
       }
       this.flushScheduled = false;
       this.flushOnce(false);
-      // Requests still compressing reschedule the flush when their payloads are back.
-      if (this.queue.length > 0 && this.queue[0]!.ready) this.scheduleFlush();
+      if (this.queue.length > 0 && !(this.queue[0]!.encoded instanceof Promise)) this.scheduleFlush();
     };
     setImmediate(flush);
-  }
-
-  /** Compresses a request's large payloads on the worker; the request may commit once they are back (or failed). */
-  private compress(pending: Pending, events: NewEvent[]): void {
-    pending.ready = false;
-    const done = () => {
-      pending.ready = true;
-      this.scheduleFlush();
-    };
-    this.compressor.compress(events.map((e) => e.payloadJson)).then(
-      (encoded) => {
-        encoded.forEach((payload, i) => setPreEncodedPayload(events[i]!, payload));
-        done();
-      },
-      // The store encodes them itself at commit.
-      done,
-    );
   }
 
   private flushOnce(force: boolean): void {
     const batch: Pending[] = [];
     let count = 0;
-    // Whole requests only: a request's events commit together; in order, so a request still compressing holds
-    // back the ones behind it.
+    // Whole requests only, in order; a request still encoding holds back the ones behind it (unless forced).
     while (
       this.queue.length > 0 &&
-      (force || this.queue[0]!.ready) &&
+      (force || !(this.queue[0]!.encoded instanceof Promise)) &&
       (count === 0 || count + this.queue[0]!.events.length <= this.maxBatch)
     ) {
       const next = this.queue.shift()!;
@@ -140,9 +141,10 @@ export class EventWriter {
     }
     if (batch.length === 0) return;
     this.queuedEvents -= count;
+    const events = batch.length === 1 ? batch[0]!.events : batch.flatMap((p) => p.events);
     let outcome: AppendOutcome;
     try {
-      outcome = this.options.store.appendBatch(batch.flatMap((p) => p.events));
+      outcome = this.options.store.appendBatch(events, assemble(batch));
     } catch (error) {
       for (const pending of batch) pending.reject(error);
       return;
@@ -159,4 +161,32 @@ export class EventWriter {
       console.error("event publish failed", error);
     }
   }
+}
+
+/** One commit's payload encoding: the requests encoded off-thread as they are, the others encoded now, together. */
+function assemble(batch: Pending[]): EncodedCommit {
+  const blocks: EncodedPayload[] = [];
+  const placements: PayloadPlacement[] = [];
+  const inline: { at: number; group: string; payload: string }[] = [];
+  const add = (encoded: EncodedCommit, at: (i: number) => number) => {
+    const base = blocks.length;
+    blocks.push(...encoded.blocks);
+    encoded.placements.forEach((p, i) => (placements[at(i)] = "block" in p ? { ...p, block: p.block + base } : p));
+  };
+  for (const pending of batch) {
+    const start = placements.length;
+    placements.length += pending.events.length;
+    const encoded = pending.encoded;
+    if (encoded && !(encoded instanceof Promise)) add(encoded, (i) => start + i);
+    else pending.events.forEach((e, i) => inline.push({ at: start + i, group: e.session.ref, payload: e.payloadJson }));
+  }
+  if (inline.length > 0) {
+    const encoded = encodeCommit(
+      inline.map((e) => e.group),
+      inline.map((e) => e.payload),
+      PAYLOAD_DICTIONARY_V1,
+    );
+    add(encoded, (i) => inline[i]!.at);
+  }
+  return { blocks, placements };
 }
