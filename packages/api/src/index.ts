@@ -5,6 +5,6 @@ export { appRouter, type AppRouter } from "./root.ts";
 export { createContextFactory, presentedToken, tokenMatches, type AuthPolicy, type Context, type ContextDeps, type Telemetry } from "./context.ts";
 export { domainErrorMap } from "./errors.ts";
 export { SOCKET_HIGH_WATER } from "./live/back-pressure.ts";
-export { ingestLimits, parseIngestBody, parseIngestEvent, ingestReceipt, type IngestEventInput } from "./routers/ingest.contracts.ts";
+export { ingestLimits, parseIngestBody, parseIngestEvent, parseIngestText, parseJsonText, ingestReceipt, type IngestEventInput } from "./routers/ingest.contracts.ts";
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

@@ -1,11 +1,8 @@
 import type { IncomingMessage } from "node:http";
 import { DomainError } from "@rozet/db";
 
-/**
- * Reads a JSON body, refusing (413) as soon as it passes `maxBytes` rather than buffering it all. Returns the
- * parsed value and the text it was parsed from.
- */
-export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<{ value: unknown; text: string }> {
+/** Reads a request body as text, refusing (413) as soon as it passes `maxBytes` rather than buffering it all. */
+export function readBodyText(req: IncomingMessage, maxBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers["content-length"]);
     if (declared > maxBytes) {
@@ -27,12 +24,7 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<{ 
     });
     req.on("end", () => {
       if (size > maxBytes) return;
-      const text = chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8");
-      try {
-        resolve({ value: JSON.parse(text), text });
-      } catch (error) {
-        reject(new DomainError("INVALID_INPUT", `body is not valid JSON: ${(error as Error).message}`, { issues: [{ path: "", message: "malformed JSON" }] }));
-      }
+      resolve(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8"));
     });
     req.on("error", reject);
   });

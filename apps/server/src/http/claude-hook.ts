@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ingestLimits, parseIngestEvent } from "@rozet/api";
+import { ingestLimits, parseIngestEvent, parseJsonText } from "@rozet/api";
 import { DomainError, newEventId } from "@rozet/db";
 import type { ControlRoom } from "@rozet/orchestrator";
-import { readJsonBody } from "./body.ts";
+import { readBodyText } from "./body.ts";
 import { sendError, sendJson } from "./respond.ts";
 
 /**
@@ -13,7 +13,7 @@ import { sendError, sendJson } from "./respond.ts";
 export async function handleClaudeHook(room: ControlRoom, req: IncomingMessage, res: ServerResponse, log: (e: unknown) => void) {
   try {
     const url = new URL(req.url ?? "/", "http://x");
-    const { value: payload } = await readJsonBody(req, ingestLimits.maxRequestBytes);
+    const payload = parseJsonText(await readBodyText(req, ingestLimits.maxRequestBytes));
     if (!payload || typeof payload !== "object" || Array.isArray(payload)) {
       throw new DomainError("INVALID_INPUT", "hook payload must be a JSON object");
     }

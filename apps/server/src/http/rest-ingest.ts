@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ingestLimits, ingestReceipt, parseIngestBody } from "@rozet/api";
+import { ingestLimits, ingestReceipt, parseIngestText } from "@rozet/api";
 import type { ControlRoom } from "@rozet/orchestrator";
-import { readJsonBody } from "./body.ts";
+import { readBodyText } from "./body.ts";
 import { sendError, sendJson } from "./respond.ts";
 
 /**
@@ -10,8 +10,8 @@ import { sendError, sendJson } from "./respond.ts";
  */
 export async function handleRestIngest(room: ControlRoom, req: IncomingMessage, res: ServerResponse, log: (e: unknown) => void) {
   try {
-    const body = await readJsonBody(req, ingestLimits.maxRequestBytes);
-    const results = await room.writer.append(parseIngestBody(body.value, body.text));
+    const events = parseIngestText(await readBodyText(req, ingestLimits.maxRequestBytes));
+    const results = await room.writer.append(events);
     sendJson(res, 200, ingestReceipt(results));
   } catch (error) {
     sendError(res, error, log);

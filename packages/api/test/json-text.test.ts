@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { elementMemberTexts, topLevelMemberText } from "../src/json-member-text.ts";
-import { parseIngestBody } from "../src/routers/ingest.contracts.ts";
+import { splitBatch, topLevelMemberText } from "../src/json-text.ts";
+import { parseIngestText } from "../src/routers/ingest.contracts.ts";
 
 const HOOK_FIXTURES = new URL("../../../fixtures/claude-code/hooks/", import.meta.url);
 
@@ -65,13 +65,13 @@ describe("topLevelMemberText", () => {
   it("returns undefined when there is nothing to take as is", () => {
     expect(topLevelMemberText('[{"payload":{}}]', "payload")).toBeUndefined();
     expect(topLevelMemberText('{"other":{"payload":{}}}', "payload")).toBeUndefined();
-    // An escaped key is the same key to JSON.parse; the caller then serializes the parsed value.
-    expect(topLevelMemberText('{"pay\\u006coad":{}}', "payload")).toBeUndefined();
+    // An escaped key is the same key to JSON.parse, and here.
+    expect(topLevelMemberText('{"pay\\u006coad":{"a":1}}', "payload")).toBe('{"a":1}');
   });
 });
 
-describe("elementMemberTexts", () => {
-  it("finds each element's payload in an array body and in { events } wherever the key sits", () => {
+describe("splitBatch", () => {
+  it("splits an array body and { events } wherever the key sits, each element with its payload text", () => {
     const rand = prng(7);
     const events = Array.from({ length: 300 }, (_, i) => ({ i, payload: randomValue(rand, 0), tail: randomValue(rand, 1) }));
     for (const text of [
@@ -79,26 +79,52 @@ describe("elementMemberTexts", () => {
       JSON.stringify({ note: { events: "not this" }, events }, null, 2),
       JSON.stringify({ events, after: [1, 2] }),
     ]) {
-      const texts = elementMemberTexts(text, "events", "payload")!;
-      expect(texts).toHaveLength(events.length);
-      texts.forEach((t, i) => expect(JSON.parse(t!)).toEqual(events[i]!.payload));
+      const elements = splitBatch(text)!;
+      expect(elements).toHaveLength(events.length);
+      elements.forEach((element, i) => {
+        expect(JSON.parse(element.text)).toEqual(events[i]);
+        expect(JSON.parse(element.payload!)).toEqual(events[i]!.payload);
+      });
     }
   });
 
-  it("marks elements that are not objects or have no payload, and refuses bodies without the array", () => {
-    expect(elementMemberTexts('[1, "x", {"a":1}, {"payload":[]}, null]', "events", "payload")).toEqual([undefined, undefined, undefined, "[]", undefined]);
-    expect(elementMemberTexts("[]", "events", "payload")).toEqual([]);
-    expect(elementMemberTexts('{"events":{"payload":1}}', "events", "payload")).toBeUndefined();
-    expect(elementMemberTexts('{"other":[]}', "events", "payload")).toBeUndefined();
+  it("leaves what is not a batch to the caller, and marks elements without a payload", () => {
+    expect(splitBatch('[1, "x", {"a":1}, {"payload":[]}, null]')!.map((e) => [e.text, e.payload])).toEqual([
+      ["1", undefined],
+      ['"x"', undefined],
+      ['{"a":1}', undefined],
+      ['{"payload":[]}', "[]"],
+      ["null", undefined],
+    ]);
+    expect(splitBatch(" [ ] ")).toEqual([]);
+    expect(splitBatch('{"events":{"payload":1}}')).toBeUndefined();
+    expect(splitBatch('{"source_app":"a","payload":{}}')).toBeUndefined();
+    expect(splitBatch("12")).toBeUndefined();
+  });
+
+  it("rejects malformed syntax around the elements, which no element parse would see", () => {
+    for (const bad of [
+      '[{"a":1} {"b":2}]',
+      '[{"a":1},]x',
+      '{"events":[{"a":1}] "x":1}',
+      '{"events":[{"a":1}],"x":tru}',
+      '{"events":[],"events":[1,]}',
+      '{"events":[{"a":1}]} trailing',
+      '[{"a":1}',
+      '{"events" [1]}',
+    ]) {
+      expect(() => JSON.parse(bad), bad).toThrow();
+      expect(() => splitBatch(bad)?.forEach((e) => JSON.parse(e.text)), bad).toThrow();
+    }
   });
 });
 
-describe("parseIngestBody with the body's text", () => {
+describe("parseIngestText", () => {
   const big = { file: "x".repeat(20_000), note: 'quote " and \\ and \u00e9' };
 
   it("stores a large single event's payload as received", () => {
     const text = `{"source_app":"app","session_id":"s1","hook_event_type":"PostToolUse","payload":  ${JSON.stringify(big, null, 1)}  }`;
-    const [event] = parseIngestBody(JSON.parse(text), text);
+    const [event] = parseIngestText(text);
     expect(event!.payloadJson).toBe(JSON.stringify(big, null, 1));
     expect(JSON.parse(event!.payloadJson)).toEqual(big);
   });
@@ -106,7 +132,7 @@ describe("parseIngestBody with the body's text", () => {
   it("keeps each payload's text in a large batch", () => {
     const events = Array.from({ length: 20 }, (_, i) => ({ source_app: "app", session_id: "s1", hook_event_type: "PreToolUse", payload: { i, text: "y".repeat(500) } }));
     const text = JSON.stringify({ events }, null, 1);
-    const parsed = parseIngestBody(JSON.parse(text), text);
+    const parsed = parseIngestText(text);
     // As received: pretty-printed, a piece of the body, not a re-serialization.
     for (const event of parsed) {
       expect(event.payloadJson).toContain("\n");
@@ -115,13 +141,14 @@ describe("parseIngestBody with the body's text", () => {
     expect(parsed.map((e) => JSON.parse(e.payloadJson))).toEqual(events.map((e) => e.payload));
   });
 
-  it("still merges chat into the payload (re-serialized), in single events and batches; without the text it serializes", () => {
+  it("still merges chat into the payload (re-serialized), in single events and batches; malformed bodies are refused", () => {
     const withChat = JSON.stringify({ source_app: "app", session_id: "s1", hook_event_type: "Stop", payload: big, chat: [{ role: "user" }] });
-    expect(JSON.parse(parseIngestBody(JSON.parse(withChat), withChat)[0]!.payloadJson)).toEqual({ ...big, chat: [{ role: "user" }] });
+    expect(JSON.parse(parseIngestText(withChat)[0]!.payloadJson)).toEqual({ ...big, chat: [{ role: "user" }] });
     const small = '{"source_app":"app","session_id":"s1","hook_event_type":"Stop","payload":{ "a" : 1 }}';
-    expect(parseIngestBody(JSON.parse(small), small)[0]!.payloadJson).toBe('{ "a" : 1 }');
-    expect(parseIngestBody(JSON.parse(small))[0]!.payloadJson).toBe('{"a":1}');
+    expect(parseIngestText(small)[0]!.payloadJson).toBe('{ "a" : 1 }');
+    expect(() => parseIngestText('{"events":[{"a":1},]}')).toThrow(/not valid JSON/);
+    expect(() => parseIngestText('[{"source_app":"a"} {}]')).toThrow(/not valid JSON/);
     const batch = JSON.stringify({ events: [JSON.parse(withChat)] });
-    expect(parseIngestBody(JSON.parse(batch), batch)[0]!.payloadJson).toBe(JSON.stringify({ ...big, chat: [{ role: "user" }] }));
+    expect(parseIngestText(batch)[0]!.payloadJson).toBe(JSON.stringify({ ...big, chat: [{ role: "user" }] }));
   });
 });
