@@ -2,7 +2,9 @@ import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { EventWriter, MIGRATIONS_DIR, newId, openDatabase, type Database, type NewEvent } from "../src/index.ts";
+import { EventWriter, MIGRATIONS_DIR, newId, openDatabase, SqliteEventStore, type Database, type NewEvent } from "../src/index.ts";
+import { WalSyncer } from "../src/events/wal-syncer.ts";
+import { openSqlite } from "../src/sqlite.ts";
 
 const homes: string[] = [];
 const open: Database[] = [];
@@ -105,6 +107,35 @@ describe("database", () => {
     // New blocks after the delete never reuse a deleted block's id.
     const [later] = await writer.append([{ ...event(1_000), session: { ref: "even" } }]);
     expect(db.events.get(later!.seq)!.payload).toEqual({ i: 1_000 });
+  });
+
+  it("acknowledges a commit only once the WAL is synced, in commit order even when a later sync finishes first", async () => {
+    const db = await freshDatabase();
+    const synced: number[] = [];
+    let calls = 0;
+    // The real fdatasync, made slow for the first commit only.
+    class SlowFirstSync extends WalSyncer {
+      override async sync(): Promise<void> {
+        const call = ++calls;
+        await super.sync();
+        if (call === 1) await new Promise((resolve) => setTimeout(resolve, 150));
+        synced.push(call);
+      }
+    }
+    const store = new SqliteEventStore(openSqlite(db.file, { synchronous: "NORMAL" }), new SlowFirstSync(`${db.file}-wal`));
+    const writer = new EventWriter({ store, onCommit: () => undefined });
+    const acked: string[] = [];
+    const first = writer.append([event(1)]).then(() => acked.push("first"));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Committed (visible) already, not yet acknowledged.
+    expect(db.events.lastSeq()).toBe(1);
+    expect(acked).toEqual([]);
+    const second = writer.append([event(2)]).then(() => acked.push("second"));
+    await Promise.all([first, second]);
+    expect(synced).toEqual([2, 1]);
+    expect(acked).toEqual(["first", "second"]);
+    await writer.close();
+    await store.close();
   });
 
   it("charts a long session in at most maxBuckets buckets, doubling their width", async () => {

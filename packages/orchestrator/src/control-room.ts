@@ -83,7 +83,7 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
   room.close = async () => {
     clearInterval(statsTicker);
     await room.agents.shutdown();
-    writer.close();
+    await writer.close();
     await database.close();
   };
   return room;

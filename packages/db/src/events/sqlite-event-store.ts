@@ -4,6 +4,7 @@ import type { SqliteDatabase } from "../sqlite.ts";
 import { sqliteNow } from "../time.ts";
 import { decodePayload, encodeCommit, PayloadEncoding, type EncodedCommit } from "./payload.ts";
 import { PayloadBlockReader } from "./payload-blocks.ts";
+import type { WalSyncer } from "./wal-syncer.ts";
 import { PAYLOAD_DICTIONARY_V1 } from "./payload-dictionary.ts";
 import type {
   AppendOutcome,
@@ -50,7 +51,14 @@ export class SqliteEventStore implements EventStore {
   private readonly pageStatements = new Map<string, Statement>();
   private readonly blocks: PayloadBlockReader;
 
-  constructor(private readonly db: SqliteDatabase) {
+  /**
+   * `syncer` makes commits durable after the fact (the connection then runs with synchronous=NORMAL); without one,
+   * sync() resolves at once (the connection's own synchronous setting is all there is).
+   */
+  constructor(
+    private readonly db: SqliteDatabase,
+    private readonly syncer?: WalSyncer,
+  ) {
     this.statements = prepareStatements(db);
     this.blocks = new PayloadBlockReader(db);
   }
@@ -301,7 +309,12 @@ export class SqliteEventStore implements EventStore {
     return (this.statements.lastSeq.get() as number | null) ?? 0;
   }
 
-  close(): void {
+  sync(): Promise<void> {
+    return this.syncer ? this.syncer.sync() : Promise.resolve();
+  }
+
+  async close(): Promise<void> {
+    await this.syncer?.close();
     this.db.close();
   }
 }

@@ -137,5 +137,7 @@ export interface EventStore {
   histogram(sessionId: string, maxBuckets: number): EventHistogram;
   deleteSession(sessionId: string): void;
   lastSeq(): number;
-  close(): void;
+  /** Resolves once everything committed so far is durable (the writer acknowledges only after it). */
+  sync(): Promise<void>;
+  close(): Promise<void>;
 }

@@ -38,13 +38,16 @@ function worthOffloading(events: NewEvent[]): boolean {
 
 /**
  * The single write path for events: callers enqueue; what is queued while requests keep arriving commits in one
- * transaction (group commit), and each caller's promise resolves only after its events are committed. Requests
- * commit whole and in the order they were appended; one still being encoded holds back the ones behind it.
+ * transaction (group commit), and each caller's promise resolves only after its events are committed and on disk
+ * (store.sync()). Requests commit whole and in the order they were appended; one still being encoded holds back
+ * the ones behind it.
  */
 export class EventWriter {
   private queue: Pending[] = [];
   private readonly codec = new PayloadCodecThread();
   private queuedEvents = 0;
+  /** Acknowledgements, in commit order: each waits for its commit to be durable and for the one before. */
+  private acknowledged: Promise<void> = Promise.resolve();
   private flushScheduled = false;
   private closed = false;
   private readonly maxBatch: number;
@@ -86,10 +89,12 @@ export class EventWriter {
     while (this.queue.length > 0) this.flushOnce(true);
   }
 
-  close(): void {
+  /** Commits what is queued, refuses new events, and resolves once every commit is acknowledged. */
+  async close(): Promise<void> {
     this.flushNow();
     this.closed = true;
     this.codec.close();
+    await this.acknowledged;
   }
 
   private encodeOffThread(pending: Pending): void {
@@ -149,6 +154,20 @@ export class EventWriter {
       for (const pending of batch) pending.reject(error);
       return;
     }
+    const durable = this.options.store.sync();
+    // Acknowledged (and published) once on disk, strictly in commit order, so subscribers see seqs in order.
+    this.acknowledged = this.acknowledged
+      .then(() => durable)
+      .then(
+        () => this.acknowledge(batch, outcome),
+        (error: unknown) => {
+          console.error("event commit could not be made durable", error);
+          for (const pending of batch) pending.reject(error);
+        },
+      );
+  }
+
+  private acknowledge(batch: Pending[], outcome: AppendOutcome): void {
     let offset = 0;
     for (const pending of batch) {
       pending.resolve(outcome.results.slice(offset, offset + pending.events.length));
