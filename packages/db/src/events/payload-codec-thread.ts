@@ -1,6 +1,5 @@
 import { Worker } from "node:worker_threads";
 import type { EncodedCommit } from "./payload-codec.mjs";
-import { PAYLOAD_DICTIONARY_V1 } from "./payload-dictionary.ts";
 
 const WORKER_ENTRY = new URL("./payload-codec.worker.mjs", import.meta.url);
 
@@ -56,7 +55,7 @@ export class PayloadCodecThread {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(WORKER_ENTRY, { name: "rozet-payload-codec", workerData: { dictionary: new Uint8Array(PAYLOAD_DICTIONARY_V1) } });
+    const worker = new Worker(WORKER_ENTRY, { name: "rozet-payload-codec" });
     worker.unref();
     worker.on("message", (reply: WorkerReply) => {
       const entry = this.waiting.get(reply.id);

@@ -20,4 +20,4 @@ export interface EncodedCommit {
 }
 
 export declare function encodePayload(json: string): EncodedPayload;
-export declare function encodeCommit(groups: readonly string[], payloads: readonly string[], dictionary: Buffer): EncodedCommit;
+export declare function encodeCommit(groups: readonly string[], payloads: readonly string[]): EncodedCommit;

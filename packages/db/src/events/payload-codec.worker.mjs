@@ -1,13 +1,11 @@
 // The payload codec thread: encodes each commit's payloads (see payload-codec.mjs) off the event loop. Results
 // go back in fresh ArrayBuffers, transferred rather than copied.
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { encodeCommit } from "./payload-codec.mjs";
-
-const dictionary = Buffer.from(workerData.dictionary);
 
 parentPort.on("message", ({ id, groups, payloads }) => {
   try {
-    const { blocks, placements } = encodeCommit(groups, payloads, dictionary);
+    const { blocks, placements } = encodeCommit(groups, payloads);
     const transfer = [];
     const own = (encoded) => {
       // Small Buffers share Node's pool; copy those so only our own bytes are transferred.

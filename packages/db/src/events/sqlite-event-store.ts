@@ -5,7 +5,6 @@ import { sqliteNow } from "../time.ts";
 import { decodePayload, encodeCommit, PayloadEncoding, type EncodedCommit } from "./payload.ts";
 import { PayloadBlockReader } from "./payload-blocks.ts";
 import type { WalSyncer } from "./wal-syncer.ts";
-import { PAYLOAD_DICTIONARY_V1 } from "./payload-dictionary.ts";
 import type {
   AppendOutcome,
   EventHistogram,
@@ -64,7 +63,7 @@ export class SqliteEventStore implements EventStore {
   }
 
   appendBatch(events: NewEvent[], encoded?: EncodedCommit): AppendOutcome {
-    const payloads = encoded ?? encodeCommit(events.map((e) => e.session.ref), events.map((e) => e.payloadJson), PAYLOAD_DICTIONARY_V1);
+    const payloads = encoded ?? encodeCommit(events.map((e) => e.session.ref), events.map((e) => e.payloadJson));
     return this.db.transaction(() => this.appendInTransaction(events, payloads))();
   }
 

@@ -1,7 +1,6 @@
 import { DomainError } from "../errors.ts";
 import { BLOCK_PAYLOAD_MAX_CHARS, encodeCommit, type EncodedCommit, type EncodedPayload, type PayloadPlacement } from "./payload-codec.mjs";
 import { PayloadCodecThread } from "./payload-codec-thread.ts";
-import { PAYLOAD_DICTIONARY_V1 } from "./payload-dictionary.ts";
 import type { AppendOutcome, AppendResult, EventStore, NewEvent } from "./types.ts";
 
 export interface EventWriterOptions {
@@ -203,7 +202,6 @@ function assemble(batch: Pending[]): EncodedCommit {
     const encoded = encodeCommit(
       inline.map((e) => e.group),
       inline.map((e) => e.payload),
-      PAYLOAD_DICTIONARY_V1,
     );
     add(encoded, (i) => inline[i]!.at);
   }
