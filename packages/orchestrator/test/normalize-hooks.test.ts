@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { hookEventTypes, normalizeHookEvent } from "../src/normalize/hook-events.ts";
+import { clip, hookEventTypes, normalizeHookEvent } from "../src/normalize/hook-events.ts";
 
 const hooksDir = new URL("../../../fixtures/claude-code/hooks/", import.meta.url);
 // Files starting with "_" are notes about the capture (e.g. the environment hooks saw), not hook payloads.
@@ -109,5 +109,23 @@ describe("normalizeHookEvent over the captured Claude Code hook payloads", () =>
     expect(normalizeHookEvent("SomethingNew", { tool_name: 5 })).toEqual({ type: "hook.SomethingNew", toolName: undefined, filePath: undefined });
     expect(normalizeHookEvent("PreToolUse", null)).toMatchObject({ type: "tool.started", summary: undefined });
     expect(normalizeHookEvent("PostToolUseFailure", [])).toMatchObject({ summary: "tool failed: unknown error" });
+  });
+});
+
+describe("clip", () => {
+  it("gives the same one-line summary as collapsing the whole text, however the whitespace falls", () => {
+    const whole = (text: string) => {
+      const oneLine = text.replace(/\s+/g, " ").trim();
+      return oneLine.length > 300 ? `${oneLine.slice(0, 299)}…` : oneLine;
+    };
+    const texts = [
+      "short  text\n",
+      "x".repeat(5_000),
+      `a${" ".repeat(3_000)}${"b".repeat(400)}`,
+      "word \n\t ".repeat(2_000),
+      `${"\n".repeat(1_199)}tail`,
+      "é😀 ".repeat(700),
+    ];
+    for (const text of texts) expect(clip(text)).toBe(whole(text));
   });
 });

@@ -47,7 +47,11 @@ export const hookEventTypes: Record<string, string> = {
 const SUMMARY_MAX = 300;
 
 export function clip(text: string, max = SUMMARY_MAX): string {
-  const oneLine = text.replace(/\s+/g, " ").trim();
+  // Summaries come from prompts, messages and tool output of up to megabytes: collapse a prefix first, and the
+  // whole text only when whitespace ate so much of the prefix that it no longer fills the summary.
+  const prefix = text.length > max * 4 ? text.slice(0, max * 4) : text;
+  let oneLine = prefix.replace(/\s+/g, " ").trim();
+  if (prefix !== text && oneLine.length <= max) oneLine = text.replace(/\s+/g, " ").trim();
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
 
