@@ -87,6 +87,10 @@ describe("database", () => {
     // ~150 KiB per session: a few blocks each, not one per event.
     expect(Number(counts!.blocks)).toBeGreaterThanOrEqual(4);
     expect(Number(counts!.blocks)).toBeLessThanOrEqual(8);
+    // Small blocks deflate with the preset dictionary, full ones use brotli.
+    const kinds = await db.prisma.$queryRawUnsafe<{ encoding: number; size: number }[]>("SELECT encoding, size FROM PayloadBlock");
+    for (const block of kinds) expect(Number(block.encoding)).toBe(Number(block.size) < 16 * 1024 ? 2 : 4);
+    expect(kinds.some((b) => Number(b.encoding) === 4)).toBe(true);
     // Sent again, all duplicates: no new block is written for payloads nobody stores.
     const again = await writer.append(events.slice(0, 40));
     expect(again.every((r) => r.duplicate)).toBe(true);

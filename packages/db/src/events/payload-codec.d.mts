@@ -2,6 +2,7 @@ export declare const PayloadEncoding: { readonly utf8: 0; readonly deflateRaw: 1
 export declare const BLOCK_PAYLOAD_MAX_CHARS: number;
 export declare const BLOCK_TARGET_BYTES: number;
 export declare const COMPRESS_THRESHOLD_BYTES: number;
+export declare const BROTLI_MIN_BLOCK_BYTES: number;
 
 /** A payload (or a block of payloads) as stored. */
 export interface EncodedPayload {

@@ -1,6 +1,6 @@
 import { brotliDecompressSync, inflateRawSync } from "node:zlib";
 import { PayloadEncoding } from "./payload-codec.mjs";
-import { PAYLOAD_DICTIONARY_V1 } from "./payload-dictionary.ts";
+import { PAYLOAD_DICTIONARY_V1 } from "./payload-dictionary.mjs";
 
 export { encodeCommit, encodePayload, PayloadEncoding, type EncodedCommit, type EncodedPayload, type PayloadPlacement } from "./payload-codec.mjs";
 
