@@ -53,6 +53,8 @@ export async function postJson<T = any>(agent: http.Agent, base: URL, path: stri
 
 export interface ClosedLoopOptions {
   agent: http.Agent;
+  /** The HTTP client: node:http on `agent` (lean), or the global fetch (undici), what Node scripts and `rozet hook` use. */
+  client?: "http" | "fetch";
   base: URL;
   path: string;
   /** Pre-serialized bodies, cycled. */
@@ -78,6 +80,11 @@ export interface ClosedLoopResult {
   latency: Distribution;
 }
 
+async function fetchPost(url: URL, body: Buffer): Promise<{ status: number; body: Buffer }> {
+  const res = await fetch(url, { method: "POST", body, headers: { "content-type": "application/json" } });
+  return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
+}
+
 /**
  * Closed-loop load: `inFlight` workers, each sends its next request as soon as the previous one answers. Bodies are
  * pre-serialized so the generator spends its CPU on HTTP only.
@@ -96,7 +103,10 @@ export async function closedLoop(options: ClosedLoopOptions): Promise<ClosedLoop
       const body = options.bodies[i % options.bodies.length]!;
       const t0 = performance.now();
       try {
-        const res = await request(options.agent, options.base, "POST", options.path, body);
+        const res =
+          options.client === "fetch"
+            ? await fetchPost(new URL(options.path, options.base), body)
+            : await request(options.agent, options.base, "POST", options.path, body);
         if (res.status !== 200) {
           errors += 1;
           firstError ??= `HTTP ${res.status}: ${res.body.toString().slice(0, 300)}`;
