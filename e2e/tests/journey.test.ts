@@ -131,6 +131,10 @@ describe("operator journey", () => {
     await expect(inspector.locator(".fields")).toContainText("file.changed");
     await page.keyboard.press("Escape");
     await expect(inspector).toBeHidden();
+
+    // A reload keeps the agent's command history: the page reads it back from the server.
+    await page.reload();
+    await expect(page.locator(".command-list li", { hasText: "please create hello" })).toHaveAttribute("data-status", "completed", { timeout: 15_000 });
   });
 
   it("denies a Bash call with a message from the session page", async () => {

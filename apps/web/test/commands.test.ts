@@ -60,6 +60,31 @@ describe("reduceCommands", () => {
     expect(list[0]!.id).toBe("c5");
   });
 
+  it("fills in an agent's history from the server, in time order, without moving anything backwards", () => {
+    const at = (minute: number) => `2026-01-01T00:0${minute}:00.000Z`;
+    // Already known: a command the feed saw completing (newer than what the query read) and one sent just now.
+    let list = reduceCommands([], { type: "control", update: control(row({ id: "c2", idempotencyKey: null, status: "completed", createdAt: at(2) })), agentIds: agents });
+    list = reduceCommands(list, { type: "sent", key: "web-new", agentId: "a1", kind: "prompt", text: "newest", at: Date.parse(at(5)) });
+    list = reduceCommands(list, {
+      type: "loaded",
+      agentId: "a1",
+      rows: [
+        row({ id: "c3", idempotencyKey: "web-new", status: "running", createdAt: at(5), input: { text: "newest" } }),
+        row({ id: "c2", idempotencyKey: null, status: "running", createdAt: at(2) }),
+        row({ id: "c1", idempotencyKey: null, status: "failed", error: "boom", createdAt: at(1), input: { text: "oldest" } }),
+        row({ id: "c9", agentId: "a2", idempotencyKey: null, createdAt: at(3) }),
+      ],
+    });
+    expect(list.map((e) => [e.id, e.status, e.pending])).toEqual([
+      ["c1", "failed", false],
+      ["c2", "completed", false],
+      ["c3", "running", false],
+    ]);
+    expect(list[0]).toMatchObject({ text: "oldest", error: "boom" });
+    // Loading the same again changes nothing.
+    expect(reduceCommands(list, { type: "loaded", agentId: "a1", rows: [row({ id: "c1", idempotencyKey: null, status: "failed", error: "boom", createdAt: at(1) })] })).toEqual(list);
+  });
+
   it("makes idempotency keys the API accepts", () => {
     expect(newCommandKey()).toMatch(/^[A-Za-z0-9._:-]{8,128}$/);
   });

@@ -31,6 +31,8 @@ export type CommandAction =
   | { type: "rejected"; key: string }
   /** `agentIds`: only commands of these agents (all when omitted). */
   | { type: "control"; update: ControlUpdate; agentIds?: ReadonlySet<string> }
+  /** An agent's recent commands read from the server (after a reload, or on first showing the agent). */
+  | { type: "loaded"; agentId: string; rows: readonly CommandRow[] }
   | { type: "forget"; key: string };
 
 /** Entries kept per agent, and in all (older finished ones are dropped). */
@@ -144,6 +146,17 @@ export function reduceCommands(entries: readonly CommandEntry[], action: Command
       if (index === -1) return trim([...list, fromRow(row)], row.agentId);
       const merged = merge(list[index]!, row, false);
       return list.map((e, i) => (i === index ? merged : e));
+    }
+    case "loaded": {
+      // Known ones move forward only (the feed may be ahead of the query); the rest join in time order.
+      let next = list;
+      for (const row of action.rows) {
+        if (row.agentId !== action.agentId) continue;
+        const index = next.findIndex((e) => e.id === row.id || (row.idempotencyKey !== null && e.key === row.idempotencyKey));
+        next = index === -1 ? [...next, fromRow(row)] : next.map((e, i) => (i === index ? merge(e, row, true) : e));
+      }
+      if (next === list) return list;
+      return trim([...next].sort((a, b) => a.createdAt - b.createdAt), action.agentId);
     }
   }
 }

@@ -85,6 +85,7 @@ export function SessionPage(props: RouteSectionProps) {
   // Permission answers are commands too; the timeline shows those, the command lists show what was asked.
   const sessionCommands = createMemo(() => commands.entries().filter((c) => c.kind !== "permission" && agentIds().has(c.agentId)));
 
+
   const [deleted, setDeleted] = createSignal(false);
   const [liveStats, setLiveStats] = createSignal<{ stats: SessionStats; at: number } | null>(null);
   createEffect(
@@ -136,6 +137,11 @@ export function SessionPage(props: RouteSectionProps) {
     const chosen = [composeFor(), filters().agent].find((agentId) => controllable.some((a) => a.id === agentId));
     return chosen ?? controllable[0]?.id ?? "";
   };
+  // The command bar's agent: its recent commands come from the server (so they survive a reload).
+  createEffect(() => {
+    const agentId = composeAgentId();
+    if (agentId) commands.load(agentId);
+  });
   let commandBox: HTMLTextAreaElement | undefined;
   const [creating, setCreating] = createSignal(false);
   const resume = useAction(resumeAgent);
