@@ -1,17 +1,9 @@
 /**
- * The source text of a top-level member's value in a JSON object text, found by skipping over the other values
- * (strings by `indexOf`), without building anything. Used to store payloads exactly as received instead of
- * re-serializing what JSON.parse made of them: for 64 KiB of escaped text JSON.stringify costs ~135 µs; for a
- * 1,000-event batch of hook events it costs ~3 µs per event against ~2 µs for this scan.
- *
- * Call it only on text that JSON.parse accepted. Returns undefined when the text is not an object or lacks the
- * key. With duplicate keys the last one wins, as in JSON.parse.
+ * Finding events and payloads in an ingest body's text without building anything (strings are jumped over with
+ * `indexOf`), so payloads are stored exactly as received instead of re-serializing what JSON.parse made of them:
+ * for 64 KiB of escaped text JSON.stringify costs ~135 µs; for hook events in a 1,000-event batch ~3 µs each,
+ * against ~2 µs for this scan.
  */
-export function topLevelMemberText(text: string, key: string): string | undefined {
-  const start = skipSpace(text, 0);
-  if (text.charCodeAt(start) !== OPEN_BRACE) return undefined;
-  return memberText(text, start, key);
-}
 
 /** One element of a batch body: its source text (for JSON.parse) and the text of its top-level `payload`. */
 export interface BatchElement {
@@ -20,32 +12,36 @@ export interface BatchElement {
 }
 
 /**
- * Splits a batch body — a JSON array, or an object with an `events` array — into its elements' texts, so each can
- * be parsed on its own: a 1.4 MiB body parsed whole is one big live object graph (promoted out of V8's young
- * generation mid-parse, then collected by full GCs); parsed element by element, each graph dies young. One pass
- * also yields each element's payload text.
+ * Splits an ingest body into events without parsing them. A batch — a JSON array, or an object with an `events`
+ * array — comes back as its elements' texts, so each can be parsed on its own: a 1.4 MiB body parsed whole is one
+ * big live object graph (promoted out of V8's young generation mid-parse, then collected by full GCs); parsed
+ * element by element, each graph dies young. Any other object is a single event: it comes back with the text of
+ * its `payload`, found in the same pass.
  *
- * The syntax around the elements is checked strictly and the object's other members are parsed here, so the body
- * is valid JSON exactly when every element text parses (the caller's JSON.parse). Returns undefined when the text
- * is not a batch (e.g. a single event: the caller parses it whole); throws SyntaxError on malformed syntax.
+ * For a batch, the syntax around the elements is checked strictly and the object's other members are parsed here,
+ * so the body is valid JSON exactly when every element text parses (the caller's JSON.parse). A single event is
+ * left for the caller to parse whole. Returns undefined for anything else; throws SyntaxError on malformed syntax.
  */
-export function splitBatch(text: string): BatchElement[] | undefined {
+export function splitIngestBody(text: string): { batch: BatchElement[] } | { single: { payload: string | undefined } } | undefined {
   const start = skipSpace(text, 0);
   let array = -1;
-  let end: number;
+  let end = -1;
   if (text.charCodeAt(start) === OPEN_BRACE) {
+    const others: [number, number][] = [];
     let arrayEnd = -1;
+    let payload: string | undefined;
     end = walkObject(text, start, (key, valueStart, valueEnd) => {
-      // Every member but the (last) events array is parsed here, duplicates included.
-      if (key !== "events") return void JSON.parse(text.slice(valueStart, valueEnd));
-      if (array !== -1) JSON.parse(text.slice(array, arrayEnd));
+      if (key === "payload") payload = text.slice(valueStart, valueEnd);
+      if (key !== "events") return void others.push([valueStart, valueEnd]);
+      // With duplicate keys the last one counts (as in JSON.parse); earlier ones are still checked.
+      if (array !== -1) others.push([array, arrayEnd]);
       array = valueStart;
       arrayEnd = valueEnd;
     });
-    if (array === -1 || text.charCodeAt(array) !== OPEN_BRACKET) return undefined;
+    if (array === -1 || text.charCodeAt(array) !== OPEN_BRACKET) return { single: { payload } };
+    for (const [from, to] of others) JSON.parse(text.slice(from, to));
   } else if (text.charCodeAt(start) === OPEN_BRACKET) {
     array = start;
-    end = -1;
   } else {
     return undefined;
   }
@@ -70,7 +66,7 @@ export function splitBatch(text: string): BatchElement[] | undefined {
   }
   if (end === -1) end = i + 1;
   if (skipSpace(text, end) !== text.length) throw new SyntaxError(`unexpected text after the JSON value at position ${end}`);
-  return elements;
+  return { batch: elements };
 }
 
 function expect(text: string, i: number, char: number): void {
@@ -96,14 +92,6 @@ function walkObject(text: string, start: number, visit: (key: string, valueStart
     expect(text, i, COMMA);
     i = skipSpace(text, i + 1);
   }
-}
-
-function memberText(text: string, objectStart: number, key: string): string | undefined {
-  let found: string | undefined;
-  walkObject(text, objectStart, (name, valueStart, valueEnd) => {
-    if (name === key) found = text.slice(valueStart, valueEnd);
-  });
-  return found;
 }
 
 const QUOTE = 34;

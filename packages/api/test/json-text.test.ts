@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { splitBatch, topLevelMemberText } from "../src/json-text.ts";
+import { splitIngestBody } from "../src/json-text.ts";
 import { parseIngestText } from "../src/routers/ingest.contracts.ts";
 
 const HOOK_FIXTURES = new URL("../../../fixtures/claude-code/hooks/", import.meta.url);
@@ -28,13 +28,26 @@ function prng(seed: number): () => number {
   };
 }
 
+/** The payload text of a single-event body. */
+function topLevelPayload(text: string): string | undefined {
+  const split = splitIngestBody(text);
+  if (!split || !("single" in split)) throw new Error(`not a single event: ${text.slice(0, 80)}`);
+  return split.single.payload;
+}
+
+/** The elements of a batch body (undefined when it is not one). */
+function splitBatch(text: string) {
+  const split = splitIngestBody(text);
+  return split && "batch" in split ? split.batch : undefined;
+}
+
 function expectSameValue(text: string): void {
-  const member = topLevelMemberText(text, "payload");
+  const member = topLevelPayload(text);
   expect(member).toBeDefined();
   expect(JSON.parse(member!)).toEqual(JSON.parse(text).payload);
 }
 
-describe("topLevelMemberText", () => {
+describe("splitIngestBody: single events", () => {
   it("finds the payload of every captured Claude Code hook event, minified and pretty-printed", () => {
     const files = readdirSync(HOOK_FIXTURES).filter((f) => f.endsWith(".json"));
     expect(files.length).toBeGreaterThan(5);
@@ -58,19 +71,19 @@ describe("topLevelMemberText", () => {
 
   it("takes the last of duplicate keys and reads primitives, as JSON.parse does", () => {
     expectSameValue('{"payload":{"a":1}, "x":[1,{"payload":2}],"payload" : {"b":"}"} }');
-    expect(topLevelMemberText('{"payload":12.5e3,"y":1}', "payload")).toBe("12.5e3");
-    expect(topLevelMemberText('{"payload":null}', "payload")).toBe("null");
+    expect(topLevelPayload('{"payload":12.5e3,"y":1}')).toBe("12.5e3");
+    expect(topLevelPayload('{"payload":null}')).toBe("null");
   });
 
   it("returns undefined when there is nothing to take as is", () => {
-    expect(topLevelMemberText('[{"payload":{}}]', "payload")).toBeUndefined();
-    expect(topLevelMemberText('{"other":{"payload":{}}}', "payload")).toBeUndefined();
+    expect(topLevelPayload('{"other":{"payload":{}}}')).toBeUndefined();
+    expect(splitIngestBody("12")).toBeUndefined();
     // An escaped key is the same key to JSON.parse, and here.
-    expect(topLevelMemberText('{"pay\\u006coad":{"a":1}}', "payload")).toBe('{"a":1}');
+    expect(topLevelPayload('{"pay\\u006coad":{"a":1}}')).toBe('{"a":1}');
   });
 });
 
-describe("splitBatch", () => {
+describe("splitIngestBody: batches", () => {
   it("splits an array body and { events } wherever the key sits, each element with its payload text", () => {
     const rand = prng(7);
     const events = Array.from({ length: 300 }, (_, i) => ({ i, payload: randomValue(rand, 0), tail: randomValue(rand, 1) }));
@@ -97,9 +110,8 @@ describe("splitBatch", () => {
       ["null", undefined],
     ]);
     expect(splitBatch(" [ ] ")).toEqual([]);
-    expect(splitBatch('{"events":{"payload":1}}')).toBeUndefined();
-    expect(splitBatch('{"source_app":"a","payload":{}}')).toBeUndefined();
-    expect(splitBatch("12")).toBeUndefined();
+    expect(splitIngestBody('{"events":{"payload":1}}')).toEqual({ single: { payload: undefined } });
+    expect(splitIngestBody('{"source_app":"a","payload":{}}')).toEqual({ single: { payload: "{}" } });
   });
 
   it("rejects malformed syntax around the elements, which no element parse would see", () => {
@@ -114,7 +126,12 @@ describe("splitBatch", () => {
       '{"events" [1]}',
     ]) {
       expect(() => JSON.parse(bad), bad).toThrow();
-      expect(() => splitBatch(bad)?.forEach((e) => JSON.parse(e.text)), bad).toThrow();
+      // Either the split throws, or it leaves the body to be parsed whole, or an element does not parse.
+      expect(() => {
+        const split = splitIngestBody(bad);
+        if (!split || "single" in split) JSON.parse(bad);
+        else split.batch.forEach((e) => JSON.parse(e.text));
+      }, bad).toThrow();
     }
   });
 });

@@ -1,7 +1,7 @@
 import { DomainError, newEventId, type NewEvent } from "@rozet/db";
 import { clip, normalizeHookEvent } from "@rozet/orchestrator";
 import { z } from "zod";
-import { splitBatch, topLevelMemberText, type BatchElement } from "../json-text.ts";
+import { splitIngestBody } from "../json-text.ts";
 import { printable } from "./common.contracts.ts";
 
 /** Size caps for ingest; each breach is reported as PAYLOAD_TOO_LARGE naming the limit. */
@@ -165,23 +165,22 @@ export function parseIngestBody(body: unknown): NewEvent[] {
 
 /**
  * A request body as received over HTTP (same shapes as parseIngestBody). Batches are parsed element by element
- * (see splitBatch: far less garbage-collector work than one big parse), and every event keeps its payload's text
- * as received instead of re-serializing it.
+ * (see splitIngestBody: far less garbage-collector work than one big parse), and every event keeps its payload's
+ * text as received instead of re-serializing it.
  */
 export function parseIngestText(text: string): NewEvent[] {
-  let elements: BatchElement[] | undefined;
+  let split: ReturnType<typeof splitIngestBody>;
   try {
-    elements = splitBatch(text);
+    split = splitIngestBody(text);
   } catch {
     // Malformed: the whole-text parse below reports it with JSON.parse's own message.
   }
-  if (!elements) {
-    const body = parseJsonText(text);
-    const single = !Array.isArray(body) && !(body && typeof body === "object" && Array.isArray((body as { events?: unknown }).events));
-    return single ? [parseIngestEvent(body, 0, topLevelMemberText(text, "payload"))] : parseIngestBody(body);
+  if (split && "batch" in split) {
+    checkBatchSize(split.batch.length);
+    return split.batch.map((element, index) => parseIngestEvent(parseJsonText(element.text), index, element.payload));
   }
-  checkBatchSize(elements.length);
-  return elements.map((element, index) => parseIngestEvent(parseJsonText(element.text), index, element.payload));
+  const body = parseJsonText(text);
+  return split ? [parseIngestEvent(body, 0, split.single.payload)] : parseIngestBody(body);
 }
 
 /** JSON.parse with the domain's error for a body that is not JSON. */
