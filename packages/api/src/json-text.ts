@@ -21,8 +21,13 @@ export interface BatchElement {
  * For a batch, the syntax around the elements is checked strictly and the object's other members are parsed here,
  * so the body is valid JSON exactly when every element text parses (the caller's JSON.parse). A single event is
  * left for the caller to parse whole. Returns undefined for anything else; throws SyntaxError on malformed syntax.
+ * At most `maxElements` elements are kept (memory stays bounded however many a body holds); `count` says how many
+ * there were.
  */
-export function splitIngestBody(text: string): { batch: BatchElement[] } | { single: { payload: string | undefined } } | undefined {
+export function splitIngestBody(
+  text: string,
+  maxElements = Number.POSITIVE_INFINITY,
+): { batch: BatchElement[]; count: number } | { single: { payload: string | undefined } } | undefined {
   const start = skipSpace(text, 0);
   let array = -1;
   let end = -1;
@@ -46,18 +51,20 @@ export function splitIngestBody(text: string): { batch: BatchElement[] } | { sin
     return undefined;
   }
   const elements: BatchElement[] = [];
+  let count = 0;
   let i = skipSpace(text, array + 1);
   if (text.charCodeAt(i) !== CLOSE_BRACKET) {
     for (;;) {
       let payload: string | undefined;
+      const keep = ++count <= maxElements;
       const elementEnd =
-        text.charCodeAt(i) === OPEN_BRACE
+        keep && text.charCodeAt(i) === OPEN_BRACE
           ? walkObject(text, i, (key, valueStart, valueEnd) => {
               if (key === "payload") payload = text.slice(valueStart, valueEnd);
             })
           : endOfValue(text, i);
       if (elementEnd === i) throw new SyntaxError(`expected a value at position ${i}`);
-      elements.push({ text: text.slice(i, elementEnd), payload });
+      if (keep) elements.push({ text: text.slice(i, elementEnd), payload });
       i = skipSpace(text, elementEnd);
       if (text.charCodeAt(i) === CLOSE_BRACKET) break;
       expect(text, i, COMMA);
@@ -66,7 +73,7 @@ export function splitIngestBody(text: string): { batch: BatchElement[] } | { sin
   }
   if (end === -1) end = i + 1;
   if (skipSpace(text, end) !== text.length) throw new SyntaxError(`unexpected text after the JSON value at position ${end}`);
-  return { batch: elements };
+  return { batch: elements, count };
 }
 
 function expect(text: string, i: number, char: number): void {

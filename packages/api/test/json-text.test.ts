@@ -114,6 +114,13 @@ describe("splitIngestBody: batches", () => {
     expect(splitIngestBody('{"source_app":"a","payload":{}}')).toEqual({ single: { payload: "{}" } });
   });
 
+  it("keeps at most maxElements elements but counts them all", () => {
+    const split = splitIngestBody(JSON.stringify(Array.from({ length: 5_000 }, (_, i) => ({ i, payload: { i } }))), 1_000);
+    expect(split).toMatchObject({ count: 5_000 });
+    expect(split && "batch" in split && split.batch).toHaveLength(1_000);
+    expect(() => parseIngestText(`[${"1,".repeat(200_000)}1]`)).toThrow(/batch is 200001 events; the limit is 1000/);
+  });
+
   it("rejects malformed syntax around the elements, which no element parse would see", () => {
     for (const bad of [
       '[{"a":1} {"b":2}]',

@@ -171,12 +171,12 @@ export function parseIngestBody(body: unknown): NewEvent[] {
 export function parseIngestText(text: string): NewEvent[] {
   let split: ReturnType<typeof splitIngestBody>;
   try {
-    split = splitIngestBody(text);
+    split = splitIngestBody(text, ingestLimits.maxBatchEvents);
   } catch {
     // Malformed: the whole-text parse below reports it with JSON.parse's own message.
   }
   if (split && "batch" in split) {
-    checkBatchSize(split.batch.length);
+    checkBatchSize(split.count);
     return split.batch.map((element, index) => parseIngestEvent(parseJsonText(element.text), index, element.payload));
   }
   const body = parseJsonText(text);
