@@ -461,6 +461,8 @@ async function testStorage(): Promise<void> {
       await new Promise((r) => setTimeout(r, 500));
       const m = processMemory(bulk.pid);
       line(`  for information, the same ${num(C.rssEvents)} events through POST /api/events (${num(C.seedBatch)}-event batches, ${C.seedInFlight} in flight) on another fresh server: RSS ${mib(m.rss)} (${num(m.rss / 1e6)} MB), peak ${mib(m.peakRss)}`);
+      const heap = await bulk.call<NodeJS.MemoryUsage>("mem");
+      line(`    its main thread: V8 heap ${mib(heap.heapUsed)} used of ${mib(heap.heapTotal)}, external ${mib(heap.external)} (array buffers ${mib(heap.arrayBuffers)})`);
     } finally {
       await bulk.stop();
       bulk.cleanup();
