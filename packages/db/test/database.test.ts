@@ -1,10 +1,12 @@
 import { mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { deflateRawSync } from "node:zlib";
 import { afterEach, describe, expect, it } from "vitest";
 import { EventWriter, MIGRATIONS_DIR, newId, openDatabase, SqliteEventStore, type Database, type NewEvent } from "../src/index.ts";
 import { WalSyncer } from "../src/events/wal-syncer.ts";
 import { openSqlite } from "../src/sqlite.ts";
+import { PAYLOAD_DICTIONARY_V1 } from "../src/events/payload-dictionary.mjs";
 
 const homes: string[] = [];
 const open: Database[] = [];
@@ -140,6 +142,28 @@ describe("database", () => {
     expect(acked).toEqual(["first", "second"]);
     await writer.close();
     await store.close();
+  });
+
+  it("still reads payloads stored by earlier versions (encodings 0, 1 and 2)", async () => {
+    const db = await freshDatabase();
+    const writer = new EventWriter({ store: db.events, onCommit: () => undefined });
+    const results = await writer.append([event(1), event(2), event(3)]);
+    const old = [
+      { encoding: 0, value: { stored: "raw" }, bytes: (json: Buffer) => json },
+      { encoding: 1, value: { stored: "deflate" }, bytes: (json: Buffer) => deflateRawSync(json) },
+      { encoding: 2, value: { stored: "deflate with the dictionary" }, bytes: (json: Buffer) => deflateRawSync(json, { dictionary: PAYLOAD_DICTIONARY_V1 }) },
+    ];
+    for (const [i, { encoding, value, bytes }] of old.entries()) {
+      const json = Buffer.from(JSON.stringify(value));
+      await db.prisma.$executeRawUnsafe(
+        "UPDATE Event SET payloadEncoding = ?, payload = ?, payloadBlock = NULL, payloadOffset = NULL, payloadSize = ? WHERE seq = ?",
+        encoding,
+        bytes(json),
+        json.length,
+        results[i]!.seq,
+      );
+    }
+    for (const [i, { value }] of old.entries()) expect(db.events.get(results[i]!.seq)!.payload).toEqual(value);
   });
 
   it("charts a long session in at most maxBuckets buckets, doubling their width", async () => {
