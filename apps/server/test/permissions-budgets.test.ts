@@ -43,6 +43,29 @@ describe("permission broker", () => {
     expect(await w.api.permission.list.query({ status: "pending", limit: 10 })).toEqual([]);
   });
 
+  it("takes an answer given the instant the request is announced, and the agent goes on", async () => {
+    const { session, agent, w } = await startClaude({ steps: [twoWrites.steps[0]!, { content: [{ text: "ok" }] }] });
+    const room = w.server.room;
+    const answers: Promise<unknown>[] = [];
+    // Answered in-process from the control feed itself, before the request's timeline event is even stored: the
+    // earliest anyone (a page, a script) can know of the request.
+    const stop = room.bus.subscribe("control", ({ update }) => {
+      if (update.entity === "permission" && update.action === "created") {
+        answers.push(room.permissions.respond({ id: update.id, answer: { behavior: "allow" } }));
+      }
+    });
+    try {
+      const command = await w.api.agent.command.mutate({ agentId: agent.id, text: "write one" });
+      expect((await w.commandDone(command.id)).status).toBe("completed");
+      expect(answers).toHaveLength(1);
+      await expect(answers[0]).resolves.toMatchObject({ status: "allowed", answeredBy: "operator" });
+      expect(existsSync(path.join(session.workspaceRoot!, "one.txt"))).toBe(true);
+      expect((await w.api.agent.get.query({ id: agent.id })).status).toBe("idle");
+    } finally {
+      stop();
+    }
+  });
+
   it("allow-for-session answers the next request of that tool without asking", async () => {
     const { session, agent, w } = await startClaude(twoWrites);
     const command = await w.api.agent.command.mutate({ agentId: agent.id, text: "write both" });

@@ -67,6 +67,18 @@ export class PermissionBroker {
       await this.finish(row.id, decision, `rule:${rule.id}`);
       return decision;
     }
+    // Answerable from the moment anyone can see it (the row is listed, the update below goes out): registered
+    // before any further await, so a quick answer never finds it "not pending".
+    const onAbort = () => void this.settle(row.id, { behavior: "deny", message: "request withdrawn" }, "agent", "cancelled");
+    const decided = new Promise<PermissionDecision>((resolve) => {
+      const timer = setTimeout(
+        () => void this.settle(row.id, { behavior: "deny", message: `no answer within ${Math.round(this.options.timeoutMs / 1000)} s` }, "timeout", "timed_out"),
+        this.options.timeoutMs,
+      );
+      timer.unref();
+      opts.signal.addEventListener("abort", onAbort, { once: true });
+      this.pending.set(row.id, { resolve, timer, cleanup: () => opts.signal.removeEventListener("abort", onAbort) });
+    });
     const dto = permissionDto(row);
     this.room.control.publish({ entity: "permission", id: row.id, sessionId: row.sessionId, action: "created", status: "pending", data: dto });
     await recordEvent(this.room, {
@@ -78,18 +90,10 @@ export class PermissionBroker {
       status: "pending",
       payload: { ...dto, extra: request.extra ?? null },
     });
-    opts.onWaiting?.();
-    return new Promise<PermissionDecision>((resolve) => {
-      const onAbort = () => void this.settle(row.id, { behavior: "deny", message: "request withdrawn" }, "agent", "cancelled");
-      const timer = setTimeout(
-        () => void this.settle(row.id, { behavior: "deny", message: `no answer within ${Math.round(this.options.timeoutMs / 1000)} s` }, "timeout", "timed_out"),
-        this.options.timeoutMs,
-      );
-      timer.unref();
-      opts.signal.addEventListener("abort", onAbort, { once: true });
-      this.pending.set(row.id, { resolve, timer, cleanup: () => opts.signal.removeEventListener("abort", onAbort) });
-      if (opts.signal.aborted) onAbort();
-    });
+    // Answered already (while the event was being stored): the agent never has to wait.
+    if (this.pending.has(row.id)) opts.onWaiting?.();
+    if (opts.signal.aborted) onAbort();
+    return decided;
   }
 
   /** The operator's answer. */
