@@ -1,18 +1,11 @@
 import http from "node:http";
 import { WebSocket } from "ws";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startServer } from "../src/server.ts";
-import { clientFor, legacyEvent, postJson, removeHome, startTestServer, tempHome } from "./harness.ts";
+import { clientFor, legacyEvent, postJson, removeHome, serverForFile, startTestServer, tempHome, type TestServer } from "./harness.ts";
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-  removeHome(server.home);
-});
+let server: TestServer;
+serverForFile((started) => void (server = started));
 
 function rawRequest(port: number, opts: { method?: string; path: string; headers?: Record<string, string>; body?: string }) {
   return new Promise<{ status: number; body: any }>((resolve, reject) => {

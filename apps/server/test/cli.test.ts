@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { CLAUDE_HOOK_EVENTS } from "../src/cli/hooks-install.ts";
-import { clientFor, removeHome, ROZET_BIN, runProcess, startTestServer, tempHome, waitFor } from "./harness.ts";
+import { clientFor, removeHome, ROZET_BIN, runProcess, serverForFile, startTestServer, tempHome, type TestServer, waitFor } from "./harness.ts";
 
 
 const FIXTURES = fileURLToPath(new URL("../../../fixtures/claude-code/hooks", import.meta.url));
@@ -14,14 +14,8 @@ function run(args: string[], opts: { stdin?: string; env?: Record<string, string
   return runProcess(process.execPath, [ROZET_BIN, ...args], { env: { ...process.env, ...opts.env }, stdin: opts.stdin });
 }
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-  removeHome(server.home);
-});
+let server: TestServer;
+serverForFile((started) => void (server = started));
 
 describe("rozet hook", () => {
   it("posts a real Claude Code hook payload from stdin", async () => {

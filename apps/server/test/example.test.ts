@@ -1,17 +1,11 @@
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { removeHome, runProcess, startTestServer } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { runProcess, serverForFile, type TestServer } from "./harness.ts";
 
 const ROOT = fileURLToPath(new URL("../../..", import.meta.url));
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-  removeHome(server.home);
-});
+let server: TestServer;
+serverForFile((started) => void (server = started));
 
 describe("examples/quickstart.ts", () => {
   it("runs as documented with npx tsx against a running control room", async () => {

@@ -2,23 +2,19 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientFor, legacyEvent, postJson, removeHome, startTestServer } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { clientFor, legacyEvent, postJson, serverForFile, type TestServer } from "./harness.ts";
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
+let server: TestServer;
 let sessionId = "";
-beforeAll(async () => {
-  server = await startTestServer();
+serverForFile(async (started) => {
+  server = started;
   const events = Array.from({ length: 1_200 }, (_, i) =>
     legacyEvent(i, { source_app: "Export me / ../..", hook_event_type: i % 3 === 0 ? "UserPromptSubmit" : "PreToolUse", payload: i % 3 === 0 ? { prompt: `p${i}` } : { tool_name: "Bash", tool_input: { command: `echo ${i}` } } }),
   );
   const res = await postJson(`${server.url}/api/events`, { events: events.slice(0, 1_000) });
   await postJson(`${server.url}/api/events`, { events: events.slice(1_000) });
   sessionId = res.body.results[0].sessionId;
-});
-afterAll(async () => {
-  await server.close();
-  removeHome(server.home);
 });
 
 describe("export", () => {

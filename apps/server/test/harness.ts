@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createRozetClient } from "@rozet/api/client";
+import { afterAll, beforeAll } from "vitest";
 import { startServer, type RunningServer } from "../src/server.ts";
 import type { ServerConfigInput } from "../src/config.ts";
 
@@ -25,6 +26,27 @@ export function removeHome(home: string): void {
 
 export function clientFor(url: string, token?: string) {
   return createRozetClient({ url, token });
+}
+
+export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
+
+/**
+ * One server and typed client (its WebSocket opens on first use) for a whole test file: started before its tests
+ * and handed to `onStarted`, closed with its home removed after them.
+ */
+export function serverForFile(onStarted: (server: TestServer, client: ReturnType<typeof clientFor>) => void | Promise<void>): void {
+  let server: TestServer | undefined;
+  let client: ReturnType<typeof clientFor> | undefined;
+  beforeAll(async () => {
+    server = await startTestServer();
+    client = clientFor(server.url);
+    await onStarted(server, client);
+  });
+  afterAll(async () => {
+    await client?.close();
+    await server?.close();
+    if (server) removeHome(server.home);
+  });
 }
 
 export async function postJson(url: string, body: unknown, headers: Record<string, string> = {}) {

@@ -1,18 +1,12 @@
 import http from "node:http";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientFor, legacyEvent, postJson, removeHome, startTestServer } from "./harness.ts";
+import { describe, expect, it } from "vitest";
+import { clientFor, legacyEvent, postJson, serverForFile, type TestServer } from "./harness.ts";
 
-let server: Awaited<ReturnType<typeof startTestServer>>;
+let server: TestServer;
 let client: ReturnType<typeof clientFor>;
-
-beforeAll(async () => {
-  server = await startTestServer();
-  client = clientFor(server.url);
-});
-afterAll(async () => {
-  await client.close();
-  await server.close();
-  removeHome(server.home);
+serverForFile((started, startedClient) => {
+  server = started;
+  client = startedClient;
 });
 
 async function allEvents(sessionId: string) {
