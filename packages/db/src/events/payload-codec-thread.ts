@@ -1,5 +1,5 @@
 import { Worker } from "node:worker_threads";
-import type { EncodedCommit } from "./payload-codec.mjs";
+import type { EncodedCommit } from "./payload.ts";
 
 const WORKER_ENTRY = new URL("./payload-codec.worker.mjs", import.meta.url);
 

@@ -1,4 +1,4 @@
-import type { EncodedCommit } from "./payload-codec.mjs";
+import type { EncodedCommit } from "./payload.ts";
 
 /** A reference to a session or agent as an event names it: a Rozet id, or an external key seen before or not. */
 export interface EntityRef {

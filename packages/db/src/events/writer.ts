@@ -1,5 +1,5 @@
 import { DomainError } from "../errors.ts";
-import { BLOCK_PAYLOAD_MAX_CHARS, encodeCommit, type EncodedCommit, type EncodedPayload, type PayloadPlacement } from "./payload-codec.mjs";
+import { BLOCK_PAYLOAD_MAX_CHARS, encodeCommit, type EncodedCommit, type EncodedPayload, type PayloadPlacement } from "./payload.ts";
 import { PayloadCodecThread } from "./payload-codec-thread.ts";
 import type { AppendOutcome, AppendResult, EventStore, NewEvent } from "./types.ts";
 
