@@ -46,6 +46,7 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     synchronous: config.synchronous,
     permissionTimeoutMs: config.permissionTimeoutMs,
     watchdogMs: config.watchdogMs,
+    logger: log,
   });
   const guard = createRequestGuard(config);
   const auth = { token: config.token };

@@ -1,5 +1,5 @@
 import type { TRPC_ERROR_CODE_KEY } from "@trpc/server/rpc";
-import type { DomainErrorCode } from "@rozet/db";
+import type { DomainErrorCode } from "@rozet/vocabulary";
 
 /** The one map from domain error codes to tRPC codes and HTTP statuses (REST routes use the status too). */
 export const domainErrorMap: Record<DomainErrorCode, { trpc: TRPC_ERROR_CODE_KEY; http: number }> = {

@@ -1,5 +1,5 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import { DomainError } from "@rozet/db";
+import { DomainError } from "@rozet/vocabulary";
 import { z, ZodError } from "zod";
 import type { Context } from "./context.ts";
 import { domainErrorMap } from "./errors.ts";

@@ -1,9 +1,4 @@
-import { randomFillSync, randomUUID } from "node:crypto";
-
-/** Ids for every row we create ourselves (raw inserts and Prisma creates alike). */
-export function newId(): string {
-  return randomUUID();
-}
+import { randomFillSync } from "node:crypto";
 
 /** 64 symbols in ASCII order, so ids compare (byte-wise, as SQLite does) in the order they were made. */
 const SORTABLE_ALPHABET = "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";

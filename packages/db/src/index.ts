@@ -1,11 +1,10 @@
 export { openDatabase, MIGRATIONS_DIR, type Database } from "./database.ts";
-export { DomainError, domainErrorCodes, notFound, type DomainErrorCode } from "./errors.ts";
 export { createBus, type Bus, type BusEvents, type ControlUpdate } from "./bus.ts";
 export { EventWriter, type EventWriterOptions } from "./events/writer.ts";
 export { SqliteEventStore } from "./events/sqlite-event-store.ts";
 export { encodePayload, decodePayload } from "./events/payload.ts";
 export type * from "./events/types.ts";
-export { newEventId, newId } from "./ids.ts";
+export { newEventId } from "./ids.ts";
 export { sqliteNow } from "./time.ts";
 export type { PrismaClient } from "./prisma.ts";
 export type * as Models from "./generated/prisma/models.ts";

@@ -1,10 +1,12 @@
 import { mkdirSync } from "node:fs";
+import { silentLogger, type Logger } from "@rozet/vocabulary";
 import { createBus, EventWriter, openDatabase, type Bus, type Database, type EventStore, type PrismaClient } from "@rozet/db";
 import { ControlFeed } from "./control-feed.ts";
 import type { DriverFactory } from "./runtime/driver.ts";
 import { PermissionBroker } from "./runtime/permission-broker.ts";
 import { AgentRegistry } from "./runtime/registry.ts";
 import { TaskScheduler } from "./runtime/task-scheduler.ts";
+import { StatsTicker } from "./stats-ticker.ts";
 
 export interface ControlRoomOptions {
   databaseFile: string;
@@ -18,6 +20,8 @@ export interface ControlRoomOptions {
   permissionTimeoutMs?: number;
   /** A busy agent silent for this long is flagged on the timeline as stalled. */
   watchdogMs?: number;
+  /** Where the domain reports failures nobody awaits (the server passes its pino logger). */
+  logger?: Logger;
 }
 
 /** Everything the domain functions need, created once per server and hung on the tRPC context. */
@@ -41,12 +45,18 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
   const database = await openDatabase(options.databaseFile, options.synchronous ? { synchronous: options.synchronous } : {});
   const bus = createBus();
   const control = new ControlFeed(bus);
-  const statsDirty = new Set<string>();
+  const log = options.logger ?? silentLogger;
+  const stats = new StatsTicker({
+    read: (sessionId) => database.events.stats(sessionId),
+    publish: (sessionId, data) => control.publish({ entity: "stats", id: sessionId, sessionId, action: "updated", data }),
+    log,
+  });
   const writer = new EventWriter({
     store: database.events,
+    log,
     onCommit(outcome) {
       if (outcome.stored.length > 0) bus.publish("events", outcome.stored);
-      for (const event of outcome.stored) statsDirty.add(event.sessionId);
+      for (const event of outcome.stored) stats.markDirty(event.sessionId);
       for (const id of outcome.createdSessions) control.publish({ entity: "session", id, sessionId: id, action: "created" });
       for (const agent of outcome.createdAgents) {
         control.publish({ entity: "agent", id: agent.id, sessionId: agent.sessionId, action: "created", status: "idle" });
@@ -70,18 +80,19 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
     agentEnv: options.agentEnv ?? {},
     watchdogMs: options.watchdogMs ?? 60_000,
   });
-  // Live totals for the pages: at most one update per session per second, however fast events arrive.
-  const statsTicker = setInterval(() => {
-    for (const sessionId of statsDirty) {
-      control.publish({ entity: "stats", id: sessionId, sessionId, action: "updated", data: database.events.stats(sessionId) });
-    }
-    statsDirty.clear();
-  }, 1_000);
-  statsTicker.unref();
-  await room.agents.recover();
-  await room.permissions.closeOrphans();
+  try {
+    await room.agents.recover();
+    await room.permissions.closeOrphans();
+  } catch (error) {
+    // Nothing half-open left behind: the caller gets the error and no store, writer or timer outlives it.
+    await writer.close().catch(() => undefined);
+    await database.close().catch(() => undefined);
+    throw error;
+  }
+  // Started last: a createControlRoom that throws above leaves no timer behind.
+  stats.start();
   room.close = async () => {
-    clearInterval(statsTicker);
+    stats.stop();
     await room.agents.shutdown();
     await writer.close();
     await database.close();

@@ -1,4 +1,4 @@
-import { DomainError, newId, notFound } from "@rozet/db";
+import { DomainError, newId, notFound } from "@rozet/vocabulary";
 import type { ControlRoom } from "./control-room.ts";
 import { taskDto } from "./dto.ts";
 import { getSession } from "./sessions.ts";

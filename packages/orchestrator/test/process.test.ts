@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it, vi } from "vitest";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { DomainError } from "@rozet/db";
+import { DomainError } from "@rozet/vocabulary";
 import {
   LineSplitter,
   OutputCap,

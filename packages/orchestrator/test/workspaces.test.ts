@@ -3,7 +3,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { DomainError } from "@rozet/db";
+import { DomainError } from "@rozet/vocabulary";
 import {
   agentWorktreeName,
   changesSince,

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { DomainError } from "@rozet/db";
+import { DomainError } from "@rozet/vocabulary";
 
 /** Reads a request body as text, refusing (413) as soon as it passes `maxBytes` rather than buffering it all. */
 export function readBodyText(req: IncomingMessage, maxBytes: number): Promise<string> {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { ingestLimits, parseIngestEvent, parseJsonText } from "@rozet/api";
-import { DomainError, newEventId } from "@rozet/db";
+import { newEventId } from "@rozet/db";
+import { DomainError } from "@rozet/vocabulary";
 import type { ControlRoom } from "@rozet/orchestrator";
 import { readBodyText } from "./body.ts";
 import { sendError, sendJson } from "./respond.ts";

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import { domainErrorMap } from "@rozet/api";
-import { DomainError } from "@rozet/db";
+import { DomainError } from "@rozet/vocabulary";
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

@@ -1,4 +1,4 @@
-import { notFound } from "@rozet/db";
+import { notFound } from "@rozet/vocabulary";
 import { subscribeEvents } from "../live/subscribe-events.ts";
 import { operatorProcedure, router } from "../trpc.ts";
 import { eventGetInput, histogramInput, ingestInput, subscribeInput, timelineInput } from "./events.contracts.ts";

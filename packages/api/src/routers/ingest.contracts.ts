@@ -1,4 +1,5 @@
-import { DomainError, newEventId, type NewEvent } from "@rozet/db";
+import { newEventId, type NewEvent } from "@rozet/db";
+import { DomainError } from "@rozet/vocabulary";
 import { clip, normalizeHookEvent } from "@rozet/orchestrator";
 import { z } from "zod";
 import { splitIngestBody } from "../json-text.ts";

@@ -1,5 +1,5 @@
 import type { Statement } from "better-sqlite3";
-import { newId } from "../ids.ts";
+import { newId } from "@rozet/vocabulary";
 import type { SqliteDatabase } from "../sqlite.ts";
 import { sqliteNow } from "../time.ts";
 import { decodePayload, encodeCommit, PayloadEncoding, type EncodedCommit } from "./payload.ts";

@@ -1,4 +1,4 @@
-import { DomainError } from "../errors.ts";
+import { DomainError, silentLogger, type Logger } from "@rozet/vocabulary";
 import { BLOCK_PAYLOAD_MAX_CHARS, encodeCommit, type EncodedCommit, type EncodedPayload, type PayloadPlacement } from "./payload.ts";
 import { PayloadCodecThread } from "./payload-codec-thread.ts";
 import type { AppendOutcome, AppendResult, EventStore, NewEvent } from "./types.ts";
@@ -11,6 +11,8 @@ export interface EventWriterOptions {
   maxBatch?: number;
   /** Most events waiting; beyond it ingest is refused (OVERLOADED) instead of growing memory. */
   maxQueued?: number;
+  /** Where commit and publish failures are reported (nobody awaits them but the ingest calls they reject). */
+  log?: Logger;
 }
 
 /** Measured with bench test 1 (32 single-event requests in flight): 0 → 13,700 events/s, 1–3 → 17,600. */
@@ -160,7 +162,7 @@ export class EventWriter {
       .then(
         () => this.acknowledge(batch, outcome),
         (error: unknown) => {
-          console.error("event commit could not be made durable", error);
+          (this.options.log ?? silentLogger).error({ err: error, events: batch.length }, "event commit could not be made durable");
           for (const pending of batch) pending.reject(error);
         },
       );
@@ -176,7 +178,7 @@ export class EventWriter {
       this.options.onCommit(outcome);
     } catch (error) {
       // Publishing must never un-acknowledge committed events.
-      console.error("event publish failed", error);
+      (this.options.log ?? silentLogger).error({ err: error }, "event publish failed");
     }
   }
 }

@@ -1,4 +1,4 @@
-import { DomainError } from "@rozet/db";
+import { DomainError } from "@rozet/vocabulary";
 import type { AgentDriver, DriverContext, DriverFactory } from "../runtime/driver.ts";
 
 /**

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { statSync } from "node:fs";
 import type { Readable } from "node:stream";
-import { DomainError } from "@rozet/db";
+import { DomainError } from "@rozet/vocabulary";
 import { exitOf, type ProcessExit } from "./exit.ts";
 import { LineSplitter, type LineHandler } from "./line-splitter.ts";
 import { trackProcessGroup } from "./registry.ts";

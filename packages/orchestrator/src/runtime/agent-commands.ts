@@ -1,4 +1,4 @@
-import { DomainError, notFound } from "@rozet/db";
+import { DomainError, notFound } from "@rozet/vocabulary";
 import type { ControlRoom } from "../control-room.ts";
 import { agentDto, commandDto, type CommandDto } from "../dto.ts";
 import { createCommand, setCommandStatus } from "./commands.ts";

@@ -1,4 +1,4 @@
-import { DomainError } from "@rozet/db";
+import { DomainError } from "@rozet/vocabulary";
 import type { ControlRoom } from "../control-room.ts";
 import { agentDto } from "../dto.ts";
 import { ownEvent, recordEvent } from "../timeline.ts";

@@ -1,4 +1,4 @@
-import { newId } from "@rozet/db";
+import { newId } from "@rozet/vocabulary";
 import type { ControlRoom } from "../control-room.ts";
 import { commandDto, type CommandDto, type CommandStatus } from "../dto.ts";
 

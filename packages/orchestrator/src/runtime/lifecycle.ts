@@ -1,18 +1,6 @@
-import { DomainError } from "@rozet/db";
+import { DomainError, LIVE_AGENT_STATUSES, type AgentStatus } from "@rozet/vocabulary";
 
-export const agentStatuses = [
-  "starting",
-  "idle",
-  "busy",
-  "waiting-for-permission",
-  "paused",
-  "stopping",
-  "stopped",
-  "failed",
-  "lost",
-] as const;
-
-export type AgentStatus = (typeof agentStatuses)[number];
+export { agentStatuses, type AgentStatus } from "@rozet/vocabulary";
 
 /** The agent lifecycle. Anything not listed is an illegal transition and an error, never a silent no-op. */
 const allowed: Record<AgentStatus, readonly AgentStatus[]> = {
@@ -26,6 +14,8 @@ const allowed: Record<AgentStatus, readonly AgentStatus[]> = {
   failed: ["starting", "stopped"],
   // Left running by a previous server process.
   lost: ["starting", "stopped"],
+  // Hook-reported agents only: their Claude session ended. A new session of theirs reports in again.
+  ended: ["idle"],
 };
 
 export function canTransition(from: AgentStatus, to: AgentStatus): boolean {
@@ -39,4 +29,4 @@ export function assertTransition(agentId: string, from: AgentStatus, to: AgentSt
 }
 
 /** Statuses in which a process of ours is (or should be) running. */
-export const LIVE_STATUSES: ReadonlySet<AgentStatus> = new Set(["starting", "idle", "busy", "waiting-for-permission", "paused", "stopping"]);
+export const LIVE_STATUSES = LIVE_AGENT_STATUSES;

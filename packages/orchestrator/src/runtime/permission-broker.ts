@@ -1,4 +1,4 @@
-import { DomainError, newId, notFound } from "@rozet/db";
+import { DomainError, newId, notFound } from "@rozet/vocabulary";
 import type { ControlRoom } from "../control-room.ts";
 import { permissionDto, permissionRuleDto, type PermissionDto, type PermissionRuleDto } from "../dto.ts";
 import { recordEvent } from "../timeline.ts";

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { DomainError, notFound } from "@rozet/db";
+import { DomainError, notFound } from "@rozet/vocabulary";
 import type { ControlRoom } from "../control-room.ts";
 import { AgentRuntime } from "./agent-runtime.ts";
 import type { DriverFactory } from "./driver.ts";

@@ -1,6 +1,6 @@
 import { lstatSync, mkdirSync, realpathSync } from "node:fs";
 import path from "node:path";
-import { DomainError } from "@rozet/db";
+import { DomainError } from "@rozet/vocabulary";
 
 /**
  * The workspaces sandbox: every folder an agent works in lies inside the workspaces root, judged on real paths

@@ -1,6 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync, realpathSync } from "node:fs";
 import path from "node:path";
-import { DomainError } from "@rozet/db";
+import { DomainError } from "@rozet/vocabulary";
 import { GitError, hasCommits, isGitWorkTreeRoot, runGit } from "./git.ts";
 import { withKeyedLock } from "./lock.ts";
 import { isInsideRoot } from "./sandbox.ts";

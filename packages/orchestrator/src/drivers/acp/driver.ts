@@ -17,7 +17,7 @@ import {
   type RequestPermissionResponse,
   type SessionModeState,
 } from "@agentclientprotocol/sdk";
-import { DomainError } from "@rozet/db";
+import { DomainError } from "@rozet/vocabulary";
 import { z } from "zod";
 import type {
   AgentDriver,

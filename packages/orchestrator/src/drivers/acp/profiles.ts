@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { delimiter, dirname, join } from "node:path";
-import { DomainError } from "@rozet/db";
+import { DomainError } from "@rozet/vocabulary";
 import { z } from "zod";
 
 // Launch profiles: how each ACP agent is started (argv, env, first mode, auth). argv only, never a shell.

@@ -1,4 +1,4 @@
-import { DomainError } from "@rozet/db";
+import { DomainError } from "@rozet/vocabulary";
 
 export interface ShellDriverConfig {
   /** A command running longer is stopped (SIGTERM, then SIGKILL) and the turn fails. Default 10 min. */

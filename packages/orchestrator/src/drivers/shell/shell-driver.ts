@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { realpathSync, statSync } from "node:fs";
-import { DomainError } from "@rozet/db";
+import { DomainError } from "@rozet/vocabulary";
 import { clip, describeToolInput } from "../../normalize/hook-events.ts";
 import { describeExit } from "../../process/exit.ts";
 import type { AgentDriver, DriverContext, DriverHost, TurnResult } from "../../runtime/driver.ts";

@@ -1,0 +1,4 @@
+export { DomainError, domainErrorCodes, notFound, type DomainErrorCode } from "./errors.ts";
+export * from "./statuses.ts";
+export { background, backgroundRunner, errorMessage, silentLogger, type BackgroundRunner, type Logger } from "./background.ts";
+export { newId } from "./ids.ts";
