@@ -36,6 +36,8 @@ export interface ControlRoom {
   tasks: TaskScheduler;
   workspacesRoot: string;
   database: Database;
+  /** The injected logger: background failures go here, never to console. */
+  log: Logger;
   /** Stops agents, flushes the write queue and closes the database. */
   close(): Promise<void>;
 }
@@ -71,6 +73,7 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
     control,
     workspacesRoot: options.workspacesRoot,
     database,
+    log,
   } as ControlRoom;
   room.permissions = new PermissionBroker(room, { timeoutMs: options.permissionTimeoutMs ?? 10 * 60_000 });
   room.tasks = new TaskScheduler(room);
