@@ -81,7 +81,8 @@ export interface ClosedLoopResult {
 }
 
 async function fetchPost(url: URL, body: Buffer): Promise<{ status: number; body: Buffer }> {
-  const res = await fetch(url, { method: "POST", body, headers: { "content-type": "application/json" } });
+  // Bodies come from Buffer.from(string), so they sit on a plain ArrayBuffer (what fetch's BodyInit asks for).
+  const res = await fetch(url, { method: "POST", body: body as Uint8Array<ArrayBuffer>, headers: { "content-type": "application/json" } });
   return { status: res.status, body: Buffer.from(await res.arrayBuffer()) };
 }
 
