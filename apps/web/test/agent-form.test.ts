@@ -28,4 +28,10 @@ describe("agentInputFromForm", () => {
     expect(agentInputFromForm("s1", form({ name: "a", driver: "shell", budgetTokens: "1.5" }))).toMatch(/token budget/);
     expect(agentInputFromForm("s1", form({ name: "a", driver: "shell" }))).toEqual({ sessionId: "s1", name: "a", driver: "shell" });
   });
+
+  it("reads a file where text belongs as no text, not as \"[object File]\"", () => {
+    const file = new File(["x"], "name.txt");
+    const withFiles = { get: (name: string) => (name === "driver" ? "shell" : file) };
+    expect(agentInputFromForm("s1", withFiles)).toMatch(/name/);
+  });
 });

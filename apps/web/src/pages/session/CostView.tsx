@@ -9,6 +9,7 @@ import { createSessionSeries } from "../../state/session-series.ts";
 import { seriesData } from "../../state/series.ts";
 import { budgetLeft } from "./AgentRoster.tsx";
 import { setAgentBudget } from "./session.data.ts";
+import { formText } from "../../lib/form-text.ts";
 
 export interface SessionTotals {
   events: number;
@@ -117,8 +118,8 @@ function AgentCostRow(props: { agent: Agent; sessionId: string }) {
   async function onSubmit(e: SubmitEvent) {
     e.preventDefault();
     const data = new FormData(e.currentTarget as HTMLFormElement);
-    const usdText = String(data.get("usd") ?? "").trim();
-    const tokenText = String(data.get("tokens") ?? "").trim();
+    const usdText = formText(data, "usd").trim();
+    const tokenText = formText(data, "tokens").trim();
     const usdValue = usdText ? Number(usdText) : null;
     const tokenValue = tokenText ? Number(tokenText) : null;
     if ((usdValue !== null && !(usdValue > 0)) || (tokenValue !== null && !(Number.isInteger(tokenValue) && tokenValue > 0))) {

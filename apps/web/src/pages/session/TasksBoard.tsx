@@ -8,6 +8,7 @@ import { useControlUpdates } from "../../providers/connection.tsx";
 import { useToasts } from "../../providers/toasts.tsx";
 import { FINISHED_TASK_STATUSES, TASK_COLUMNS, applyTaskUpdate, groupTasks } from "../../state/tasks.ts";
 import { cancelTask, createTask, getTasks } from "./session.data.ts";
+import { formText } from "../../lib/form-text.ts";
 
 /** The session's tasks by status, live, with a form to add one (assign, dependencies, budget) and cancel. */
 export function TasksBoard(props: { sessionId: string; agents: readonly Agent[] }) {
@@ -91,7 +92,9 @@ function TaskCard(props: { task: Task; sessionId: string; agentName: string | nu
           type="button"
           class="button small danger"
           disabled={submission.pending}
-          onClick={() => cancel({ sessionId: props.sessionId, taskId: props.task.id }).catch((err: unknown) => toasts.push({ tone: "error", title: `Could not cancel “${props.task.title}”`, body: errorMessage(err) }))}
+          onClick={() => {
+            cancel({ sessionId: props.sessionId, taskId: props.task.id }).catch((err: unknown) => toasts.push({ tone: "error", title: `Could not cancel “${props.task.title}”`, body: errorMessage(err) }));
+          }}
         >
           {submission.pending ? "Cancelling…" : "Cancel"}
         </button>
@@ -111,11 +114,11 @@ function CreateTaskForm(props: { sessionId: string; agents: readonly Agent[]; ta
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
     const data = new FormData(form);
-    const title = String(data.get("title") ?? "").trim();
-    const prompt = String(data.get("prompt") ?? "").trim();
+    const title = formText(data, "title").trim();
+    const prompt = formText(data, "prompt").trim();
     if (!title || !prompt) return setError("A task needs a title and a prompt.");
-    const budget = String(data.get("budgetUsd") ?? "").trim();
-    const agentId = String(data.get("agentId") ?? "");
+    const budget = formText(data, "budgetUsd").trim();
+    const agentId = formText(data, "agentId");
     setError(null);
     try {
       await submit({

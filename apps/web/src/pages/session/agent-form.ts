@@ -1,4 +1,5 @@
 import type { AgentConfig, AgentCreateInput, AgentDriver } from "../../api/types.ts";
+import { formText } from "../../lib/form-text.ts";
 
 /** What the new-agent form holds (FormData in the browser; a plain map in tests). */
 export interface FormLike {
@@ -7,27 +8,27 @@ export interface FormLike {
 
 /** Reads the form into `agent.create`'s input; returns an error message for what the browser cannot check. */
 export function agentInputFromForm(sessionId: string, form: FormLike): AgentCreateInput | string {
-  const name = String(form.get("name") ?? "").trim();
+  const name = formText(form, "name").trim();
   if (!name) return "Give the agent a name.";
-  const driver = String(form.get("driver") ?? "claude") as AgentDriver;
+  const driver = formText(form, "driver", "claude") as AgentDriver;
   const config: AgentConfig = {};
   if (driver === "acp") {
-    const profile = String(form.get("profile") ?? "claude") as NonNullable<AgentConfig["profile"]>;
+    const profile = formText(form, "profile", "claude") as NonNullable<AgentConfig["profile"]>;
     config.profile = profile;
     if (profile === "custom") {
-      const command = String(form.get("command") ?? "").trim().split(/\s+/).filter(Boolean);
+      const command = formText(form, "command").trim().split(/\s+/).filter(Boolean);
       if (command.length === 0) return "A custom ACP profile needs the agent's command line.";
       config.command = command;
     }
   }
   if (driver !== "shell") {
-    const mode = String(form.get("permissionMode") ?? "default") as NonNullable<AgentConfig["permissionMode"]>;
+    const mode = formText(form, "permissionMode", "default") as NonNullable<AgentConfig["permissionMode"]>;
     if (mode !== "default") config.permissionMode = mode;
   }
   if (form.get("worktree") === "on") config.worktree = true;
-  const model = String(form.get("model") ?? "").trim();
-  const usd = String(form.get("budgetUsd") ?? "").trim();
-  const tokens = String(form.get("budgetTokens") ?? "").trim();
+  const model = formText(form, "model").trim();
+  const usd = formText(form, "budgetUsd").trim();
+  const tokens = formText(form, "budgetTokens").trim();
   const input: AgentCreateInput = { sessionId, name, driver };
   if (model) input.model = model;
   if (Object.keys(config).length > 0) input.config = config;

@@ -1,6 +1,7 @@
 import { action, json, query } from "@solidjs/router";
 import { dataApi } from "../../providers/api.tsx";
 import { getSession } from "../session/session.data.ts";
+import { formText } from "../../lib/form-text.ts";
 
 export const getSessions = query(() => dataApi().session.list.query({ limit: 200 }), "sessions");
 
@@ -9,7 +10,7 @@ export function preloadSessions(): void {
 }
 
 export const createSession = action(async (form: FormData) => {
-  const name = String(form.get("name") ?? "").trim();
+  const name = formText(form, "name").trim();
   if (!name) throw new Error("Give the session a name.");
   const session = await dataApi().session.create.mutate({ name });
   return json(session, { revalidate: getSessions.key });
