@@ -51,6 +51,8 @@ export default tseslint.config(
       "@typescript-eslint/no-misused-promises": "error",
       // An async function without await is deliberate here: it turns a synchronous throw into a rejection.
       "@typescript-eslint/require-await": "off",
+      // Passing on a caught error (unknown) or an abort reason (any) is fine; a string or a plain object is not.
+      "@typescript-eslint/prefer-promise-reject-errors": ["error", { allowThrowingUnknown: true, allowThrowingAny: true }],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", ignoreRestSiblings: true }],
     },
   },
@@ -85,7 +87,7 @@ export default tseslint.config(
       ...solid.rules,
       // In the page `void` marks a deliberate fire-and-forget call to a function that reports its own failure (a
       // toast, an error state); an unhandled rejection there is logged by the browser, it stops nothing.
-      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-floating-promises": ["error", { ignoreVoid: true }],
     },
   },
   {

@@ -39,7 +39,7 @@ const { values: flags } = parseArgs({
     profile: { type: "string" },
   },
 });
-const quick = flags.quick!;
+const quick = flags.quick;
 const only = flags.only ? new Set(flags.only.split(",").map((s) => Number(s.trim()))) : null;
 if (only?.has(5)) only.add(4);
 const runs = (n: number) => !only || only.has(n);

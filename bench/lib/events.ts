@@ -257,7 +257,7 @@ export function bigEventStream(payloadBytes: number, options: BenchEventOptions 
     const lines = Math.max(0, payloadBytes - overhead);
     let content = codeText(rand, Math.floor(lines * 0.97));
     const payload = { ...head, tool_response: { type: "text", file: { filePath, content, numLines: content.split("\n").length } } };
-    let size = Buffer.byteLength(JSON.stringify(payload));
+    const size = Buffer.byteLength(JSON.stringify(payload));
     if (size < payloadBytes) content += " ".repeat(payloadBytes - size);
     (payload.tool_response.file as { content: string }).content = content;
     return { source_app: app, session_id: sessionId, hook_event_type: "PostToolUse", payload, timestamp: Date.now() };

@@ -190,7 +190,11 @@ export async function paced(options: PacedOptions): Promise<PacedResult> {
         },
       );
       inflight.add(p);
-      void p.finally(() => inflight.delete(p));
+      // p settles either way (both outcomes are counted above), so this never rejects.
+      p.then(
+        () => inflight.delete(p),
+        () => inflight.delete(p),
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 1));
   }

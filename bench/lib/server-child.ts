@@ -33,7 +33,7 @@ function reply(id: number, result: unknown): void {
   process.send!({ id, result });
 }
 
-process.on("message", async (msg: Message) => {
+async function handle(msg: Message): Promise<void> {
   try {
     switch (msg.cmd) {
       case "page": {
@@ -83,7 +83,18 @@ process.on("message", async (msg: Message) => {
   } catch (error) {
     process.send!({ id: msg.id, error: String((error as Error)?.stack ?? error) });
   }
+}
+
+function die(error: unknown): never {
+  console.error(error);
+  process.exit(1);
+}
+
+process.on("message", (msg: Message) => {
+  handle(msg).catch(die);
 });
-process.on("disconnect", () => void server.close().then(() => process.exit(0)));
+process.on("disconnect", () => {
+  server.close().then(() => process.exit(0), die);
+});
 
 process.send!({ type: "ready", port: server.port, url: server.url, synchronous: server.config.synchronous });

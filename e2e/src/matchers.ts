@@ -22,7 +22,8 @@ interface LocatorMatchers<R = unknown> {
 }
 
 declare module "vitest" {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  // Augments vitest's Assertion<T>: the declaration must repeat its type parameter and may add nothing else.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type, @typescript-eslint/no-unused-vars
   interface Assertion<T = any> extends LocatorMatchers<void> {}
 }
 

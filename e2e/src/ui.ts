@@ -36,7 +36,7 @@ export async function recordNotifications(page: Page): Promise<void> {
       }
     }
     Object.defineProperty(Recording, "permission", { get: () => Original.permission });
-    window.Notification = Recording as typeof Notification;
+    window.Notification = Recording;
   });
 }
 

@@ -228,7 +228,7 @@ describe("operator journey", () => {
     await waitForRow(page, "file.changed");
     const read = async (format: string) => {
       const [download] = await Promise.all([page.waitForEvent("download"), page.locator(`a[data-export="${format}"]`).click()]);
-      return readFileSync((await download.path())!);
+      return readFileSync(await download.path());
     };
     const ndjson = read("ndjson").then((b) => b.toString("utf8").trim().split("\n").map((l) => JSON.parse(l) as { type: string; payload: unknown }));
     const lines = await ndjson;

@@ -56,7 +56,7 @@ export async function postJson(url: string, body: unknown, headers: Record<strin
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as any) : null };
+  return { status: res.status, body: text ? JSON.parse(text) : null };
 }
 
 export function legacyEvent(i: number, overrides: Record<string, unknown> = {}) {

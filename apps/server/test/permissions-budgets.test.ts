@@ -2,7 +2,7 @@ import type { ScenarioInput } from "@rozet/model-stub";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startAgentWorld, stubEnv, waitForAsync } from "./agent-harness.ts";
+import { startAgentWorld, stubEnv } from "./agent-harness.ts";
 
 let world: Awaited<ReturnType<typeof startAgentWorld>> | null = null;
 afterEach(async () => {

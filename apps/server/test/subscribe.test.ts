@@ -88,7 +88,7 @@ describe("event.subscribe", () => {
     await new Promise((resolve) => ws.once("open", resolve));
     const received: number[] = [];
     ws.on("message", (raw) => {
-      const message = JSON.parse(String(raw));
+      const message = JSON.parse((raw as Buffer).toString("utf8")); // ws hands frames over as Buffers by default
       if (message.result?.type === "data") received.push(message.result.data.data.seq);
     });
     ws.send(JSON.stringify({ id: 1, method: "subscription", params: { path: "event.subscribe", input: { sessionId: first!.sessionId, lastEventId: String(first!.seq) } } }));

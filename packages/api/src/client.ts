@@ -22,7 +22,7 @@ export interface RozetClientOptions {
 export interface RozetClient {
   api: TRPCClient<AppRouter>;
   /** Closes the WebSocket (subscriptions end). */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 function defaultWebSocket(): typeof globalThis.WebSocket {

@@ -55,7 +55,7 @@ function fillString(text: string, values: Placeholders): string {
 
 export function fillPlaceholders<T>(value: T, values: Placeholders): T {
   if (typeof value === 'string') return fillString(value, values) as T;
-  if (Array.isArray(value)) return value.map((item) => fillPlaceholders(item, values)) as T;
+  if (Array.isArray(value)) return value.map((item: unknown) => fillPlaceholders(item, values)) as T;
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillPlaceholders(v, values)])) as T;
   }

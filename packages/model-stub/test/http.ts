@@ -95,7 +95,7 @@ export function assemble(frames: SseFrame[]): Array<Record<string, unknown>> {
       if (delta.type === 'text_delta') block.text = `${block.text as string}${delta.text}`;
       else json[index] += delta.partial_json ?? '';
     } else if (data.type === 'content_block_stop' && blocks[index]?.type === 'tool_use') {
-      blocks[index]!.input = JSON.parse(json[index] ?? '{}');
+      blocks[index].input = JSON.parse(json[index] ?? '{}');
     }
   }
   return blocks;

@@ -55,6 +55,6 @@ describe('invalid scenarios are rejected with the path of each problem', () => {
   });
 
   it('startModelStub refuses an invalid scenario', async () => {
-    await expect(startModelStub({ scenario: { steps: [{ error: { status: 99 } }] } as never })).rejects.toThrow(ScenarioError);
+    await expect(startModelStub({ scenario: { steps: [{ error: { status: 99 } }] } })).rejects.toThrow(ScenarioError);
   });
 });

@@ -12,7 +12,7 @@ export async function runHook(argv: string[], env: NodeJS.ProcessEnv = process.e
     const query = new URLSearchParams();
     if (app) query.set("app", app);
     if (env.ROZET_AGENT_ID) query.set("agent", env.ROZET_AGENT_ID);
-    await fetch(`${base}/hooks/claude?${query}`, {
+    await fetch(`${base}/hooks/claude?${query.toString()}`, {
       method: "POST",
       headers: { "content-type": "application/json", ...(env.ROZET_TOKEN ? { authorization: `Bearer ${env.ROZET_TOKEN}` } : {}) },
       body,

@@ -42,7 +42,7 @@ function handlerFor(event: string, options: HooksInstallOptions): HookHandler {
   if (options.mode === "http" && !COMMAND_ONLY.has(event)) {
     return {
       type: "http",
-      url: `${options.url}/hooks/claude?${query}`,
+      url: `${options.url}/hooks/claude?${query.toString()}`,
       timeout: 5,
       headers: { Authorization: "Bearer $ROZET_TOKEN" },
       allowedEnvVars: ["ROZET_TOKEN"],

@@ -7,8 +7,8 @@ interface ErrorData {
 
 function dataOf(error: unknown): ErrorData | undefined {
   if (!error || typeof error !== "object" || !("data" in error)) return undefined;
-  const data = (error as { data: unknown }).data;
-  return data && typeof data === "object" ? (data as ErrorData) : undefined;
+  const data = error.data;
+  return data && typeof data === "object" ? data : undefined;
 }
 
 export function errorMessage(error: unknown): string {

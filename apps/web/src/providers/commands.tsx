@@ -18,10 +18,10 @@ export type SendResult = { ok: true } | { ok: false; error: string };
 interface Commands {
   entries: Accessor<readonly CommandEntry[]>;
   /** Reads the agent's recent commands from the server (once; again after a reconnect). */
-  load(agentId: string): void;
-  send(agent: Pick<Agent, "id">, text: string): Promise<SendResult>;
-  interrupt(agent: Pick<Agent, "id">): Promise<SendResult>;
-  stop(agent: Pick<Agent, "id">): Promise<SendResult>;
+  load: (agentId: string) => void;
+  send: (agent: Pick<Agent, "id">, text: string) => Promise<SendResult>;
+  interrupt: (agent: Pick<Agent, "id">) => Promise<SendResult>;
+  stop: (agent: Pick<Agent, "id">) => Promise<SendResult>;
 }
 
 const CommandsContext = createContext<Commands>();

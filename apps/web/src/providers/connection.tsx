@@ -18,12 +18,12 @@ interface ConnectionStateChange {
 
 /** Callbacks to spread into a `.subscribe()` so its state counts towards the header's indicator. */
 export interface SubscriptionTracker {
-  onStarted(): void;
-  onConnectionStateChange(change: ConnectionStateChange): void;
-  onError(error: unknown): void;
-  onStopped(): void;
+  onStarted: () => void;
+  onConnectionStateChange: (change: ConnectionStateChange) => void;
+  onError: (error: unknown) => void;
+  onStopped: () => void;
   /** Stop counting this subscription (call when unsubscribing). */
-  dispose(): void;
+  dispose: () => void;
 }
 
 interface Connection {

@@ -62,7 +62,7 @@ export function PermissionsProvider(props: ParentProps) {
   const stop = connection.onControlUpdate((update) => {
     const result = applyPermissionUpdate(pending(), update);
     if (result.pending !== pending()) setPending(result.pending.filter((p) => !answering.has(p.id)));
-    if (result.added && !answering.has(result.added.id)) for (const listener of listeners) listener(result.added as Permission);
+    if (result.added && !answering.has(result.added.id)) for (const listener of listeners) listener(result.added);
     if (update.entity === "permission" && update.status !== "pending") answering.delete(update.id);
     if (result.refetch) void refresh();
   });

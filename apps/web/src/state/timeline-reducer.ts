@@ -131,7 +131,7 @@ function isStrictlyAscendingAfter(events: readonly TimelineItem[], after: number
 
 /** Merges two seq-ascending lists with no seq in common. */
 function mergeSorted<E extends TimelineItem>(a: readonly E[], b: readonly E[]): E[] {
-  const out: E[] = new Array(a.length + b.length);
+  const out = new Array<E>(a.length + b.length);
   let i = 0;
   let j = 0;
   let k = 0;

@@ -1,4 +1,3 @@
-import type { ControlMessage } from "@rozet/orchestrator";
 import { tracked } from "@trpc/server";
 import { z } from "zod";
 import { operatorProcedure, router } from "../trpc.ts";

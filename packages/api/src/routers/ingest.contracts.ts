@@ -98,7 +98,7 @@ export function parseIngestEvent(raw: unknown, index = 0, payloadText?: string):
     throw new DomainError(
       "UNSUPPORTED_SCHEMA_VERSION",
       `event ${index}: schema_version ${JSON.stringify(version)} is not supported; this server accepts ${supportedVersions}`,
-      { index, schemaVersion: version as never, supported: [1, 2] },
+      { index, schemaVersion: version, supported: [1, 2] },
     );
   }
   const parsed = version === 2 ? enrichedEventSchema.safeParse(raw) : legacyEventSchema.safeParse(raw);

@@ -50,7 +50,8 @@ export class PayloadCodecThread {
     const worker = this.worker;
     this.worker = null;
     this.failAll(new Error("payload codec thread closed"));
-    void worker?.terminate();
+    // terminate() settles with the exit code; the requests still waiting were failed just above.
+    worker?.terminate().catch(() => undefined);
   }
 
   private start(): Worker {

@@ -8,7 +8,6 @@ import type { WalSyncer } from "./wal-syncer.ts";
 import type {
   AppendOutcome,
   EventHistogram,
-  AppendResult,
   EntityRef,
   EventStore,
   EventSummary,

@@ -72,7 +72,7 @@ export function PermissionsPage() {
   );
 }
 
-function InboxCard(props: { request: Permission; sessionName: string | undefined; selected: boolean; register(actions: PermissionCardActions): void }) {
+function InboxCard(props: { request: Permission; sessionName: string | undefined; selected: boolean; register: (actions: PermissionCardActions) => void }) {
   const agentNames = createAsync(() => getAgentNames(props.request.sessionId));
   const agentName = createMemo(() => agentNames()?.get(props.request.agentId));
   return <PermissionCard request={props.request} agentName={agentName()} sessionName={props.sessionName ?? props.request.sessionId} selected={props.selected} actions={props.register} />;

@@ -1,5 +1,5 @@
 import { useAction, useSubmission } from "@solidjs/router";
-import { Show, createSignal } from "solid-js";
+import { For, Show, createSignal } from "solid-js";
 import type { AgentDriver } from "../../api/types.ts";
 import { Dialog } from "../../components/Dialog.tsx";
 import { errorMessage } from "../../lib/errors.ts";
@@ -40,7 +40,7 @@ export function CreateAgentDialog(props: { sessionId: string; open: boolean; onC
     form.reset();
     setDriver("claude");
     props.onClose();
-    const id = created && typeof created === "object" && "id" in created ? (created as { id: unknown }).id : null;
+    const id = created && typeof created === "object" && "id" in created ? created.id : null;
     if (typeof id === "string") props.onCreated?.(id);
   }
 
@@ -56,18 +56,14 @@ export function CreateAgentDialog(props: { sessionId: string; open: boolean; onC
         <div class="field">
           <label for="agent-driver">Driver</label>
           <select id="agent-driver" name="driver" value={driver()} onChange={(e) => setDriver(e.currentTarget.value as AgentDriver)}>
-            {DRIVERS.map((d) => (
-              <option value={d.value}>{d.label}</option>
-            ))}
+            <For each={DRIVERS}>{(d) => <option value={d.value}>{d.label}</option>}</For>
           </select>
         </div>
         <Show when={driver() === "acp"}>
           <div class="field">
             <label for="agent-profile">ACP profile</label>
             <select id="agent-profile" name="profile" value={profile()} onChange={(e) => setProfile(e.currentTarget.value)}>
-              {PROFILES.map((p) => (
-                <option value={p}>{p}</option>
-              ))}
+              <For each={PROFILES}>{(p) => <option value={p}>{p}</option>}</For>
             </select>
           </div>
           <Show when={profile() === "custom"}>
@@ -85,9 +81,7 @@ export function CreateAgentDialog(props: { sessionId: string; open: boolean; onC
           <div class="field">
             <label for="agent-mode">Permissions</label>
             <select id="agent-mode" name="permissionMode">
-              {MODES.map((m) => (
-                <option value={m.value}>{m.label}</option>
-              ))}
+              <For each={MODES}>{(m) => <option value={m.value}>{m.label}</option>}</For>
             </select>
           </div>
         </Show>

@@ -50,7 +50,7 @@ export function InspectorPanel(props: { seq: number; rawSeq?: string; sessionId:
         </Show>
       </div>
       <Show when={Number.isSafeInteger(props.seq) && props.seq >= 0} fallback={<p class="notice error">“{props.rawSeq}” is not an event number.</p>}>
-        <ErrorBoundary fallback={(error, reset) => <ErrorNotice error={error} retry={reset} title="Could not load the event" />}>
+        <ErrorBoundary fallback={(error: unknown, reset) => <ErrorNotice error={error} retry={reset} title="Could not load the event" />}>
           <Suspense fallback={<p class="muted pad">Loading event…</p>}>
             <EventDetails seq={props.seq} sessionId={props.sessionId} />
           </Suspense>
@@ -263,7 +263,7 @@ function DetailsTab(props: { event: FullEvent }) {
                       when={value === null || typeof value !== "object" ? !(typeof value === "string" && value.includes("\n")) : false}
                       fallback={<pre class="payload small">{typeof value === "string" ? value : JSON.stringify(value, null, 2)}</pre>}
                     >
-                      {value === null ? <span class="muted">null</span> : String(value)}
+                      {value === null ? <span class="muted">null</span> : typeof value === "string" ? value : JSON.stringify(value)}
                     </Show>
                   </dd>
                 </>

@@ -1,5 +1,5 @@
 import { useSearchParams } from "@solidjs/router";
-import { Show, createEffect, createMemo, createSignal, on, onCleanup } from "solid-js";
+import { For, Show, createEffect, createMemo, createSignal, on, onCleanup } from "solid-js";
 import type { Agent, TimelineEvent } from "../../api/types.ts";
 import { ErrorNotice } from "../../components/ErrorNotice.tsx";
 import { formatClock, formatCount } from "../../lib/format.ts";
@@ -35,7 +35,7 @@ function formatSpan(ms: number): string {
  * 1×, 10× or 100× from any point, scrub, step event by event. The roster and the inspector show the moment the
  * replay is at. The position is in the URL (`?view=replay&at=<seq>`) while paused.
  */
-export function ReplayView(props: { sessionId: string; agents: readonly Agent[]; hueOf(agentId: string): number }) {
+export function ReplayView(props: { sessionId: string; agents: readonly Agent[]; hueOf: (agentId: string) => number }) {
   const api = useApi();
   const [search, setSearch] = useSearchParams<{ at?: string; view?: string }>();
   const [index, setIndex] = createSignal<ReplayIndex<TimelineEvent>>(createReplayIndex());
@@ -71,7 +71,7 @@ export function ReplayView(props: { sessionId: string; agents: readonly Agent[];
         onPage(page) {
           const first = index().events.length === 0;
           setIndex((i) => appendReplayEvents(i, page));
-          if (first) seekToUrl() || setTime(timeAt(index(), 0));
+          if (first && !seekToUrl()) setTime(timeAt(index(), 0));
         },
       });
       setTruncated(result.truncated);
@@ -217,11 +217,13 @@ export function ReplayView(props: { sessionId: string; agents: readonly Agent[];
           ▶
         </button>
         <div class="speed" role="radiogroup" aria-label="Speed">
-          {REPLAY_SPEEDS.map((s) => (
-            <button type="button" role="radio" class="button small" aria-checked={speed() === s} onClick={() => setSpeed(s)}>
-              {s}×
-            </button>
-          ))}
+          <For each={REPLAY_SPEEDS}>
+            {(s) => (
+              <button type="button" role="radio" class="button small" aria-checked={speed() === s} onClick={() => setSpeed(s)}>
+                {s}×
+              </button>
+            )}
+          </For>
         </div>
         <label class="check small">
           <input type="checkbox" checked={skipGaps()} onChange={(e) => setSkipGaps(e.currentTarget.checked)} /> Skip idle gaps

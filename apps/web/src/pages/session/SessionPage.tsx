@@ -198,7 +198,7 @@ export function SessionPage(props: RouteSectionProps) {
 
   return (
     <div class="page session-page" classList={{ "with-inspector": selectedSeq() !== null && view() === "timeline", replaying: view() === "replay" }}>
-      <ErrorBoundary fallback={(error, reset) => <ErrorNotice error={error} retry={reset} title="Could not load the session" />}>
+      <ErrorBoundary fallback={(error: unknown, reset) => <ErrorNotice error={error} retry={reset} title="Could not load the session" />}>
         <Suspense fallback={<div class="page-head"><h1 class="muted">Loading session…</h1></div>}>
           <SessionHeader id={id()} liveStats={liveStats()} />
         </Suspense>
@@ -232,7 +232,7 @@ export function SessionPage(props: RouteSectionProps) {
         <Match when={true}>
           <div class="session-grid">
             <div class="session-side">
-              <ErrorBoundary fallback={(error, reset) => <ErrorNotice error={error} retry={reset} title="Agents" />}>
+              <ErrorBoundary fallback={(error: unknown, reset) => <ErrorNotice error={error} retry={reset} title="Agents" />}>
                 <Suspense fallback={<p class="muted small">Loading agents…</p>}>
                   <Show when={fetchedAgents()}>
                     <AgentRoster
@@ -252,7 +252,7 @@ export function SessionPage(props: RouteSectionProps) {
             <div class="session-main">
               <Switch>
                 <Match when={view() === "tasks"}>
-                  <ErrorBoundary fallback={(error, reset) => <ErrorNotice error={error} retry={reset} title="Tasks" />}>
+                  <ErrorBoundary fallback={(error: unknown, reset) => <ErrorNotice error={error} retry={reset} title="Tasks" />}>
                     <TasksBoard sessionId={id()} agents={agents} />
                   </ErrorBoundary>
                 </Match>
@@ -326,7 +326,7 @@ function SessionHeader(props: { id: string; liveStats: { stats: SessionStats; at
               </form>
             </Show>
           </div>
-          <Show when={archiving.error}>
+          <Show when={archiving.error as unknown}>
             <p class="field-error" role="alert">
               {errorMessage(archiving.error)}
             </p>

@@ -29,7 +29,7 @@ export function SessionsPage() {
         </button>
       </div>
       <CreateSessionForm />
-      <ErrorBoundary fallback={(error, reset) => <ErrorNotice error={error} retry={reset} title="Could not load sessions" />}>
+      <ErrorBoundary fallback={(error: unknown, reset) => <ErrorNotice error={error} retry={reset} title="Could not load sessions" />}>
         <Suspense fallback={<p class="muted">Loading sessions…</p>}>
           <SessionsTable />
         </Suspense>
@@ -120,7 +120,7 @@ function SessionRow(props: { session: SessionListItem }) {
   const [confirming, setConfirming] = createSignal(false);
   const archiving = useSubmission(archiveSession, ([id]) => id === props.session.id);
   const deleting = useSubmission(deleteSession, ([id]) => id === props.session.id);
-  const error = () => archiving.error ?? deleting.error;
+  const error = (): unknown => archiving.error ?? deleting.error;
   return (
     <tr classList={{ archived: props.session.status === "archived" }}>
       <th scope="row">
