@@ -1,5 +1,5 @@
 import { A } from "@solidjs/router";
-import { For, Show, createMemo, createSignal, createUniqueId, onCleanup } from "solid-js";
+import { For, Show, createMemo, createSignal, createUniqueId, onCleanup, untrack } from "solid-js";
 import type { Permission, PermissionAnswer } from "../api/types.ts";
 import { formatAge } from "../state/activity.ts";
 import { errorMessage } from "../lib/errors.ts";
@@ -93,7 +93,8 @@ export function PermissionCard(props: {
   }
 
   let article!: HTMLElement;
-  props.actions?.({
+  // Registered once, when the card is created.
+  untrack(() => props.actions)?.({
     allow: () => void answer({ behavior: "allow" }),
     allowForSession: () => void answer({ behavior: "allow", forSession: true }),
     edit: startEditing,

@@ -15,6 +15,7 @@ function readChoice(): ThemeChoice {
 }
 
 /** The theme choice, app-wide (the toggle and the `t` shortcut share it). "system" follows prefers-color-scheme. */
+// eslint-disable-next-line solid/reactivity -- the rule does not see through createRoot; this is one app-wide signal
 const [choice, setChoice] = createRoot(() => createSignal<ThemeChoice>(typeof localStorage === "undefined" ? "system" : readChoice()));
 export const themeChoice = choice;
 

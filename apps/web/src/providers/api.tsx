@@ -1,5 +1,5 @@
 import { createRozetClient, type RozetClient } from "@rozet/api/client";
-import { createContext, onCleanup, useContext, type ParentProps } from "solid-js";
+import { createContext, onCleanup, untrack, useContext, type ParentProps } from "solid-js";
 import type { Api } from "../api/types.ts";
 
 const TOKEN_KEY = "rozet.token";
@@ -29,7 +29,7 @@ export function saveToken(token: string): void {
 /** One API client for the whole app: HTTP (batched) for queries and mutations, one WebSocket for subscriptions. */
 export function ApiProvider(props: ParentProps<{ client?: RozetClient }>) {
   // Created once for the app's lifetime: a `client` prop is read once, not tracked.
-  const client = props.client ?? createRozetClient({ url: window.location.origin, token: storedToken() });
+  const client = untrack(() => props.client) ?? createRozetClient({ url: window.location.origin, token: storedToken() });
   bound = client.api;
   onCleanup(() => {
     if (bound === client.api) bound = null;

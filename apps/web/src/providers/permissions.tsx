@@ -59,6 +59,8 @@ export function PermissionsProvider(props: ParentProps) {
     }),
   );
 
+  // A listener like an event handler: it reads the current pending list each time an update arrives.
+  // eslint-disable-next-line solid/reactivity
   const stop = connection.onControlUpdate((update) => {
     const result = applyPermissionUpdate(pending(), update);
     if (result.pending !== pending()) setPending(result.pending.filter((p) => !answering.has(p.id)));

@@ -93,7 +93,8 @@ function TaskCard(props: { task: Task; sessionId: string; agentName: string | nu
           class="button small danger"
           disabled={submission.pending}
           onClick={() => {
-            cancel({ sessionId: props.sessionId, taskId: props.task.id }).catch((err: unknown) => toasts.push({ tone: "error", title: `Could not cancel “${props.task.title}”`, body: errorMessage(err) }));
+            const title = `Could not cancel “${props.task.title}”`;
+            cancel({ sessionId: props.sessionId, taskId: props.task.id }).catch((err: unknown) => toasts.push({ tone: "error", title, body: errorMessage(err) }));
           }}
         >
           {submission.pending ? "Cancelling…" : "Cancel"}

@@ -103,7 +103,7 @@ export function Timeline(props: TimelineProps) {
   );
 
   // A new query starts at the newest events again.
-  createEffect(on(props.timeline.phase, (phase) => phase === "loading" && setStick(true)));
+  createEffect(on(() => props.timeline.phase(), (phase) => phase === "loading" && setStick(true)));
 
   // A deep link to an event: once it is loaded, bring it into view (once per selection).
   let revealed: number | null = null;

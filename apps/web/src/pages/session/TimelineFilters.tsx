@@ -1,4 +1,4 @@
-import { For, createEffect, createSignal, on, onCleanup } from "solid-js";
+import { For, createEffect, createSignal, on, onCleanup, untrack } from "solid-js";
 import type { Agent } from "../../api/types.ts";
 
 export interface FilterValues {
@@ -32,8 +32,9 @@ export function TimelineFilters(props: {
   seenTypes: readonly string[];
   onChange(values: Partial<FilterValues>): void;
 }) {
-  const [text, setText] = createSignal(props.values.q);
-  const [type, setType] = createSignal(props.values.type);
+  // Local copies the user edits; the effects below follow outside changes.
+  const [text, setText] = createSignal(untrack(() => props.values.q));
+  const [type, setType] = createSignal(untrack(() => props.values.type));
   // Follow the URL when it changes from outside (back/forward, a link).
   createEffect(on(() => props.values.q, (q) => setText(q), { defer: true }));
   createEffect(on(() => props.values.type, (t) => setType(t), { defer: true }));
