@@ -1,6 +1,6 @@
 import { clip, describeToolInput } from "../../normalize/hook-events.ts";
 import type { DriverEvent } from "../../runtime/driver.ts";
-import { unifiedDiff } from "./diff.ts";
+import { unifiedDiff } from "../../normalize/diff.ts";
 
 // Maps ACP `session/update` payloads, in arrival order, to normalized DriverEvents. Synchronous on purpose: the
 // driver calls it from the notification handler without awaiting anything, so one session's updates can never
@@ -332,16 +332,16 @@ export class AcpEventMapper {
   private fileChanges(tool: ToolState): void {
     const name = toolName(tool);
     for (const [path, edit] of tool.edits) {
-      const file = unifiedDiff(path, edit.oldText, edit.newText, this.cwd);
+      // The same diff (and size guard) as Claude's file changes, so the web reads one shape.
+      const change = unifiedDiff(path, { originalFile: edit.oldText ?? null, content: edit.newText });
+      const verb = change.kind === "create" ? "created" : "updated";
       this.emit({
         type: "file.changed",
         toolName: name,
         filePath: path,
-        summary: file.truncated
-          ? `${path} ${file.change} (${file.newBytes} bytes, diff too large to keep)`
-          : `${path} ${file.change} (+${file.additions} −${file.deletions})`,
+        summary: clip(`${verb} ${path} (+${change.added} −${change.removed})`),
         // A summarized diff drops the texts from `raw` too, or the size guard would be moot.
-        payload: { ...file, toolCallId: tool.id, raw: file.truncated ? { type: "diff", path, omitted: true } : edit.raw },
+        payload: { toolCallId: tool.id, ...change, raw: change.summarized ? { type: "diff", path, omitted: true } : edit.raw },
       });
     }
   }
