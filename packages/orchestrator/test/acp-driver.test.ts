@@ -204,7 +204,7 @@ describe("ACP driver against a scripted agent", () => {
     const { driver } = await fakeDriver(host);
     const result = await driver.prompt("coalesce");
     expect(result).toEqual({ status: "completed", result: "Second message. Same id." });
-    expect(host.events.map((event) => [event.type, event.payload.text ?? event.summary])).toEqual([
+    expect(host.events.map((event) => [event.type, ("text" in event.payload ? event.payload.text : undefined) ?? event.summary])).toEqual([
       ["message.assistant", "Hello one."],
       ["message.thinking", "thinking hard"],
       ["message.assistant", "Second message. Same id."],

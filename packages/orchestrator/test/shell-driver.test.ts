@@ -1,3 +1,4 @@
+import { eventsOfType, type EventType } from "@rozet/vocabulary";
 import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
@@ -34,8 +35,8 @@ class RecordingHost implements DriverHost {
   activity() {
     this.activityCount++;
   }
-  ofType(type: string) {
-    return this.events.filter((event) => event.type === type);
+  ofType<T extends EventType>(type: T) {
+    return eventsOfType(this.events, type);
   }
   output(stream: "stdout" | "stderr") {
     return this.ofType("shell.output")

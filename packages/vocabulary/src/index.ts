@@ -2,3 +2,4 @@ export { DomainError, domainErrorCodes, notFound, type DomainErrorCode } from ".
 export * from "./statuses.ts";
 export { background, backgroundRunner, errorMessage, silentLogger, type BackgroundRunner, type Logger } from "./background.ts";
 export { newId } from "./ids.ts";
+export * from "./events/catalogue.ts";

@@ -6,6 +6,7 @@
  * `result`). It never throws: unknown or malformed input yields no events.
  */
 import type { StructuredPatchHunk } from "diff";
+import { catalogueEvent, type EventPayload, type EventType, type IndexedFields } from "@rozet/vocabulary";
 import type { DriverEvent, TurnResult } from "../runtime/driver.ts";
 import { summarizedChange, unifiedDiff, type FileChangeKind, type FileDiff } from "./diff.ts";
 import { clip, describeToolInput } from "./hook-events.ts";
@@ -240,9 +241,9 @@ export class ClaudeMessageNormalizer {
     }
   }
 
-  private event(type: string, origin: Origin, fields: Omit<DriverEvent, "type" | "payload">, payload: Json): DriverEvent {
+  private event<T extends EventType>(type: T, origin: Origin, fields: IndexedFields, payload: EventPayload<T>): DriverEvent {
     const parent = origin.parentToolUseId ? { parentToolUseId: origin.parentToolUseId } : {};
-    return { type, ...fields, payload: { ...payload, ...parent, raw: origin.raw } };
+    return catalogueEvent(type, { ...payload, ...parent, raw: origin.raw }, fields);
   }
 
   // ----- system/* -----
@@ -265,11 +266,11 @@ export class ClaudeMessageNormalizer {
         return msg.outcome === "error" ? [this.hookFailed(msg, origin)] : [];
       case "informational": {
         const content = str(msg.content) ?? "";
-        return [this.event("agent.notice", origin, { summary: clip(content) }, { level: msg.level, preventContinuation: msg.prevent_continuation, content })];
+        return [this.event("agent.notice", origin, { summary: clip(content) }, { level: str(msg.level), preventContinuation: typeof msg.prevent_continuation === "boolean" ? msg.prevent_continuation : undefined, content })];
       }
       case "notification": {
         const text = str(msg.text) ?? "";
-        return [this.event("agent.notice", origin, { summary: clip(text) }, { key: msg.key, priority: msg.priority, text })];
+        return [this.event("agent.notice", origin, { summary: clip(text) }, { key: str(msg.key), priority: msg.priority, text })];
       }
       default:
         return [];
@@ -419,7 +420,7 @@ export class ClaudeMessageNormalizer {
     }
   }
 
-  private toolStarted(block: Json, context: Json, origin: Origin): DriverEvent[] {
+  private toolStarted(block: Json, context: { messageId?: string | undefined }, origin: Origin): DriverEvent[] {
     const toolUseId = str(block.id);
     const name = str(block.name) ?? "tool";
     const input = record(block.input) ?? {};
