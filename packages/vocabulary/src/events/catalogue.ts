@@ -163,7 +163,7 @@ export const eventCatalogue = {
       key: str,
       priority: z.unknown().optional(),
       text: str,
-      kind: z.enum(["mode", "notice", "cancel_timeout", "resume_unsupported", "resumed_as_new"]).optional(),
+      kind: z.enum(["mode", "notice", "cancel_timeout", "resume_unsupported"]).optional(),
       modeId: z.unknown().optional(),
       resumeSessionId: str,
       previous: str,
