@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { catalogueFields, catalogueTable, eventTypes, isEventType } from "@rozet/vocabulary";
+import { hookEventTypes } from "../src/normalize/hook-events.ts";
 import { describe, expect, it } from "vitest";
 
 // The contract between docs/events.md and the event catalogue (packages/vocabulary/src/events/catalogue.ts):
@@ -64,5 +65,15 @@ describe("docs/events.md and the event catalogue", () => {
       }
     }
     expect(unknown).toEqual([]);
+  });
+
+  it("§3 maps Claude Code hook events to the types the ingest mapping uses", () => {
+    const documented: Record<string, string> = {};
+    for (const cells of tableRows(section(3)).filter((row) => row[0] !== "hook event" && row[0] !== "anything else")) {
+      const hooks = backticked(cells[0]!);
+      const types = backticked(cells[1]!);
+      hooks.forEach((hook, index) => (documented[hook] = types[Math.min(index, types.length - 1)]!));
+    }
+    expect(documented).toEqual(hookEventTypes);
   });
 });

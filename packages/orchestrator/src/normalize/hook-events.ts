@@ -1,4 +1,4 @@
-import { asRecord, asString } from "@rozet/vocabulary";
+import { asRecord, asString, type EventType } from "@rozet/vocabulary";
 
 /** What the event pipeline indexes for one Claude Code hook payload. */
 export interface NormalizedHook {
@@ -9,8 +9,11 @@ export interface NormalizedHook {
   summary?: string | undefined;
 }
 
-/** Claude Code hook event name → normalized event type (docs/events.md). Unknown names map to `hook.<name>`. */
-export const hookEventTypes: Record<string, string> = {
+/**
+ * Claude Code hook event name → normalized event type (docs/events.md §3), each a catalogue type. Unknown names
+ * map to `hook.<name>`, outside the catalogue.
+ */
+export const hookEventTypes: Record<string, EventType> = {
   SessionStart: "session.started",
   SessionEnd: "session.ended",
   Setup: "session.setup",

@@ -260,7 +260,9 @@ export function readPayload<T extends EventType>(
   const schema: z.ZodType = eventCatalogue[type].payload;
   const parsed = schema.safeParse(value);
   if (parsed.success) return { ok: true, payload: parsed.data as z.output<(typeof eventCatalogue)[T]["payload"]> };
-  return { ok: false, error: z.prettifyError(parsed.error) };
+  // One line naming each field that does not match, e.g. "kind: Invalid option: expected one of …".
+  const error = parsed.error.issues.map((issue) => (issue.path.length ? `${issue.path.join(".")}: ${issue.message}` : issue.message)).join("; ");
+  return { ok: false, error };
 }
 
 /** The events of one type, narrowed so their payloads read as that type's shape. */
