@@ -14,7 +14,7 @@ import {
   resolveLaunch,
   SandboxError,
 } from "../src/drivers/acp/index.ts";
-import { neverAnswer, recordingHost, tempDirs, type RecordingHost } from "../src/drivers/acp/testing.ts";
+import { catalogueViolations, neverAnswer, recordingHost, tempDirs, type RecordingHost } from "../src/drivers/acp/testing.ts";
 
 // The driver against a scripted ACP agent (a real child process on the same SDK, launched with the `custom`
 // profile). Each prompt text selects a behaviour, so the protocol edges are exercised deterministically.
@@ -178,11 +178,16 @@ beforeAll(async () => {
   return () => dirs.cleanup();
 });
 
+const hosts: RecordingHost[] = [];
+
 afterEach(async () => {
   await Promise.all(drivers.splice(0).map((driver) => driver.stop()));
+  // Every event the driver reported has the payload shape the catalogue (and the web) expects.
+  expect(hosts.splice(0).flatMap((host) => catalogueViolations(host.events))).toEqual([]);
 });
 
 async function fakeDriver(host: RecordingHost, config: Record<string, unknown> = {}) {
+  hosts.push(host);
   const cwd = await dirs.make("acp-fake-ws-");
   const driver = createAcpDriver({
     agentId: "agent-1",

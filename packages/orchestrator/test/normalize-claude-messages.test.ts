@@ -1,4 +1,4 @@
-import { eventsOfType } from "@rozet/vocabulary";
+import { eventsOfType, readPayload } from "@rozet/vocabulary";
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { DriverEvent } from "../src/runtime/driver.ts";
@@ -546,7 +546,7 @@ describe("robustness", () => {
     expect(finished!.payload.output).not.toMatch(/\uFFFD/);
   });
 
-  it("every captured stream maps to documented types, each with payload.raw", () => {
+  it("every captured stream maps to documented types, each with payload.raw and a payload the catalogue accepts", () => {
     const streams = readdirSync(new URL("streams/", claudeFixtures)).filter((f) => f.endsWith(".jsonl")).map((f) => stream(`streams/${f}`));
     const exchanges = readdirSync(new URL("exchanges/", claudeFixtures)).map((f) => exchangeStdout(f));
     const single = JSON.parse(readFileSync(new URL("streams/output-format-json.json", claudeFixtures), "utf8")) as Message;
@@ -556,6 +556,8 @@ describe("robustness", () => {
         count++;
         expect(documentedTypes).toContain(event.type);
         expect(event.payload.raw).toBeDefined();
+        const read = readPayload(event.type, event.payload);
+        expect(read.ok ? "ok" : `${event.type}: ${read.error}`).toBe("ok");
         if (event.summary !== undefined) expect(event.summary.length).toBeLessThanOrEqual(300);
       }
     }

@@ -1,5 +1,6 @@
 import { eventsOfType, type EventType } from "@rozet/vocabulary";
-import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { catalogueViolations } from "../src/drivers/acp/testing.ts";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -18,9 +19,16 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
+const hosts: RecordingHost[] = [];
+// Every event the driver reported has the payload shape the catalogue (and the web) expects.
+afterEach(() => expect(hosts.splice(0).flatMap((host) => catalogueViolations(host.events))).toEqual([]));
+
 /** The runtime boundary: records what the driver reports. */
 class RecordingHost implements DriverHost {
   events: DriverEvent[] = [];
+  constructor() {
+    hosts.push(this);
+  }
   exits: string[] = [];
   activityCount = 0;
   emit(event: DriverEvent) {

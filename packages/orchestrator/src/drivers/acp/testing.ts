@@ -1,7 +1,7 @@
 import { mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { eventsOfType, type CatalogueEventOf, type EventType } from "@rozet/vocabulary";
+import { eventsOfType, readPayload, type CatalogueEventOf, type EventType } from "@rozet/vocabulary";
 import type { DriverEvent, DriverHost, PermissionDecision, PermissionRequest } from "../../runtime/driver.ts";
 
 // Test support for ACP driver tests (not used at run time): a DriverHost that records what the driver reports,
@@ -100,4 +100,12 @@ export function claudeStubEnv(stubUrl: string, configDir: string): Record<string
     CLAUDE_CONFIG_DIR: configDir,
     CLAUDE_CODE_MAX_RETRIES: "0",
   };
+}
+
+/** Events whose payload the event catalogue rejects ("type: what does not match"); a driver test expects none. */
+export function catalogueViolations(events: readonly DriverEvent[]): string[] {
+  return events.flatMap((event) => {
+    const read = readPayload(event.type, event.payload);
+    return read.ok ? [] : [`${event.type}: ${read.error}`];
+  });
 }
