@@ -16,6 +16,9 @@ describe("event catalogue", () => {
     catalogueEvent("file.changed", { diff: "--- a\n+++ b\n" });
     // @ts-expect-error the union is discriminated by type: a shell.output payload is not a file.changed one
     const wrong: CatalogueEvent = { type: "file.changed", payload: { stream: "stdout", text: "hi" } };
+    // @ts-expect-error a field the type does not have (all of tool.started's fields are optional: excess is the check)
+    const extra: CatalogueEvent = { type: "tool.started", payload: { toolUseId: "t1", diff: "x" } };
+    expect(extra.type).toBe("tool.started");
     // @ts-expect-error unknown types are not catalogue events
     catalogueEvent("tool.exploded", {});
     expect(wrong.type).toBe("file.changed");
