@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { readPayload } from "@rozet/vocabulary";
 import { afterEach, describe, expect, it } from "vitest";
 import { startAgentWorld, stubEnv, waitForAsync } from "./agent-harness.ts";
 
@@ -30,7 +31,12 @@ describe("acp driver through the API (Claude ACP adapter, real Claude Code, mode
     expect((await w.commandDone(command.id)).status).toBe("completed");
     expect(readFileSync(path.join(session.workspaceRoot!, "acp.txt"), "utf8")).toBe("via acp\n");
     const types = (await w.timeline(session.id)).map((e) => e.type);
-    expect(types).toEqual(expect.arrayContaining(["tool.started", "tool.finished", "message.assistant", "permission.requested", "permission.answered"]));
+    expect(types).toEqual(expect.arrayContaining(["tool.started", "tool.finished", "message.assistant", "permission.requested", "permission.answered", "file.changed"]));
+    // The diff in the catalogue's shape, as the page reads it (the ACP driver used to store {change, diff}).
+    const changed = (await w.timeline(session.id)).find((e) => e.type === "file.changed")!;
+    const read = readPayload("file.changed", (await w.api.event.get.query({ seq: changed.seq })).payload);
+    expect(read.ok && read.payload).toMatchObject({ path: path.join(session.workspaceRoot!, "acp.txt"), kind: "create", summarized: false, added: 1, removed: 0 });
+    expect(read.ok && read.payload.patch).toContain("+via acp");
     const followUp = await w.api.agent.command.mutate({ agentId: agent.id, text: "and again" });
     expect((await w.commandDone(followUp.id)).status).toBe("completed");
     await w.api.agent.stop.mutate({ agentId: agent.id });

@@ -97,6 +97,20 @@ describe("bad ingest input", () => {
     expect(error.details.issues[0].path).toBe("0.event_id");
   });
 
+  it("a catalogue type with a status the catalogue does not allow for it, naming the field", async () => {
+    const event = { ...legacyEvent(1), schema_version: 2, event_id: "bad-status-1", type: "tool.finished", status: "exploded" };
+    const error = await expectRefusedAndNothingStored(() => postJson(url(), event), 400, "INVALID_INPUT");
+    expect(error.details.issues[0].path).toBe("0.status");
+    expect(error.details.issues[0].message).toContain("ok, error, cancelled");
+  });
+
+  it("a type outside the catalogue is stored as sent, any status (docs/events.md §7)", async () => {
+    const event = { ...legacyEvent(1), schema_version: 2, event_id: "custom-type-1", type: "ci.build_finished", status: "green", payload: { build: 4711 } };
+    const res = await postJson(url(), event);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ accepted: 1 });
+  });
+
   it("tRPC ingest reports the same errors with domain codes", async () => {
     const client = clientFor(server.url);
     const before = server.room.events.lastSeq();

@@ -1,4 +1,5 @@
 import type { ScenarioInput } from "@rozet/model-stub";
+import { allowedStatuses, isEventType, readPayload } from "@rozet/vocabulary";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -74,6 +75,20 @@ describe("claude driver (real Claude Code through the model stub)", () => {
     const mode = await w.api.agent.setMode.mutate({ agentId: agent.id, mode: "acceptEdits" });
     expect(mode).toMatchObject({ kind: "mode", status: "completed" });
     expect((await w.timeline(session.id)).some((e) => e.type === "agent.mode_changed" && e.status === "acceptEdits")).toBe(true);
+
+    // Everything stored for this run (driver, runtime, broker) reads back as its catalogue type.
+    const violations: string[] = [];
+    for (const event of await w.timeline(session.id)) {
+      if (!isEventType(event.type)) {
+        violations.push(`${event.type}: not a catalogue type`);
+        continue;
+      }
+      const read = readPayload(event.type, (await w.api.event.get.query({ seq: event.seq })).payload);
+      if (!read.ok) violations.push(`${event.type}: ${read.error}`);
+      const statuses = allowedStatuses(event.type);
+      if (statuses && event.status && !statuses.includes(event.status)) violations.push(`${event.type}: status ${event.status}`);
+    }
+    expect(violations).toEqual([]);
   });
 
   it("never runs a denied tool", async () => {

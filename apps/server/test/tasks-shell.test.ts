@@ -55,6 +55,29 @@ describe("shell driver through the API", () => {
   });
 });
 
+describe("driver settings through the API", () => {
+  it("a shell agent takes maxOutputBytes from agent.create (a setting the driver owns) and keeps only that much", async () => {
+    const { api, session } = await world();
+    const agent = await api.agent.create.mutate({ sessionId: session.id, name: "capped", driver: "shell", config: { maxOutputBytes: 1_000, timeoutMs: 60_000 } });
+    expect(agent.config).toMatchObject({ maxOutputBytes: 1_000 });
+    await waitForAsync(async () => (await api.agent.get.query({ id: agent.id })).status === "idle", 10_000, "idle");
+    await api.agent.command.mutate({ agentId: agent.id, text: "head -c 5000 /dev/zero | tr '\\0' x" });
+    const [finished] = await waitForAsync(async () => {
+      const { events } = await api.event.timeline.query({ sessionId: session.id, types: ["tool.finished"] });
+      return events.length === 1 ? events : undefined;
+    }, 20_000, "command finished");
+    const payload = (await api.event.get.query({ seq: finished!.seq })).payload as Record<string, unknown>;
+    expect(payload).toMatchObject({ truncated: true, droppedBytes: { stdout: 4_000, stderr: 0 } });
+  });
+
+  it("refuses a driver setting of the wrong type, naming the field", async () => {
+    const { api, session } = await world();
+    const bad = await api.agent.create.mutate({ sessionId: session.id, name: "bad", driver: "acp", config: { profile: "claude", stopGraceMs: -5 } }).catch((e: unknown) => e);
+    expect(bad).toMatchObject({ data: { code: "BAD_REQUEST" } });
+    expect(JSON.stringify((bad as { data: unknown }).data)).toContain("stopGraceMs");
+  });
+});
+
 describe("tasks", () => {
   it("start when their dependencies are done, block on a failed dependency, and cancel interrupts the work", async () => {
     const { api, session, settled } = await world();

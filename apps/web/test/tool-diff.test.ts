@@ -38,10 +38,27 @@ describe("proposedChanges", () => {
 });
 
 describe("payloadPatch", () => {
-  it("reads a file.changed payload's patch or its reason", () => {
-    expect(payloadPatch({ patch: "--- a\n+++ a\n" }).patch).toContain("+++ a");
-    expect(payloadPatch({ summarized: true, reason: "binary", added: 3, removed: 1 })).toEqual({ patch: null, reason: "binary", added: 3, removed: 1 });
-    expect(payloadPatch(null)).toEqual({ patch: null, reason: null, added: null, removed: null });
+  it("reads a file.changed payload's patch or its reason through the catalogue", () => {
+    const patch = "--- /w/a\n+++ /w/a\n@@ -1 +1 @@\n-a\n+b\n";
+    expect(payloadPatch({ path: "/w/a", kind: "update", summarized: false, patch, added: 1, removed: 1 })).toEqual({ patch, reason: null, added: 1, removed: 1 });
+    expect(payloadPatch({ path: "/w/b", kind: "create", summarized: true, reason: "binary content", added: 3, removed: 0 })).toEqual({
+      patch: null,
+      reason: "binary content",
+      added: 3,
+      removed: 0,
+    });
+  });
+
+  it("a stored payload of another shape reads as a clear note, never a crash", () => {
+    // What the ACP driver stored before the catalogue: the note names what does not match.
+    const old = payloadPatch({ path: "/w/a", change: "modified", diff: "@@", additions: 1, deletions: 0 });
+    expect(old.patch).toBeNull();
+    expect(old.reason).toMatch(/^the stored payload is not a file\.changed payload/);
+    expect(old.reason).toContain("kind");
+    // A Claude Code FileChanged hook: no diff by design.
+    expect(payloadPatch({ file_path: "/w/a", event: "change" }).reason).toMatch(/not a file\.changed payload/);
+    expect(payloadPatch(null)).toMatchObject({ patch: null, added: null, removed: null });
+    expect(payloadPatch("text")).toMatchObject({ patch: null });
   });
 });
 

@@ -1,17 +1,23 @@
 import { newEventId, type NewEvent } from "@rozet/db";
 import type { ControlRoom } from "./control-room.ts";
-import type { DriverEvent } from "./runtime/driver.ts";
+import type { EventPayload, EventType, IndexedFields } from "@rozet/vocabulary";
 
-export interface RozetEventInput extends Partial<Omit<DriverEvent, "payload" | "type">> {
+/** Where an event belongs and who produced it. */
+interface EventContext {
   sessionId: string;
   agentId?: string | undefined;
   taskId?: string | undefined;
   commandId?: string | undefined;
-  type: string;
-  payload?: unknown;
   /** `rozet` for what the control room did, `agent` for what a driver reported. */
   source?: "rozet" | "agent";
 }
+
+/** A catalogue type and its payload; the payload may be left out where the type requires no field. */
+type TypedPayload = {
+  [T in EventType]: {} extends EventPayload<T> ? { type: T; payload?: EventPayload<T> } : { type: T; payload: EventPayload<T> };
+}[EventType];
+
+export type RozetEventInput = EventContext & IndexedFields & TypedPayload;
 
 /** An event the control room produces itself (its own actions, or a driver's normalized event). */
 export function ownEvent(input: RozetEventInput): NewEvent {

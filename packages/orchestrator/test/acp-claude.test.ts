@@ -90,7 +90,7 @@ describe("ACP driver, claude profile (claude-agent-acp + model stub)", () => {
     expect(host.ofType("tool.finished")[0]).toMatchObject({ toolName: "Write", status: "ok" });
     const changed = host.ofType("file.changed")[0]!;
     expect(changed.filePath).toBe(join(cwd, "hello.txt"));
-    expect(changed.payload.diff).toContain("+hello world");
+    expect(changed.payload.patch).toContain("+hello world");
     expect(changed.payload.raw).toMatchObject({ type: "diff" });
 
     // Coalesced: one event per message, not per token.

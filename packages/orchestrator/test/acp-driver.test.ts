@@ -13,9 +13,8 @@ import {
   resolveInSandbox,
   resolveLaunch,
   SandboxError,
-  unifiedDiff,
 } from "../src/drivers/acp/index.ts";
-import { neverAnswer, recordingHost, tempDirs, type RecordingHost } from "../src/drivers/acp/testing.ts";
+import { catalogueViolations, neverAnswer, recordingHost, tempDirs, type RecordingHost } from "../src/drivers/acp/testing.ts";
 
 // The driver against a scripted ACP agent (a real child process on the same SDK, launched with the `custom`
 // profile). Each prompt text selects a behaviour, so the protocol edges are exercised deterministically.
@@ -112,6 +111,15 @@ async function run(text, sessionId, client) {
       await update({ sessionUpdate: "tool_call_update", toolCallId: "call-4", status: "failed" });
       return { stopReason: "end_turn" };
     }
+    case "small-diff": {
+      await update({ sessionUpdate: "tool_call", toolCallId: "call-5", title: "Edit small.txt", kind: "edit", status: "in_progress",
+        rawInput: { file_path: cwd + "/small.txt" }, content: [{ type: "diff", path: cwd + "/small.txt", oldText: "a\\nb\\n", newText: "a\\nc\\n" }] });
+      await update({ sessionUpdate: "tool_call", toolCallId: "call-7", title: "Write new.txt", kind: "edit", status: "in_progress",
+        rawInput: { file_path: cwd + "/new.txt" }, content: [{ type: "diff", path: cwd + "/new.txt", oldText: null, newText: "hello\\n" }] });
+      await update({ sessionUpdate: "tool_call_update", toolCallId: "call-5", status: "completed" });
+      await update({ sessionUpdate: "tool_call_update", toolCallId: "call-7", status: "completed" });
+      return { stopReason: "end_turn" };
+    }
     case "late-tool":
       await update({ sessionUpdate: "tool_call", toolCallId: "call-6", title: "npm test", kind: "execute", status: "in_progress", rawInput: { command: "npm test" } });
       setTimeout(() => void update({ sessionUpdate: "tool_call_update", toolCallId: "call-6", status: "completed" }), 100);
@@ -170,11 +178,16 @@ beforeAll(async () => {
   return () => dirs.cleanup();
 });
 
+const hosts: RecordingHost[] = [];
+
 afterEach(async () => {
   await Promise.all(drivers.splice(0).map((driver) => driver.stop()));
+  // Every event the driver reported has the payload shape the catalogue (and the web) expects.
+  expect(hosts.splice(0).flatMap((host) => catalogueViolations(host.events))).toEqual([]);
 });
 
 async function fakeDriver(host: RecordingHost, config: Record<string, unknown> = {}) {
+  hosts.push(host);
   const cwd = await dirs.make("acp-fake-ws-");
   const driver = createAcpDriver({
     agentId: "agent-1",
@@ -196,7 +209,7 @@ describe("ACP driver against a scripted agent", () => {
     const { driver } = await fakeDriver(host);
     const result = await driver.prompt("coalesce");
     expect(result).toEqual({ status: "completed", result: "Second message. Same id." });
-    expect(host.events.map((event) => [event.type, event.payload.text ?? event.summary])).toEqual([
+    expect(host.events.map((event) => [event.type, ("text" in event.payload ? event.payload.text : undefined) ?? event.summary])).toEqual([
       ["message.assistant", "Hello one."],
       ["message.thinking", "thinking hard"],
       ["message.assistant", "Second message. Same id."],
@@ -308,10 +321,25 @@ describe("ACP driver against a scripted agent", () => {
     await driver.prompt("big-diff");
     const changed = host.ofType("file.changed");
     expect(changed).toHaveLength(1); // call-4 failed: its proposed edit never happened
-    expect(changed[0]).toMatchObject({ filePath: `${cwd}/big.txt`, payload: { truncated: true, newBytes: 300 * 1024, change: "created" } });
-    expect(changed[0]!.payload.diff).toBeUndefined();
+    // The catalogue's file.changed shape (docs/events.md): summarized, never dropped, no patch text.
+    expect(changed[0]).toMatchObject({ filePath: `${cwd}/big.txt`, payload: { path: `${cwd}/big.txt`, kind: "create", summarized: true, added: 1, removed: 0 } });
+    expect(changed[0]!.payload).not.toHaveProperty("patch");
+    expect(typeof changed[0]!.payload.reason).toBe("string");
     expect(JSON.stringify(changed[0]!.payload).length).toBeLessThan(1000);
     expect(host.ofType("tool.finished").map((event) => event.status)).toEqual(["ok", "error"]);
+  });
+
+  it("file.changed carries the catalogue shape the web reads: path, kind, patch, added, removed", async () => {
+    const host = recordingHost();
+    const { driver, cwd } = await fakeDriver(host);
+    await driver.prompt("small-diff");
+    const changed = host.ofType("file.changed");
+    expect(changed.map((event) => event.filePath)).toEqual([`${cwd}/small.txt`, `${cwd}/new.txt`]);
+    expect(changed[0]!.payload).toMatchObject({ path: `${cwd}/small.txt`, kind: "update", summarized: false, added: 1, removed: 1, toolCallId: "call-5" });
+    expect(changed[0]!.payload.patch).toContain("-b\n+c");
+    expect(changed[0]!.summary).toBe(`updated ${cwd}/small.txt (+1 −1)`);
+    expect(changed[1]!.payload).toMatchObject({ path: `${cwd}/new.txt`, kind: "create", summarized: false, added: 1, removed: 0 });
+    expect(changed[1]!.payload.patch).toContain("--- /dev/null");
   });
 
   it("a tool still running when the turn ends is closed 'incomplete'; its late completion is an update", async () => {
@@ -424,13 +452,5 @@ describe("ACP driver pieces", () => {
     await expect(resolveInSandbox(root, "/etc/passwd")).rejects.toThrow(SandboxError);
     await expect(resolveInSandbox(root, "out/file.txt")).rejects.toThrow(SandboxError);
     await expect(resolveInSandbox(root, "dangling")).rejects.toThrow(SandboxError);
-  });
-
-  it("builds unified diffs and summarizes big ones", () => {
-    const small = unifiedDiff("/w/a.txt", "one\ntwo\n", "one\nthree\n", "/w");
-    expect(small).toMatchObject({ change: "modified", additions: 1, deletions: 1 });
-    expect(small.diff).toContain("--- a/a.txt");
-    expect(small.diff).toContain("-two\n+three");
-    expect(unifiedDiff("/w/b.txt", null, "x".repeat(300_000), "/w")).toMatchObject({ truncated: true, change: "created" });
   });
 });

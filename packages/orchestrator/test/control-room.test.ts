@@ -29,7 +29,7 @@ describe("control room background work", () => {
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
     const { log, lines } = recordingLogger();
     const first = await room(log);
-    const { sessionId } = await recordEvent(first, { sessionId: "s-tick", type: "note" });
+    const { sessionId } = await recordEvent(first, { sessionId: "s-tick", type: "agent.notice", summary: "note" });
     // What issue 14's restart test does: close the database directly, as a crash would, timers still running.
     await first.database.close();
     expect(() => vi.advanceTimersByTime(1_000)).not.toThrow();
@@ -41,7 +41,7 @@ describe("control room background work", () => {
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
     const { log, lines } = recordingLogger();
     const first = await room(log);
-    await recordEvent(first, { sessionId: "s-close", type: "note" });
+    await recordEvent(first, { sessionId: "s-close", type: "agent.notice", summary: "note" });
     await first.close();
     expect(vi.getTimerCount()).toBe(0);
     vi.advanceTimersByTime(5_000);

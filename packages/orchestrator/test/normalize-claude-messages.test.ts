@@ -1,3 +1,4 @@
+import { eventsOfType, readPayload } from "@rozet/vocabulary";
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { DriverEvent } from "../src/runtime/driver.ts";
@@ -34,7 +35,7 @@ function run(messages: unknown[], normalizer = new ClaudeMessageNormalizer({ now
   return messages.flatMap((message) => normalizer.normalize(message));
 }
 
-const ofType = (events: DriverEvent[], type: string) => events.filter((event) => event.type === type);
+const ofType = eventsOfType;
 const types = (events: DriverEvent[]) => events.map((event) => event.type);
 
 const documentedTypes = new Set([
@@ -539,13 +540,13 @@ describe("robustness", () => {
   it("clips tool output to 8 KiB and says so", () => {
     const normalizer = new ClaudeMessageNormalizer();
     normalizer.normalize({ type: "assistant", message: { content: [{ type: "tool_use", id: "t1", name: "Bash", input: { command: "yes" } }] } });
-    const [finished] = normalizer.normalize({ type: "user", message: { content: [{ type: "tool_result", tool_use_id: "t1", content: "é".repeat(10_000), is_error: false }] } });
+    const [finished] = ofType(normalizer.normalize({ type: "user", message: { content: [{ type: "tool_result", tool_use_id: "t1", content: "é".repeat(10_000), is_error: false }] } }), "tool.finished");
     expect(finished!.payload.truncated).toBe(true);
     expect(Buffer.byteLength(finished!.payload.output as string)).toBeLessThanOrEqual(MAX_TOOL_OUTPUT_BYTES);
     expect(finished!.payload.output).not.toMatch(/\uFFFD/);
   });
 
-  it("every captured stream maps to documented types, each with payload.raw", () => {
+  it("every captured stream maps to documented types, each with payload.raw and a payload the catalogue accepts", () => {
     const streams = readdirSync(new URL("streams/", claudeFixtures)).filter((f) => f.endsWith(".jsonl")).map((f) => stream(`streams/${f}`));
     const exchanges = readdirSync(new URL("exchanges/", claudeFixtures)).map((f) => exchangeStdout(f));
     const single = JSON.parse(readFileSync(new URL("streams/output-format-json.json", claudeFixtures), "utf8")) as Message;
@@ -555,6 +556,8 @@ describe("robustness", () => {
         count++;
         expect(documentedTypes).toContain(event.type);
         expect(event.payload.raw).toBeDefined();
+        const read = readPayload(event.type, event.payload);
+        expect(read.ok ? "ok" : `${event.type}: ${read.error}`).toBe("ok");
         if (event.summary !== undefined) expect(event.summary.length).toBeLessThanOrEqual(300);
       }
     }

@@ -1,4 +1,6 @@
-import { afterAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { eventsOfType, type EventType } from "@rozet/vocabulary";
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { catalogueViolations } from "../src/drivers/acp/testing.ts";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -17,9 +19,16 @@ afterAll(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
+const hosts: RecordingHost[] = [];
+// Every event the driver reported has the payload shape the catalogue (and the web) expects.
+afterEach(() => expect(hosts.splice(0).flatMap((host) => catalogueViolations(host.events))).toEqual([]));
+
 /** The runtime boundary: records what the driver reports. */
 class RecordingHost implements DriverHost {
   events: DriverEvent[] = [];
+  constructor() {
+    hosts.push(this);
+  }
   exits: string[] = [];
   activityCount = 0;
   emit(event: DriverEvent) {
@@ -34,8 +43,8 @@ class RecordingHost implements DriverHost {
   activity() {
     this.activityCount++;
   }
-  ofType(type: string) {
-    return this.events.filter((event) => event.type === type);
+  ofType<T extends EventType>(type: T) {
+    return eventsOfType(this.events, type);
   }
   output(stream: "stdout" | "stderr") {
     return this.ofType("shell.output")

@@ -3,6 +3,7 @@
  * Write/Edit shows its diff before the operator allows it. The browser cannot read the file, so an Edit is
  * shown as the replaced text only (line numbers relative to it) and a Write as new content.
  */
+import { readPayload } from "@rozet/vocabulary";
 import { FILE_HEADERS_ONLY, createTwoFilesPatch } from "diff";
 
 export interface ProposedChange {
@@ -84,16 +85,16 @@ export function proposedChanges(toolName: string | null | undefined, input: unkn
   return null;
 }
 
-/** The diff carried by a `file.changed` payload (`patch`), or why there is none (`reason`). */
+/**
+ * The diff carried by a `file.changed` payload (`patch`), or why there is none (`reason`), read through the event
+ * catalogue. A stored payload of another shape (an older row, a hook's FileChanged) gives a note naming what
+ * does not match instead of a diff.
+ */
 export function payloadPatch(payload: unknown): { patch: string | null; reason: string | null; added: number | null; removed: number | null } {
-  const p = payload && typeof payload === "object" ? (payload as Record<string, unknown>) : {};
-  const num = (value: unknown) => (typeof value === "number" ? value : null);
-  return {
-    patch: str(p.patch) ?? null,
-    reason: str(p.reason) ?? (p.summarized ? "summarized" : null),
-    added: num(p.added),
-    removed: num(p.removed),
-  };
+  const read = readPayload("file.changed", payload);
+  if (!read.ok) return { patch: null, reason: `the stored payload is not a file.changed payload (${read.error})`, added: null, removed: null };
+  const { patch, reason, summarized, added, removed } = read.payload;
+  return { patch: patch ?? null, reason: reason ?? (summarized ? "summarized" : null), added: added ?? null, removed: removed ?? null };
 }
 
 /**

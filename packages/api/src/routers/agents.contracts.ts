@@ -1,4 +1,4 @@
-import { agentDrivers } from "@rozet/orchestrator";
+import { agentDrivers, driverConfigShape } from "@rozet/orchestrator";
 import { z } from "zod";
 import { idSchema, nameSchema } from "./common.contracts.ts";
 
@@ -6,25 +6,17 @@ const idempotencyKey = z.string().min(8).max(128).regex(/^[A-Za-z0-9._:-]+$/, "l
 const usd = z.number().finite().positive().max(100_000);
 const tokens = z.number().int().positive().max(1_000_000_000);
 
-/** Driver settings. Unknown keys are refused so a typo does not silently change nothing. */
+/**
+ * Agent settings: each driver's own settings (derived from the drivers' schemas, `driverConfigShape`) plus the
+ * runtime's. Unknown keys are refused so a typo does not silently change nothing.
+ */
 export const agentConfigSchema = z
   .object({
-    /** Claude / ACP permission mode; "default" asks for every risky tool (never auto-approve by default). */
-    permissionMode: z.enum(["default", "acceptEdits", "plan"]).optional(),
-    /** ACP launch profile. */
-    profile: z.enum(["claude", "codex", "gemini", "opencode", "custom"]).optional(),
-    /** ACP custom profile: the agent's command line as argv (never run through a shell). */
-    command: z.array(z.string().min(1).max(4_096)).min(1).max(64).optional(),
-    /** ACP: extra arguments appended to the profile's command line. */
-    args: z.array(z.string().min(1).max(4_096)).max(64).optional(),
+    ...driverConfigShape,
     /** Give the agent its own git worktree and branch (git workspaces only). */
     worktree: z.boolean().optional(),
     /** Extra environment for the agent process: model endpoint, keys. */
     env: z.record(z.string().regex(/^[A-Z_][A-Z0-9_]*$/, "environment names are UPPER_SNAKE_CASE"), z.string().max(8_192)).optional(),
-    /** Shell driver: per-command timeout. */
-    timeoutMs: z.number().int().positive().max(24 * 3_600_000).optional(),
-    /** Claude: which Claude Code settings files to load (none by default). */
-    settingSources: z.array(z.enum(["user", "project", "local"])).optional(),
   })
   .strict();
 

@@ -1,5 +1,5 @@
 import { newEventId, type NewEvent } from "@rozet/db";
-import { DomainError } from "@rozet/vocabulary";
+import { allowedStatuses, DomainError } from "@rozet/vocabulary";
 import { clip, normalizeHookEvent } from "@rozet/orchestrator";
 import { z } from "zod";
 import { splitIngestBody } from "../json-text.ts";
@@ -63,6 +63,14 @@ export const enrichedEventSchema = z
   .refine((event) => event.type !== undefined || event.hook_event_type !== undefined, {
     message: "either type or hook_event_type is required",
     path: ["type"],
+  })
+  .superRefine((event, context) => {
+    // A catalogue type's outcome is a closed set (the page colours and counts by it); payloads stay as sent,
+    // and types outside the catalogue are stored as they come (docs/events.md §7).
+    const allowed = event.type === undefined ? undefined : allowedStatuses(event.type);
+    if (allowed && event.status !== undefined && !allowed.includes(event.status)) {
+      context.addIssue({ code: "custom", path: ["status"], message: `${event.type} takes status ${allowed.join(", ")}` });
+    }
   });
 
 /** What a typed client may send to `event.ingest`. */

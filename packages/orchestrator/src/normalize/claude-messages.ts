@@ -6,6 +6,7 @@
  * `result`). It never throws: unknown or malformed input yields no events.
  */
 import type { StructuredPatchHunk } from "diff";
+import { asList, asNumber, asRecord, asString, asStrings, catalogueEvent, type EventPayload, type EventType, type IndexedFields } from "@rozet/vocabulary";
 import type { DriverEvent, TurnResult } from "../runtime/driver.ts";
 import { summarizedChange, unifiedDiff, type FileChangeKind, type FileDiff } from "./diff.ts";
 import { clip, describeToolInput } from "./hook-events.ts";
@@ -55,23 +56,6 @@ interface Origin {
   parentToolUseId?: string | undefined;
 }
 
-// ---------- small readers (input is untrusted JSON) ----------
-
-function record(value: unknown): Json | undefined {
-  return value && typeof value === "object" && !Array.isArray(value) ? (value as Json) : undefined;
-}
-function str(value: unknown): string | undefined {
-  return typeof value === "string" && value.length > 0 ? value : undefined;
-}
-function num(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
-}
-function list(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
-}
-function strings(value: unknown): string[] {
-  return list(value).filter((item): item is string => typeof item === "string");
-}
 
 function clipBytes(text: string, max: number): { text: string; truncated: boolean } {
   const bytes = Buffer.from(text);
@@ -92,28 +76,28 @@ function bounded(value: Json, max: number): unknown {
 /** A tool_result's content as text: a string, or text blocks joined (images as placeholders). */
 function resultText(content: unknown): string {
   if (typeof content === "string") return content;
-  return list(content)
+  return asList(content)
     .map((block) => {
-      const b = record(block);
+      const b = asRecord(block);
       if (!b) return "";
-      return b.type === "text" ? (str(b.text) ?? "") : `[${str(b.type) ?? "block"}]`;
+      return b.type === "text" ? (asString(b.text) ?? "") : `[${asString(b.type) ?? "block"}]`;
     })
     .filter(Boolean)
     .join("\n");
 }
 
 function toolFilePath(input: Json): string | undefined {
-  return str(input.file_path) ?? str(input.notebook_path);
+  return asString(input.file_path) ?? asString(input.notebook_path);
 }
 
 /** Claude's `structuredPatch`, if it has the expected shape. */
 function hunksOf(value: unknown): StructuredPatchHunk[] | undefined {
   const hunks: StructuredPatchHunk[] = [];
-  for (const item of list(value)) {
-    const h = record(item);
-    const lines = h ? list(h.lines) : [];
+  for (const item of asList(value)) {
+    const h = asRecord(item);
+    const lines = h ? asList(h.lines) : [];
     if (!h || !lines.every((line) => typeof line === "string")) return undefined;
-    const [oldStart, oldLines, newStart, newLines] = [num(h.oldStart), num(h.oldLines), num(h.newStart), num(h.newLines)];
+    const [oldStart, oldLines, newStart, newLines] = [asNumber(h.oldStart), asNumber(h.oldLines), asNumber(h.newStart), asNumber(h.newLines)];
     if (oldStart === undefined || oldLines === undefined || newStart === undefined || newLines === undefined) return undefined;
     hunks.push({ oldStart, oldLines, newStart, newLines, lines: lines as string[] });
   }
@@ -136,15 +120,15 @@ interface Classified {
 }
 
 function failureSummary(result: Json, turn: TurnFacts): { kind: string; summary: string } {
-  const subtype = str(result.subtype) ?? "unknown";
-  const errors = strings(result.errors);
-  const httpStatus = num(result.api_error_status);
+  const subtype = asString(result.subtype) ?? "unknown";
+  const errors = asStrings(result.errors);
+  const httpStatus = asNumber(result.api_error_status);
   if (httpStatus !== undefined || turn.apiErrorCategory) {
-    const detail = turn.apiErrorText ?? str(result.result);
+    const detail = turn.apiErrorText ?? asString(result.result);
     const head = `API error${httpStatus === undefined ? "" : ` ${httpStatus}`}: ${turn.apiErrorCategory ?? "unknown"}`;
     return { kind: "api_error", summary: detail ? `${head} — ${detail}` : head };
   }
-  const detail = errors.join("; ") || str(result.result) || "no detail";
+  const detail = errors.join("; ") || asString(result.result) || "no detail";
   switch (subtype) {
     case "error_max_turns":
       return { kind: "max_turns", summary: `max turns reached: ${detail}` };
@@ -160,8 +144,8 @@ function failureSummary(result: Json, turn: TurnFacts): { kind: string; summary:
 }
 
 function classifyResult(result: Json, turn: TurnFacts): Classified {
-  const subtype = str(result.subtype);
-  const terminalReason = str(result.terminal_reason);
+  const subtype = asString(result.subtype);
+  const terminalReason = asString(result.terminal_reason);
   const text = typeof result.result === "string" ? result.result : undefined;
   const aborted = terminalReason !== undefined && ABORTED_REASONS.has(terminalReason);
   if (aborted || (subtype === "error_during_execution" && turn.interruptSeen)) {
@@ -208,7 +192,7 @@ export class ClaudeMessageNormalizer {
   /** Zero or more events for one stdout message. Never throws. */
   normalize(message: unknown): DriverEvent[] {
     try {
-      const msg = record(message);
+      const msg = asRecord(message);
       return msg ? this.dispatch(msg) : [];
     } catch {
       return [];
@@ -218,13 +202,13 @@ export class ClaudeMessageNormalizer {
   /** How the turn that `resultMessage` ends should resolve `prompt()`. */
   turnOutcome(resultMessage: unknown): TurnResult {
     if (this.lastResult && this.lastResult.message === resultMessage) return this.lastResult.outcome;
-    const msg = record(resultMessage);
+    const msg = asRecord(resultMessage);
     if (!msg || msg.type !== "result") return { status: "failed", error: "not a result message" };
     return classifyResult(msg, this.turn).outcome;
   }
 
   private dispatch(msg: Json): DriverEvent[] {
-    const origin: Origin = { raw: bounded(msg, MAX_RAW_BYTES), parentToolUseId: str(msg.parent_tool_use_id) };
+    const origin: Origin = { raw: bounded(msg, MAX_RAW_BYTES), parentToolUseId: asString(msg.parent_tool_use_id) };
     switch (msg.type) {
       case "system":
         return this.onSystem(msg, origin);
@@ -240,9 +224,9 @@ export class ClaudeMessageNormalizer {
     }
   }
 
-  private event(type: string, origin: Origin, fields: Omit<DriverEvent, "type" | "payload">, payload: Json): DriverEvent {
+  private event<T extends EventType>(type: T, origin: Origin, fields: IndexedFields, payload: EventPayload<T>): DriverEvent {
     const parent = origin.parentToolUseId ? { parentToolUseId: origin.parentToolUseId } : {};
-    return { type, ...fields, payload: { ...payload, ...parent, raw: origin.raw } };
+    return catalogueEvent(type, { ...payload, ...parent, raw: origin.raw }, fields);
   }
 
   // ----- system/* -----
@@ -264,12 +248,12 @@ export class ClaudeMessageNormalizer {
       case "hook_response":
         return msg.outcome === "error" ? [this.hookFailed(msg, origin)] : [];
       case "informational": {
-        const content = str(msg.content) ?? "";
-        return [this.event("agent.notice", origin, { summary: clip(content) }, { level: msg.level, preventContinuation: msg.prevent_continuation, content })];
+        const content = asString(msg.content) ?? "";
+        return [this.event("agent.notice", origin, { summary: clip(content) }, { level: asString(msg.level), preventContinuation: typeof msg.prevent_continuation === "boolean" ? msg.prevent_continuation : undefined, content })];
       }
       case "notification": {
-        const text = str(msg.text) ?? "";
-        return [this.event("agent.notice", origin, { summary: clip(text) }, { key: msg.key, priority: msg.priority, text })];
+        const text = asString(msg.text) ?? "";
+        return [this.event("agent.notice", origin, { summary: clip(text) }, { key: asString(msg.key), priority: msg.priority, text })];
       }
       default:
         return [];
@@ -278,31 +262,31 @@ export class ClaudeMessageNormalizer {
 
   /** The first init starts the session; later ones only mark a new turn of the same session (no event). */
   private onInit(msg: Json, origin: Origin): DriverEvent[] {
-    const sessionId = str(msg.session_id);
+    const sessionId = asString(msg.session_id);
     if (this.started && (sessionId === undefined || sessionId === this.knownSessionId)) return [];
     this.started = true;
     this.knownSessionId = sessionId;
-    const model = str(msg.model);
-    const cwd = str(msg.cwd);
+    const model = asString(msg.model);
+    const cwd = asString(msg.cwd);
     const summary = [model, cwd].filter(Boolean).join(" · ") || "session started";
     return [
       this.event("session.started", origin, { summary: clip(summary) }, {
         sessionId,
         model,
         cwd,
-        toolCount: list(msg.tools).length,
-        permissionMode: str(msg.permissionMode),
-        claudeCodeVersion: str(msg.claude_code_version),
+        toolCount: asList(msg.tools).length,
+        permissionMode: asString(msg.permissionMode),
+        claudeCodeVersion: asString(msg.claude_code_version),
       }),
     ];
   }
 
   private retrying(msg: Json, origin: Origin): DriverEvent {
-    const attempt = num(msg.attempt);
-    const maxRetries = num(msg.max_retries);
-    const delayMs = num(msg.retry_delay_ms);
-    const httpStatus = num(msg.error_status);
-    const error = str(msg.error);
+    const attempt = asNumber(msg.attempt);
+    const maxRetries = asNumber(msg.max_retries);
+    const delayMs = asNumber(msg.retry_delay_ms);
+    const httpStatus = asNumber(msg.error_status);
+    const error = asString(msg.error);
     const cause = [httpStatus, error].filter((part) => part !== undefined).join(" ") || "an API error";
     const delay = delayMs === undefined ? "" : `, ${(delayMs / 1000).toFixed(1)} s`;
     const summary = `retrying after ${cause} (attempt ${attempt ?? "?"}/${maxRetries ?? "?"}${delay})`;
@@ -316,10 +300,10 @@ export class ClaudeMessageNormalizer {
   }
 
   private compacted(msg: Json, origin: Origin): DriverEvent {
-    const meta = record(msg.compact_metadata) ?? {};
-    const trigger = str(meta.trigger);
-    const preTokens = num(meta.pre_tokens);
-    const postTokens = num(meta.post_tokens);
+    const meta = asRecord(msg.compact_metadata) ?? {};
+    const trigger = asString(meta.trigger);
+    const preTokens = asNumber(meta.pre_tokens);
+    const postTokens = asNumber(meta.post_tokens);
     const sizes = preTokens !== undefined && postTokens !== undefined ? `: ${preTokens} → ${postTokens} tokens` : "";
     return this.event("context.compacted", origin, { summary: `context compacted${trigger ? ` (${trigger})` : ""}${sizes}` }, {
       trigger,
@@ -329,53 +313,53 @@ export class ClaudeMessageNormalizer {
   }
 
   private taskStarted(msg: Json, origin: Origin): DriverEvent[] {
-    const taskId = str(msg.task_id);
+    const taskId = asString(msg.task_id);
     // Long foreground Bash commands are tasks too (task_type local_bash); their tool events already cover them.
-    const isAgent = msg.task_type === "local_agent" || str(msg.subagent_type) !== undefined;
+    const isAgent = msg.task_type === "local_agent" || asString(msg.subagent_type) !== undefined;
     if (taskId) this.agentTasks.set(taskId, isAgent);
     if (!isAgent) return [];
-    const description = str(msg.description);
-    const subagentType = str(msg.subagent_type);
+    const description = asString(msg.description);
+    const subagentType = asString(msg.subagent_type);
     const summary = [subagentType, description].filter(Boolean).join(": ") || "subagent started";
     return [
       this.event("subagent.started", origin, { summary: clip(summary), toolName: "Agent" }, {
         taskId,
-        toolUseId: str(msg.tool_use_id),
+        toolUseId: asString(msg.tool_use_id),
         description,
         subagentType,
-        prompt: str(msg.prompt) ? clipBytes(str(msg.prompt)!, MAX_TOOL_OUTPUT_BYTES).text : undefined,
+        prompt: asString(msg.prompt) ? clipBytes(asString(msg.prompt)!, MAX_TOOL_OUTPUT_BYTES).text : undefined,
       }),
     ];
   }
 
   private taskFinished(msg: Json, origin: Origin): DriverEvent[] {
-    const taskId = str(msg.task_id);
+    const taskId = asString(msg.task_id);
     if (taskId && this.agentTasks.get(taskId) === false) return [];
     if (taskId) this.agentTasks.delete(taskId);
-    const taskStatus = str(msg.status);
+    const taskStatus = asString(msg.status);
     const status = taskStatus === "completed" ? "ok" : taskStatus === "stopped" ? "cancelled" : taskStatus ? "error" : undefined;
-    const summary = `${str(msg.summary) ?? "subagent"} (${taskStatus ?? "finished"})`;
+    const summary = `${asString(msg.summary) ?? "subagent"} (${taskStatus ?? "finished"})`;
     return [
       this.event("subagent.finished", origin, { summary: clip(summary), toolName: "Agent", status }, {
         taskId,
-        toolUseId: str(msg.tool_use_id),
+        toolUseId: asString(msg.tool_use_id),
         taskStatus,
-        usage: record(msg.usage),
+        usage: asRecord(msg.usage),
       }),
     ];
   }
 
   private hookFailed(msg: Json, origin: Origin): DriverEvent {
-    const hookName = str(msg.hook_name) ?? str(msg.hook_event) ?? "hook";
-    const exitCode = num(msg.exit_code);
+    const hookName = asString(msg.hook_name) ?? asString(msg.hook_event) ?? "hook";
+    const exitCode = asNumber(msg.exit_code);
     const stderr = clipBytes(typeof msg.stderr === "string" ? msg.stderr : "", MAX_TOOL_OUTPUT_BYTES).text;
     const stdout = clipBytes(typeof msg.stdout === "string" ? msg.stdout : "", MAX_TOOL_OUTPUT_BYTES).text;
     const detail = stderr.trim() || stdout.trim();
     const summary = `${hookName} hook failed${exitCode === undefined ? "" : ` (exit ${exitCode})`}${detail ? `: ${detail}` : ""}`;
     return this.event("hook.failed", origin, { summary: clip(summary), status: "error" }, {
-      hookId: str(msg.hook_id),
+      hookId: asString(msg.hook_id),
       hookName,
-      hookEvent: str(msg.hook_event),
+      hookEvent: asString(msg.hook_event),
       exitCode,
       stdout,
       stderr,
@@ -385,29 +369,29 @@ export class ClaudeMessageNormalizer {
   // ----- assistant -----
 
   private onAssistant(msg: Json, origin: Origin): DriverEvent[] {
-    const message = record(msg.message) ?? {};
-    const blocks = list(message.content).map(record).filter((b): b is Json => b !== undefined);
-    if (str(msg.error)) {
+    const message = asRecord(msg.message) ?? {};
+    const blocks = asList(message.content).map(asRecord).filter((b): b is Json => b !== undefined);
+    if (asString(msg.error)) {
       // The synthetic "<synthetic>" message of an API failure: its text becomes the agent.failed summary.
-      this.turn.apiErrorCategory = str(msg.error);
-      this.turn.apiErrorText = blocks.map((b) => str(b.text)).filter(Boolean).join("\n") || undefined;
+      this.turn.apiErrorCategory = asString(msg.error);
+      this.turn.apiErrorText = blocks.map((b) => asString(b.text)).filter(Boolean).join("\n") || undefined;
       return [];
     }
-    const context = { messageId: str(message.id), model: str(message.model) };
+    const context = { messageId: asString(message.id), model: asString(message.model) };
     return blocks.flatMap((block) => this.assistantBlock(block, context, origin));
   }
 
   private assistantBlock(block: Json, context: Json, origin: Origin): DriverEvent[] {
     switch (block.type) {
       case "text": {
-        const text = str(block.text);
+        const text = asString(block.text);
         if (!text?.trim()) return [];
         const kept = clipBytes(text, MAX_TEXT_BYTES);
         return [this.event("message.assistant", origin, { summary: clip(text) }, { ...context, text: kept.text, truncated: kept.truncated })];
       }
       case "thinking":
       case "redacted_thinking": {
-        const text = str(block.thinking) ?? "";
+        const text = asString(block.thinking) ?? "";
         const kept = clipBytes(text, MAX_TEXT_BYTES);
         const summary = text ? clip(text) : "(redacted thinking)";
         return [this.event("message.thinking", origin, { summary }, { ...context, text: kept.text, truncated: kept.truncated })];
@@ -419,10 +403,10 @@ export class ClaudeMessageNormalizer {
     }
   }
 
-  private toolStarted(block: Json, context: Json, origin: Origin): DriverEvent[] {
-    const toolUseId = str(block.id);
-    const name = str(block.name) ?? "tool";
-    const input = record(block.input) ?? {};
+  private toolStarted(block: Json, context: { messageId?: string | undefined }, origin: Origin): DriverEvent[] {
+    const toolUseId = asString(block.id);
+    const name = asString(block.name) ?? "tool";
+    const input = asRecord(block.input) ?? {};
     if (toolUseId) this.openTools.set(toolUseId, { name, input, startedAt: this.now() });
     return [
       this.event("tool.started", origin, { toolName: name, filePath: toolFilePath(input), summary: clip(describeToolInput(name, input)) }, {
@@ -436,11 +420,11 @@ export class ClaudeMessageNormalizer {
   // ----- user -----
 
   private onUser(msg: Json, origin: Origin): DriverEvent[] {
-    const message = record(msg.message) ?? {};
-    const content = typeof message.content === "string" ? [{ type: "text", text: message.content }] : list(message.content);
-    const blocks = content.map(record).filter((b): b is Json => b !== undefined);
+    const message = asRecord(msg.message) ?? {};
+    const content = typeof message.content === "string" ? [{ type: "text", text: message.content }] : asList(message.content);
+    const blocks = content.map(asRecord).filter((b): b is Json => b !== undefined);
     // Replays, subagent prompts and interrupt markers produce no event (the driver records the prompts it sends).
-    if (blocks.some((b) => b.type === "text" && str(b.text)?.startsWith(INTERRUPT_MARKER))) this.turn.interruptSeen = true;
+    if (blocks.some((b) => b.type === "text" && asString(b.text)?.startsWith(INTERRUPT_MARKER))) this.turn.interruptSeen = true;
     const results = blocks.filter((b) => b.type === "tool_result");
     // `tool_use_result` belongs to the line, so it is only unambiguous when the line carries one result.
     const structured = results.length === 1 ? msg.tool_use_result : undefined;
@@ -448,7 +432,7 @@ export class ClaudeMessageNormalizer {
   }
 
   private toolFinished(block: Json, structured: unknown, origin: Origin): DriverEvent[] {
-    const toolUseId = str(block.tool_use_id);
+    const toolUseId = asString(block.tool_use_id);
     const open = toolUseId ? this.openTools.get(toolUseId) : undefined;
     if (toolUseId) this.openTools.delete(toolUseId);
     const isError = block.is_error === true;
@@ -472,7 +456,7 @@ export class ClaudeMessageNormalizer {
       }),
     ];
     // Without the tool_use (normalizer created mid-turn) a result with a patch still reads as a file change.
-    const changesFiles = toolName ? FILE_TOOLS.has(toolName) : Array.isArray(record(structured)?.structuredPatch);
+    const changesFiles = toolName ? FILE_TOOLS.has(toolName) : Array.isArray(asRecord(structured)?.structuredPatch);
     if (!isError && changesFiles) {
       const change = this.fileChange(structured, filePath);
       if (change) {
@@ -490,8 +474,8 @@ export class ClaudeMessageNormalizer {
 
   /** The diff of a Write/Edit/MultiEdit/NotebookEdit result, from Claude's `tool_use_result`. */
   private fileChange(structuredValue: unknown, inputPath: string | undefined): FileDiff | undefined {
-    const structured = record(structuredValue) ?? {};
-    const path = str(structured.filePath) ?? str(structured.notebook_path) ?? inputPath;
+    const structured = asRecord(structuredValue) ?? {};
+    const path = asString(structured.filePath) ?? asString(structured.notebook_path) ?? inputPath;
     if (!path) return undefined;
     const kind: FileChangeKind =
       structured.type === "create" || structured.type === "update"
@@ -517,14 +501,14 @@ export class ClaudeMessageNormalizer {
     events.push(
       this.event(classified.type, origin, { summary: classified.summary, status: classified.status }, {
         kind: classified.kind,
-        subtype: str(msg.subtype),
-        terminalReason: str(msg.terminal_reason),
-        stopReason: str(msg.stop_reason),
-        apiErrorStatus: num(msg.api_error_status),
+        subtype: asString(msg.subtype),
+        terminalReason: asString(msg.terminal_reason),
+        stopReason: asString(msg.stop_reason),
+        apiErrorStatus: asNumber(msg.api_error_status),
         errorCategory: this.turn.apiErrorCategory,
-        errors: strings(msg.errors),
+        errors: asStrings(msg.errors),
         result: typeof msg.result === "string" ? clipBytes(msg.result, MAX_TEXT_BYTES).text : undefined,
-        permissionDenials: list(msg.permission_denials),
+        permissionDenials: asList(msg.permission_denials),
       }),
     );
     this.lastResult = { message: msg, outcome: classified.outcome };
@@ -548,25 +532,25 @@ export class ClaudeMessageNormalizer {
 
   /** This turn's tokens (result.usage is per turn) and cost (total_cost_usd is per process, so take the delta). */
   private usage(msg: Json, origin: Origin): DriverEvent {
-    const usage = record(msg.usage) ?? {};
-    const total = num(msg.total_cost_usd);
+    const usage = asRecord(msg.usage) ?? {};
+    const total = asNumber(msg.total_cost_usd);
     let costUsd: number | undefined;
     if (total !== undefined) {
       // A total below the last one means the counter restarted (new process or session): the total is the delta.
       costUsd = roundUsd(total >= this.lastTotalCostUsd ? total - this.lastTotalCostUsd : total);
       this.lastTotalCostUsd = total;
     }
-    const inputTokens = num(usage.input_tokens);
-    const outputTokens = num(usage.output_tokens);
+    const inputTokens = asNumber(usage.input_tokens);
+    const outputTokens = asNumber(usage.output_tokens);
     const summary = `${inputTokens ?? 0} in · ${outputTokens ?? 0} out · $${(costUsd ?? 0).toFixed(4)}`;
     return this.event("usage", origin, { summary, inputTokens, outputTokens, costUsd }, {
-      cacheReadInputTokens: num(usage.cache_read_input_tokens),
-      cacheCreationInputTokens: num(usage.cache_creation_input_tokens),
+      cacheReadInputTokens: asNumber(usage.cache_read_input_tokens),
+      cacheCreationInputTokens: asNumber(usage.cache_creation_input_tokens),
       totalCostUsd: total,
-      numTurns: num(msg.num_turns),
-      durationMs: num(msg.duration_ms),
-      durationApiMs: num(msg.duration_api_ms),
-      modelUsage: record(msg.modelUsage),
+      numTurns: asNumber(msg.num_turns),
+      durationMs: asNumber(msg.duration_ms),
+      durationApiMs: asNumber(msg.duration_api_ms),
+      modelUsage: asRecord(msg.modelUsage),
     });
   }
 }

@@ -1,3 +1,5 @@
+import { asRecord, asString, type EventType } from "@rozet/vocabulary";
+
 /** What the event pipeline indexes for one Claude Code hook payload. */
 export interface NormalizedHook {
   type: string;
@@ -7,8 +9,11 @@ export interface NormalizedHook {
   summary?: string | undefined;
 }
 
-/** Claude Code hook event name → normalized event type (docs/events.md). Unknown names map to `hook.<name>`. */
-export const hookEventTypes: Record<string, string> = {
+/**
+ * Claude Code hook event name → normalized event type (docs/events.md §3), each a catalogue type. Unknown names
+ * map to `hook.<name>`, outside the catalogue.
+ */
+export const hookEventTypes: Record<string, EventType> = {
   SessionStart: "session.started",
   SessionEnd: "session.ended",
   Setup: "session.setup",
@@ -55,34 +60,26 @@ export function clip(text: string, max = SUMMARY_MAX): string {
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
 
-function str(value: unknown): string | undefined {
-  return typeof value === "string" && value.length > 0 ? value : undefined;
-}
-
-function record(value: unknown): Record<string, unknown> {
-  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
-
 /** The one-line description of what a tool call does, from its input. */
 export function describeToolInput(toolName: string, input: Record<string, unknown>): string {
   const detail =
-    str(input.command) ??
-    str(input.file_path) ??
-    str(input.path) ??
-    str(input.pattern) ??
-    str(input.url) ??
-    str(input.description) ??
-    str(input.prompt);
+    asString(input.command) ??
+    asString(input.file_path) ??
+    asString(input.path) ??
+    asString(input.pattern) ??
+    asString(input.url) ??
+    asString(input.description) ??
+    asString(input.prompt);
   return detail ? `${toolName}: ${detail}` : toolName;
 }
 
 /** Maps a hook event (name + payload) to the normalized type and the fields we index. */
 export function normalizeHookEvent(hookEventType: string, payloadValue: unknown): NormalizedHook {
-  const payload = record(payloadValue);
+  const payload = asRecord(payloadValue) ?? {};
   const type = hookEventTypes[hookEventType] ?? `hook.${hookEventType}`;
-  const toolName = str(payload.tool_name);
-  const toolInput = record(payload.tool_input);
-  const filePath = str(toolInput.file_path) ?? str(toolInput.notebook_path) ?? str(payload.file_path);
+  const toolName = asString(payload.tool_name);
+  const toolInput = asRecord(payload.tool_input) ?? {};
+  const filePath = asString(toolInput.file_path) ?? asString(toolInput.notebook_path) ?? asString(payload.file_path);
   const result: NormalizedHook = { type, toolName, filePath };
   switch (hookEventType) {
     case "PreToolUse":
@@ -95,44 +92,44 @@ export function normalizeHookEvent(hookEventType: string, payloadValue: unknown)
       break;
     case "PostToolUseFailure":
       result.status = "error";
-      result.summary = `${toolName ?? "tool"} failed: ${str(payload.error) ?? "unknown error"}`;
+      result.summary = `${toolName ?? "tool"} failed: ${asString(payload.error) ?? "unknown error"}`;
       break;
     case "PermissionDenied":
       result.status = "denied";
-      result.summary = `${toolName ?? "tool"} denied: ${str(payload.reason) ?? ""}`;
+      result.summary = `${toolName ?? "tool"} denied: ${asString(payload.reason) ?? ""}`;
       break;
     case "UserPromptSubmit":
     case "UserPromptExpansion":
-      result.summary = str(payload.prompt);
+      result.summary = asString(payload.prompt);
       break;
     case "Stop":
     case "SubagentStop":
-      result.summary = str(payload.last_assistant_message);
+      result.summary = asString(payload.last_assistant_message);
       break;
     case "StopFailure":
       result.status = "error";
-      result.summary = `turn failed: ${str(payload.error) ?? "unknown error"}`;
+      result.summary = `turn failed: ${asString(payload.error) ?? "unknown error"}`;
       break;
     case "Notification":
-      result.summary = str(payload.message);
+      result.summary = asString(payload.message);
       break;
     case "SessionStart":
-      result.summary = [str(payload.source), str(payload.model)].filter(Boolean).join(" · ") || undefined;
+      result.summary = [asString(payload.source), asString(payload.model)].filter(Boolean).join(" · ") || undefined;
       break;
     case "SessionEnd":
-      result.summary = str(payload.reason);
+      result.summary = asString(payload.reason);
       break;
     case "MessageDisplay":
-      result.summary = str(payload.delta);
+      result.summary = asString(payload.delta);
       break;
     case "SubagentStart":
-      result.summary = str(payload.agent_type);
+      result.summary = asString(payload.agent_type);
       break;
     case "CwdChanged":
-      result.summary = str(payload.new_cwd);
+      result.summary = asString(payload.new_cwd);
       break;
     case "FileChanged":
-      result.summary = [str(payload.event), str(payload.file_path)].filter(Boolean).join(" ");
+      result.summary = [asString(payload.event), asString(payload.file_path)].filter(Boolean).join(" ");
       break;
   }
   if (result.summary) result.summary = clip(result.summary);

@@ -3,22 +3,13 @@
  * permissions, budgets and persistence; a driver only talks to its agent and reports what happened.
  */
 
-/** A normalized event a driver reports (docs/events.md). The runtime stores it on the timeline. */
-export interface DriverEvent {
-  /** Normalized type, e.g. "tool.started", "file.changed", "usage", "agent.retrying". */
-  type: string;
-  summary?: string | undefined;
-  toolName?: string | undefined;
-  filePath?: string | undefined;
-  /** ok | error | cancelled … where the type has an outcome. */
-  status?: string | undefined;
-  /** Cost and tokens of this event alone (deltas, never cumulative totals). */
-  costUsd?: number | undefined;
-  inputTokens?: number | undefined;
-  outputTokens?: number | undefined;
-  /** Structured detail for the inspector; `raw` keeps the agent's own payload. */
-  payload: Record<string, unknown>;
-}
+import type { CatalogueEvent } from "@rozet/vocabulary";
+
+/**
+ * A normalized event a driver reports (docs/events.md), typed by the event catalogue: a union discriminated by
+ * `type`, so a payload of the wrong shape for its type does not compile. The runtime stores it on the timeline.
+ */
+export type DriverEvent = CatalogueEvent;
 
 export interface PermissionRequest {
   toolName: string;

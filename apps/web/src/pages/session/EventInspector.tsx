@@ -6,6 +6,7 @@ import { DiffView } from "../../components/DiffView.tsx";
 import { ErrorNotice } from "../../components/ErrorNotice.tsx";
 import { Tabs } from "../../components/Tabs.tsx";
 import { formatBytes, formatCost, formatDateTime } from "../../lib/format.ts";
+import { eventLogs } from "../../lib/event-logs.ts";
 import { payloadPatch, proposedChanges } from "../../lib/tool-diff.ts";
 import { getEvent } from "./session.data.ts";
 
@@ -81,25 +82,9 @@ function fileChangesOf(event: FullEvent) {
   return [];
 }
 
-/** Terminal-ish output an event carries (shell output, tool results, hook output, failures). */
-function logsOf(event: FullEvent): { label: string; text: string }[] {
-  const payload = (event.payload ?? {}) as Record<string, unknown>;
-  const out: { label: string; text: string }[] = [];
-  const add = (label: string, value: unknown) => {
-    const text = typeof value === "string" ? value : value !== undefined && value !== null && typeof value === "object" ? JSON.stringify(value, null, 2) : null;
-    if (text) out.push({ label, text });
-  };
-  if (event.type === "shell.output") add(`${str(payload.stream) ?? "output"}`, payload.text);
-  add("Output", payload.output);
-  add("stdout", payload.stdout);
-  add("stderr", payload.stderr);
-  if (event.type === "agent.failed" || event.type === "turn.finished") add("Result", payload.result);
-  return out;
-}
-
 function EventBody(props: { event: FullEvent; sessionId: string }) {
   const files = createMemo(() => fileChangesOf(props.event));
-  const logs = createMemo(() => logsOf(props.event));
+  const logs = createMemo(() => eventLogs(props.event.type, props.event.payload));
   const available = createMemo<InspectorTab[]>(() => ["details", ...(files().length ? (["files"] as const) : []), ...(logs().length ? (["logs"] as const) : [])]);
   const [tab, setTab] = createSignal<InspectorTab>("details");
   // A new event opens on the tab the operator last chose if it has one, else on its most telling tab.

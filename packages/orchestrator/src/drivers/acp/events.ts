@@ -1,24 +1,12 @@
+import { asNumber, asRecord, asString, type JsonRecord as Json } from "@rozet/vocabulary";
 import { clip, describeToolInput } from "../../normalize/hook-events.ts";
 import type { DriverEvent } from "../../runtime/driver.ts";
-import { unifiedDiff } from "./diff.ts";
+import { unifiedDiff } from "../../normalize/diff.ts";
 
 // Maps ACP `session/update` payloads, in arrival order, to normalized DriverEvents. Synchronous on purpose: the
 // driver calls it from the notification handler without awaiting anything, so one session's updates can never
 // be applied out of order. Every payload keeps the agent's own update(s) under `raw`.
 
-type Json = Record<string, unknown>;
-
-function record(value: unknown): Json | undefined {
-  return value && typeof value === "object" && !Array.isArray(value) ? (value as Json) : undefined;
-}
-
-function str(value: unknown): string | undefined {
-  return typeof value === "string" && value.length > 0 ? value : undefined;
-}
-
-function num(value: unknown): number | undefined {
-  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
-}
 
 type MessageType = "message.assistant" | "message.thinking";
 
@@ -123,14 +111,14 @@ export class AcpEventMapper {
       case "current_mode_update":
         return this.emit({
           type: "agent.notice",
-          summary: `mode: ${str(update.currentModeId) ?? "?"}`,
+          summary: `mode: ${asString(update.currentModeId) ?? "?"}`,
           payload: { kind: "mode", modeId: update.currentModeId, raw: update },
         });
       case "notice":
         return this.emit({
           type: "agent.notice",
-          summary: clip(str(update.message) ?? str(update.text) ?? "notice"),
-          status: str(update.severity),
+          summary: clip(asString(update.message) ?? asString(update.text) ?? "notice"),
+          status: asString(update.severity),
           payload: { kind: "notice", raw: update },
         });
       default:
@@ -182,10 +170,10 @@ export class AcpEventMapper {
 
   /** Token counts from the session/prompt response (`usage` is an unstable ACP field; Gemini uses `_meta.quota`). */
   promptUsage(response: Json): void {
-    const usage = record(response.usage);
-    const tokenCount = record(record(record(response._meta)?.quota)?.token_count);
-    const inputTokens = num(usage?.inputTokens) ?? num(tokenCount?.input_tokens);
-    const outputTokens = num(usage?.outputTokens) ?? num(tokenCount?.output_tokens);
+    const usage = asRecord(response.usage);
+    const tokenCount = asRecord(asRecord(asRecord(response._meta)?.quota)?.token_count);
+    const inputTokens = asNumber(usage?.inputTokens) ?? asNumber(tokenCount?.input_tokens);
+    const outputTokens = asNumber(usage?.outputTokens) ?? asNumber(tokenCount?.output_tokens);
     if (inputTokens === undefined && outputTokens === undefined) return;
     this.usageReported = true;
     this.emit({
@@ -204,8 +192,8 @@ export class AcpEventMapper {
   }
 
   private chunk(type: MessageType, update: Json): void {
-    const content = record(update.content);
-    const messageId = str(update.messageId);
+    const content = asRecord(update.content);
+    const messageId = asString(update.messageId);
     if (this.pending && (this.pending.type !== type || (messageId && this.pending.messageId && messageId !== this.pending.messageId))) {
       this.flush();
     }
@@ -228,7 +216,7 @@ export class AcpEventMapper {
   }
 
   private upsertTool(update: Json): ToolState {
-    const id = str(update.toolCallId) ?? "unknown";
+    const id = asString(update.toolCallId) ?? "unknown";
     let tool = this.tools.get(id);
     if (!tool) {
       tool = {
@@ -248,22 +236,22 @@ export class AcpEventMapper {
       };
       this.tools.set(id, tool);
     }
-    const claudeMeta = record(record(update._meta)?.claudeCode);
-    tool.name = str(update.name) ?? str(claudeMeta?.toolName) ?? tool.name;
-    tool.title = str(update.title) ?? tool.title;
-    tool.kind = str(update.kind) ?? tool.kind;
-    const input = record(update.rawInput);
+    const claudeMeta = asRecord(asRecord(update._meta)?.claudeCode);
+    tool.name = asString(update.name) ?? asString(claudeMeta?.toolName) ?? tool.name;
+    tool.title = asString(update.title) ?? tool.title;
+    tool.kind = asString(update.kind) ?? tool.kind;
+    const input = asRecord(update.rawInput);
     if (input && Object.keys(input).length > 0) tool.input = input;
     if (Array.isArray(update.locations)) tool.locations = update.locations;
     if (Array.isArray(update.content)) {
       for (const item of update.content) {
-        const block = record(item);
+        const block = asRecord(item);
         if (block?.type !== "diff" || typeof block.path !== "string" || typeof block.newText !== "string") continue;
         const oldText = typeof block.oldText === "string" ? block.oldText : null;
         tool.edits.set(block.path, { oldText, newText: block.newText, raw: block });
       }
     }
-    const status = str(update.status);
+    const status = asString(update.status);
     const previous = tool.status;
     if (status) tool.status = status;
 
@@ -332,16 +320,16 @@ export class AcpEventMapper {
   private fileChanges(tool: ToolState): void {
     const name = toolName(tool);
     for (const [path, edit] of tool.edits) {
-      const file = unifiedDiff(path, edit.oldText, edit.newText, this.cwd);
+      // The same diff (and size guard) as Claude's file changes, so the web reads one shape.
+      const change = unifiedDiff(path, { originalFile: edit.oldText ?? null, content: edit.newText });
+      const verb = change.kind === "create" ? "created" : "updated";
       this.emit({
         type: "file.changed",
         toolName: name,
         filePath: path,
-        summary: file.truncated
-          ? `${path} ${file.change} (${file.newBytes} bytes, diff too large to keep)`
-          : `${path} ${file.change} (+${file.additions} −${file.deletions})`,
+        summary: clip(`${verb} ${path} (+${change.added} −${change.removed})`),
         // A summarized diff drops the texts from `raw` too, or the size guard would be moot.
-        payload: { ...file, toolCallId: tool.id, raw: file.truncated ? { type: "diff", path, omitted: true } : edit.raw },
+        payload: { toolCallId: tool.id, ...change, raw: change.summarized ? { type: "diff", path, omitted: true } : edit.raw },
       });
     }
   }
@@ -356,36 +344,36 @@ export class AcpEventMapper {
   private firstPath(tool: ToolState): string | undefined {
     const fromEdit = tool.edits.keys().next().value;
     if (fromEdit) return fromEdit;
-    const location = Array.isArray(tool.locations) ? record(tool.locations[0]) : undefined;
-    return str(location?.path) ?? str(tool.input.file_path) ?? str(tool.input.path);
+    const location = Array.isArray(tool.locations) ? asRecord(tool.locations[0]) : undefined;
+    return asString(location?.path) ?? asString(tool.input.file_path) ?? asString(tool.input.path);
   }
 
   private plan(update: Json): void {
-    const entries = Array.isArray(update.entries) ? update.entries.map((entry) => record(entry) ?? {}) : [];
+    const entries = Array.isArray(update.entries) ? update.entries.map((entry) => asRecord(entry) ?? {}) : [];
     const done = entries.filter((entry) => entry.status === "completed").length;
     const current = entries.find((entry) => entry.status === "in_progress");
     this.emit({
       type: "agent.plan",
-      summary: `plan ${done}/${entries.length} done${current ? `: ${clip(str(current.content) ?? "", 200)}` : ""}`,
+      summary: `plan ${done}/${entries.length} done${current ? `: ${clip(asString(current.content) ?? "", 200)}` : ""}`,
       payload: { entries, raw: update },
     });
   }
 
   private usage(update: Json): void {
-    this.context = { used: num(update.used) ?? this.context.used, size: num(update.size) ?? this.context.size };
+    this.context = { used: asNumber(update.used) ?? this.context.used, size: asNumber(update.size) ?? this.context.size };
     this.lastUsageUpdate = update;
-    const cost = record(update.cost);
-    const amount = num(cost?.amount);
+    const cost = asRecord(update.cost);
+    const amount = asNumber(cost?.amount);
     if (amount === undefined) return; // context fill only: kept for the turn's usage event
     const previous = this.cumulativeCost ?? 0;
     this.cumulativeCost = amount;
     const delta = amount - previous;
     if (delta <= 0) return;
-    const usd = str(cost?.currency)?.toUpperCase() === "USD";
+    const usd = asString(cost?.currency)?.toUpperCase() === "USD";
     this.usageReported = true;
     this.emit({
       type: "usage",
-      summary: usd ? `+$${delta.toFixed(4)} (session $${amount.toFixed(4)})` : `+${delta} ${str(cost?.currency) ?? ""}`.trim(),
+      summary: usd ? `+$${delta.toFixed(4)} (session $${amount.toFixed(4)})` : `+${delta} ${asString(cost?.currency) ?? ""}`.trim(),
       costUsd: usd ? delta : undefined,
       payload: {
         source: "usage_update",

@@ -1,6 +1,5 @@
 export { AcpDriverError, createAcpDriver } from "./driver.ts";
 export { AcpEventMapper, type ToolState } from "./events.ts";
-export { MAX_DIFF_BYTES, unifiedDiff, type FileDiff } from "./diff.ts";
 export {
   ACP_PROFILES,
   AcpConfigError,

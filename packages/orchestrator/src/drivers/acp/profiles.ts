@@ -12,15 +12,16 @@ export type AcpProfile = (typeof ACP_PROFILES)[number];
 const argSchema = z
   .string()
   .min(1, "empty argument")
+  .max(4_096)
   .refine((arg) => !arg.includes("\0"), "argument contains a NUL byte");
 
 /** What `context.config` may hold for the ACP driver. Unknown keys are left for other layers. */
 export const acpConfigSchema = z.looseObject({
   profile: z.enum(ACP_PROFILES),
   /** `custom` only: the agent's argv, e.g. ["node", "/abs/agent.js", "--acp"]. */
-  command: z.array(argSchema).min(1, "command needs at least the program").optional(),
+  command: z.array(argSchema).min(1, "command needs at least the program").max(64).optional(),
   /** Extra arguments appended to the profile's argv. */
-  args: z.array(argSchema).optional(),
+  args: z.array(argSchema).max(64).optional(),
   /** Mode to switch to right after the session opens (claude: always "default" unless set here). */
   mode: z.string().min(1).optional(),
   /** stop(): wait this long after closing stdin before SIGTERM (default 3000). */

@@ -1,6 +1,7 @@
 import { mkdtemp, realpath, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { eventsOfType, readPayload, type CatalogueEventOf, type EventType } from "@rozet/vocabulary";
 import type { DriverEvent, DriverHost, PermissionDecision, PermissionRequest } from "../../runtime/driver.ts";
 
 // Test support for ACP driver tests (not used at run time): a DriverHost that records what the driver reports,
@@ -21,7 +22,7 @@ export interface RecordingHost extends DriverHost {
   activityCount: number;
   /** Replace how permissions are answered (default: allow). */
   decide: Decide;
-  ofType(type: string): DriverEvent[];
+  ofType<T extends EventType>(type: T): CatalogueEventOf<T>[];
   /** Resolves with the first permission request that arrives (or has arrived). */
   nextPermission(): Promise<RecordedPermission>;
 }
@@ -49,8 +50,8 @@ export function recordingHost(decide: Decide = () => ({ behavior: "allow" })): R
     activity() {
       host.activityCount++;
     },
-    ofType(type) {
-      return host.events.filter((event) => event.type === type);
+    ofType<T extends EventType>(type: T) {
+      return eventsOfType(host.events, type);
     },
     nextPermission() {
       const seen = host.permissions[host.permissions.length - 1];
@@ -99,4 +100,12 @@ export function claudeStubEnv(stubUrl: string, configDir: string): Record<string
     CLAUDE_CONFIG_DIR: configDir,
     CLAUDE_CODE_MAX_RETRIES: "0",
   };
+}
+
+/** Events whose payload the event catalogue rejects ("type: what does not match"); a driver test expects none. */
+export function catalogueViolations(events: readonly DriverEvent[]): string[] {
+  return events.flatMap((event) => {
+    const read = readPayload(event.type, event.payload);
+    return read.ok ? [] : [`${event.type}: ${read.error}`];
+  });
 }

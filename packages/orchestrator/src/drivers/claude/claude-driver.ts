@@ -5,6 +5,7 @@ import { ClaudeMessageNormalizer } from "../../normalize/claude-messages.ts";
 import type { AgentDriver, DriverContext, TurnResult } from "../../runtime/driver.ts";
 import { stopProcessGroup, trackProcessGroup } from "../../process/index.ts";
 import { AsyncQueue } from "../async-queue.ts";
+import { readClaudeConfig } from "./config.ts";
 import { agentProcessEnv } from "./env.ts";
 
 const STOP_GRACE_MS = 2_000;
@@ -88,7 +89,7 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
   }
 
   async function open(resumeId: string | undefined) {
-    const config = context.config;
+    const config = readClaudeConfig(context.config);
     generation += 1;
     input = new AsyncQueue<SDKUserMessage>();
     session = query({
@@ -96,10 +97,10 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
       options: {
         cwd: context.cwd,
         ...(context.model ? { model: context.model } : {}),
-        permissionMode: (config.permissionMode as "default" | "acceptEdits" | "plan" | undefined) ?? "default",
+        permissionMode: config.permissionMode ?? "default",
         ...(resumeId ? { resume: resumeId } : { sessionId }),
         // Project and user settings stay out unless asked for: a project's own Rozet hooks would double events.
-        settingSources: (config.settingSources as ("user" | "project" | "local")[] | undefined) ?? [],
+        settingSources: config.settingSources ?? [],
         env: agentProcessEnv({
           CLAUDE_CONFIG_DIR: context.dataDir,
           CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
@@ -111,7 +112,7 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
         canUseTool,
         stderr: () => undefined,
         spawnClaudeCodeProcess: spawnClaude,
-        ...(typeof config.executable === "string" ? { pathToClaudeCodeExecutable: config.executable } : {}),
+        ...(config.executable ? { pathToClaudeCodeExecutable: config.executable } : {}),
       },
     });
     void readMessages(session, generation);

@@ -136,7 +136,7 @@ function finishedEvent(command: string, toolUseId: string, outcome: ShellCommand
   const status = result.status === "completed" ? "ok" : result.status === "cancelled" ? "cancelled" : "error";
   const dropped = outcome.droppedBytes.stdout + outcome.droppedBytes.stderr > 0;
   return {
-    type: "tool.finished",
+    type: "tool.finished" as const,
     toolName: "Shell",
     status,
     summary: clip(`${describeToolInput("Shell", { command })} → ${result.error ?? describeExit(outcome.exit)}`),
