@@ -12,7 +12,8 @@ import { handleClaudeHook } from "./http/claude-hook.ts";
 import { handleExport } from "./http/export.ts";
 import { createMetrics } from "./metrics.ts";
 import { handleRestIngest } from "./http/rest-ingest.ts";
-import { sendJson } from "./http/respond.ts";
+import { isJsonContentType } from "./http/content-type.ts";
+import { sendError, sendJson } from "./http/respond.ts";
 import { createRequestGuard } from "./http/security.ts";
 import { createStaticHandler } from "./http/static.ts";
 import { createLogger } from "./logger.ts";
@@ -75,7 +76,7 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     "/hooks/claude": handleClaudeHook,
   };
 
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req: IncomingMessage, res: ServerResponse) => {
+  const route = (req: IncomingMessage, res: ServerResponse) => {
     const refusal = guard.check(req);
     if (refusal) return sendJson(res, refusal.status, { error: { code: refusal.code, message: refusal.message } });
     const url = req.url ?? "/";
@@ -88,6 +89,11 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
       if (!tokenMatches(auth, presentedToken(req))) {
         return sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "missing or wrong token (Authorization: Bearer <ROZET_TOKEN>)" } });
       }
+      if (!isJsonContentType(req.headers["content-type"])) {
+        req.resume();
+        const message = `Content-Type must be application/json (or a +json type) in UTF-8, not ${JSON.stringify(req.headers["content-type"] ?? "")}`;
+        return sendJson(res, 415, { error: { code: "UNSUPPORTED_MEDIA_TYPE", message, details: { field: "content-type" } } });
+      }
       return void ingest(room, req, res, logError);
     }
     const exportMatch = /^\/api\/sessions\/([^/]+)\/export\.(ndjson|json|zip)$/.exec(pathname);
@@ -96,15 +102,29 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
       const token = presentedToken(req) ?? new URL(url, "http://x").searchParams.get("token");
       if (!tokenMatches(auth, token)) return sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "missing or wrong token" } });
       if (req.method !== "GET") return sendJson(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: "GET only" } });
-      if (exportMatch) return void handleExport(room, req, res, { sessionId: decodeURIComponent(exportMatch[1]!), format: exportMatch[2]! }, logError);
-      return void metrics.registry.metrics().then((text) => {
-        res.writeHead(200, { "content-type": metrics.registry.contentType });
-        res.end(text);
-      });
+      if (exportMatch) return void handleExport(room, req, res, { encodedSessionId: exportMatch[1]!, format: exportMatch[2]! }, logError);
+      return void metrics.registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { "content-type": metrics.registry.contentType });
+          res.end(text);
+        },
+        (error: unknown) => sendError(res, error, logError),
+      );
     }
     if (pathname.startsWith("/api/")) return sendJson(res, 404, { error: { code: "NOT_FOUND", message: `no route ${pathname}` } });
     if (req.method !== "GET" && req.method !== "HEAD") return sendJson(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: "read-only" } });
     serveStatic(req, res);
+  };
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req: IncomingMessage, res: ServerResponse) => {
+    // Whatever a request does wrong, it gets an answer and the process lives.
+    try {
+      route(req, res);
+    } catch (error) {
+      if (res.headersSent) {
+        logError(error);
+        res.destroy();
+      } else sendError(res, error, logError);
+    }
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
