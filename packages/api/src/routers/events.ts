@@ -1,4 +1,5 @@
 import { notFound } from "@rozet/vocabulary";
+import { boundedPayload } from "../json-text.ts";
 import { subscribeEvents } from "../live/subscribe-events.ts";
 import { operatorProcedure, router } from "../trpc.ts";
 import { eventGetInput, histogramInput, ingestInput, subscribeInput, timelineInput } from "./events.contracts.ts";
@@ -15,7 +16,7 @@ export const eventRouter = router({
   get: operatorProcedure.input(eventGetInput).query(({ ctx, input }) => {
     const event = ctx.room.events.get(input.seq);
     if (!event) throw notFound("event", String(input.seq));
-    return event;
+    return { ...event, payload: boundedPayload(event.payload) };
   }),
   subscribe: operatorProcedure.input(subscribeInput).subscription(({ ctx, input, signal }) =>
     subscribeEvents({
