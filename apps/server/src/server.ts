@@ -58,15 +58,16 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
   };
   const metrics = createMetrics(room, liveStats);
   const createContext = createContextFactory({ room, auth, telemetry: metrics.telemetry });
-  const logError = (error: unknown) => log.error({ err: error }, "request failed");
+  const logError = (error: unknown, correlationId?: string) => log.error({ err: error, correlationId }, "request failed");
 
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     createContext,
     basePath: "/trpc/",
     maxBodySize: 16 * 1024 * 1024,
-    onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error, path }, "procedure failed");
+    onError({ error, path, ctx }) {
+      // With a context the error formatter logs it under its correlation id; without one (context creation failed) here.
+      if (error.code === "INTERNAL_SERVER_ERROR" && !ctx) log.error({ err: error, path }, "procedure failed");
     },
   });
   const serveStatic = createStaticHandler(config.webDist);
@@ -133,8 +134,8 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     router: appRouter,
     createContext,
     keepAlive: { enabled: true, pingMs: 15_000, pongWaitMs: 10_000 },
-    onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error, path }, "subscription failed");
+    onError({ error, path, ctx }) {
+      if (error.code === "INTERNAL_SERVER_ERROR" && !ctx) log.error({ err: error, path }, "subscription failed");
     },
   });
   // Admission control happens here, before the upgrade: tRPC's `prefix` is not a security check.

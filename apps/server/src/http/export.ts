@@ -7,7 +7,7 @@ import { type FullEvent } from "@rozet/db";
 import { DomainError, notFound } from "@rozet/vocabulary";
 import type { ControlRoom } from "@rozet/orchestrator";
 import { z } from "zod";
-import { sendError } from "./respond.ts";
+import { sendError, type ErrorLog } from "./respond.ts";
 import { decodeUrlPart } from "./url-parts.ts";
 
 const EXPORT_PAGE = 500;
@@ -53,7 +53,7 @@ async function write(res: ServerResponse, chunk: string): Promise<void> {
  * GET /api/sessions/:id/export.ndjson | export.json | export.zip — streamed, with the timeline's filters
  * (agentId, types=a,b, text). The zip holds events.ndjson, the session's records and per-agent logs.
  */
-export async function handleExport(room: ControlRoom, req: IncomingMessage, res: ServerResponse, params: { encodedSessionId: string; format: string }, log: (e: unknown) => void) {
+export async function handleExport(room: ControlRoom, req: IncomingMessage, res: ServerResponse, params: { encodedSessionId: string; format: string }, log: ErrorLog) {
   try {
     const url = new URL(req.url ?? "/", "http://x");
     const parsed = exportQuery.safeParse(Object.fromEntries(url.searchParams));
@@ -116,7 +116,7 @@ export async function handleExport(room: ControlRoom, req: IncomingMessage, res:
 }
 
 /** Mid-stream the status is already sent: log the failure and end the response cleanly (never rethrow). */
-function endAfterFailure(res: ServerResponse, error: unknown, log: (e: unknown) => void): void {
+function endAfterFailure(res: ServerResponse, error: unknown, log: ErrorLog): void {
   log(error);
   if (!res.writableEnded) res.end();
 }
