@@ -150,10 +150,17 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (error) {
+    // E.g. the port is in use: release what was opened so the caller can report it and the process can end.
+    wss.close();
+    await room.close();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   const displayHost = config.host.includes(":") ? `[${config.host}]` : config.host;
   const url = `http://${displayHost}:${port}`;
