@@ -1,7 +1,9 @@
 import http from "node:http";
+import path from "node:path";
 import { parseIngestEvent } from "@rozet/api";
+import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
-import { clientFor, legacyEvent, postJson, serverForFile, type TestServer } from "./harness.ts";
+import { clientFor, legacyEvent, postJson, removeHome, serverForFile, startTestServer, type TestServer } from "./harness.ts";
 
 let server: TestServer;
 let client: ReturnType<typeof clientFor>;
@@ -11,14 +13,15 @@ serverForFile((started, c) => {
 });
 
 /** A raw request, so tests control every byte of the path, headers and body. */
-function raw(opts: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer }) {
+function raw(opts: { method?: string; path: string; headers?: Record<string, string>; body?: string | Buffer; port?: number }) {
   return new Promise<{ status: number; text: string; error?: string }>((resolve) => {
-    const req = http.request({ host: "127.0.0.1", port: server.port, method: opts.method ?? "GET", path: opts.path, headers: opts.headers }, (res) => {
+    const req = http.request({ host: "127.0.0.1", port: opts.port ?? server.port, method: opts.method ?? "GET", path: opts.path, headers: opts.headers }, (res) => {
       let text = "";
       res.setEncoding("utf8");
       res.on("data", (c) => (text += c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
       res.on("error", (e) => resolve({ status: res.statusCode ?? 0, text, error: e.message }));
+      res.on("aborted", () => resolve({ status: res.statusCode ?? 0, text, error: "aborted" }));
     });
     req.on("error", (e) => resolve({ status: 0, text: "", error: e.message }));
     req.end(opts.body);
@@ -121,6 +124,29 @@ describe("payload nesting limit", () => {
       if (format !== "zip") expect(res.text).toMatch(/deeper than 64/);
     }
     await expectAlive();
+  });
+});
+
+describe("export failures mid-stream", () => {
+  it("a read error after the headers went out is logged and ends each download cleanly; the server lives", async () => {
+    const own = await startTestServer();
+    try {
+      const res = await postJson(`${own.url}/events`, [legacyEvent(1, { source_app: "breaks" }), legacyEvent(2, { source_app: "breaks" })]);
+      const sessionId = res.body.results[0].sessionId as string;
+      // Pull the events table out from under the running server: every export page read now fails.
+      const db = new Database(path.join(own.home, "rozet.db"));
+      db.exec("ALTER TABLE Event RENAME TO EventGone");
+      db.close();
+      for (const format of ["ndjson", "json", "zip"]) {
+        const download = await raw({ port: own.port, path: `/api/sessions/${sessionId}/export.${format}` });
+        expect(download.status, format).toBe(200);
+        expect(download.error, format).toBeUndefined();
+      }
+      expect((await raw({ port: own.port, path: "/healthz" })).status).toBe(200);
+    } finally {
+      await own.close().catch(() => undefined);
+      removeHome(own.home);
+    }
   });
 });
 

@@ -100,10 +100,13 @@ export async function handleExport(room: ControlRoom, req: IncomingMessage, res:
         room.prisma.permissionRequest.findMany({ where: { sessionId: session.id } }),
       ]);
       zip.append(JSON.stringify({ session, agents, tasks, commands, permissions }, null, 2), { name: "session.json" });
-      zip.append(Readable.from(ndjsonLines(matchingEvents(room, session.id, filter))), { name: "events.ndjson" });
+      // Entries are read later, while archiver works through its queue: a read error there must end the entry
+      // (logged), not surface as an 'error' on a stream nobody listens to yet.
+      const entry = (lines: AsyncIterable<string>) => Readable.from(endOnError(lines, log));
+      zip.append(entry(ndjsonLines(matchingEvents(room, session.id, filter))), { name: "events.ndjson" });
       for (const agent of agents) {
         const logName = `logs/${safeFileName(agent.name, agent.id, "log")}`;
-        zip.append(Readable.from(agentLog(matchingEvents(room, session.id, { agentId: agent.id, types: ["shell.output", "tool.finished", "agent.failed"] }))), { name: logName });
+        zip.append(entry(agentLog(matchingEvents(room, session.id, { agentId: agent.id, types: ["shell.output", "tool.finished", "agent.failed"] }))), { name: logName });
       }
       await zip.finalize();
       return;
@@ -119,6 +122,15 @@ export async function handleExport(room: ControlRoom, req: IncomingMessage, res:
 function endAfterFailure(res: ServerResponse, error: unknown, log: ErrorLog): void {
   log(error);
   if (!res.writableEnded) res.end();
+}
+
+/** The lines of `source` until it fails; the failure is logged and the lines simply end. */
+async function* endOnError(source: AsyncIterable<string>, log: ErrorLog): AsyncGenerator<string> {
+  try {
+    yield* source;
+  } catch (error) {
+    log(error);
+  }
 }
 
 async function* ndjsonLines(events: AsyncIterable<FullEvent>) {
