@@ -12,7 +12,8 @@ import { handleClaudeHook } from "./http/claude-hook.ts";
 import { handleExport } from "./http/export.ts";
 import { createMetrics } from "./metrics.ts";
 import { handleRestIngest } from "./http/rest-ingest.ts";
-import { sendJson } from "./http/respond.ts";
+import { isJsonContentType } from "./http/content-type.ts";
+import { sendError, sendJson } from "./http/respond.ts";
 import { createRequestGuard } from "./http/security.ts";
 import { createStaticHandler } from "./http/static.ts";
 import { createLogger } from "./logger.ts";
@@ -57,15 +58,16 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
   };
   const metrics = createMetrics(room, liveStats);
   const createContext = createContextFactory({ room, auth, telemetry: metrics.telemetry });
-  const logError = (error: unknown) => log.error({ err: error }, "request failed");
+  const logError = (error: unknown, correlationId?: string) => log.error({ err: error, correlationId }, "request failed");
 
   const trpcHandler = createHTTPHandler({
     router: appRouter,
     createContext,
     basePath: "/trpc/",
     maxBodySize: 16 * 1024 * 1024,
-    onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error, path }, "procedure failed");
+    onError({ error, path, ctx }) {
+      // With a context the error formatter logs it under its correlation id; without one (context creation failed) here.
+      if (error.code === "INTERNAL_SERVER_ERROR" && !ctx) log.error({ err: error, path }, "procedure failed");
     },
   });
   const serveStatic = createStaticHandler(config.webDist);
@@ -75,7 +77,7 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     "/hooks/claude": handleClaudeHook,
   };
 
-  const server = createServer({ keepAliveTimeout: 65_000 }, (req: IncomingMessage, res: ServerResponse) => {
+  const route = (req: IncomingMessage, res: ServerResponse) => {
     const refusal = guard.check(req);
     if (refusal) return sendJson(res, refusal.status, { error: { code: refusal.code, message: refusal.message } });
     const url = req.url ?? "/";
@@ -88,6 +90,11 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
       if (!tokenMatches(auth, presentedToken(req))) {
         return sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "missing or wrong token (Authorization: Bearer <ROZET_TOKEN>)" } });
       }
+      if (!isJsonContentType(req.headers["content-type"])) {
+        req.resume();
+        const message = `Content-Type must be application/json (or a +json type) in UTF-8, not ${JSON.stringify(req.headers["content-type"] ?? "")}`;
+        return sendJson(res, 415, { error: { code: "UNSUPPORTED_MEDIA_TYPE", message, details: { field: "content-type" } } });
+      }
       return void ingest(room, req, res, logError);
     }
     const exportMatch = /^\/api\/sessions\/([^/]+)\/export\.(ndjson|json|zip)$/.exec(pathname);
@@ -96,15 +103,29 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
       const token = presentedToken(req) ?? new URL(url, "http://x").searchParams.get("token");
       if (!tokenMatches(auth, token)) return sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "missing or wrong token" } });
       if (req.method !== "GET") return sendJson(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: "GET only" } });
-      if (exportMatch) return void handleExport(room, req, res, { sessionId: decodeURIComponent(exportMatch[1]!), format: exportMatch[2]! }, logError);
-      return void metrics.registry.metrics().then((text) => {
-        res.writeHead(200, { "content-type": metrics.registry.contentType });
-        res.end(text);
-      });
+      if (exportMatch) return void handleExport(room, req, res, { encodedSessionId: exportMatch[1]!, format: exportMatch[2]! }, logError);
+      return void metrics.registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { "content-type": metrics.registry.contentType });
+          res.end(text);
+        },
+        (error: unknown) => sendError(res, error, logError),
+      );
     }
     if (pathname.startsWith("/api/")) return sendJson(res, 404, { error: { code: "NOT_FOUND", message: `no route ${pathname}` } });
     if (req.method !== "GET" && req.method !== "HEAD") return sendJson(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: "read-only" } });
     serveStatic(req, res);
+  };
+  const server = createServer({ keepAliveTimeout: 65_000 }, (req: IncomingMessage, res: ServerResponse) => {
+    // Whatever a request does wrong, it gets an answer and the process lives.
+    try {
+      route(req, res);
+    } catch (error) {
+      if (res.headersSent) {
+        logError(error);
+        res.destroy();
+      } else sendError(res, error, logError);
+    }
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
@@ -113,8 +134,8 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     router: appRouter,
     createContext,
     keepAlive: { enabled: true, pingMs: 15_000, pongWaitMs: 10_000 },
-    onError({ error, path }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") log.error({ err: error, path }, "subscription failed");
+    onError({ error, path, ctx }) {
+      if (error.code === "INTERNAL_SERVER_ERROR" && !ctx) log.error({ err: error, path }, "subscription failed");
     },
   });
   // Admission control happens here, before the upgrade: tRPC's `prefix` is not a security check.
@@ -129,10 +150,17 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (error) {
+    // E.g. the port is in use: release what was opened so the caller can report it and the process can end.
+    wss.close();
+    await room.close();
+    throw error;
+  }
   const port = (server.address() as AddressInfo).port;
   const displayHost = config.host.includes(":") ? `[${config.host}]` : config.host;
   const url = `http://${displayHost}:${port}`;

@@ -187,7 +187,7 @@ describe("events", () => {
     expect(histogram.costByAgent[a2!]!.reduce((a, b) => a + b, 0)).toBeCloseTo(0.25);
     expect(histogram.start! % histogram.bucketMs).toBe(0);
     expect(histogram.lastSeq).toBeGreaterThanOrEqual(receipt.results[2]!.seq);
-    expect(await client.api.event.histogram.query({ sessionId: "no-such-session" })).toMatchObject({ events: 0, start: null, counts: [] });
+    await expect(client.api.event.histogram.query({ sessionId: "no-such-session" })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
   });
 
   it("keeps pages narrow and returns the full payload from event.get, large ones included", async () => {

@@ -9,6 +9,33 @@
 export interface BatchElement {
   text: string;
   payload: string | undefined;
+  /** How deeply the payload nests (an object or array is one level; 0 for a primitive or no payload). */
+  payloadDepth: number;
+}
+
+/**
+ * The deepest nesting a stored payload may have. Deeper values cannot be serialized again (JSON.stringify recurses
+ * and overflows the stack at a few thousand levels), so they are refused at ingest; no real hook payload comes close.
+ */
+export const MAX_PAYLOAD_DEPTH = 64;
+
+/**
+ * How deeply a parsed JSON value nests (objects and arrays are one level each), counting only up to `limit + 1`:
+ * iterative, so any depth is safe to ask about, and it stops as soon as the answer is "too deep".
+ */
+export function nestingDepth(value: unknown, limit = MAX_PAYLOAD_DEPTH): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (current === null || typeof current !== "object") continue;
+    if (depth > deepest) deepest = depth;
+    if (deepest > limit) return deepest;
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      if (child !== null && typeof child === "object") stack.push([child, depth + 1]);
+    }
+  }
+  return deepest;
 }
 
 /**
@@ -27,7 +54,7 @@ export interface BatchElement {
 export function splitIngestBody(
   text: string,
   maxElements = Number.POSITIVE_INFINITY,
-): { batch: BatchElement[]; count: number } | { single: { payload: string | undefined } } | undefined {
+): { batch: BatchElement[]; count: number } | { single: { payload: string | undefined; payloadDepth: number } } | undefined {
   const start = skipSpace(text, 0);
   let array = -1;
   let end = -1;
@@ -35,15 +62,19 @@ export function splitIngestBody(
     const others: [number, number][] = [];
     let arrayEnd = -1;
     let payload: string | undefined;
+    let payloadDepth = 0;
     end = walkObject(text, start, (key, valueStart, valueEnd) => {
-      if (key === "payload") payload = text.slice(valueStart, valueEnd);
+      if (key === "payload") {
+        payload = text.slice(valueStart, valueEnd);
+        payloadDepth = lastValueDepth;
+      }
       if (key !== "events") return void others.push([valueStart, valueEnd]);
       // With duplicate keys the last one counts (as in JSON.parse); earlier ones are still checked.
       if (array !== -1) others.push([array, arrayEnd]);
       array = valueStart;
       arrayEnd = valueEnd;
     });
-    if (array === -1 || text.charCodeAt(array) !== OPEN_BRACKET) return { single: { payload } };
+    if (array === -1 || text.charCodeAt(array) !== OPEN_BRACKET) return { single: { payload, payloadDepth } };
     for (const [from, to] of others) JSON.parse(text.slice(from, to));
   } else if (text.charCodeAt(start) === OPEN_BRACKET) {
     array = start;
@@ -56,15 +87,19 @@ export function splitIngestBody(
   if (text.charCodeAt(i) !== CLOSE_BRACKET) {
     for (;;) {
       let payload: string | undefined;
+      let payloadDepth = 0;
       const keep = ++count <= maxElements;
       const elementEnd =
         keep && text.charCodeAt(i) === OPEN_BRACE
           ? walkObject(text, i, (key, valueStart, valueEnd) => {
-              if (key === "payload") payload = text.slice(valueStart, valueEnd);
+              if (key === "payload") {
+                payload = text.slice(valueStart, valueEnd);
+                payloadDepth = lastValueDepth;
+              }
             })
           : endOfValue(text, i);
       if (elementEnd === i) throw new SyntaxError(`expected a value at position ${i}`);
-      if (keep) elements.push({ text: text.slice(i, elementEnd), payload });
+      if (keep) elements.push({ text: text.slice(i, elementEnd), payload, payloadDepth });
       i = skipSpace(text, elementEnd);
       if (text.charCodeAt(i) === CLOSE_BRACKET) break;
       expect(text, i, COMMA);
@@ -132,13 +167,18 @@ function endOfString(text: string, start: number): number {
   }
 }
 
+/** The nesting depth of the value the last endOfValue call stepped over (read right after the call). */
+let lastValueDepth = 0;
+
 function endOfValue(text: string, start: number): number {
   const c = text.charCodeAt(start);
+  lastValueDepth = 0;
   if (c === QUOTE) return endOfString(text, start);
   if (c === OPEN_BRACE || c === OPEN_BRACKET) {
     // Between strings there are only a few characters (`":`, `,`, brackets, numbers): step over them one by one
-    // and jump over strings with indexOf.
+    // and jump over strings with indexOf. The deepest level is noted on the way (the payload nesting limit).
     let depth = 0;
+    let deepest = 0;
     let i = start;
     for (;;) {
       const ch = text.charCodeAt(i);
@@ -146,13 +186,25 @@ function endOfValue(text: string, start: number): number {
         i = endOfString(text, i);
         continue;
       }
-      if (ch === OPEN_BRACE || ch === OPEN_BRACKET) depth += 1;
-      else if ((ch === CLOSE_BRACE || ch === CLOSE_BRACKET) && --depth === 0) return i + 1;
-      else if (Number.isNaN(ch)) throw new SyntaxError("unterminated value");
+      if (ch === OPEN_BRACE || ch === OPEN_BRACKET) {
+        if (++depth > deepest) deepest = depth;
+      } else if ((ch === CLOSE_BRACE || ch === CLOSE_BRACKET) && --depth === 0) {
+        lastValueDepth = deepest;
+        return i + 1;
+      } else if (Number.isNaN(ch)) throw new SyntaxError("unterminated value");
       i += 1;
     }
   }
   END_OF_PRIMITIVE.lastIndex = start;
   const end = END_OF_PRIMITIVE.exec(text);
   return end ? end.index : text.length;
+}
+
+/**
+ * A stored payload as it may be sent back out: rows written before the nesting limit existed can be too deep to
+ * serialize, so such a payload is replaced by a note saying so (the rest of the event is intact).
+ */
+export function boundedPayload(payload: unknown): unknown {
+  if (nestingDepth(payload) <= MAX_PAYLOAD_DEPTH) return payload;
+  return { rozetOmitted: `payload nested deeper than ${MAX_PAYLOAD_DEPTH} levels (stored before the nesting limit); not shown` };
 }

@@ -1,16 +1,27 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import { DomainError } from "@rozet/vocabulary";
+import { DomainError, newId } from "@rozet/vocabulary";
 import { z, ZodError } from "zod";
 import type { Context } from "./context.ts";
 import { domainErrorMap } from "./errors.ts";
 
+/** Stacks in error bodies only for developers who ask (ROZET_DEV=1): they name files of the server machine. */
+export const sendStacks = process.env.ROZET_DEV === "1";
+
 const t = initTRPC.context<Context>().create({
-  errorFormatter({ shape, error }) {
+  isDev: sendStacks,
+  errorFormatter({ shape, error, ctx, path }) {
     const cause = error.cause;
+    // An unexpected failure (a bug, a database error) is answered without its text, which can carry source paths
+    // and SQL; the log has the real error under the same correlation id.
+    const unexpected = error.code === "INTERNAL_SERVER_ERROR" && !(cause instanceof DomainError);
+    const correlationId = unexpected ? newId() : null;
+    if (correlationId) ctx?.room.log.error({ err: error, path, correlationId }, "procedure failed");
     return {
       ...shape,
+      message: correlationId ? `internal error (correlation id ${correlationId}); see the server log` : shape.message,
       data: {
         ...shape.data,
+        correlationId,
         // Stable domain code, e.g. PAYLOAD_TOO_LARGE, and what exactly was wrong.
         domainCode: cause instanceof DomainError ? cause.code : null,
         details: cause instanceof DomainError ? (cause.details ?? null) : null,

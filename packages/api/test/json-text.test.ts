@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { splitIngestBody } from "../src/json-text.ts";
+import { MAX_PAYLOAD_DEPTH, nestingDepth, splitIngestBody } from "../src/json-text.ts";
 import { parseIngestText } from "../src/routers/ingest.contracts.ts";
 
 const HOOK_FIXTURES = new URL("../../../fixtures/claude-code/hooks/", import.meta.url);
@@ -110,8 +110,8 @@ describe("splitIngestBody: batches", () => {
       ["null", undefined],
     ]);
     expect(splitBatch(" [ ] ")).toEqual([]);
-    expect(splitIngestBody('{"events":{"payload":1}}')).toEqual({ single: { payload: undefined } });
-    expect(splitIngestBody('{"source_app":"a","payload":{}}')).toEqual({ single: { payload: "{}" } });
+    expect(splitIngestBody('{"events":{"payload":1}}')).toEqual({ single: { payload: undefined, payloadDepth: 0 } });
+    expect(splitIngestBody('{"source_app":"a","payload":{}}')).toEqual({ single: { payload: "{}", payloadDepth: 1 } });
   });
 
   it("keeps at most maxElements elements but counts them all", () => {
@@ -174,5 +174,24 @@ describe("parseIngestText", () => {
     expect(() => parseIngestText('[{"source_app":"a"} {}]')).toThrow(/not valid JSON/);
     const batch = JSON.stringify({ events: [JSON.parse(withChat)] });
     expect(parseIngestText(batch)[0]!.payloadJson).toBe(JSON.stringify({ ...big, chat: [{ role: "user" }] }));
+  });
+});
+
+describe("payload nesting depth", () => {
+  it("measures the payload's depth while splitting, as the parsed value's depth, for random payloads", () => {
+    const rand = prng(7);
+    for (let i = 0; i < 500; i++) {
+      const payload = randomValue(rand, 0);
+      const split = splitIngestBody(JSON.stringify({ a: [[[1]]], payload }));
+      expect(split && "single" in split && split.single.payloadDepth).toBe(nestingDepth(payload, Number.POSITIVE_INFINITY));
+    }
+  });
+
+  it("counts brackets inside strings as text and stops counting past the limit", () => {
+    expect(splitIngestBody('[{"payload":{"s":"[[[{{{"}}]')).toMatchObject({ batch: [{ payloadDepth: 1 }] });
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(nestingDepth(deep)).toBe(MAX_PAYLOAD_DEPTH + 1);
+    expect(nestingDepth("text")).toBe(0);
   });
 });

@@ -1,8 +1,10 @@
+import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { configFromEnv } from "../config.ts";
 import { startServer } from "../server.ts";
 import { parseStartFlags } from "./args.ts";
+import { assertHomeUsable, describeCliError, UsageError } from "./errors.ts";
 import { runStubModelCli } from "@rozet/model-stub";
 import { killAllProcessGroups } from "@rozet/orchestrator";
 import { runDemo } from "../demo/run-demo.ts";
@@ -19,7 +21,19 @@ const USAGE = `rozet — Rozet Control Room
                                                configure every Claude Code hook of a project to report here
 `;
 
+/** Runs a command; a failure is one clear line on stderr and a non-zero exit status, never a stack trace. */
 export async function main(argv: string[]): Promise<void> {
+  try {
+    await run(argv);
+  } catch (error) {
+    const { line, exitCode } = describeCliError(error);
+    process.stderr.write(`rozet: ${line}\n`);
+    if (process.env.ROZET_DEV === "1" && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+    process.exitCode = exitCode;
+  }
+}
+
+async function run(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case "start":
@@ -46,12 +60,14 @@ export async function main(argv: string[]): Promise<void> {
 
 function configFromFlags(argv: string[]) {
   const flags = parseStartFlags(argv);
-  return {
+  const config = {
     ...configFromEnv(),
     ...(flags.port !== undefined ? { port: Number(flags.port) } : {}),
     ...(flags.host !== undefined ? { host: flags.host } : {}),
     ...(flags.home !== undefined ? { home: path.resolve(flags.home) } : {}),
   };
+  assertHomeUsable(config.home);
+  return config;
 }
 
 async function start(argv: string[]): Promise<void> {
@@ -105,7 +121,8 @@ function hooks(argv: string[]): void {
   });
   const dir = path.resolve(positionals[0] ?? ".");
   const mode = values.mode ?? "http";
-  if (mode !== "http" && mode !== "command") throw new Error(`--mode must be http or command, not ${mode}`);
+  if (mode !== "http" && mode !== "command") throw new UsageError(`--mode must be http or command, not ${mode}`);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`hooks install: ${dir} is not a directory`);
   const result = installHooks({
     dir,
     url: (values.url ?? process.env.ROZET_URL ?? "http://127.0.0.1:4800").replace(/\/+$/, ""),

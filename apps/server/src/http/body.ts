@@ -1,7 +1,21 @@
 import type { IncomingMessage } from "node:http";
 import { DomainError } from "@rozet/vocabulary";
 
-/** Reads a request body as text, refusing (413) as soon as it passes `maxBytes` rather than buffering it all. */
+/** Decodes and validates in one pass: invalid UTF-8 is refused rather than folded into U+FFFD (distinct ids would collide). */
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+function decodeUtf8(bytes: Buffer): string {
+  try {
+    return strictUtf8.decode(bytes);
+  } catch {
+    throw new DomainError("INVALID_INPUT", "request body is not valid UTF-8", { issues: [{ path: "", message: "invalid UTF-8" }] });
+  }
+}
+
+/**
+ * Reads a request body as UTF-8 text, refusing (413) as soon as it passes `maxBytes` rather than buffering it all,
+ * and (400) bytes that are not UTF-8.
+ */
 export function readBodyText(req: IncomingMessage, maxBytes: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers["content-length"]);
@@ -24,7 +38,11 @@ export function readBodyText(req: IncomingMessage, maxBytes: number): Promise<st
     });
     req.on("end", () => {
       if (size > maxBytes) return;
-      resolve(chunks.length === 1 ? chunks[0]!.toString("utf8") : Buffer.concat(chunks).toString("utf8"));
+      try {
+        resolve(decodeUtf8(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
+      } catch (error) {
+        reject(error);
+      }
     });
     req.on("error", reject);
   });

@@ -4,14 +4,14 @@ import { newEventId } from "@rozet/db";
 import { DomainError } from "@rozet/vocabulary";
 import type { ControlRoom } from "@rozet/orchestrator";
 import { readBodyText } from "./body.ts";
-import { sendError, sendJson } from "./respond.ts";
+import { sendError, sendJson, type ErrorLog } from "./respond.ts";
 
 /**
  * POST /hooks/claude?app=NAME: a raw Claude Code hook payload, as HTTP hooks and `rozet hook` send it. Wrapped
  * into the legacy shape (source_app = app, session_id and hook_event_type from the payload). Answers `{}` because
  * Claude Code reads an HTTP hook's response body as hook output; an empty object changes nothing.
  */
-export async function handleClaudeHook(room: ControlRoom, req: IncomingMessage, res: ServerResponse, log: (e: unknown) => void) {
+export async function handleClaudeHook(room: ControlRoom, req: IncomingMessage, res: ServerResponse, log: ErrorLog) {
   try {
     const url = new URL(req.url ?? "/", "http://x");
     const payload = parseJsonText(await readBodyText(req, ingestLimits.maxRequestBytes));

@@ -2,11 +2,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { once } from "node:events";
 import { ZipArchive } from "archiver";
+import { boundedPayload } from "@rozet/api";
 import { type FullEvent } from "@rozet/db";
 import { DomainError, notFound } from "@rozet/vocabulary";
 import type { ControlRoom } from "@rozet/orchestrator";
 import { z } from "zod";
-import { sendError } from "./respond.ts";
+import { sendError, type ErrorLog } from "./respond.ts";
+import { decodeUrlPart } from "./url-parts.ts";
 
 const EXPORT_PAGE = 500;
 
@@ -37,6 +39,11 @@ async function* matchingEvents(room: ControlRoom, sessionId: string, filter: z.o
   }
 }
 
+/** One event as a JSON line; a payload too deep to serialize (an old row) is replaced by a note. */
+function eventJson(event: FullEvent): string {
+  return JSON.stringify({ ...event, payload: boundedPayload(event.payload) });
+}
+
 async function write(res: ServerResponse, chunk: string): Promise<void> {
   // Respect the client's pace: a slow download must not pile the session up in memory.
   if (!res.write(chunk)) await once(res, "drain");
@@ -46,13 +53,14 @@ async function write(res: ServerResponse, chunk: string): Promise<void> {
  * GET /api/sessions/:id/export.ndjson | export.json | export.zip — streamed, with the timeline's filters
  * (agentId, types=a,b, text). The zip holds events.ndjson, the session's records and per-agent logs.
  */
-export async function handleExport(room: ControlRoom, req: IncomingMessage, res: ServerResponse, params: { sessionId: string; format: string }, log: (e: unknown) => void) {
+export async function handleExport(room: ControlRoom, req: IncomingMessage, res: ServerResponse, params: { encodedSessionId: string; format: string }, log: ErrorLog) {
   try {
     const url = new URL(req.url ?? "/", "http://x");
     const parsed = exportQuery.safeParse(Object.fromEntries(url.searchParams));
     if (!parsed.success) throw new DomainError("INVALID_INPUT", `bad export filter: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-    const session = await room.prisma.session.findUnique({ where: { id: params.sessionId } });
-    if (!session) throw notFound("session", params.sessionId);
+    const sessionId = decodeUrlPart(params.encodedSessionId, "session id");
+    const session = await room.prisma.session.findUnique({ where: { id: sessionId } });
+    if (!session) throw notFound("session", sessionId);
     room.writer.flushNow();
     const filter = parsed.data;
     const headers = (type: string, ext: string) => ({
@@ -63,7 +71,7 @@ export async function handleExport(room: ControlRoom, req: IncomingMessage, res:
     });
     if (params.format === "ndjson") {
       res.writeHead(200, headers("application/x-ndjson; charset=utf-8", "ndjson"));
-      for await (const event of matchingEvents(room, session.id, filter)) await write(res, `${JSON.stringify(event)}\n`);
+      for await (const event of matchingEvents(room, session.id, filter)) await write(res, `${eventJson(event)}\n`);
       res.end();
       return;
     }
@@ -72,7 +80,7 @@ export async function handleExport(room: ControlRoom, req: IncomingMessage, res:
       await write(res, "[");
       let first = true;
       for await (const event of matchingEvents(room, session.id, filter)) {
-        await write(res, `${first ? "" : ","}\n${JSON.stringify(event)}`);
+        await write(res, `${first ? "" : ","}\n${eventJson(event)}`);
         first = false;
       }
       res.end("\n]\n");
@@ -82,6 +90,8 @@ export async function handleExport(room: ControlRoom, req: IncomingMessage, res:
       res.writeHead(200, headers("application/zip", "zip"));
       const zip = new ZipArchive({ zlib: { level: 6 } });
       zip.on("warning", log);
+      // A failing entry (a read error mid-stream) must end this download, never reach the process as an unhandled 'error'.
+      zip.on("error", (error) => endAfterFailure(res, error, log));
       zip.pipe(res);
       const agents = await room.prisma.agent.findMany({ where: { sessionId: session.id } });
       const [tasks, commands, permissions] = await Promise.all([
@@ -90,27 +100,41 @@ export async function handleExport(room: ControlRoom, req: IncomingMessage, res:
         room.prisma.permissionRequest.findMany({ where: { sessionId: session.id } }),
       ]);
       zip.append(JSON.stringify({ session, agents, tasks, commands, permissions }, null, 2), { name: "session.json" });
-      zip.append(Readable.from(ndjsonLines(matchingEvents(room, session.id, filter))), { name: "events.ndjson" });
+      // Entries are read later, while archiver works through its queue: a read error there must end the entry
+      // (logged), not surface as an 'error' on a stream nobody listens to yet.
+      const entry = (lines: AsyncIterable<string>) => Readable.from(endOnError(lines, log));
+      zip.append(entry(ndjsonLines(matchingEvents(room, session.id, filter))), { name: "events.ndjson" });
       for (const agent of agents) {
         const logName = `logs/${safeFileName(agent.name, agent.id, "log")}`;
-        zip.append(Readable.from(agentLog(matchingEvents(room, session.id, { agentId: agent.id, types: ["shell.output", "tool.finished", "agent.failed"] }))), { name: logName });
+        zip.append(entry(agentLog(matchingEvents(room, session.id, { agentId: agent.id, types: ["shell.output", "tool.finished", "agent.failed"] }))), { name: logName });
       }
       await zip.finalize();
       return;
     }
     throw notFound("export format", params.format);
   } catch (error) {
-    if (res.headersSent) {
-      log(error);
-      res.destroy(error as Error);
-      return;
-    }
+    if (res.headersSent) return endAfterFailure(res, error, log);
     sendError(res, error, log);
   }
 }
 
+/** Mid-stream the status is already sent: log the failure and end the response cleanly (never rethrow). */
+function endAfterFailure(res: ServerResponse, error: unknown, log: ErrorLog): void {
+  log(error);
+  if (!res.writableEnded) res.end();
+}
+
+/** The lines of `source` until it fails; the failure is logged and the lines simply end. */
+async function* endOnError(source: AsyncIterable<string>, log: ErrorLog): AsyncGenerator<string> {
+  try {
+    yield* source;
+  } catch (error) {
+    log(error);
+  }
+}
+
 async function* ndjsonLines(events: AsyncIterable<FullEvent>) {
-  for await (const event of events) yield `${JSON.stringify(event)}\n`;
+  for await (const event of events) yield `${eventJson(event)}\n`;
 }
 
 /** A readable log of what an agent printed: shell output and tool results, in order. */

@@ -40,6 +40,9 @@ export function createStaticHandler(root: string | null) {
       "x-content-type-options": "nosniff",
       "x-frame-options": "DENY",
     });
-    createReadStream(file).pipe(res);
+    // A file that vanishes or cannot be read ends this response; an unhandled stream 'error' would end the process.
+    createReadStream(file)
+      .on("error", () => res.destroy())
+      .pipe(res);
   };
 }

@@ -1,6 +1,6 @@
 import { agentDrivers, driverConfigShape } from "@rozet/orchestrator";
 import { z } from "zod";
-import { idSchema, nameSchema } from "./common.contracts.ts";
+import { idSchema, jsonObjectSchema, nameSchema } from "./common.contracts.ts";
 
 const idempotencyKey = z.string().min(8).max(128).regex(/^[A-Za-z0-9._:-]+$/, "letters, digits and . _ : - only").optional();
 const usd = z.number().finite().positive().max(100_000);
@@ -47,7 +47,7 @@ export const respondPermissionInput = z.object({
     z.object({
       behavior: z.literal("allow"),
       /** Run the tool with this input instead of the requested one (allow with edits). */
-      updatedInput: z.record(z.string(), z.unknown()).optional(),
+      updatedInput: jsonObjectSchema.optional(),
       /** Also allow this tool for the rest of the session (adds an allow rule). */
       forSession: z.boolean().optional(),
     }),

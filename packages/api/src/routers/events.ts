@@ -1,6 +1,8 @@
 import { notFound } from "@rozet/vocabulary";
+import { boundedPayload } from "../json-text.ts";
 import { subscribeEvents } from "../live/subscribe-events.ts";
 import { operatorProcedure, router } from "../trpc.ts";
+import { agentMustExist, sessionMustExist } from "./must-exist.ts";
 import { eventGetInput, histogramInput, ingestInput, subscribeInput, timelineInput } from "./events.contracts.ts";
 import { ingestReceipt, parseIngestBody } from "./ingest.contracts.ts";
 
@@ -9,13 +11,20 @@ export const eventRouter = router({
     const results = await ctx.room.writer.append(parseIngestBody(input.events));
     return ingestReceipt(results);
   }),
-  timeline: operatorProcedure.input(timelineInput).query(({ ctx, input }) => ctx.room.events.page(input)),
+  timeline: operatorProcedure.input(timelineInput).query(async ({ ctx, input }) => {
+    await sessionMustExist(ctx.room, input.sessionId);
+    if (input.agentId) await agentMustExist(ctx.room, input.agentId);
+    return ctx.room.events.page(input);
+  }),
   /** Events and cost over time in bounded buckets, for charts: one query instead of reading the history. */
-  histogram: operatorProcedure.input(histogramInput).query(({ ctx, input }) => ctx.room.events.histogram(input.sessionId, input.maxBuckets)),
+  histogram: operatorProcedure.input(histogramInput).query(async ({ ctx, input }) => {
+    await sessionMustExist(ctx.room, input.sessionId);
+    return ctx.room.events.histogram(input.sessionId, input.maxBuckets);
+  }),
   get: operatorProcedure.input(eventGetInput).query(({ ctx, input }) => {
     const event = ctx.room.events.get(input.seq);
     if (!event) throw notFound("event", String(input.seq));
-    return event;
+    return { ...event, payload: boundedPayload(event.payload) };
   }),
   subscribe: operatorProcedure.input(subscribeInput).subscription(({ ctx, input, signal }) =>
     subscribeEvents({

@@ -2,7 +2,7 @@ import { newEventId, type NewEvent } from "@rozet/db";
 import { allowedStatuses, DomainError } from "@rozet/vocabulary";
 import { clip, normalizeHookEvent } from "@rozet/orchestrator";
 import { z } from "zod";
-import { splitIngestBody } from "../json-text.ts";
+import { MAX_PAYLOAD_DEPTH, nestingDepth, splitIngestBody } from "../json-text.ts";
 import { printable } from "./common.contracts.ts";
 
 /** Size caps for ingest; each breach is reported as PAYLOAD_TOO_LARGE naming the limit. */
@@ -22,18 +22,36 @@ const identifier = (max = 200) => printable(max).min(1);
 const text = (max: number) => z.string().max(max).regex(noControlCharsExceptWhitespace, "must not contain control characters");
 const timestamp = z.union([z.number().finite().nonnegative(), z.iso.datetime({ offset: true })]);
 
-/** schema_version 1: the shape existing Claude Code observability hooks send. */
+/**
+ * schema_version 1: the shape existing Claude Code observability hooks send. Loose where those hooks are loose:
+ * optional fields may be null or "" (send_event.py sends `model_name: ""` when the transcript names no model), and
+ * other top-level fields (the script copies tool_name, agent_id, error… up from the payload) are kept in the
+ * payload. Ids, types and sizes stay strict.
+ */
 export const legacyEventSchema = z.object({
   schema_version: z.literal(1).optional(),
   source_app: identifier(),
   session_id: identifier(),
   hook_event_type: identifier(100),
   payload: z.record(z.string(), z.unknown()),
-  timestamp: timestamp.optional(),
+  timestamp: timestamp.nullish(),
   summary: text(4_000).nullish(),
   chat: z.array(z.unknown()).nullish(),
-  model_name: identifier().nullish(),
+  model_name: z.union([z.literal(""), identifier()]).nullish(),
 });
+
+const legacyFields = new Set(Object.keys(legacyEventSchema.shape));
+
+/** A legacy event's unknown top-level fields that its payload does not already hold. */
+function extraLegacyFields(event: Record<string, unknown>, payload: Record<string, unknown>): Record<string, unknown> | undefined {
+  let extras: Record<string, unknown> | undefined;
+  for (const key of Object.keys(event)) {
+    // "__proto__" would set the prototype of the copy, not a field.
+    if (legacyFields.has(key) || key in payload || key === "__proto__") continue;
+    (extras ??= {})[key] = event[key];
+  }
+  return extras;
+}
 
 /** schema_version 2: the legacy fields plus idempotency, attribution, cost and tool metadata. */
 export const enrichedEventSchema = z
@@ -78,8 +96,8 @@ export type IngestEventInput = z.input<typeof legacyEventSchema> | z.input<typeo
 
 const supportedVersions = "1 (legacy hook shape, schema_version omitted or 1) and 2 (enriched)";
 
-function toMillis(value: number | string | undefined): number | undefined {
-  if (value === undefined) return undefined;
+function toMillis(value: number | string | null | undefined): number | undefined {
+  if (value === undefined || value === null) return undefined;
   return typeof value === "number" ? value : Date.parse(value);
 }
 
@@ -93,11 +111,21 @@ function tooLarge(limit: "payload" | "event" | "batch" | "request", max: number,
   });
 }
 
+function tooDeep(index: number): DomainError {
+  return new DomainError("INVALID_INPUT", `event ${index}: payload nests deeper than ${MAX_PAYLOAD_DEPTH} levels (the nesting limit)`, {
+    index,
+    limit: "depth",
+    max: MAX_PAYLOAD_DEPTH,
+    issues: [{ path: `${index}.payload`, message: `nested deeper than ${MAX_PAYLOAD_DEPTH} levels` }],
+  });
+}
+
 /**
  * Validates and normalizes one wire event. Throws DomainError; never returns a half-valid event. `payloadText`,
- * when given, is the received source text of `raw.payload`: it is stored as is instead of re-serializing.
+ * when given, is the received source text of `raw.payload`: it is stored as is instead of re-serializing, and
+ * `payloadDepth` is its nesting depth as measured while finding it (else the parsed payload is measured).
  */
-export function parseIngestEvent(raw: unknown, index = 0, payloadText?: string): NewEvent {
+export function parseIngestEvent(raw: unknown, index = 0, payloadText?: string, payloadDepth?: number): NewEvent {
   if (!raw || typeof raw !== "object" || Array.isArray(raw)) {
     throw new DomainError("INVALID_INPUT", `event ${index} must be a JSON object`, { index });
   }
@@ -119,8 +147,12 @@ export function parseIngestEvent(raw: unknown, index = 0, payloadText?: string):
   }
   const event = parsed.data;
   const withChat = event.chat && !("chat" in event.payload);
-  const payload = withChat ? { ...event.payload, chat: event.chat } : event.payload;
-  const payloadJson = payloadText !== undefined && !withChat ? payloadText : JSON.stringify(payload);
+  const extras = "event_id" in event ? undefined : extraLegacyFields(raw as Record<string, unknown>, event.payload);
+  const rewritten = withChat || extras !== undefined;
+  const payload = rewritten ? { ...extras, ...event.payload, ...(withChat ? { chat: event.chat } : {}) } : event.payload;
+  const depth = payloadText !== undefined && payloadDepth !== undefined && !rewritten ? payloadDepth : nestingDepth(payload);
+  if (depth > MAX_PAYLOAD_DEPTH) throw tooDeep(index);
+  const payloadJson = payloadText !== undefined && !rewritten ? payloadText : JSON.stringify(payload);
   // UTF-8 takes at most 3 bytes per UTF-16 code unit: when even that bound is within the limits, the exact byte
   // counts (a full pass over a payload of up to megabytes) cannot matter.
   const summaryChars = event.summary?.length ?? 0;
@@ -186,10 +218,10 @@ export function parseIngestText(text: string): NewEvent[] {
   }
   if (split && "batch" in split) {
     checkBatchSize(split.count);
-    return split.batch.map((element, index) => parseIngestEvent(parseJsonText(element.text), index, element.payload));
+    return split.batch.map((element, index) => parseIngestEvent(parseJsonText(element.text), index, element.payload, element.payloadDepth));
   }
   const body = parseJsonText(text);
-  return split ? [parseIngestEvent(body, 0, split.single.payload)] : parseIngestBody(body);
+  return split ? [parseIngestEvent(body, 0, split.single.payload, split.single.payloadDepth)] : parseIngestBody(body);
 }
 
 /** JSON.parse with the domain's error for a body that is not JSON. */

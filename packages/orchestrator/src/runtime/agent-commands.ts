@@ -10,6 +10,8 @@ async function runControlCommand(
   input: { agentId: string; kind: CommandDto["kind"]; input: Record<string, unknown>; idempotencyKey?: string | undefined },
   action: () => Promise<string>,
 ): Promise<CommandDto> {
+  // An unknown agent is a 404 naming it (the command row would otherwise fail on its foreign key).
+  if (!(await room.prisma.agent.findUnique({ where: { id: input.agentId }, select: { id: true } }))) throw notFound("agent", input.agentId);
   const { command, existing } = await createCommand(room, input);
   if (existing) return command;
   await setCommandStatus(room, command.id, "accepted");
