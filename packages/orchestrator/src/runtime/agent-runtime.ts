@@ -91,6 +91,12 @@ export class AgentRuntime {
     }
   }
 
+  /** The start was refused before a driver existed (no workspace, outside the sandbox): failed, with the reason. */
+  async refuseStart(reason: string): Promise<void> {
+    if (this.status !== "starting") await this.transition("starting");
+    await this.fail(reason);
+  }
+
   enqueue(prompt: QueuedPrompt): void {
     this.queue.push(prompt);
     this.pump();
