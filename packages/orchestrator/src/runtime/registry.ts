@@ -128,13 +128,18 @@ export class AgentRegistry {
   /** Stops and forgets a session's agents (the session is being deleted). */
   async stopSession(sessionId: string): Promise<void> {
     const runtimes = [...this.runtimes.values()].filter((r) => r.sessionId === sessionId);
-    await Promise.all(runtimes.map((r) => r.stop("session deleted").catch(() => undefined)));
+    await Promise.all(runtimes.map((r) => r.stop("session deleted").catch((error: unknown) => this.logStopFailure(r.agentId, error))));
     for (const runtime of runtimes) this.runtimes.delete(runtime.agentId);
   }
 
   /** Stops every agent (server shutdown): no agent process outlives the server. */
   async shutdown(): Promise<void> {
-    await Promise.all([...this.runtimes.values()].map((r) => r.stop("server shutting down").catch(() => undefined)));
+    await Promise.all([...this.runtimes.values()].map((r) => r.stop("server shutting down").catch((error: unknown) => this.logStopFailure(r.agentId, error))));
+  }
+
+  /** Stopping goes on for the other agents; the failure is not lost. */
+  private logStopFailure(agentId: string, error: unknown): void {
+    this.room.log.warn({ err: error, agentId }, "agent did not stop cleanly");
   }
 
 }
