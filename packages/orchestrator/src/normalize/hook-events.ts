@@ -55,11 +55,13 @@ export function clip(text: string, max = SUMMARY_MAX): string {
   return oneLine.length > max ? `${oneLine.slice(0, max - 1)}…` : oneLine;
 }
 
-function str(value: unknown): string | undefined {
+/** A non-empty string field of untrusted JSON, or undefined. */
+export function str(value: unknown): string | undefined {
   return typeof value === "string" && value.length > 0 ? value : undefined;
 }
 
-function record(value: unknown): Record<string, unknown> {
+/** An object field of untrusted JSON, or an empty record. */
+export function record(value: unknown): Record<string, unknown> {
   return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 

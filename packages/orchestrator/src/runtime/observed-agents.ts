@@ -1,4 +1,5 @@
-import { DomainError } from "@rozet/vocabulary";
+import { DomainError, notFound } from "@rozet/vocabulary";
+import type { ControlRoom } from "../control-room.ts";
 
 /**
  * Agents reported by Claude Code hooks (driver `external`) run elsewhere: the control room watches them and
@@ -15,4 +16,11 @@ export function observedNotDriven(agent: { id: string; name: string }): DomainEr
 /** Throws the one clear refusal when an action targets a hook-reported agent. */
 export function assertDriven(agent: { id: string; name: string; driver: string }): void {
   if (agent.driver === "external") throw observedNotDriven(agent);
+}
+
+/** Loads the agent an action targets and refuses hook-reported ones (unknown ids are NOT_FOUND). */
+export async function assertDrivenAgent(room: ControlRoom, agentId: string): Promise<void> {
+  const agent = await room.prisma.agent.findUnique({ where: { id: agentId }, select: { id: true, name: true, driver: true } });
+  if (!agent) throw notFound("agent", agentId);
+  assertDriven(agent);
 }
