@@ -151,6 +151,10 @@ export function resolveLaunch(input: LaunchInput): LaunchSpec {
   switch (config.profile) {
     case "claude": {
       env.CLAUDE_CONFIG_DIR ??= dataDir;
+      // No side requests of Claude Code's own (session title, prompt suggestion): ~3x the model calls otherwise.
+      env.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC ??= "1";
+      // The adapter asks for a predicted follow-up prompt after every turn unless this is off.
+      env.CLAUDE_CODE_ENABLE_PROMPT_SUGGESTION ??= "false";
       if (model) env.ANTHROPIC_MODEL ??= model;
       return {
         profile: "claude",
