@@ -1,16 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { OpenHookCalls, type HookStep } from "../src/normalize/open-hook-calls.ts";
 
-/** Feeds hook steps in order and returns every closing the tracker asked for. */
-function run(steps: Omit<HookStep, "seq">[]) {
-  const open = new OpenHookCalls();
-  const closings = steps.flatMap((step, i) => open.observe({ seq: i + 1, ...step }));
-  return { closings, open };
+/** Feeds hook steps in order (seq = position) and returns every closing the tracker asked for. */
+function run(steps: (Omit<HookStep, "seq"> & { toolUseId?: string })[]) {
+  const ids = new Map(steps.map((step, i) => [i + 1, step.toolUseId]));
+  const asked: number[] = [];
+  const open = new OpenHookCalls((seq) => {
+    asked.push(seq);
+    return ids.get(seq);
+  });
+  const closings = steps.flatMap(({ toolUseId: _id, ...step }, i) => open.observe({ seq: i + 1, ...step }));
+  return { closings, open, asked };
 }
 
 describe("open hook calls", () => {
   it("a tool that ran closes itself and marks its permission request allowed", () => {
-    const { closings, open } = run([
+    const { closings, open, asked } = run([
       { hookEventType: "PreToolUse", toolName: "Edit", toolUseId: "toolu_1" },
       { hookEventType: "PermissionRequest", toolName: "Edit" },
       { hookEventType: "PostToolUse", toolName: "Edit", toolUseId: "toolu_1" },
@@ -18,6 +23,7 @@ describe("open hook calls", () => {
     ]);
     expect(closings).toEqual([{ kind: "permission", requestSeq: 2, toolName: "Edit", status: "allowed", reason: "the tool ran", closedBy: "PostToolUse" }]);
     expect(open.openCount).toBe(0);
+    expect(asked).toEqual([]); // one open call of the tool: no payload read
   });
 
   it("parallel calls: only the one the batch lists without a result of its own is closed, as not run", () => {
@@ -28,6 +34,13 @@ describe("open hook calls", () => {
       { hookEventType: "PostToolBatch", toolName: null, batch: [{ toolUseId: "a", response: "blocked by hook" }, { toolUseId: "b", response: "ok" }] },
     ]);
     expect(closings).toEqual([expect.objectContaining({ kind: "tool", startedSeq: 1, toolUseId: "a", status: "cancelled", reason: "did not run: blocked by hook" })]);
+  });
+
+  it("a new prompt does not end the turn (REST producers send prompts and tools freely); memory is bounded", () => {
+    const steps = Array.from({ length: 500 }, (_, i) => ({ hookEventType: i % 5 === 0 ? "UserPromptSubmit" : "PreToolUse", toolName: "Bash", toolUseId: `t${i}` }));
+    const { closings, open } = run(steps);
+    expect(closings).toEqual([]);
+    expect(open.openCount).toBe(100);
   });
 
   it("the end of a turn closes what is still open: tools cancelled, unanswered requests cancelled", () => {

@@ -2,19 +2,23 @@
  * What a hook stream leaves open. Claude Code sends PreToolUse and PermissionRequest, but no closing hook for a tool
  * that never ran (denied in `claude -p`, blocked, interrupted): the timeline would show it running forever. This
  * tracker follows one agent's hook events and says which open tool calls and permission requests to close, and how,
- * when the stream shows they are over (a PostToolBatch that lists the call, or the turn's end).
+ * when the stream shows they are over (a PostToolBatch that lists the call, or the turn's end: Stop, StopFailure, SessionEnd).
  */
 
-/** The fields of one stored hook event the tracker needs (the payload fields read by the caller). */
+/** The fields of one stored hook event the tracker needs. */
 export interface HookStep {
   seq: number;
   hookEventType: string;
   toolName: string | null;
-  /** PreToolUse, PostToolUse, PostToolUseFailure. */
-  toolUseId?: string | undefined;
-  /** PostToolBatch: the calls of the batch, with their response text where it is one. */
+  /** PostToolBatch: the calls of the batch, with their response text where it is one (read by the caller). */
   batch?: { toolUseId: string; response?: string | undefined }[] | undefined;
 }
+
+/**
+ * The `tool_use_id` of a stored PreToolUse / PostToolUse event, by seq. Asked only when needed (two open calls of
+ * one tool, a batch, a closing), so the hot path reads no payloads.
+ */
+export type ToolUseIdOf = (seq: number) => string | undefined;
 
 export type Closing =
   | { kind: "tool"; startedSeq: number; toolName: string; toolUseId: string | undefined; status: "cancelled"; reason: string; closedBy: string }
@@ -23,7 +27,8 @@ export type Closing =
 interface OpenTool {
   seq: number;
   toolName: string;
-  toolUseId: string | undefined;
+  /** Read on demand: undefined until asked, null when the event has none. */
+  toolUseId?: string | null;
 }
 
 interface OpenPermission {
@@ -32,11 +37,15 @@ interface OpenPermission {
 }
 
 /** Hook events after which nothing of the turn is still running. */
-const TURN_ENDS = new Set(["Stop", "StopFailure", "SessionEnd", "UserPromptSubmit"]);
+const TURN_ENDS = new Set(["Stop", "StopFailure", "SessionEnd"]);
+/** At most this many open calls of each kind are remembered per agent (a producer that never ends its turns). */
+const MAX_OPEN = 100;
 
 export class OpenHookCalls {
   private tools: OpenTool[] = [];
   private permissions: OpenPermission[] = [];
+
+  constructor(private readonly toolUseIdOf: ToolUseIdOf) {}
 
   get openCount(): number {
     return this.tools.length + this.permissions.length;
@@ -46,15 +55,21 @@ export class OpenHookCalls {
     const toolName = step.toolName ?? "tool";
     switch (step.hookEventType) {
       case "PreToolUse":
-        this.tools.push({ seq: step.seq, toolName, toolUseId: step.toolUseId });
+        remember(this.tools, { seq: step.seq, toolName });
         return [];
       case "PermissionRequest":
-        this.permissions.push({ seq: step.seq, toolName });
+        remember(this.permissions, { seq: step.seq, toolName });
         return [];
       case "PostToolUse":
       case "PostToolUseFailure": {
         // The tool ran: it closes itself, and a request for it was granted (in the terminal, or by a rule there).
-        this.take(this.tools, (t) => (step.toolUseId ? t.toolUseId === step.toolUseId : t.toolName === toolName));
+        const sameTool = this.tools.filter((t) => t.toolName === toolName);
+        if (sameTool.length > 1) {
+          const id = this.toolUseIdOf(step.seq);
+          this.take(this.tools, (t) => t.toolName === toolName && this.idOf(t) === id);
+        } else {
+          this.take(this.tools, (t) => t.toolName === toolName);
+        }
         const request = this.take(this.permissions, (p) => p.toolName === toolName);
         return request ? [this.closePermission(request, "allowed", "the tool ran", step.hookEventType)] : [];
       }
@@ -68,7 +83,7 @@ export class OpenHookCalls {
         // Calls of the batch still open never ran (PostToolUse would have closed them): denied or blocked.
         const closings: Closing[] = [];
         for (const call of step.batch ?? []) {
-          const tool = this.take(this.tools, (t) => t.toolUseId === call.toolUseId);
+          const tool = this.take(this.tools, (t) => this.idOf(t) === call.toolUseId);
           if (!tool) continue;
           const reason = call.response ? `did not run: ${call.response}` : "did not run";
           closings.push(this.closeTool(tool, reason, step.hookEventType));
@@ -95,11 +110,21 @@ export class OpenHookCalls {
     return index < 0 ? undefined : list.splice(index, 1)[0];
   }
 
+  private idOf(tool: OpenTool): string | undefined {
+    if (tool.toolUseId === undefined) tool.toolUseId = this.toolUseIdOf(tool.seq) ?? null;
+    return tool.toolUseId ?? undefined;
+  }
+
   private closeTool(tool: OpenTool, reason: string, closedBy: string): Closing {
-    return { kind: "tool", startedSeq: tool.seq, toolName: tool.toolName, toolUseId: tool.toolUseId, status: "cancelled", reason, closedBy };
+    return { kind: "tool", startedSeq: tool.seq, toolName: tool.toolName, toolUseId: this.idOf(tool), status: "cancelled", reason, closedBy };
   }
 
   private closePermission(request: OpenPermission, status: "allowed" | "denied" | "cancelled", reason: string, closedBy: string): Closing {
     return { kind: "permission", requestSeq: request.seq, toolName: request.toolName, status, reason, closedBy };
   }
+}
+
+function remember<T>(list: T[], item: T): void {
+  list.push(item);
+  if (list.length > MAX_OPEN) list.shift();
 }

@@ -7,6 +7,9 @@ import { OpenHookCalls, type Closing, type HookStep } from "../normalize/open-ho
 import { recordEvent } from "../timeline.ts";
 import { assertTransition } from "./lifecycle.ts";
 
+/** Hook-reported agents followed at once (each holds at most a few open calls). */
+const MAX_AGENTS = 10_000;
+
 interface Observed {
   sessionId: string;
   status: AgentStatus;
@@ -63,17 +66,22 @@ export class HookAgentObserver {
     if (known !== undefined) return known;
     const row = await this.room.prisma.agent.findUnique({ where: { id: agentId }, select: { driver: true, status: true, sessionId: true } });
     if (!row) return null; // deleted with its session meanwhile
-    const observed = row.driver === "external" ? { sessionId: row.sessionId, status: row.status as AgentStatus, open: new OpenHookCalls() } : null;
+    const observed = row.driver === "external" ? { sessionId: row.sessionId, status: row.status as AgentStatus, open: new OpenHookCalls((seq) => this.toolUseIdOf(seq)) } : null;
     this.agents.set(agentId, observed);
+    // Bounded: agents that never send SessionEnd (REST producers) are forgotten oldest first.
+    if (this.agents.size > MAX_AGENTS) this.agents.delete(this.agents.keys().next().value!);
     return observed;
   }
 
-  /** The payload fields the tracker needs, read only for the hook events that carry them. */
+  private toolUseIdOf(seq: number): string | undefined {
+    return str(record(this.room.events.get(seq)?.payload).tool_use_id);
+  }
+
+  /** What the tracker needs of a stored hook event; a payload is read only for PostToolBatch (its calls). */
   private step(event: EventSummary): HookStep {
     const step: HookStep = { seq: event.seq, hookEventType: event.hookEventType!, toolName: event.toolName };
-    if (!["PreToolUse", "PostToolUse", "PostToolUseFailure", "PostToolBatch"].includes(step.hookEventType)) return step;
+    if (step.hookEventType !== "PostToolBatch") return step;
     const payload = record(this.room.events.get(event.seq)?.payload);
-    step.toolUseId = str(payload.tool_use_id);
     if (Array.isArray(payload.tool_calls)) {
       step.batch = payload.tool_calls.map(record).flatMap((call) => {
         const toolUseId = str(call.tool_use_id);
