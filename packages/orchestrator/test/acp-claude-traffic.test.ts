@@ -1,3 +1,5 @@
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { startModelStub, type ModelStub } from "@rozet/model-stub";
 import type { AgentDriver } from "../src/runtime/driver.ts";
@@ -56,5 +58,24 @@ describe("ACP driver, claude profile: model traffic", () => {
     expect(stub.requests.slice(afterFirst).map((r) => r.step), describe(stub.requests)).toEqual([1]);
     const modelCalls = stub.requests.filter((r) => r.path.startsWith("/v1/messages") && !r.path.includes("count_tokens"));
     expect(modelCalls.filter((r) => r.hasTools).map((r) => r.step)).toEqual([0, 1]);
+  }, 60_000);
+
+  it("loads no project settings by default: a project's own hooks do not run inside the agent (they would double its events)", async () => {
+    const stub = await startModelStub({
+      scenario: { steps: [{ match: { hasTools: true }, content: [{ text: "Hello there." }] }], fallback: { content: [{ text: '{"title": "Greeting"}' }] } },
+    });
+    stubs.push(stub);
+    const cwd = await dirs.make("acp-hooks-ws-");
+    const dataDir = await dirs.make("acp-hooks-cfg-");
+    // What `rozet hooks install` leaves in a project, reduced to a hook that leaves a trace.
+    mkdirSync(join(cwd, ".claude"));
+    const hook = { hooks: [{ type: "command", command: `touch ${join(cwd, "hook-ran")}` }] };
+    writeFileSync(join(cwd, ".claude", "settings.local.json"), JSON.stringify({ hooks: { UserPromptSubmit: [hook], Stop: [hook] } }));
+    const driver = createAcpDriver({ agentId: "agent-1", sessionId: "session-1", cwd, config: { profile: "claude", stopGraceMs: 1500 }, env: claudeStubEnv(stub.url, dataDir), dataDir, host: recordingHost() });
+    drivers.push(driver);
+    await driver.start();
+    expect(await driver.prompt("please say hello to the whole team in one short line")).toEqual({ status: "completed", result: "Hello there." });
+    await driver.stop();
+    expect(existsSync(join(cwd, "hook-ran"))).toBe(false);
   }, 60_000);
 });

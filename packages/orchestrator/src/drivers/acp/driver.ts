@@ -252,7 +252,7 @@ class AcpDriver implements AgentDriver {
 
     if (resumeId && capabilities.sessionCapabilities?.resume) {
       this.startStep = "session/resume";
-      const response = await agent.request("session/resume", { sessionId: resumeId, cwd, mcpServers: [] });
+      const response = await agent.request("session/resume", { sessionId: resumeId, cwd, mcpServers: [], ...this.sessionMeta() });
       this.sessionId = resumeId;
       this.modes = response.modes;
     } else if (resumeId && capabilities.loadSession) {
@@ -261,7 +261,7 @@ class AcpDriver implements AgentDriver {
       this.mapper.replaying = true;
       this.sessionId = resumeId;
       try {
-        const response = await agent.request("session/load", { sessionId: resumeId, cwd, mcpServers: [] });
+        const response = await agent.request("session/load", { sessionId: resumeId, cwd, mcpServers: [], ...this.sessionMeta() });
         this.modes = response.modes;
       } finally {
         await nextMacrotask();
@@ -297,8 +297,13 @@ class AcpDriver implements AgentDriver {
     await agent.request("session/set_mode", { sessionId: this.sessionId as string, modeId: mode });
   }
 
+  /** The profile's session `_meta` (e.g. which Claude settings files the adapter loads), when it has one. */
+  private sessionMeta(): { _meta?: Record<string, unknown> } {
+    return this.spec?.sessionMeta ? { _meta: this.spec.sessionMeta } : {};
+  }
+
   private async newSession(agent: ClientContext, init: InitializeResponse) {
-    const params: NewSessionRequest = { cwd: this.context.cwd, mcpServers: [] };
+    const params: NewSessionRequest = { cwd: this.context.cwd, mcpServers: [], ...this.sessionMeta() };
     try {
       return await agent.request("session/new", params);
     } catch (error) {
