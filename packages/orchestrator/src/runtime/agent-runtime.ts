@@ -71,6 +71,7 @@ export class AgentRuntime {
     requestPermission: (request, signal) => this.requestPermission(request, signal),
     exited: (reason) => this.background("agent exited", () => this.fail(reason)),
     activity: () => this.touch(),
+    background: (label, work) => this.background(label, work),
   };
 
   async start(driver: AgentDriver): Promise<void> {
