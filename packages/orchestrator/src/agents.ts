@@ -1,4 +1,4 @@
-import { DomainError, newId, notFound } from "@rozet/vocabulary";
+import { background, DomainError, newId, notFound } from "@rozet/vocabulary";
 import type { ControlRoom } from "./control-room.ts";
 import { agentDto } from "./dto.ts";
 import { getSession } from "./sessions.ts";
@@ -38,8 +38,9 @@ export async function createAgent(
   const dto = agentDto(row);
   room.control.publish({ entity: "agent", id: row.id, sessionId: row.sessionId, action: "created", status: row.status, data: dto });
   if (input.driver !== "external") {
-    // Starting takes a while (a process, a handshake); the caller follows it on control.onUpdate.
-    room.agents.launch(row.id).catch(() => undefined);
+    // Starting takes a while (a process, a handshake); the caller follows it on control.onUpdate. A refused
+    // start leaves the agent failed with the reason (see AgentRegistry.launch); here it is only logged.
+    background(room.log, `start agent ${row.id}`, () => room.agents.launch(row.id));
   }
   return dto;
 }

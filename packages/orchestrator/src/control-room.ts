@@ -4,6 +4,7 @@ import { createBus, EventWriter, openDatabase, type Bus, type Database, type Eve
 import { ControlFeed } from "./control-feed.ts";
 import type { DriverFactory } from "./runtime/driver.ts";
 import { PermissionBroker } from "./runtime/permission-broker.ts";
+import { HookAgentObserver } from "./runtime/hook-agent-observer.ts";
 import { AgentRegistry } from "./runtime/registry.ts";
 import { TaskScheduler } from "./runtime/task-scheduler.ts";
 import { StatsTicker } from "./stats-ticker.ts";
@@ -92,10 +93,13 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
     await database.close().catch(() => undefined);
     throw error;
   }
-  // Started last: a createControlRoom that throws above leaves no timer behind.
+  // Started last: a createControlRoom that throws above leaves no timer or listener behind.
   stats.start();
+  const hookAgents = new HookAgentObserver(room);
+  hookAgents.start();
   room.close = async () => {
     stats.stop();
+    await hookAgents.stop();
     await room.agents.shutdown();
     await writer.close();
     await database.close();

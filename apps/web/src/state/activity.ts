@@ -50,7 +50,7 @@ export const ACTIVITY_TYPES = [
 
 /** At most this many open calls are remembered per agent (a producer that never finishes its tools). */
 const MAX_OPEN = 20;
-const CLOSING_STATUSES = new Set(["idle", "stopped", "stopping", "failed", "paused", "lost"]);
+const CLOSING_STATUSES = new Set(["idle", "stopped", "stopping", "failed", "paused", "lost", "ended"]);
 
 export const emptyActivity: ActivityState = { agents: {}, lastSeq: 0 };
 

@@ -2,6 +2,7 @@ import { DomainError, notFound } from "@rozet/vocabulary";
 import type { ControlRoom } from "../control-room.ts";
 import { agentDto, commandDto, type CommandDto } from "../dto.ts";
 import { createCommand, setCommandStatus } from "./commands.ts";
+import { assertDriven, assertDrivenAgent } from "./observed-agents.ts";
 import type { OperatorAnswer } from "./permission-broker.ts";
 
 /** Runs a short control command (interrupt, stop, permission answer) through the same command lifecycle. */
@@ -28,6 +29,7 @@ async function runControlCommand(
 export async function sendAgentCommand(room: ControlRoom, input: { agentId: string; text: string; idempotencyKey?: string | undefined }): Promise<CommandDto> {
   const agent = await room.prisma.agent.findUnique({ where: { id: input.agentId } });
   if (!agent) throw notFound("agent", input.agentId);
+  assertDriven(agent);
   const { command, existing } = await createCommand(room, { agentId: input.agentId, kind: "prompt", input: { text: input.text }, idempotencyKey: input.idempotencyKey });
   if (existing) return command;
   const runtime = room.agents.find(input.agentId);
@@ -42,12 +44,14 @@ export async function sendAgentCommand(room: ControlRoom, input: { agentId: stri
 }
 
 export async function interruptAgent(room: ControlRoom, input: { agentId: string; idempotencyKey?: string | undefined }) {
+  await assertDrivenAgent(room, input.agentId);
   return runControlCommand(room, { agentId: input.agentId, kind: "interrupt", input: {}, idempotencyKey: input.idempotencyKey }, async () =>
     (await room.agents.get(input.agentId).interrupt()) ? "interrupted the running turn" : "nothing was running",
   );
 }
 
 export async function stopAgent(room: ControlRoom, input: { agentId: string; idempotencyKey?: string | undefined }) {
+  await assertDrivenAgent(room, input.agentId);
   return runControlCommand(room, { agentId: input.agentId, kind: "stop", input: {}, idempotencyKey: input.idempotencyKey }, async () => {
     await room.agents.stop(input.agentId);
     return "stopped";
@@ -58,6 +62,7 @@ export async function stopAgent(room: ControlRoom, input: { agentId: string; ide
 export async function resumeAgent(room: ControlRoom, input: { agentId: string }) {
   const agent = await room.prisma.agent.findUnique({ where: { id: input.agentId }, include: { session: { select: { status: true } } } });
   if (!agent) throw notFound("agent", input.agentId);
+  assertDriven(agent);
   if (agent.session.status === "archived") throw new DomainError("ILLEGAL_STATE", `agent ${agent.name} belongs to an archived session`);
   if (!["stopped", "failed", "lost"].includes(agent.status)) throw new DomainError("ILLEGAL_STATE", `agent ${agent.name} is ${agent.status}, not stopped, failed or lost`);
   await room.agents.launch(input.agentId, { resume: true });
@@ -85,6 +90,7 @@ export async function setAgentBudget(room: ControlRoom, input: { agentId: string
 }
 
 export async function setAgentMode(room: ControlRoom, input: { agentId: string; mode: string; idempotencyKey?: string | undefined }) {
+  await assertDrivenAgent(room, input.agentId);
   return runControlCommand(room, { agentId: input.agentId, kind: "mode", input: { mode: input.mode }, idempotencyKey: input.idempotencyKey }, async () => {
     await room.agents.get(input.agentId).setMode(input.mode);
     return `mode ${input.mode}`;

@@ -1,4 +1,4 @@
-import { DomainError } from "@rozet/vocabulary";
+import { background, DomainError, errorMessage } from "@rozet/vocabulary";
 import type { ControlRoom } from "../control-room.ts";
 import { agentDto } from "../dto.ts";
 import { ownEvent, recordEvent } from "../timeline.ts";
@@ -69,8 +69,9 @@ export class AgentRuntime {
   readonly host: DriverHost = {
     emit: (event) => this.emit(event),
     requestPermission: (request, signal) => this.requestPermission(request, signal),
-    exited: (reason) => void this.fail(reason),
+    exited: (reason) => this.background("agent exited", () => this.fail(reason)),
     activity: () => this.touch(),
+    background: (label, work) => this.background(label, work),
   };
 
   async start(driver: AgentDriver): Promise<void> {
@@ -91,6 +92,12 @@ export class AgentRuntime {
     }
   }
 
+  /** The start was refused before a driver existed (no workspace, outside the sandbox): failed, with the reason. */
+  async refuseStart(reason: string): Promise<void> {
+    if (this.status !== "starting") await this.transition("starting");
+    await this.fail(reason);
+  }
+
   enqueue(prompt: QueuedPrompt): void {
     this.queue.push(prompt);
     this.pump();
@@ -108,7 +115,7 @@ export class AgentRuntime {
   async setMode(mode: string): Promise<void> {
     if (!this.driver?.setMode) throw new DomainError("INVALID_INPUT", `this agent's driver has no permission modes`, { field: "mode" });
     await this.driver.setMode(mode);
-    void recordEvent(this.room, { sessionId: this.sessionId, agentId: this.agentId, type: "agent.mode_changed", status: mode, summary: `permission mode: ${mode}` });
+    this.background("record mode change", () => recordEvent(this.room, { sessionId: this.sessionId, agentId: this.agentId, type: "agent.mode_changed", status: mode, summary: `permission mode: ${mode}` }));
   }
 
   /** Drops a queued prompt (its task was cancelled) or interrupts it if it is running. */
@@ -168,7 +175,10 @@ export class AgentRuntime {
       return;
     }
     this.current = { ...next, cancelled: false };
-    void this.runTurn(this.current, this.driver);
+    const turn = this.current;
+    const driver = this.driver;
+    // A turn that throws (its events or status cannot be stored) leaves the queue stuck: the agent fails with the reason.
+    this.background("agent turn", () => this.runTurn(turn, driver), (error) => this.fail(`turn failed: ${errorMessage(error)}`));
   }
 
   private async runTurn(turn: QueuedPrompt & { cancelled: boolean }, driver: AgentDriver): Promise<void> {
@@ -225,7 +235,7 @@ export class AgentRuntime {
       taskId: this.current?.taskId,
       commandId: this.current?.commandId,
     });
-    this.room.writer.append([newEvent]).catch((error) => console.error("agent event not stored", error));
+    this.background("agent event not stored", () => this.room.writer.append([newEvent]));
     if (event.costUsd || event.inputTokens || event.outputTokens) this.account(event);
   }
 
@@ -238,22 +248,20 @@ export class AgentRuntime {
     const taskBudget = this.current?.taskBudget;
     if (this.current && taskBudget && !this.current.overBudget && overLimit(taskBudget, this.turnCost)) {
       this.current.overBudget = `task budget exceeded: $${this.turnCost.usd.toFixed(4)} of $${taskBudget.usd ?? "∞"}, ${this.turnCost.tokens} of ${taskBudget.tokens ?? "∞"} tokens`;
-      void recordEvent(this.room, { sessionId: this.sessionId, agentId: this.agentId, taskId: this.current.taskId, type: "budget.exceeded", status: "task", summary: this.current.overBudget, payload: { budget: taskBudget, spent: { ...this.turnCost } } });
-      void this.interrupt();
+      const event = { sessionId: this.sessionId, agentId: this.agentId, taskId: this.current.taskId, type: "budget.exceeded" as const, status: "task" as const, summary: this.current.overBudget, payload: { budget: taskBudget, spent: { ...this.turnCost } } };
+      this.background("record task budget exceeded", () => recordEvent(this.room, event));
+      this.background("interrupt over task budget", () => this.interrupt());
     }
     if (this.overBudget() && !this.pauseAfterTurn) {
       const { budget, spent } = this.options;
       this.pauseAfterTurn = `budget exceeded: $${spent.usd.toFixed(4)} of $${budget.usd ?? "∞"}, ${spent.tokens} of ${budget.tokens ?? "∞"} tokens`;
-      void recordEvent(this.room, {
-        sessionId: this.sessionId,
-        agentId: this.agentId,
-        type: "budget.exceeded",
-        summary: this.pauseAfterTurn,
-        status: "paused",
-        payload: { budget, spent: { ...spent } },
-      });
-      if (this.current) void this.interrupt();
-      else if (this.status === "idle") void this.transition("paused", this.pauseAfterTurn).then(() => (this.pauseAfterTurn = null));
+      const event = { sessionId: this.sessionId, agentId: this.agentId, type: "budget.exceeded" as const, summary: this.pauseAfterTurn, status: "paused" as const, payload: { budget, spent: { ...spent } } };
+      this.background("record budget exceeded", () => recordEvent(this.room, event));
+      if (this.current) this.background("interrupt over budget", () => this.interrupt());
+      else if (this.status === "idle") {
+        const reason = this.pauseAfterTurn;
+        this.background("pause over budget", () => this.transition("paused", reason).then(() => (this.pauseAfterTurn = null)), (error) => this.fail(`could not pause: ${errorMessage(error)}`));
+      }
     }
   }
 
@@ -265,7 +273,7 @@ export class AgentRuntime {
     this.lastActivity = Date.now();
     if (this.stalled) {
       this.stalled = false;
-      void recordEvent(this.room, { sessionId: this.sessionId, agentId: this.agentId, type: "agent.waiting", status: "resumed", summary: "agent is responding again" });
+      this.background("record agent responding", () => recordEvent(this.room, { sessionId: this.sessionId, agentId: this.agentId, type: "agent.waiting", status: "resumed", summary: "agent is responding again" }));
     }
   }
 
@@ -273,15 +281,16 @@ export class AgentRuntime {
     const quietMs = Date.now() - this.lastActivity;
     if (this.stalled || this.status === "waiting-for-permission" || quietMs < this.options.watchdogMs) return;
     this.stalled = true;
-    void recordEvent(this.room, {
+    const event = {
       sessionId: this.sessionId,
       agentId: this.agentId,
       commandId: this.current?.commandId,
-      type: "agent.waiting",
-      status: "stalled",
+      type: "agent.waiting" as const,
+      status: "stalled" as const,
       summary: `no update for ${Math.round(quietMs / 1000)} s (the model may be retrying or slow)`,
       payload: { quietMs },
-    });
+    };
+    this.background("record agent stalled", () => recordEvent(this.room, event));
   }
 
   private async requestPermission(request: PermissionRequest, signal: AbortSignal): Promise<PermissionDecision> {
@@ -292,12 +301,17 @@ export class AgentRuntime {
       request,
       signal,
       onWaiting: () => {
-        if (this.status === "busy") void this.transition("waiting-for-permission");
+        if (this.status === "busy") this.background("wait for permission", () => this.transition("waiting-for-permission"), (error) => this.fail(`status not stored: ${errorMessage(error)}`));
       },
     });
     if (this.status === "waiting-for-permission") await this.transition("busy");
     this.touch();
     return decision;
+  }
+
+  /** Work nobody awaits: a failure is logged through the room's logger with the agent, never left floating. */
+  private background(label: string, work: () => Promise<unknown>, onError?: (error: unknown) => Promise<void>): void {
+    background(this.room.log, `${label} (agent ${this.agentId})`, work, onError);
   }
 
   /** Serialized so persisted state always follows the order transitions happened in. */

@@ -38,6 +38,8 @@ export interface DriverHost {
   exited(reason: string): void;
   /** Marks the turn as stalled or live again ("no update for N s"); the watchdog calls it too. */
   activity(): void;
+  /** Runs work nobody awaits: a failure is logged with the agent, never left floating (absent in bare test hosts). */
+  background?: ((label: string, work: () => Promise<unknown>) => void) | undefined;
 }
 
 export interface DriverStartInfo {

@@ -5,7 +5,8 @@ export { agentStatuses, type AgentStatus } from "@rozet/vocabulary";
 /** The agent lifecycle. Anything not listed is an illegal transition and an error, never a silent no-op. */
 const allowed: Record<AgentStatus, readonly AgentStatus[]> = {
   starting: ["idle", "failed", "stopping"],
-  idle: ["busy", "paused", "stopping", "failed"],
+  // `ended`: hook-reported agents only, whose Claude session ended (SessionEnd).
+  idle: ["busy", "paused", "stopping", "failed", "ended"],
   busy: ["idle", "waiting-for-permission", "paused", "stopping", "failed"],
   "waiting-for-permission": ["busy", "idle", "paused", "stopping", "failed"],
   paused: ["idle", "stopping", "failed"],

@@ -1,4 +1,4 @@
-import { DomainError, newId, notFound } from "@rozet/vocabulary";
+import { background, DomainError, newId, notFound } from "@rozet/vocabulary";
 import type { ControlRoom } from "../control-room.ts";
 import { permissionDto, permissionRuleDto, type PermissionDto, type PermissionRuleDto } from "../dto.ts";
 import { recordEvent } from "../timeline.ts";
@@ -69,10 +69,13 @@ export class PermissionBroker {
     }
     // Answerable from the moment anyone can see it (the row is listed, the update below goes out): registered
     // before any further await, so a quick answer never finds it "not pending".
-    const onAbort = () => void this.settle(row.id, { behavior: "deny", message: "request withdrawn" }, "agent", "cancelled");
+    const onAbort = () => background(this.room.log, `withdraw permission request ${row.id}`, () => this.settle(row.id, { behavior: "deny", message: "request withdrawn" }, "agent", "cancelled"));
     const decided = new Promise<PermissionDecision>((resolve) => {
       const timer = setTimeout(
-        () => void this.settle(row.id, { behavior: "deny", message: `no answer within ${Math.round(this.options.timeoutMs / 1000)} s` }, "timeout", "timed_out"),
+        () =>
+          background(this.room.log, `time out permission request ${row.id}`, () =>
+            this.settle(row.id, { behavior: "deny", message: `no answer within ${Math.round(this.options.timeoutMs / 1000)} s` }, "timeout", "timed_out"),
+          ),
         this.options.timeoutMs,
       );
       timer.unref();

@@ -1,9 +1,11 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { DomainError, notFound } from "@rozet/vocabulary";
+import { DomainError, errorMessage, notFound } from "@rozet/vocabulary";
+import type { Models } from "@rozet/db";
 import type { ControlRoom } from "../control-room.ts";
 import { AgentRuntime } from "./agent-runtime.ts";
-import type { DriverFactory } from "./driver.ts";
+import type { AgentDriver, DriverFactory } from "./driver.ts";
+import { observedNotDriven } from "./observed-agents.ts";
 import { LIVE_STATUSES, type AgentStatus } from "./lifecycle.ts";
 import { prepareAgentWorkspace } from "./agent-workspace.ts";
 
@@ -15,6 +17,8 @@ export interface AgentRegistryOptions {
   agentEnv: Record<string, string>;
   watchdogMs: number;
 }
+
+type StoredAgent = Pick<Models.AgentModel, "id" | "sessionId" | "status" | "budgetUsd" | "budgetTokens" | "costUsd" | "inputTokens" | "outputTokens">;
 
 /** All live agents of the control room, keyed by id. */
 export class AgentRegistry {
@@ -55,20 +59,53 @@ export class AgentRegistry {
     return [...this.runtimes.values()].filter((r) => r.sessionId === sessionId && r.status === "idle" && r.queued.length === 0);
   }
 
-  /** Starts (or resumes) the agent's driver. Resolves when it is idle; rejects (agent failed) if it cannot start. */
+  /**
+   * Starts (or resumes) the agent's driver. Resolves when it is idle. Any refusal on the way (no workspace, a
+   * workspace outside the sandbox, a driver that cannot be built or started) leaves the agent `failed` with the
+   * reason, on the timeline and the control feed, and rejects; resuming it tries again.
+   */
   async launch(agentId: string, opts: { resume?: boolean } = {}): Promise<AgentRuntime> {
     const agent = await this.room.prisma.agent.findUnique({ where: { id: agentId }, include: { session: true } });
     if (!agent) throw notFound("agent", agentId);
+    if (agent.driver === "external") throw observedNotDriven(agent);
     const factory = this.options.drivers[agent.driver];
     if (!factory) throw new DomainError("INVALID_INPUT", `agents with driver ${agent.driver} cannot be started by the control room`, { driver: agent.driver });
     const existing = this.runtimes.get(agentId);
     if (existing && LIVE_STATUSES.has(existing.status)) throw new DomainError("ILLEGAL_STATE", `agent ${agent.name} is already ${existing.status}`);
-    if (!agent.session.workspaceRoot) throw new DomainError("ILLEGAL_STATE", `session ${agent.sessionId} has no workspace`);
 
     const config = JSON.parse(agent.config) as Record<string, unknown>;
-    const dataDir = path.join(this.options.dataDir, "agents", agent.id);
-    mkdirSync(dataDir, { recursive: true });
-    const workspace = await prepareAgentWorkspace(this.room, { workspace: agent.session.workspaceRoot, agentId: agent.id, agentName: agent.name, worktree: config.worktree === true });
+    let runtime: AgentRuntime | undefined;
+    let driver: AgentDriver;
+    try {
+      if (!agent.session.workspaceRoot) throw new DomainError("ILLEGAL_STATE", `session ${agent.sessionId} has no workspace (it was created by hooks or events)`, { sessionId: agent.sessionId });
+      const dataDir = path.join(this.options.dataDir, "agents", agent.id);
+      mkdirSync(dataDir, { recursive: true });
+      const workspace = await prepareAgentWorkspace(this.room, { workspace: agent.session.workspaceRoot, agentId: agent.id, agentName: agent.name, worktree: config.worktree === true });
+      runtime = this.track(agent, workspace.isolated ? null : workspace.cwd);
+      const env = { ...this.options.agentEnv, ...(config.env as Record<string, string> | undefined) };
+      driver = factory({
+        agentId: agent.id,
+        sessionId: agent.sessionId,
+        cwd: workspace.cwd,
+        model: agent.model ?? undefined,
+        config,
+        env,
+        dataDir,
+        resumeSessionId: opts.resume ? (agent.externalSessionId ?? undefined) : undefined,
+        priorCostUsd: agent.costUsd,
+        host: runtime.host,
+      });
+    } catch (error) {
+      // Refused before the driver ran: the agent must not stay `starting` with no reason.
+      await (runtime ?? this.track(agent, null)).refuseStart(`failed to start: ${errorMessage(error)}`);
+      throw error instanceof DomainError ? error : new DomainError("AGENT_FAILED", `failed to start: ${errorMessage(error)}`, { agentId });
+    }
+    await runtime.start(driver);
+    return runtime;
+  }
+
+  /** A runtime for the agent as stored, registered under its id (replacing a stopped or failed one). */
+  private track(agent: StoredAgent, sharedWorkspace: string | null): AgentRuntime {
     const runtime = new AgentRuntime(this.room, {
       agentId: agent.id,
       sessionId: agent.sessionId,
@@ -76,25 +113,11 @@ export class AgentRegistry {
       budget: { usd: agent.budgetUsd, tokens: agent.budgetTokens },
       spent: { usd: agent.costUsd, tokens: agent.inputTokens + agent.outputTokens },
       watchdogMs: this.options.watchdogMs,
-      sharedWorkspace: workspace.isolated ? null : workspace.cwd,
+      sharedWorkspace,
       onCommandFinished: (commandId, taskId, status, detail) => this.room.tasks.commandFinished(commandId, taskId, status, detail),
       onIdle: () => this.room.tasks.agentIdle(agent.sessionId),
     });
     this.runtimes.set(agent.id, runtime);
-    const env = { ...this.options.agentEnv, ...(config.env as Record<string, string> | undefined) };
-    const driver = factory({
-      agentId: agent.id,
-      sessionId: agent.sessionId,
-      cwd: workspace.cwd,
-      model: agent.model ?? undefined,
-      config,
-      env,
-      dataDir,
-      resumeSessionId: opts.resume ? (agent.externalSessionId ?? undefined) : undefined,
-      priorCostUsd: agent.costUsd,
-      host: runtime.host,
-    });
-    await runtime.start(driver);
     return runtime;
   }
 
@@ -105,13 +128,18 @@ export class AgentRegistry {
   /** Stops and forgets a session's agents (the session is being deleted). */
   async stopSession(sessionId: string): Promise<void> {
     const runtimes = [...this.runtimes.values()].filter((r) => r.sessionId === sessionId);
-    await Promise.all(runtimes.map((r) => r.stop("session deleted").catch(() => undefined)));
+    await Promise.all(runtimes.map((r) => r.stop("session deleted").catch((error: unknown) => this.logStopFailure(r.agentId, error))));
     for (const runtime of runtimes) this.runtimes.delete(runtime.agentId);
   }
 
   /** Stops every agent (server shutdown): no agent process outlives the server. */
   async shutdown(): Promise<void> {
-    await Promise.all([...this.runtimes.values()].map((r) => r.stop("server shutting down").catch(() => undefined)));
+    await Promise.all([...this.runtimes.values()].map((r) => r.stop("server shutting down").catch((error: unknown) => this.logStopFailure(r.agentId, error))));
+  }
+
+  /** Stopping goes on for the other agents; the failure is not lost. */
+  private logStopFailure(agentId: string, error: unknown): void {
+    this.room.log.warn({ err: error, agentId }, "agent did not stop cleanly");
   }
 
 }

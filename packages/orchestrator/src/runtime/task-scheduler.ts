@@ -1,3 +1,4 @@
+import { background } from "@rozet/vocabulary";
 import type { ControlRoom } from "../control-room.ts";
 import { taskDto } from "../dto.ts";
 import { createAgent } from "../agents.ts";
@@ -23,18 +24,18 @@ export class TaskScheduler {
     this.dirty.add(sessionId);
     this.running = this.running.then(async () => {
       if (!this.dirty.delete(sessionId)) return;
-      await this.pass(sessionId).catch((error) => console.error("task scheduling failed", error));
+      await this.pass(sessionId).catch((error: unknown) => this.room.log.error({ err: error, sessionId }, "task scheduling failed"));
     });
     return this.running;
   }
 
   agentIdle(sessionId: string): void {
-    void this.schedule(sessionId);
+    background(this.room.log, `schedule tasks of session ${sessionId}`, () => this.schedule(sessionId));
   }
 
   commandFinished(commandId: string, taskId: string | undefined, status: "completed" | "failed" | "cancelled", detail: string | undefined): void {
     if (!taskId) return;
-    void (async () => {
+    background(this.room.log, `task ${taskId} follows command ${commandId}`, async () => {
       const task = await this.room.prisma.task.findUnique({ where: { id: taskId } });
       if (!task || task.status === "cancelled") return;
       await this.update(taskId, {
@@ -44,7 +45,7 @@ export class TaskScheduler {
       });
       await recordEvent(this.room, { sessionId: task.sessionId, taskId, commandId, type: `task.${status}`, status, summary: `${task.title}: ${status}${detail && status !== "completed" ? ` (${detail})` : ""}` });
       await this.schedule(task.sessionId);
-    })();
+    });
   }
 
   /** Marks the task's command as started (status follows the command). */

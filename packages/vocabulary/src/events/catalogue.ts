@@ -107,6 +107,9 @@ export const eventCatalogue = {
       timedOut: bool,
       bytes: z.unknown().optional(),
       droppedBytes: z.unknown().optional(),
+      /** Hook-reported calls the stream left open, closed by the control room: what opened it and what closed it. */
+      startedSeq: num,
+      closedBy: str,
     }),
   },
   "file.changed": { payload: fileChanged },

@@ -128,8 +128,8 @@ class AcpDriver implements AgentDriver {
     );
     const connection = this.clientApp().connect(stream);
     this.connection = connection;
-    void proc.exited.then(() => this.onEnd());
-    void connection.closed.then(() => this.onEnd());
+    this.background("watch the ACP process", () => proc.exited.then(() => this.onEnd()));
+    this.background("watch the ACP connection", () => connection.closed.then(() => this.onEnd()));
 
     this.startStep = "initialize";
     try {
@@ -252,7 +252,7 @@ class AcpDriver implements AgentDriver {
 
     if (resumeId && capabilities.sessionCapabilities?.resume) {
       this.startStep = "session/resume";
-      const response = await agent.request("session/resume", { sessionId: resumeId, cwd, mcpServers: [] });
+      const response = await agent.request("session/resume", { sessionId: resumeId, cwd, mcpServers: [], ...this.sessionMeta() });
       this.sessionId = resumeId;
       this.modes = response.modes;
     } else if (resumeId && capabilities.loadSession) {
@@ -261,7 +261,7 @@ class AcpDriver implements AgentDriver {
       this.mapper.replaying = true;
       this.sessionId = resumeId;
       try {
-        const response = await agent.request("session/load", { sessionId: resumeId, cwd, mcpServers: [] });
+        const response = await agent.request("session/load", { sessionId: resumeId, cwd, mcpServers: [], ...this.sessionMeta() });
         this.modes = response.modes;
       } finally {
         await nextMacrotask();
@@ -297,8 +297,13 @@ class AcpDriver implements AgentDriver {
     await agent.request("session/set_mode", { sessionId: this.sessionId as string, modeId: mode });
   }
 
+  /** The profile's session `_meta` (e.g. which Claude settings files the adapter loads), when it has one. */
+  private sessionMeta(): { _meta?: Record<string, unknown> } {
+    return this.spec?.sessionMeta ? { _meta: this.spec.sessionMeta } : {};
+  }
+
   private async newSession(agent: ClientContext, init: InitializeResponse) {
-    const params: NewSessionRequest = { cwd: this.context.cwd, mcpServers: [] };
+    const params: NewSessionRequest = { cwd: this.context.cwd, mcpServers: [], ...this.sessionMeta() };
     try {
       return await agent.request("session/new", params);
     } catch (error) {
@@ -376,7 +381,7 @@ class AcpDriver implements AgentDriver {
         : pickOption(params.options, ["reject_once", "reject_always"]);
     if (decision.behavior === "deny") {
       this.mapper.markDenied(tool);
-      if (decision.interrupt) queueMicrotask(() => void this.cancel());
+      if (decision.interrupt) queueMicrotask(() => this.background("interrupt after a denial", () => this.cancel()));
     }
     if (!option) return CANCELLED;
     return { outcome: { outcome: "selected", optionId: option.optionId } };
@@ -415,7 +420,7 @@ class AcpDriver implements AgentDriver {
     const proc = this.proc;
     if (!proc) return;
     this.endReason = "";
-    void (async () => {
+    this.background("report the ACP agent's end", async () => {
       // The stream usually closes a moment before the exit status is known.
       await Promise.race([proc.exited, sleep(1000)]);
       const reason = `${this.spec?.profile ?? "ACP"} agent ended: ${describeExit(proc.exitInfo(), proc.stderrTail())}`;
@@ -428,7 +433,13 @@ class AcpDriver implements AgentDriver {
       this.turn?.force({ status: "failed", error: reason });
       // The leader is gone but its children may not be (claude-agent-acp leaves the native claude running).
       await proc.killStragglers();
-    })();
+    });
+  }
+
+  /** Work nobody awaits goes to the host (logged there); a bare host still gets no unhandled rejection. */
+  private background(label: string, work: () => Promise<unknown>): void {
+    if (this.context.host.background) this.context.host.background(label, work);
+    else work().catch(() => undefined);
   }
 }
 

@@ -24,6 +24,8 @@ export const acpConfigSchema = z.looseObject({
   args: z.array(argSchema).max(64).optional(),
   /** Mode to switch to right after the session opens (claude: always "default" unless set here). */
   mode: z.string().min(1).optional(),
+  /** claude: Claude settings files to load (none by default, as the claude driver: a project's own Rozet hooks would double the events). */
+  settingSources: z.array(z.enum(["user", "project", "local"])).optional(),
   /** stop(): wait this long after closing stdin before SIGTERM (default 3000). */
   stopGraceMs: z.int().min(0).max(60_000).optional(),
   /** cancel(): resolve the turn as cancelled if the agent has not answered after this long (default 5000). */
@@ -57,6 +59,8 @@ export interface LaunchSpec {
   initialMode?: string | undefined;
   /** Auth methods to try, in order, when session/new answers -32000 "authentication required". */
   authMethods: string[];
+  /** `_meta` of session/new, load and resume (claude-agent-acp reads SDK options from `claudeCode.options`). */
+  sessionMeta?: Record<string, unknown> | undefined;
 }
 
 export interface LaunchInput {
@@ -152,6 +156,10 @@ export function resolveLaunch(input: LaunchInput): LaunchSpec {
   switch (config.profile) {
     case "claude": {
       env.CLAUDE_CONFIG_DIR ??= dataDir;
+      // No side requests of Claude Code's own (session title, prompt suggestion): ~3x the model calls otherwise.
+      env.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC ??= "1";
+      // The adapter asks for a predicted follow-up prompt after every turn unless this is off.
+      env.CLAUDE_CODE_ENABLE_PROMPT_SUGGESTION ??= "false";
       if (model) env.ANTHROPIC_MODEL ??= model;
       return {
         profile: "claude",
@@ -161,6 +169,8 @@ export function resolveLaunch(input: LaunchInput): LaunchSpec {
         // The adapter starts in "auto" (a classifier approves tools); "default" routes every ask to us.
         initialMode: config.mode ?? "default",
         authMethods: [],
+        // The adapter loads user, project and local settings unless told otherwise.
+        sessionMeta: { claudeCode: { options: { settingSources: config.settingSources ?? [] } } },
       };
     }
     case "codex": {
