@@ -47,6 +47,8 @@ export class AgentRuntime {
   private readonly turnCost = { usd: 0, tokens: 0 };
   /** Tokens of the running turn already counted from streamed usage (the final usage event counts the rest). */
   private streamedTokens = 0;
+  /** Writes of this agent's events not yet acknowledged by the writer; a turn's command completes after them. */
+  private readonly unstored = new Set<Promise<void>>();
 
   constructor(
     private readonly room: ControlRoom,
@@ -198,6 +200,8 @@ export class AgentRuntime {
     } finally {
       clearInterval(watchdog);
     }
+    // Whoever waits for the command's completion may read the timeline at once: the turn's events come first.
+    await this.eventsStored();
     await setCommandStatus(this.room, turn.commandId, outcome.status, outcome.status === "completed" ? { result: outcome.detail } : { error: outcome.detail ?? outcome.status });
     if (turn.taskId) {
       await this.room.prisma.task.update({
@@ -228,7 +232,7 @@ export class AgentRuntime {
       taskId: this.current?.taskId,
       commandId: this.current?.commandId,
     });
-    this.room.writer.append([newEvent]).catch((error) => console.error("agent event not stored", error));
+    this.trackStored(this.room.writer.append([newEvent]));
     if (event.costUsd || event.inputTokens || event.outputTokens) {
       // Tokens already counted while the turn streamed are not counted twice.
       const tokens = (event.inputTokens ?? 0) + (event.outputTokens ?? 0);
@@ -236,6 +240,21 @@ export class AgentRuntime {
       this.streamedTokens -= alreadyCounted;
       this.account({ usd: event.costUsd ?? 0, tokens: tokens - alreadyCounted });
     }
+  }
+
+  /** Keeps emit() non-blocking for drivers while the turn's end can still wait for what it wrote. */
+  private trackStored(write: Promise<unknown>): void {
+    const stored: Promise<void> = write.then(
+      () => undefined,
+      (error: unknown) => this.room.log.error({ err: error, agentId: this.agentId }, "agent event not stored"),
+    ).then(() => {
+      this.unstored.delete(stored);
+    });
+    this.unstored.add(stored);
+  }
+
+  private async eventsStored(): Promise<void> {
+    while (this.unstored.size > 0) await Promise.all([...this.unstored]);
   }
 
   /** The driver's running total of the turn's tokens: count what is new now, so limits act mid-turn. */
@@ -254,20 +273,22 @@ export class AgentRuntime {
     const taskBudget = this.current?.taskBudget;
     if (this.current && taskBudget && !this.current.overBudget && overLimit(taskBudget, this.turnCost)) {
       this.current.overBudget = `task budget exceeded: $${this.turnCost.usd.toFixed(4)} of $${taskBudget.usd ?? "∞"}, ${this.turnCost.tokens} of ${taskBudget.tokens ?? "∞"} tokens`;
-      void recordEvent(this.room, { sessionId: this.sessionId, agentId: this.agentId, taskId: this.current.taskId, type: "budget.exceeded", status: "task", summary: this.current.overBudget, payload: { budget: taskBudget, spent: { ...this.turnCost } } });
+      this.trackStored(recordEvent(this.room, { sessionId: this.sessionId, agentId: this.agentId, taskId: this.current.taskId, type: "budget.exceeded", status: "task", summary: this.current.overBudget, payload: { budget: taskBudget, spent: { ...this.turnCost } } }));
       background(this.room.log, "interrupt the turn at its budget", () => this.stopTurnForBudget());
     }
     if (this.overBudget() && !this.pauseAfterTurn) {
       const { budget, spent } = this.options;
       this.pauseAfterTurn = `budget exceeded: $${spent.usd.toFixed(4)} of $${budget.usd ?? "∞"}, ${spent.tokens} of ${budget.tokens ?? "∞"} tokens`;
-      void recordEvent(this.room, {
-        sessionId: this.sessionId,
-        agentId: this.agentId,
-        type: "budget.exceeded",
-        summary: this.pauseAfterTurn,
-        status: "paused",
-        payload: { budget, spent: { ...spent } },
-      });
+      this.trackStored(
+        recordEvent(this.room, {
+          sessionId: this.sessionId,
+          agentId: this.agentId,
+          type: "budget.exceeded",
+          summary: this.pauseAfterTurn,
+          status: "paused",
+          payload: { budget, spent: { ...spent } },
+        }),
+      );
       if (this.current) {
         this.current.agentOverBudget = this.pauseAfterTurn;
         background(this.room.log, "interrupt the turn at its budget", () => this.stopTurnForBudget());
