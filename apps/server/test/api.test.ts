@@ -110,12 +110,12 @@ describe("tasks", () => {
     const first = await client.api.task.create.mutate({ sessionId: session.id, title: "write tests", prompt: "add tests" });
     expect(first.status).toBe("pending");
     const second = await client.api.task.create.mutate({ sessionId: session.id, title: "fix bug", prompt: "fix it", dependsOn: [first.id] });
-    expect(second).toMatchObject({ status: "blocked", dependsOn: [first.id] });
+    expect(second).toMatchObject({ status: "waiting", error: 'waiting for "write tests"', dependsOn: [first.id] });
     await expect(client.api.task.create.mutate({ sessionId: session.id, title: "x", prompt: "y", dependsOn: ["missing"] })).rejects.toMatchObject({
       data: { code: "BAD_REQUEST", domainCode: "INVALID_INPUT" },
     });
     expect((await client.api.task.list.query({ sessionId: session.id })).map((t) => t.id)).toEqual([first.id, second.id]);
-    expect((await client.api.task.list.query({ sessionId: session.id, status: "blocked" })).map((t) => t.id)).toEqual([second.id]);
+    expect((await client.api.task.list.query({ sessionId: session.id, status: "waiting" })).map((t) => t.id)).toEqual([second.id]);
     const cancelled = await client.api.task.cancel.mutate({ id: second.id, reason: "not needed" });
     expect(cancelled).toMatchObject({ status: "cancelled", error: "not needed" });
     expect(cancelled.finishedAt).not.toBeNull();

@@ -2,7 +2,7 @@ import type { ScenarioInput } from "@rozet/model-stub";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startAgentWorld, stubEnv } from "./agent-harness.ts";
+import { startAgentWorld, stubEnv, waitForAsync } from "./agent-harness.ts";
 
 let world: Awaited<ReturnType<typeof startAgentWorld>> | null = null;
 afterEach(async () => {
@@ -121,6 +121,65 @@ describe("budgets", () => {
     expect(raised.budgetUsd).toBe(100);
     expect((await w.commandDone(second.id)).status).toBe("completed");
     await w.agentInStatus(agent.id, "idle");
+  });
+});
+
+describe("budgets while the turn streams", () => {
+  // Two model calls of 300 tokens each, then a closing text: a 500-token limit is crossed by the second call's
+  // usage, which arrives before its tool runs.
+  const twoCostlyWrites = {
+    steps: [
+      { ...twoWrites.steps[0]!, usage: { input_tokens: 290, output_tokens: 10 } },
+      { ...twoWrites.steps[1]!, usage: { input_tokens: 290, output_tokens: 10 } },
+      { content: [{ text: "Wrote both." }] },
+    ],
+  };
+
+  it("a task's token limit interrupts the turn as soon as streamed usage crosses it: the second tool never runs", async () => {
+    const { session, agent, w } = await startClaude(twoCostlyWrites);
+    await w.api.permission.addRule.mutate({ sessionId: session.id, tool: "Write", action: "allow" });
+    const task = await w.api.task.create.mutate({ sessionId: session.id, title: "two writes", prompt: "write both", agentId: agent.id, budgetTokens: 500 });
+    const done = await waitForAsync(async () => {
+      const t = await w.api.task.get.query({ id: task.id });
+      return ["completed", "failed", "cancelled"].includes(t.status) ? t : undefined;
+    }, 60_000, "task finished");
+    expect(done.status).toBe("failed");
+    expect(done.error).toMatch(/task budget exceeded/);
+    expect(existsSync(path.join(session.workspaceRoot!, "one.txt"))).toBe(true);
+    expect(existsSync(path.join(session.workspaceRoot!, "two.txt"))).toBe(false);
+    const events = await w.timeline(session.id);
+    const writes = events.filter((e) => e.type === "tool.finished" && e.toolName === "Write" && e.status === "ok");
+    expect(writes).toHaveLength(1);
+    expect(events.find((e) => e.type === "budget.exceeded")?.status).toBe("task");
+    await w.agentInStatus(agent.id, "idle");
+  });
+
+  it("an agent's token limit stops the turn mid-stream: the command is cancelled with the budget reason and the agent paused", async () => {
+    const { session, agent, w } = await startClaude(twoCostlyWrites, {}, { budgetTokens: 500 });
+    await w.api.permission.addRule.mutate({ sessionId: session.id, tool: "Write", action: "allow" });
+    const command = await w.api.agent.command.mutate({ agentId: agent.id, text: "write both" });
+    const done = await w.commandDone(command.id);
+    expect(done.status).toBe("cancelled");
+    expect(done.error).toMatch(/budget exceeded/);
+    expect(existsSync(path.join(session.workspaceRoot!, "one.txt"))).toBe(true);
+    expect(existsSync(path.join(session.workspaceRoot!, "two.txt"))).toBe(false);
+    await w.agentInStatus(agent.id, "paused", 10_000);
+  });
+
+  it("a turn that crosses the agent's limit only with its final usage completes truthfully, then the agent pauses", async () => {
+    const { agent, w } = await startClaude({ steps: [{ content: [{ text: "done" }], usage: { input_tokens: 900, output_tokens: 10 } }] }, {}, { budgetTokens: 500 });
+    const command = await w.api.agent.command.mutate({ agentId: agent.id, text: "one answer" });
+    const done = await w.commandDone(command.id);
+    expect([done.status, done.result]).toEqual(["completed", "done"]);
+    await w.agentInStatus(agent.id, "paused", 10_000);
+  });
+
+  it("setBudget changes one limit and keeps the other; null removes a limit explicitly", async () => {
+    const { agent, w } = await startClaude({ steps: [] }, {}, { budgetUsd: 5, budgetTokens: 1_000 });
+    expect(await w.api.agent.setBudget.mutate({ agentId: agent.id, tokens: 2_000 })).toMatchObject({ budgetUsd: 5, budgetTokens: 2_000 });
+    expect(await w.api.agent.setBudget.mutate({ agentId: agent.id, usd: null })).toMatchObject({ budgetUsd: null, budgetTokens: 2_000 });
+    await expect(w.api.agent.setBudget.mutate({ agentId: agent.id })).rejects.toMatchObject({ data: { code: "BAD_REQUEST" } });
+    expect(await w.api.agent.get.query({ id: agent.id })).toMatchObject({ budgetUsd: null, budgetTokens: 2_000 });
   });
 });
 

@@ -86,7 +86,7 @@ describe("tasks", () => {
 
     const first = await api.task.create.mutate({ sessionId: session.id, title: "make a", prompt: "sleep 0.3; echo a > a.txt" });
     const second = await api.task.create.mutate({ sessionId: session.id, title: "copy a", prompt: "cp a.txt b.txt", dependsOn: [first.id] });
-    expect(second.status).toBe("blocked");
+    expect([second.status, second.error]).toEqual(["waiting", 'waiting for "make a"']);
     expect(await settled(second.id, ["completed", "failed"])).toMatchObject({ status: "completed", agentId: agent.id, attempts: 1 });
     expect(existsSync(path.join(session.workspaceRoot!, "b.txt"))).toBe(true);
     expect((await api.task.get.query({ id: first.id })).status).toBe("completed");
@@ -110,6 +110,32 @@ describe("tasks", () => {
     expect((await api.task.get.query({ id: long.id })).status).toBe("cancelled");
     const events = (await api.event.timeline.query({ sessionId: session.id, types: ["task.cancelled", "task.blocked", "task.completed", "task.failed"], limit: 50 })).events;
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(["task.completed", "task.failed", "task.blocked", "task.cancelled"]));
+  });
+});
+
+describe("task dependencies further down", () => {
+  it("a task behind a running one is waiting (with whom it waits for); a failure's reason reaches two steps down", async () => {
+    const { api, session, settled } = await world();
+    const agent = await api.agent.create.mutate({ sessionId: session.id, name: "worker", driver: "shell" });
+    await waitForAsync(async () => (await api.agent.get.query({ id: agent.id })).status === "idle", 10_000, "idle");
+    const first = await api.task.create.mutate({ sessionId: session.id, title: "first", prompt: "sleep 1; exit 3" });
+    const middle = await api.task.create.mutate({ sessionId: session.id, title: "middle", prompt: "echo never > middle.txt", dependsOn: [first.id] });
+    const last = await api.task.create.mutate({ sessionId: session.id, title: "last", prompt: "echo never > last.txt", dependsOn: [middle.id] });
+    expect([middle.status, middle.error]).toEqual(["waiting", 'waiting for "first"']);
+    expect([last.status, last.error]).toEqual(["waiting", 'waiting for "middle"']);
+    expect((await api.task.list.query({ sessionId: session.id, status: "waiting" })).map((t) => t.title)).toEqual(["middle", "last"]);
+
+    expect(await settled(first.id)).toMatchObject({ status: "failed" });
+    const lastBlocked = await waitForAsync(async () => {
+      const task = await api.task.get.query({ id: last.id });
+      return task.status === "blocked" ? task : undefined;
+    }, 10_000, "last blocked");
+    expect(lastBlocked.error).toBe('dependency "middle" blocked: dependency "first" failed');
+    expect(await api.task.get.query({ id: middle.id })).toMatchObject({ status: "blocked", error: 'dependency "first" failed' });
+    const blockedEvents = (await api.event.timeline.query({ sessionId: session.id, types: ["task.blocked"], limit: 10 })).events;
+    expect(blockedEvents.map((e) => e.taskId).sort()).toEqual([middle.id, last.id].sort());
+    expect(existsSync(path.join(session.workspaceRoot!, "middle.txt"))).toBe(false);
+    expect(existsSync(path.join(session.workspaceRoot!, "last.txt"))).toBe(false);
   });
 });
 

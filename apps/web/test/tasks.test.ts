@@ -9,12 +9,13 @@ describe("tasks board", () => {
   it("puts every status in exactly one column", () => {
     const statuses = TASK_COLUMNS.flatMap((c) => c.statuses);
     expect(new Set(statuses).size).toBe(statuses.length);
-    expect([...statuses].sort()).toEqual(["blocked", "cancelled", "completed", "failed", "pending", "queued", "running"]);
+    expect([...statuses].sort()).toEqual(["blocked", "cancelled", "completed", "failed", "pending", "queued", "running", "waiting"]);
   });
 
   it("groups tasks into columns, oldest first", () => {
-    const groups = groupTasks([task("t2", "running"), task("t1", "blocked"), task("t3", "pending"), task("t4", "cancelled")]);
+    const groups = groupTasks([task("t2", "running"), task("t1", "waiting"), task("t3", "pending"), task("t4", "cancelled"), task("t5", "blocked")]);
     expect(groups.waiting!.map((t) => t.id)).toEqual(["t1", "t3"]);
+    expect(groups.blocked!.map((t) => t.id)).toEqual(["t5"]);
     expect(groups.running!.map((t) => t.id)).toEqual(["t2"]);
     expect(groups.stopped!.map((t) => t.id)).toEqual(["t4"]);
     expect(groups.done).toEqual([]);

@@ -1,4 +1,5 @@
 import type { Models } from "@rozet/db";
+import type { TaskStatus } from "@rozet/vocabulary";
 
 /** Rows as they go over the wire: dates as ISO strings, JSON columns parsed. */
 export function sessionDto(row: Models.SessionModel) {
@@ -42,7 +43,7 @@ export function taskDto(row: Models.TaskModel) {
     sessionId: row.sessionId,
     title: row.title,
     prompt: row.prompt,
-    status: row.status,
+    status: row.status as TaskStatus,
     agentId: row.agentId,
     parentId: row.parentId,
     dependsOn: JSON.parse(row.dependsOn) as string[],

@@ -43,7 +43,8 @@ export async function createTask(
       agentId: input.agentId ?? null,
       parentId: input.parentId ?? null,
       dependsOn: JSON.stringify(input.dependsOn),
-      status: waiting ? "blocked" : "pending",
+      // The scheduler pass below says for whom it waits, or blocks it if a dependency already failed.
+      status: waiting ? "waiting" : "pending",
       budgetUsd: input.budgetUsd ?? null,
       budgetTokens: input.budgetTokens ?? null,
       agentProfile: input.agentProfile ? JSON.stringify(input.agentProfile) : null,

@@ -265,6 +265,19 @@ describe("usage and cost", () => {
     expect(ofType(events, "turn.finished").map((e) => e.summary)).toEqual(["Done. (turn 2)", "Done. (turn 4)"]);
   });
 
+  it("keeps a running total of the turn's tokens as assistant messages stream, each model call counted once", () => {
+    const normalizer = new ClaudeMessageNormalizer();
+    const assistant = (id: string, usage: Record<string, number>, text = "x") => ({ type: "assistant", message: { id, usage, content: [{ type: "text", text }] } });
+    normalizer.normalize(assistant("m1", { input_tokens: 300, output_tokens: 1 }));
+    // Claude repeats a call's usage on each of its blocks (sometimes higher as output grows): counted at its highest.
+    normalizer.normalize(assistant("m1", { input_tokens: 300, output_tokens: 12 }, "y"));
+    expect(normalizer.turnTokensSoFar).toBe(312);
+    normalizer.normalize(assistant("m2", { input_tokens: 400, output_tokens: 1 }));
+    expect(normalizer.turnTokensSoFar).toBe(713);
+    normalizer.normalize({ type: "result", subtype: "success", is_error: false, result: "ok", usage: { input_tokens: 700, output_tokens: 30 } });
+    expect(normalizer.turnTokensSoFar).toBe(0);
+  });
+
   it("rounds away float noise in deltas", () => {
     const normalizer = new ClaudeMessageNormalizer();
     const result = (total: number) => ({ type: "result", subtype: "success", is_error: false, result: "ok", total_cost_usd: total, usage: {} });

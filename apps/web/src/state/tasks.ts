@@ -13,7 +13,9 @@ export interface TaskColumn {
 
 /** The board's columns, left to right. Every task status is in exactly one. */
 export const TASK_COLUMNS: readonly TaskColumn[] = [
-  { id: "waiting", title: "Waiting", statuses: ["pending", "blocked"] },
+  // Waiting for an agent or for dependencies still running; blocked tasks will not start (their reason says why).
+  { id: "waiting", title: "Waiting", statuses: ["pending", "waiting"] },
+  { id: "blocked", title: "Blocked", statuses: ["blocked"] },
   { id: "queued", title: "Queued", statuses: ["queued"] },
   { id: "running", title: "Running", statuses: ["running"] },
   { id: "done", title: "Completed", statuses: ["completed"] },

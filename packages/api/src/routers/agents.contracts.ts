@@ -40,7 +40,10 @@ export const agentCommandInput = z.object({
 });
 export const agentControlInput = z.object({ agentId: idSchema, idempotencyKey });
 export const agentModeInput = z.object({ agentId: idSchema, mode: z.enum(["default", "acceptEdits", "plan"]), idempotencyKey });
-export const agentBudgetInput = z.object({ agentId: idSchema, usd: usd.nullable(), tokens: tokens.nullable() });
+/** Each limit: a number sets it, `null` removes it, left out keeps it as it is. At least one must be given. */
+export const agentBudgetInput = z
+  .object({ agentId: idSchema, usd: usd.nullable().optional(), tokens: tokens.nullable().optional() })
+  .refine((input) => input.usd !== undefined || input.tokens !== undefined, { message: "give usd or tokens (null removes a limit)", path: ["usd"] });
 export const respondPermissionInput = z.object({
   requestId: idSchema,
   answer: z.discriminatedUnion("behavior", [

@@ -1,3 +1,4 @@
+import { taskStatuses } from "@rozet/vocabulary";
 import { z } from "zod";
 import { agentConfigSchema } from "./agents.contracts.ts";
 import { idSchema } from "./common.contracts.ts";
@@ -19,7 +20,7 @@ export const createTaskInput = z.object({
 });
 export const listTasksInput = z.object({
   sessionId: idSchema,
-  status: z.enum(["pending", "blocked", "queued", "running", "completed", "failed", "cancelled"]).optional(),
+  status: z.enum(taskStatuses).optional(),
 });
 export const taskIdInput = z.object({ id: idSchema });
 export const cancelTaskInput = z.object({ id: idSchema, reason: z.string().max(1_000).optional() });

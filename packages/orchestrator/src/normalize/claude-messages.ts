@@ -173,6 +173,8 @@ export class ClaudeMessageNormalizer {
   private readonly agentTasks = new Map<string, boolean>();
   private turn: TurnFacts = { interruptSeen: false };
   private lastResult: { message: unknown; outcome: TurnResult } | undefined;
+  /** Tokens (input + output) of each model call of the running turn, by message id, as they stream. */
+  private readonly streamedUsage = new Map<string, number>();
 
   constructor(options: ClaudeMessageNormalizerOptions = {}) {
     this.now = options.now ?? Date.now;
@@ -182,6 +184,17 @@ export class ClaudeMessageNormalizer {
   /** Claude's session id, once the first `system/init` has been seen. */
   get sessionId(): string | undefined {
     return this.knownSessionId;
+  }
+
+  /**
+   * Tokens the running turn has used so far, from each assistant message's usage as it streams (Claude repeats a
+   * call's usage on every block of it, so each message id counts once, at its highest). The turn's `usage` event
+   * still carries the final count; this running total only lets budgets act before the turn ends.
+   */
+  get turnTokensSoFar(): number {
+    let total = 0;
+    for (const tokens of this.streamedUsage.values()) total += tokens;
+    return total;
   }
 
   /** The driver sent an interrupt: an `error_during_execution` result of this turn then means "cancelled". */
@@ -378,7 +391,14 @@ export class ClaudeMessageNormalizer {
       return [];
     }
     const context = { messageId: asString(message.id), model: asString(message.model) };
+    this.noteStreamedUsage(context.messageId, asRecord(message.usage));
     return blocks.flatMap((block) => this.assistantBlock(block, context, origin));
+  }
+
+  private noteStreamedUsage(messageId: string | undefined, usage: Json | undefined): void {
+    if (!messageId || !usage) return;
+    const tokens = (asNumber(usage.input_tokens) ?? 0) + (asNumber(usage.output_tokens) ?? 0);
+    this.streamedUsage.set(messageId, Math.max(tokens, this.streamedUsage.get(messageId) ?? 0));
   }
 
   private assistantBlock(block: Json, context: Json, origin: Origin): DriverEvent[] {
@@ -513,6 +533,7 @@ export class ClaudeMessageNormalizer {
     );
     this.lastResult = { message: msg, outcome: classified.outcome };
     this.turn = { interruptSeen: false };
+    this.streamedUsage.clear();
     return events;
   }
 

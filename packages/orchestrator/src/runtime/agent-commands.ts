@@ -80,10 +80,12 @@ export async function respondToPermission(room: ControlRoom, input: { requestId:
   return { command, permission: await room.permissions.get(input.requestId) };
 }
 
-export async function setAgentBudget(room: ControlRoom, input: { agentId: string; usd: number | null; tokens: number | null }) {
-  const row = await room.prisma.agent.update({ where: { id: input.agentId }, data: { budgetUsd: input.usd, budgetTokens: input.tokens } }).catch(() => null);
+/** Sets or removes each limit: a number sets it, null removes it, undefined keeps it. */
+export async function setAgentBudget(room: ControlRoom, input: { agentId: string; usd?: number | null | undefined; tokens?: number | null | undefined }) {
+  const data = { ...(input.usd !== undefined ? { budgetUsd: input.usd } : {}), ...(input.tokens !== undefined ? { budgetTokens: input.tokens } : {}) };
+  const row = await room.prisma.agent.update({ where: { id: input.agentId }, data }).catch(() => null);
   if (!row) throw notFound("agent", input.agentId);
-  await room.agents.find(input.agentId)?.updateBudget({ usd: input.usd, tokens: input.tokens });
+  await room.agents.find(input.agentId)?.updateBudget({ usd: row.budgetUsd, tokens: row.budgetTokens });
   const dto = agentDto(await room.prisma.agent.findUniqueOrThrow({ where: { id: input.agentId } }));
   room.control.publish({ entity: "agent", id: dto.id, sessionId: dto.sessionId, action: "updated", status: dto.status, data: dto });
   return dto;

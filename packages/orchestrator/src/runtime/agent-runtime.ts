@@ -3,7 +3,7 @@ import type { ControlRoom } from "../control-room.ts";
 import { agentDto } from "../dto.ts";
 import { ownEvent, recordEvent } from "../timeline.ts";
 import { setCommandStatus } from "./commands.ts";
-import type { AgentDriver, DriverEvent, DriverHost, PermissionDecision, PermissionRequest } from "./driver.ts";
+import type { AgentDriver, DriverEvent, DriverHost, PermissionDecision, PermissionRequest, TurnResult } from "./driver.ts";
 import { withWorkspaceLock } from "../workspaces/lock.ts";
 import { assertTransition, type AgentStatus } from "./lifecycle.ts";
 
@@ -39,12 +39,16 @@ export class AgentRuntime {
   status: AgentStatus;
   private driver: AgentDriver | null = null;
   private readonly queue: QueuedPrompt[] = [];
-  private current: (QueuedPrompt & { cancelled: boolean; overBudget?: string }) | null = null;
+  private current: RunningTurn | null = null;
   private transitions: Promise<void> = Promise.resolve();
   private lastActivity = Date.now();
   private stalled = false;
   private pauseAfterTurn: string | null = null;
   private readonly turnCost = { usd: 0, tokens: 0 };
+  /** Tokens of the running turn already counted from streamed usage (the final usage event counts the rest). */
+  private streamedTokens = 0;
+  /** Writes of this agent's events not yet acknowledged by the writer; a turn's command completes after them. */
+  private readonly unstored = new Set<Promise<void>>();
 
   constructor(
     private readonly room: ControlRoom,
@@ -72,6 +76,7 @@ export class AgentRuntime {
     exited: (reason) => this.background("agent exited", () => this.fail(reason)),
     activity: () => this.touch(),
     background: (label, work) => this.background(label, work),
+    turnUsage: (tokensSoFar) => this.countStreamedTokens(tokensSoFar),
   };
 
   async start(driver: AgentDriver): Promise<void> {
@@ -139,7 +144,7 @@ export class AgentRuntime {
     await this.transition("stopped");
   }
 
-  /** The operator raised the budget: a paused agent goes back to work. */
+  /** The operator changed the budget (both limits, as stored): a paused agent under it goes back to work. */
   async updateBudget(budget: { usd: number | null; tokens: number | null }): Promise<void> {
     this.options.budget = budget;
     if (this.status === "paused" && !this.overBudget()) {
@@ -181,9 +186,10 @@ export class AgentRuntime {
     this.background("agent turn", () => this.runTurn(turn, driver), (error) => this.fail(`turn failed: ${errorMessage(error)}`));
   }
 
-  private async runTurn(turn: QueuedPrompt & { cancelled: boolean }, driver: AgentDriver): Promise<void> {
+  private async runTurn(turn: RunningTurn, driver: AgentDriver): Promise<void> {
     this.turnCost.usd = 0;
     this.turnCost.tokens = 0;
+    this.streamedTokens = 0;
     let outcome: { status: "completed" | "failed" | "cancelled"; detail?: string | undefined };
     const watchdog = setInterval(() => this.checkStalled(), Math.min(this.options.watchdogMs, 5_000));
     watchdog.unref();
@@ -198,13 +204,14 @@ export class AgentRuntime {
             onWait: () => this.emit({ type: "agent.waiting", status: "workspace-locked", summary: "waiting for another agent's turn in the shared workspace", payload: {} }),
           })
         : await driver.prompt(turn.text);
-      const status = turn.cancelled && result.status !== "failed" ? "cancelled" : result.status;
-      outcome = this.current?.overBudget ? { status: "failed", detail: this.current.overBudget } : { status, detail: result.error ?? result.result };
+      outcome = turnOutcome(turn, result);
     } catch (error) {
       outcome = { status: "failed", detail: (error as Error).message };
     } finally {
       clearInterval(watchdog);
     }
+    // Whoever waits for the command's completion may read the timeline at once: the turn's events come first.
+    await this.eventsStored();
     await setCommandStatus(this.room, turn.commandId, outcome.status, outcome.status === "completed" ? { result: outcome.detail } : { error: outcome.detail ?? outcome.status });
     if (turn.taskId) {
       await this.room.prisma.task.update({
@@ -235,34 +242,76 @@ export class AgentRuntime {
       taskId: this.current?.taskId,
       commandId: this.current?.commandId,
     });
-    this.background("agent event not stored", () => this.room.writer.append([newEvent]));
-    if (event.costUsd || event.inputTokens || event.outputTokens) this.account(event);
+    this.trackStored(this.room.writer.append([newEvent]));
+    if (event.costUsd || event.inputTokens || event.outputTokens) {
+      // Tokens already counted while the turn streamed are not counted twice.
+      const tokens = (event.inputTokens ?? 0) + (event.outputTokens ?? 0);
+      const alreadyCounted = Math.min(tokens, this.streamedTokens);
+      this.streamedTokens -= alreadyCounted;
+      this.account({ usd: event.costUsd ?? 0, tokens: tokens - alreadyCounted });
+    }
   }
 
-  private account(event: DriverEvent): void {
-    const tokens = (event.inputTokens ?? 0) + (event.outputTokens ?? 0);
-    this.options.spent.usd += event.costUsd ?? 0;
+  /** Keeps emit() non-blocking for drivers while the turn's end can still wait for what it wrote. */
+  private trackStored(write: Promise<unknown>): void {
+    const stored: Promise<void> = write.then(
+      () => undefined,
+      (error: unknown) => this.room.log.error({ err: error, agentId: this.agentId }, "agent event not stored"),
+    ).then(() => {
+      this.unstored.delete(stored);
+    });
+    this.unstored.add(stored);
+  }
+
+  private async eventsStored(): Promise<void> {
+    while (this.unstored.size > 0) await Promise.all([...this.unstored]);
+  }
+
+  /** The driver's running total of the turn's tokens: count what is new now, so limits act mid-turn. */
+  private countStreamedTokens(tokensSoFar: number): void {
+    if (!this.current || tokensSoFar <= this.streamedTokens) return;
+    const delta = tokensSoFar - this.streamedTokens;
+    this.streamedTokens = tokensSoFar;
+    this.account({ usd: 0, tokens: delta });
+  }
+
+  private account({ usd, tokens }: { usd: number; tokens: number }): void {
+    this.options.spent.usd += usd;
     this.options.spent.tokens += tokens;
-    this.turnCost.usd += event.costUsd ?? 0;
+    this.turnCost.usd += usd;
     this.turnCost.tokens += tokens;
     const taskBudget = this.current?.taskBudget;
     if (this.current && taskBudget && !this.current.overBudget && overLimit(taskBudget, this.turnCost)) {
       this.current.overBudget = `task budget exceeded: $${this.turnCost.usd.toFixed(4)} of $${taskBudget.usd ?? "∞"}, ${this.turnCost.tokens} of ${taskBudget.tokens ?? "∞"} tokens`;
-      const event = { sessionId: this.sessionId, agentId: this.agentId, taskId: this.current.taskId, type: "budget.exceeded" as const, status: "task" as const, summary: this.current.overBudget, payload: { budget: taskBudget, spent: { ...this.turnCost } } };
-      this.background("record task budget exceeded", () => recordEvent(this.room, event));
-      this.background("interrupt over task budget", () => this.interrupt());
+      this.trackStored(recordEvent(this.room, { sessionId: this.sessionId, agentId: this.agentId, taskId: this.current.taskId, type: "budget.exceeded", status: "task", summary: this.current.overBudget, payload: { budget: taskBudget, spent: { ...this.turnCost } } }));
+      this.background("interrupt the turn at its budget", () => this.stopTurnForBudget());
     }
     if (this.overBudget() && !this.pauseAfterTurn) {
       const { budget, spent } = this.options;
       this.pauseAfterTurn = `budget exceeded: $${spent.usd.toFixed(4)} of $${budget.usd ?? "∞"}, ${spent.tokens} of ${budget.tokens ?? "∞"} tokens`;
-      const event = { sessionId: this.sessionId, agentId: this.agentId, type: "budget.exceeded" as const, summary: this.pauseAfterTurn, status: "paused" as const, payload: { budget, spent: { ...spent } } };
-      this.background("record budget exceeded", () => recordEvent(this.room, event));
-      if (this.current) this.background("interrupt over budget", () => this.interrupt());
-      else if (this.status === "idle") {
+      this.trackStored(
+        recordEvent(this.room, {
+          sessionId: this.sessionId,
+          agentId: this.agentId,
+          type: "budget.exceeded",
+          summary: this.pauseAfterTurn,
+          status: "paused",
+          payload: { budget, spent: { ...spent } },
+        }),
+      );
+      if (this.current) {
+        this.current.agentOverBudget = this.pauseAfterTurn;
+        this.background("interrupt the turn at its budget", () => this.stopTurnForBudget());
+      } else if (this.status === "idle") {
         const reason = this.pauseAfterTurn;
         this.background("pause over budget", () => this.transition("paused", reason).then(() => (this.pauseAfterTurn = null)), (error) => this.fail(`could not pause: ${errorMessage(error)}`));
       }
     }
+  }
+
+  /** Interrupts the running turn for a budget (not an operator interrupt: the outcome then names the budget). */
+  private async stopTurnForBudget(): Promise<void> {
+    await this.driver?.cancel();
   }
 
   private overBudget(): boolean {
@@ -294,6 +343,9 @@ export class AgentRuntime {
   }
 
   private async requestPermission(request: PermissionRequest, signal: AbortSignal): Promise<PermissionDecision> {
+    // Past a limit the turn is being interrupted: no further tool may run meanwhile.
+    const overBudget = this.current?.overBudget ?? this.current?.agentOverBudget;
+    if (overBudget) return { behavior: "deny", message: overBudget, interrupt: true };
     const decision = await this.room.permissions.request({
       sessionId: this.sessionId,
       agentId: this.agentId,
@@ -335,6 +387,27 @@ export class AgentRuntime {
     this.transitions = this.transitions.then(run, run);
     return this.transitions;
   }
+}
+
+interface RunningTurn extends QueuedPrompt {
+  /** The operator (or a task cancel) interrupted it. */
+  cancelled: boolean;
+  /** The task's budget was crossed: the turn is interrupted and the task fails with this reason. */
+  overBudget?: string;
+  /** The agent's budget was crossed during the turn: it is interrupted, and the agent pauses after it. */
+  agentOverBudget?: string;
+}
+
+/**
+ * The command's outcome, truthfully: a task over its budget fails with the reason; a turn interrupted for the
+ * agent's budget is cancelled with the reason; a turn that ended on its own keeps its own outcome (the agent
+ * still pauses after it when it crossed the agent's budget).
+ */
+function turnOutcome(turn: RunningTurn, result: TurnResult): { status: "completed" | "failed" | "cancelled"; detail?: string | undefined } {
+  if (turn.overBudget) return { status: "failed", detail: turn.overBudget };
+  if (result.status === "cancelled" && turn.agentOverBudget && !turn.cancelled) return { status: "cancelled", detail: turn.agentOverBudget };
+  const status = turn.cancelled && result.status !== "failed" ? "cancelled" : result.status;
+  return { status, detail: result.error ?? result.result };
 }
 
 function overLimit(budget: { usd: number | null; tokens: number | null }, spent: { usd: number; tokens: number }): boolean {

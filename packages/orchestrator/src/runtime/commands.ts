@@ -1,29 +1,52 @@
-import { newId } from "@rozet/vocabulary";
+import { DomainError, newId } from "@rozet/vocabulary";
 import type { ControlRoom } from "../control-room.ts";
 import { commandDto, type CommandDto, type CommandStatus } from "../dto.ts";
 
-/** Command rows: queued → accepted → running → completed | failed | cancelled, each step stored and published. */
-export async function createCommand(
-  room: ControlRoom,
-  input: { agentId: string; kind: CommandDto["kind"]; input: Record<string, unknown>; idempotencyKey?: string | undefined; taskId?: string | undefined },
-): Promise<{ command: CommandDto; existing: boolean }> {
+type NewCommand = { agentId: string; kind: CommandDto["kind"]; input: Record<string, unknown>; idempotencyKey?: string | undefined; taskId?: string | undefined };
+
+/**
+ * Command rows: queued → accepted → running → completed | failed | cancelled, each step stored and published.
+ * An idempotency key belongs to one agent and one kind of command: an identical retry returns the first command
+ * (`existing`), the same key with different input is a CONFLICT.
+ */
+export async function createCommand(room: ControlRoom, input: NewCommand): Promise<{ command: CommandDto; existing: boolean }> {
+  const stored = JSON.stringify(input.input);
   if (input.idempotencyKey) {
-    const existing = await room.prisma.command.findUnique({ where: { idempotencyKey: input.idempotencyKey } });
-    if (existing) return { command: commandDto(existing), existing: true };
+    const earlier = await findByKey(room, input, input.idempotencyKey);
+    if (earlier) return { command: sameCommandOrConflict(earlier, stored), existing: true };
   }
-  const row = await room.prisma.command.create({
-    data: {
-      id: newId(),
-      agentId: input.agentId,
-      kind: input.kind,
-      input: JSON.stringify(input.input),
-      idempotencyKey: input.idempotencyKey ?? null,
-      taskId: input.taskId ?? null,
-    },
-  });
+  let row;
+  try {
+    row = await room.prisma.command.create({
+      data: { id: newId(), agentId: input.agentId, kind: input.kind, input: stored, idempotencyKey: input.idempotencyKey ?? null, taskId: input.taskId ?? null },
+    });
+  } catch (error) {
+    // Two requests with the same key at once: the unique index lets one in; the other answers like a retry.
+    const earlier = input.idempotencyKey && isUniqueViolation(error) ? await findByKey(room, input, input.idempotencyKey) : null;
+    if (!earlier) throw error;
+    return { command: sameCommandOrConflict(earlier, stored), existing: true };
+  }
   const dto = commandDto(row);
   await publishCommand(room, dto, "created");
   return { command: dto, existing: false };
+}
+
+function findByKey(room: ControlRoom, input: NewCommand, idempotencyKey: string) {
+  return room.prisma.command.findFirst({ where: { agentId: input.agentId, kind: input.kind, idempotencyKey } });
+}
+
+function sameCommandOrConflict(earlier: Parameters<typeof commandDto>[0], storedInput: string): CommandDto {
+  if (earlier.input !== storedInput) {
+    throw new DomainError("CONFLICT", `idempotencyKey ${earlier.idempotencyKey} was already used for a different ${earlier.kind} command on this agent`, {
+      field: "idempotencyKey",
+      commandId: earlier.id,
+    });
+  }
+  return commandDto(earlier);
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown }).code === "P2002";
 }
 
 const timestampFor: Partial<Record<CommandStatus, "acceptedAt" | "startedAt" | "finishedAt">> = {

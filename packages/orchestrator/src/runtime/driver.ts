@@ -36,6 +36,11 @@ export interface DriverHost {
   requestPermission(request: PermissionRequest, signal: AbortSignal): Promise<PermissionDecision>;
   /** The driver's process or connection ended without being asked to (crash, kill -9, EOF). */
   exited(reason: string): void;
+  /**
+   * The running turn's tokens so far (a running total, not stored), reported as the model's usage streams so
+   * budgets act mid-turn; the turn's final `usage` event still carries the count that is stored.
+   */
+  turnUsage?(tokensSoFar: number): void;
   /** Marks the turn as stalled or live again ("no update for N s"); the watchdog calls it too. */
   activity(): void;
   /** Runs work nobody awaits: a failure is logged with the agent, never left floating (absent in bare test hosts). */

@@ -4,14 +4,12 @@ import { taskDto } from "../dto.ts";
 import { createAgent } from "../agents.ts";
 import { recordEvent } from "../timeline.ts";
 import { createCommand, setCommandStatus } from "./commands.ts";
-
-const DONE = new Set(["completed"]);
-const DEAD = new Set(["failed", "cancelled"]);
+import { dependencyVerdict } from "./task-dependencies.ts";
 
 /**
  * Turns tasks into commands: a pending task whose dependencies are done goes to its named agent or the first
- * idle agent of its session; its status then follows the command. A failed dependency blocks its dependents
- * with the reason. Runs again whenever a task finishes or an agent becomes idle.
+ * idle agent of its session; its status then follows the command. While a dependency is still open the task is
+ * `waiting` (for whom, in its reason); a failed, cancelled or blocked dependency blocks it, with the reason. Runs again whenever a task finishes or an agent becomes idle.
  */
 export class TaskScheduler {
   private running: Promise<void> = Promise.resolve();
@@ -56,20 +54,18 @@ export class TaskScheduler {
   private async pass(sessionId: string): Promise<void> {
     const tasks = await this.room.prisma.task.findMany({ where: { sessionId }, orderBy: { createdAt: "asc" } });
     const byId = new Map(tasks.map((t) => [t.id, t]));
-    for (const task of tasks) {
-      if (task.status !== "pending" && task.status !== "blocked") continue;
-      const deps = (JSON.parse(task.dependsOn) as string[]).map((id) => byId.get(id));
-      const dead = deps.find((d) => !d || DEAD.has(d.status));
-      if (dead !== undefined || deps.some((d) => d === undefined)) {
-        const reason = dead ? `dependency "${dead.title}" ${dead.status}` : "a dependency was deleted";
-        if (task.status !== "blocked" || task.error !== reason) {
-          await this.update(task.id, { status: "blocked", error: reason });
-          await recordEvent(this.room, { sessionId, taskId: task.id, type: "task.blocked", status: "blocked", summary: `${task.title}: ${reason}` });
+    // Oldest first: a task only depends on older ones, so a reason set here reaches its dependents in this pass.
+    for (const [index, task] of tasks.entries()) {
+      // A session with many tasks must not hold up every other request for the whole pass.
+      if (index > 0 && index % 200 === 0) await new Promise((resolve) => setImmediate(resolve));
+      if (task.status !== "pending" && task.status !== "waiting" && task.status !== "blocked") continue;
+      const verdict = dependencyVerdict((JSON.parse(task.dependsOn) as string[]).map((id) => byId.get(id)));
+      if (verdict.kind !== "ready") {
+        if (task.status === verdict.kind && task.error === verdict.reason) continue;
+        byId.set(task.id, await this.update(task.id, { status: verdict.kind, error: verdict.reason }));
+        if (verdict.kind === "blocked") {
+          await recordEvent(this.room, { sessionId, taskId: task.id, type: "task.blocked", status: "blocked", summary: `${task.title}: ${verdict.reason}` });
         }
-        continue;
-      }
-      if (!deps.every((d) => d && DONE.has(d.status))) {
-        if (task.status !== "blocked") await this.update(task.id, { status: "blocked", error: "waiting for dependencies" });
         continue;
       }
       const runtime = task.agentId ? this.room.agents.find(task.agentId) : this.room.agents.idleIn(sessionId)[0];

@@ -78,8 +78,18 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
     try {
       for await (const message of stream) {
         context.host.activity();
-        for (const event of normalizer.normalize(message)) context.host.emit(event);
-        if ((message as { type?: string }).type === "result") finishTurn(normalizer.turnOutcome(message));
+        const events = normalizer.normalize(message);
+        if ((message as { type?: string }).type === "result") {
+          // The turn is over before its last events are reported: an interrupt they trigger (a budget crossed by
+          // the final usage) must not reach the next turn.
+          const ending = turn;
+          turn = null;
+          for (const event of events) context.host.emit(event);
+          ending?.resolve(normalizer.turnOutcome(message));
+          continue;
+        }
+        for (const event of events) context.host.emit(event);
+        if ((message as { type?: string }).type === "assistant") context.host.turnUsage?.(normalizer.turnTokensSoFar);
       }
     } catch (error) {
       // The process exit (with its signal and stderr) says more than the SDK's stream error; give it a moment.
@@ -155,6 +165,7 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
     },
 
     async cancel() {
+      if (!turn) return;
       normalizer.noteInterruptSent();
       await session?.interrupt();
     },
