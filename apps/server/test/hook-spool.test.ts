@@ -68,4 +68,38 @@ describe("rozet hook while the control room is down", () => {
       removeHome(home);
     }
   });
+
+  it("keeps every event exactly once when many hooks run at once, down and then up", { timeout: 180_000 }, async () => {
+    const home = tempHome();
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      const down = await Promise.all(Array.from({ length: 8 }, (_, i) => hook(url, home, `down ${i}`)));
+      expect(down.map((r) => r.code)).toEqual(Array(8).fill(0));
+      expect(spoolLines(home)).toHaveLength(8);
+
+      const server = await startTestServer({ port, home: tempHome() });
+      const client = clientFor(server.url);
+      try {
+        const up = await Promise.all(Array.from({ length: 8 }, (_, i) => hook(url, home, `up ${i}`)));
+        expect(up.map((r) => r.code)).toEqual(Array(8).fill(0));
+        // A hook that found another one delivering leaves its event spooled: the next hook takes it along.
+        expect((await hook(url, home, "last")).code).toBe(0);
+        const session = (await client.api.session.list.query()).find((s) => s.name === "spool-app");
+        const summaries = (await client.api.event.timeline.query({ sessionId: session!.id, limit: 50 })).events.map((e) => e.summary);
+        const expected = [...Array.from({ length: 8 }, (_, i) => `down ${i}`), ...Array.from({ length: 8 }, (_, i) => `up ${i}`), "last"];
+        expect([...summaries].sort()).toEqual([...expected].sort());
+        // The spooled ones went out first, and the last one last.
+        expect(summaries.slice(0, 8).every((s) => s!.startsWith("down"))).toBe(true);
+        expect(summaries.at(-1)).toBe("last");
+        expect(spoolLines(home)).toEqual([]);
+      } finally {
+        await client.close();
+        await server.close();
+        removeHome(server.home);
+      }
+    } finally {
+      removeHome(home);
+    }
+  });
 });
