@@ -44,6 +44,19 @@ describe("kill -9 of the server with busy agents", () => {
       await waitForAsync(isStatus(claude.id, "idle"), 60_000, "claude idle");
       await api.agent.command.mutate({ agentId: claude.id, text: "please sleep" });
 
+      // An idle codex-acp agent: codex-acp ignores stdin EOF, so it outlives the server too.
+      const codex = await api.agent.create.mutate({
+        sessionId: shellSession.id,
+        name: "codex",
+        driver: "acp",
+        model: "gpt-5",
+        config: { profile: "codex", env: { OPENAI_API_KEY: "sk-stub", OPENAI_BASE_URL: `${stub.url}/v1` } },
+      });
+      await waitForAsync(isStatus(codex.id, "idle"), 60_000, "codex idle");
+      const codexPid = (await api.agent.get.query({ id: codex.id })).processId!;
+      expect(isRunning(codexPid)).toBe(true);
+      groups.add(codexPid); // it leads its own group
+
       // Two sleeps from the shell command, the tail from Claude's Bash tool: all descendants of the server process.
       const serverPid = first.pid;
       let seen: string[] = [];
@@ -64,15 +77,18 @@ describe("kill -9 of the server with busy agents", () => {
       await first.exited;
       // Nothing stopped them: without recovery they would run for five minutes under init.
       expect(sleepers.filter(isRunning)).toEqual(sleepers);
+      expect(isRunning(codexPid)).toBe(true);
 
       second = await startServerProcess(home);
       // recover() runs before the server listens, so they are gone by the time it answers.
       expect(sleepers.filter(isRunning)).toEqual([]);
+      expect(isRunning(codexPid)).toBe(false);
       const after = clientFor(second.url);
       try {
         for (const agent of [shell, claude]) {
           expect(await after.api.agent.get.query({ id: agent.id })).toMatchObject({ status: "lost", lastError: "server restarted while the agent was busy" });
         }
+        expect(await after.api.agent.get.query({ id: codex.id })).toMatchObject({ status: "lost", lastError: "server restarted while the agent was idle" });
         const resumed = await after.api.agent.resume.mutate({ id: shell.id });
         expect(resumed.status).toBe("idle");
         const resumedClaude = await after.api.agent.resume.mutate({ id: claude.id });
