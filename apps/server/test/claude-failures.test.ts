@@ -35,7 +35,8 @@ describe("claude driver failures", () => {
     expect(waiting[0]!.summary).toMatch(/no update for \d+ s \(the model may be retrying or slow\)/);
   });
 
-  for (const status of [401, 500]) {
+  // 401 bad key, 429 rate limit, 500 server error, 529 overloaded: Claude Code retries each (kept to one retry).
+  for (const status of [401, 429, 500, 529]) {
     it(`shows API ${status} on the timeline and recovers on the next command`, async () => {
       const { session, agent, w } = await startClaude({
         steps: [
@@ -53,12 +54,35 @@ describe("claude driver failures", () => {
       expect(failure?.summary).toMatch(new RegExp(String(status)));
       expect(events.some((e) => e.type === "agent.retrying")).toBe(true);
       await w.agentInStatus(agent.id, "idle", 10_000);
+      // The roster shows the agent's lastError: the reason must be there too, not only on the command.
+      expect((await w.api.agent.get.query({ id: agent.id })).lastError).toMatch(new RegExp(String(status)));
 
       const retry = await w.api.agent.command.mutate({ agentId: agent.id, text: "second try" });
       const retried = await w.commandDone(retry.id);
       expect(retried.status).toBe("completed");
+      expect((await w.api.agent.get.query({ id: agent.id })).lastError).toBeNull();
     });
   }
+
+  it("shows a model stream cut mid-answer on the command and the timeline, and recovers on the next command", async () => {
+    const { session, agent, w } = await startClaude({
+      steps: [
+        { match: { lastUserTextIncludes: "second" }, content: [{ text: "All good now." }] },
+        { match: { lastUserTextIncludes: "first" }, content: [{ text: "this answer never arrives in full" }], cutStreamAfterChunks: 2, repeat: 5 },
+      ],
+    });
+    const cut = await w.api.agent.command.mutate({ agentId: agent.id, text: "first try" });
+    const failed = await w.commandDone(cut.id, 90_000);
+    expect(failed.status).toBe("failed");
+    expect(failed.error).toMatch(/connection|terminated|socket|stream|network/i);
+    const failure = (await w.timeline(session.id)).find((e) => e.type === "agent.failed");
+    expect(failure?.summary).toBe(failed.error);
+    await w.agentInStatus(agent.id, "idle", 10_000);
+    expect((await w.api.agent.get.query({ id: agent.id })).lastError).toBe(failed.error);
+    const retry = await w.api.agent.command.mutate({ agentId: agent.id, text: "second try" });
+    expect((await w.commandDone(retry.id)).status).toBe("completed");
+    expect((await w.api.agent.get.query({ id: agent.id })).lastError).toBeNull();
+  });
 
   it("marks a killed agent failed with the reason, keeps the server up and leaves no process behind", async () => {
     const { session, agent, w } = await startClaude({ steps: [{ content: [{ text: "slow ".repeat(40) }], chunkDelayMs: 300 }] });

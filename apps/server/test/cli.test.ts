@@ -3,15 +3,19 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { CLAUDE_HOOK_EVENTS } from "../src/cli/hooks-install.ts";
 import { clientFor, removeHome, ROZET_BIN, runProcess, serverForFile, startTestServer, tempHome, type TestServer, waitFor } from "./harness.ts";
 
 
 const FIXTURES = fileURLToPath(new URL("../../../fixtures/claude-code/hooks", import.meta.url));
 
+// A hook that cannot reach the server spools under ROZET_HOME: never the operator's ~/.rozet.
+const hookHome = tempHome();
+afterAll(() => removeHome(hookHome));
+
 function run(args: string[], opts: { stdin?: string; env?: Record<string, string> } = {}) {
-  return runProcess(process.execPath, [ROZET_BIN, ...args], { env: { ...process.env, ...opts.env }, stdin: opts.stdin });
+  return runProcess(process.execPath, [ROZET_BIN, ...args], { env: { ...process.env, ROZET_HOME: hookHome, ...opts.env }, stdin: opts.stdin });
 }
 
 let server: TestServer;

@@ -16,7 +16,7 @@ const USAGE = `rozet — Rozet Control Room
   rozet start [--port 4800] [--host 127.0.0.1] [--home ~/.rozet]   start the control room
   rozet demo [--port 4800] [--home DIR]        start the control room with a live demo session (model stub, real Claude Code)
   rozet stub-model --scenario FILE [--port N]  run the scriptable Anthropic Messages API stub
-  rozet hook [--url URL] [--app NAME]          Claude Code command hook: post stdin to the control room
+  rozet hook [--url URL] [--app NAME] [--home DIR] Claude Code command hook: post stdin to the control room (spooled under the home while it is down)
   rozet hooks install <dir> [--url URL] [--app NAME] [--mode http|command] [--shared]
                                                configure every Claude Code hook of a project to report here
 `;

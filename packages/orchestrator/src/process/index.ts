@@ -12,3 +12,4 @@ export {
   type LiveProcessGroup,
 } from "./registry.ts";
 export { signalProcessGroup, listProcessGroupMembers, isProcessGroupAlive, isProcessAlive } from "./process-group.ts";
+export { killOrphans, findOrphans, AGENT_ID_ENV, type OrphanedProcess, type OrphanSweep } from "./orphans.ts";

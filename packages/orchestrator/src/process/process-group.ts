@@ -49,7 +49,8 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-function readProcStat(pid: number): { state: string; pgrp: number } | undefined {
+/** State and process group of one pid from /proc/<pid>/stat (Linux); undefined once it has exited. */
+export function readProcStat(pid: number): { state: string; pgrp: number } | undefined {
   let text: string;
   try {
     text = readFileSync(`/proc/${pid}/stat`, "utf8");

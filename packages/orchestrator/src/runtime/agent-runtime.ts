@@ -44,6 +44,8 @@ export class AgentRuntime {
   private lastActivity = Date.now();
   private stalled = false;
   private pauseAfterTurn: string | null = null;
+  /** lastError holds the reason a turn failed (cleared by the next completed turn). */
+  private turnErrorShown = false;
   private readonly turnCost = { usd: 0, tokens: 0 };
   /** Tokens of the running turn already counted from streamed usage (the final usage event counts the rest). */
   private streamedTokens = 0;
@@ -162,6 +164,20 @@ export class AgentRuntime {
     await this.failQueued("failed", `agent failed: ${reason}`);
   }
 
+  /**
+   * A failed turn (model 401/429/529, a cut stream) leaves the agent idle, so without this the roster would show
+   * nothing: lastError carries the reason until a later turn completes.
+   */
+  private async showTurnError(outcome: { status: "completed" | "failed" | "cancelled"; detail?: string | undefined }): Promise<void> {
+    if (outcome.status === "failed") {
+      await this.room.prisma.agent.update({ where: { id: this.agentId }, data: { lastError: outcome.detail ?? "the turn failed" } });
+      this.turnErrorShown = true;
+    } else if (outcome.status === "completed" && this.turnErrorShown) {
+      await this.room.prisma.agent.update({ where: { id: this.agentId }, data: { lastError: null } });
+      this.turnErrorShown = false;
+    }
+  }
+
   private async failQueued(status: "failed" | "cancelled", reason: string) {
     for (const prompt of this.queue.splice(0)) {
       await setCommandStatus(this.room, prompt.commandId, status, { error: reason });
@@ -213,6 +229,7 @@ export class AgentRuntime {
     // Whoever waits for the command's completion may read the timeline at once: the turn's events come first.
     await this.eventsStored();
     await setCommandStatus(this.room, turn.commandId, outcome.status, outcome.status === "completed" ? { result: outcome.detail } : { error: outcome.detail ?? outcome.status });
+    await this.showTurnError(outcome);
     if (turn.taskId) {
       await this.room.prisma.task.update({
         where: { id: turn.taskId },

@@ -8,6 +8,7 @@ import type { AgentDriver, DriverFactory } from "./driver.ts";
 import { observedNotDriven } from "./observed-agents.ts";
 import { LIVE_STATUSES, type AgentStatus } from "./lifecycle.ts";
 import { prepareAgentWorkspace } from "./agent-workspace.ts";
+import { AGENT_ID_ENV, killOrphans } from "../process/orphans.ts";
 
 export interface AgentRegistryOptions {
   drivers: Record<string, DriverFactory>;
@@ -31,10 +32,15 @@ export class AgentRegistry {
 
   /**
    * Agents a previous server process left running cannot be re-attached (their pipes died with it): mark them
-   * lost with the reason, and fail their unfinished commands. They can be resumed where the driver supports it.
+   * lost with the reason (after killing their leftover processes), and fail their unfinished commands. They can be resumed where the driver supports it.
    */
   async recover(): Promise<void> {
     const stale = await this.room.prisma.agent.findMany({ where: { status: { in: [...LIVE_STATUSES] }, driver: { not: "external" } } });
+    // First of all: their processes may still run under init (the server was killed without stopping them).
+    const sweep = killOrphans(new Set(stale.map((agent) => agent.id)));
+    if (sweep.orphans.length > 0) {
+      this.room.log.warn({ groups: sweep.killedGroups, processes: sweep.orphans.length }, "killed processes a previous server left running");
+    }
     for (const agent of stale) {
       await this.room.prisma.agent.update({ where: { id: agent.id }, data: { status: "lost", lastError: `server restarted while the agent was ${agent.status}` } });
     }
@@ -82,7 +88,8 @@ export class AgentRegistry {
       mkdirSync(dataDir, { recursive: true });
       const workspace = await prepareAgentWorkspace(this.room, { workspace: agent.session.workspaceRoot, agentId: agent.id, agentName: agent.name, worktree: config.worktree === true });
       runtime = this.track(agent, workspace.isolated ? null : workspace.cwd);
-      const env = { ...this.options.agentEnv, ...(config.env as Record<string, string> | undefined) };
+      // The id marks the agent's processes and their children, so recover() can find them after a crash.
+      const env = { ...this.options.agentEnv, ...(config.env as Record<string, string> | undefined), [AGENT_ID_ENV]: agent.id };
       driver = factory({
         agentId: agent.id,
         sessionId: agent.sessionId,
