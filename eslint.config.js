@@ -37,6 +37,7 @@ export default tseslint.config(
             "packages/db/src/events/*.mjs",
             "bench/lib/*.mjs",
             "examples/*.ts",
+            "packages/vocabulary/scripts/*.ts",
           ],
           defaultProject: "tsconfig.base.json",
           maximumDefaultProjectFileMatchCount_THIS_WILL_SLOW_DOWN_LINTING: 16,

@@ -53,9 +53,9 @@ async function startServer(home: string): Promise<Server> {
       const match = /is up: (http:\/\/\S+)/.exec(output);
       if (match) resolve(match[1]!);
     };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    void exited.then(() => reject(new Error(`server exited before it was up:\n${output}`)));
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    exited.then(() => reject(new Error(`server exited before it was up:\n${output}`)), reject);
   });
   return { child, url, exited };
 }

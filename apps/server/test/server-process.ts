@@ -28,12 +28,15 @@ export async function startServerProcess(home: string, env: Record<string, strin
         resolve(match[1]!);
       }
     };
-    child.stdout!.on("data", onData);
-    child.stderr!.on("data", onData);
-    void exited.then((how) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${how}) before it was up:\n${output}`));
-    });
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    exited.then(
+      (how) => {
+        clearTimeout(timer);
+        reject(new Error(`server exited (${how}) before it was up:\n${output}`));
+      },
+      reject,
+    );
   });
   return { child, pid: child.pid!, url, exited };
 }

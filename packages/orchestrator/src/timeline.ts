@@ -14,6 +14,8 @@ interface EventContext {
 
 /** A catalogue type and its payload; the payload may be left out where the type requires no field. */
 type TypedPayload = {
+  // `{} extends P` asks "does P have no required field?"; `{}` is the exact type for that question.
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   [T in EventType]: {} extends EventPayload<T> ? { type: T; payload?: EventPayload<T> } : { type: T; payload: EventPayload<T> };
 }[EventType];
 

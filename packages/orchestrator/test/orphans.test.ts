@@ -12,7 +12,7 @@ afterEach(() => {
 async function startGroup(env: Record<string, string>): Promise<{ leader: number; member: number }> {
   const child = spawn("/bin/bash", ["-c", "sleep 300 & echo $!; wait"], { detached: true, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", ...env }, stdio: ["ignore", "pipe", "ignore"] });
   started.push(child.pid!);
-  const member = await new Promise<number>((resolve) => child.stdout!.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+  const member = await new Promise<number>((resolve) => child.stdout.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
   child.unref();
   return { leader: child.pid!, member };
 }

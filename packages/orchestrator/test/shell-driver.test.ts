@@ -49,7 +49,7 @@ class RecordingHost implements DriverHost {
   output(stream: "stdout" | "stderr") {
     return this.ofType("shell.output")
       .filter((event) => event.payload.stream === stream)
-      .map((event) => event.payload.text as string)
+      .map((event) => event.payload.text)
       .join("");
   }
 }
