@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from "node:timers/promises";
 import { tracked } from "@trpc/server";
 import type { Bus, EventStore, EventSummary } from "@rozet/db";
 import { waitForDrain, type DrainableSocket } from "./back-pressure.ts";
@@ -10,7 +11,12 @@ export interface EventFilter {
 
 /** Live events buffered per subscriber while it is busy; beyond this it re-reads from the database instead. */
 const LIVE_BUFFER_LIMIT = 5_000;
-const REPLAY_PAGE = 500;
+/**
+ * History is read and sent a page at a time, with a turn of the event loop between pages: every yield below is
+ * only a microtask (the ws adapter sends synchronously), so without that turn a replay of 100k events held the
+ * loop for seconds and stalled every other request. Small pages keep each turn short even with many replays.
+ */
+const REPLAY_PAGE = 200;
 
 function matches(filter: EventFilter, event: EventSummary): boolean {
   if (filter.sessionId && event.sessionId !== filter.sessionId) return false;
@@ -66,6 +72,8 @@ export async function* subscribeEvents(opts: {
             yield tracked(String(row.seq), row);
           }
           if (rows.length < REPLAY_PAGE) break;
+          await nextTurn();
+          if (signal?.aborted) return;
         }
         continue;
       }
