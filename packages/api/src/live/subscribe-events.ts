@@ -1,7 +1,7 @@
-import { setImmediate as nextTurn } from "node:timers/promises";
 import { tracked } from "@trpc/server";
 import type { Bus, EventStore, EventSummary } from "@rozet/db";
 import { waitForDrain, type DrainableSocket } from "./back-pressure.ts";
+import { replayTurns } from "./loop-turns.ts";
 
 export interface EventFilter {
   sessionId?: string | undefined;
@@ -11,11 +11,6 @@ export interface EventFilter {
 
 /** Live events buffered per subscriber while it is busy; beyond this it re-reads from the database instead. */
 const LIVE_BUFFER_LIMIT = 5_000;
-/**
- * History is read and sent a page at a time, with a turn of the event loop between pages: every yield below is
- * only a microtask (the ws adapter sends synchronously), so without that turn a replay of 100k events held the
- * loop for seconds and stalled every other request. Small pages keep each turn short even with many replays.
- */
 const REPLAY_PAGE = 200;
 
 function matches(filter: EventFilter, event: EventSummary): boolean {
@@ -29,6 +24,7 @@ function matches(filter: EventFilter, event: EventSummary): boolean {
  * Subscribe first, then replay from the database after `lastEventId`, then follow live events, skipping any seq
  * already sent; every yield is tracked by seq so a reconnecting client resumes exactly. Memory per subscriber is
  * bounded: a slow client's live buffer overflows into a database re-read, and yields wait for its socket to drain.
+ * Each yield is only a microtask, so the work takes turns on the event loop (replayTurns) to leave room for others.
  */
 export async function* subscribeEvents(opts: {
   store: EventStore;
@@ -67,13 +63,13 @@ export async function* subscribeEvents(opts: {
           for (const row of rows) {
             cursor = row.seq;
             if (!matches(filter, row)) continue;
+            await replayTurns.pause();
             await waitForDrain(opts.socket, signal);
             if (signal?.aborted) return;
             yield tracked(String(row.seq), row);
           }
           if (rows.length < REPLAY_PAGE) break;
-          await nextTurn();
-          if (signal?.aborted) return;
+          await replayTurns.pause();
         }
         continue;
       }
@@ -85,6 +81,7 @@ export async function* subscribeEvents(opts: {
       }
       if (next.seq <= cursor) continue;
       cursor = next.seq;
+      await replayTurns.pause();
       await waitForDrain(opts.socket, signal);
       if (signal?.aborted) return;
       yield tracked(String(next.seq), next);
