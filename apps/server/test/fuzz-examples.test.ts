@@ -1,0 +1,25 @@
+import { describe, expect, it } from "vitest";
+import { callProcedure, storedCounts } from "./fuzz/wire.ts";
+import { serverForFile, type TestServer } from "./harness.ts";
+
+/** Defects the property-based tests (fuzz-router, fuzz-ingest) found, each pinned by its shrunk example. */
+let server: TestServer;
+serverForFile((started) => {
+  server = started;
+});
+
+describe("fuzz findings", () => {
+  it("a lone surrogate in an id or a name is refused naming the field (was a 500 from Prisma)", async () => {
+    const before = await storedCounts(server);
+    const get = await callProcedure(server, "session.get", "query", JSON.stringify({ id: "x\udc00y" }));
+    expect(get.status).toBe(400);
+    expect(get.json.error.data.details.issues[0].path).toBe("id");
+    const create = await callProcedure(server, "session.create", "mutation", JSON.stringify({ name: "ok", workspace: "w\ud800" }));
+    expect(create.status).toBe(400);
+    expect(create.json.error.message).toMatch(/workspace/);
+    const command = await callProcedure(server, "task.create", "mutation", JSON.stringify({ sessionId: "s", title: "t", prompt: "p", dependsOn: ["a", "\udfff"] }));
+    expect(command.status).toBe(400);
+    expect(command.json.error.data.details.issues[0].path).toBe("dependsOn.1");
+    expect(await storedCounts(server)).toEqual(before);
+  });
+});
