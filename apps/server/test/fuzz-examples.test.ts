@@ -22,4 +22,13 @@ describe("fuzz findings", () => {
     expect(command.json.error.data.details.issues[0].path).toBe("dependsOn.1");
     expect(await storedCounts(server)).toEqual(before);
   });
+
+  it("a workspace the file system cannot create (a folder name over 255 bytes) is a 400 naming workspace (was a 500 ENAMETOOLONG)", async () => {
+    const before = await storedCounts(server);
+    const create = await callProcedure(server, "session.create", "mutation", JSON.stringify({ name: "long", workspace: "x".repeat(300) }));
+    expect(create.status).toBe(400);
+    expect(create.json.error.data.domainCode).toBe("INVALID_INPUT");
+    expect(create.json.error.data.details.field).toBe("workspace");
+    expect(await storedCounts(server)).toEqual(before);
+  });
 });
