@@ -1,0 +1,103 @@
+import { appRouter } from "@rozet/api";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { hostile, toWireJson, validish, type ArbitraryContext } from "./fuzz/zod-arbitrary.ts";
+import { callProcedure, healthy, storedCounts, type WireAnswer } from "./fuzz/wire.ts";
+import { legacyEvent, postJson, serverForFile, type TestServer } from "./harness.ts";
+
+/**
+ * Property-based tests over every procedure of the router, over real HTTP against a started server: inputs built
+ * from each procedure's zod schema (valid-ish, with real and unknown ids) and the same with one hostile value or key
+ * planted. Whatever comes in: no 5xx, the server keeps answering, a refusal names what was wrong, and a refused
+ * input stores nothing. `FUZZ_SEED=<n>` replays a run; the seed is printed on failure.
+ */
+const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
+const RUNS = Number(process.env.FUZZ_RUNS ?? 1_000);
+/** For exploring past a known failure: FUZZ_EXCLUDE=agent.stop,event.timeline leaves those procedures out. */
+const EXCLUDED = new Set((process.env.FUZZ_EXCLUDE ?? "").split(",").filter(Boolean));
+
+type Procedure = { path: string; type: "query" | "mutation"; schema: unknown };
+
+// Subscriptions are covered over WebSocket elsewhere: over HTTP a valid one would stream forever.
+const procedures: Procedure[] = Object.entries((appRouter as unknown as { _def: { procedures: Record<string, any> } })._def.procedures)
+  .filter(([path, p]) => p._def.type !== "subscription" && !EXCLUDED.has(path))
+  .map(([path, p]) => ({ path, type: p._def.type, schema: p._def.inputs?.[0] }));
+
+let server: TestServer;
+let ctx: ArbitraryContext;
+serverForFile(async (started) => {
+  server = started;
+  // Real ids to aim at: a session (archived, so valid commands to its agents are refused, never run) and its agent.
+  const ingest = await postJson(`${server.url}/api/events`, [legacyEvent(1, { source_app: "fuzz-target" })]);
+  const { sessionId, agentId } = ingest.body.results[0];
+  const archive = await callProcedure(server, "session.archive", "mutation", JSON.stringify({ id: sessionId }));
+  expect(archive.status).toBe(200);
+  ctx = { ids: fc.oneof(fc.constantFrom(sessionId as string, agentId as string), fc.uuid(), fc.constantFrom("1", "unknown-id")) };
+});
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return text === "";
+  }
+}
+
+function isPlainObject(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A refusal must say what was wrong: zod field errors, a domain code with details, or (for the whole input) a message. */
+function refusalNamesTheProblem(answer: WireAnswer, wireText: string): string | null {
+  const error = answer.json?.error;
+  if (!error) return `no tRPC error body: ${answer.text.slice(0, 200)}`;
+  const data = error.data ?? {};
+  // Text that is not JSON at all (NaN, Infinity): there is no field to name, the message must say it is not JSON.
+  if (!isJson(wireText)) return answer.status === 400 && /JSON/.test(error.message) ? null : `malformed JSON not refused as such: ${error.message}`;
+  if (data.fieldErrors) {
+    const fields = Object.keys(data.fieldErrors);
+    if (fields.length > 0 || !isPlainObject(JSON.parse(wireText || "null"))) return null;
+    return `validation error names no field: ${error.message}`;
+  }
+  if (data.domainCode) return error.message ? null : `domain error ${data.domainCode} without a message`;
+  return `refusal without field errors or domain code: ${answer.status} ${error.message}`;
+}
+
+async function checkOne(procedure: Procedure, input: unknown): Promise<void> {
+  const text = input === undefined ? "" : toWireJson(input);
+  const before = await storedCounts(server);
+  const answer = await callProcedure(server, procedure.path, procedure.type, text);
+  const context = `${procedure.type} ${procedure.path} ${text.slice(0, 300)} → ${answer.status} ${answer.text.slice(0, 300)}`;
+  expect(answer.status, context).toBeLessThan(500);
+  if (answer.status >= 400) {
+    expect(refusalNamesTheProblem(answer, text), context).toBeNull();
+    expect(await storedCounts(server), `${context}: a refused input stored something`).toEqual(before);
+  }
+}
+
+function inputsFor(procedure: Procedure, hugeChars: number): fc.Arbitrary<unknown> {
+  if (!procedure.schema) return fc.constant(undefined);
+  const valid = validish(procedure.schema, ctx);
+  const inputs = fc.oneof(valid, hostile(valid, { hugeChars }).map((h) => h.input));
+  // Queries travel in the URL: keep them under Node's 16 KiB header limit (beyond it Node answers 431 itself).
+  return procedure.type === "query" ? inputs.filter((input) => encodeURIComponent(toWireJson(input)).length < 12_000) : inputs;
+}
+
+describe("router inputs (property-based, real HTTP)", () => {
+  it(`every procedure, ${RUNS} generated inputs: no 5xx, no crash, refusals name the field, refused inputs store nothing`, async () => {
+    console.log(`fuzz-router seed ${SEED} (FUZZ_SEED=${SEED} to replay)`);
+    const cases = fc.oneof(
+      ...procedures.map((p) => inputsFor(p, p.type === "query" ? 3_000 : 200_000).map((input) => ({ path: p.path, input }))),
+    );
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(cases, async ({ path, input }) => {
+        await checkOne(procedures.find((p) => p.path === path)!, input);
+        if (++runs % 100 === 0) expect(await healthy(server)).toBe(true);
+      }),
+      { seed: SEED, numRuns: RUNS, endOnFailure: true },
+    );
+    expect(await healthy(server)).toBe(true);
+  }, 120_000);
+});
