@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { callProcedure, storedCounts } from "./fuzz/wire.ts";
-import { serverForFile, type TestServer } from "./harness.ts";
+import { legacyEvent, postJson, serverForFile, type TestServer } from "./harness.ts";
 
 /** Defects the property-based tests (fuzz-router, fuzz-ingest) found, each pinned by its shrunk example. */
 let server: TestServer;
@@ -30,5 +30,16 @@ describe("fuzz findings", () => {
     expect(create.json.error.data.domainCode).toBe("INVALID_INPUT");
     expect(create.json.error.data.details.field).toBe("workspace");
     expect(await storedCounts(server)).toEqual(before);
+  });
+
+  it("a hook event type named like an Object.prototype member (valueOf, constructor) is stored as hook.<name> (was a 500)", async () => {
+    for (const hook of ["valueOf", "constructor", "toString", "__proto__", "hasOwnProperty"]) {
+      const res = await postJson(`${server.url}/events`, legacyEvent(1, { source_app: "fuzz-proto-hooks", hook_event_type: hook }));
+      expect(res.status, hook).toBe(200);
+      const seq = res.body.results[0].seq as number;
+      const stored = await callProcedure(server, "event.get", "query", JSON.stringify({ seq }));
+      expect(stored.json.result.data.type, hook).toBe(`hook.${hook}`);
+      expect(stored.json.result.data.hookEventType, hook).toBe(hook);
+    }
   });
 });
