@@ -7,5 +7,7 @@ export { domainErrorMap } from "./errors.ts";
 export { boundedPayload, MAX_PAYLOAD_DEPTH } from "./json-text.ts";
 export { SOCKET_HIGH_WATER } from "./live/back-pressure.ts";
 export { ingestLimits, parseIngestBody, parseIngestEvent, parseIngestText, parseJsonText, ingestReceipt, type IngestEventInput } from "./routers/ingest.contracts.ts";
+/** The wire shapes of ingested events (tests generate bodies from them). */
+export { enrichedEventSchema, legacyEventSchema } from "./routers/ingest.contracts.ts";
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

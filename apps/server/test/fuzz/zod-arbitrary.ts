@@ -89,7 +89,15 @@ function nested(depth: number, asArray: boolean): RawJson {
 }
 
 /** Hostile values: wrong types, edge numbers, strings that break naive code, deep or huge structures. */
-export function hostileValue(options: { hugeChars: number }): fc.Arbitrary<unknown> {
+export interface HostileOptions {
+  hugeChars: number;
+  /** Deepest nesting to plant (FUZZ_MAX_DEPTH lowers it to explore past a known nesting defect). */
+  maxDepth?: number;
+}
+
+export function hostileValue(options: HostileOptions): fc.Arbitrary<unknown> {
+  const maxDepth = options.maxDepth ?? Number(process.env.FUZZ_MAX_DEPTH ?? 10_000);
+  const depths = (candidates: number[]) => fc.constantFrom(...candidates.map((d) => Math.min(d, maxDepth)));
   const wrongTypes = fc.constantFrom<unknown>(null, true, false, 0, "", "x", [], {}, [1, "a", null], { nested: { deeper: true } });
   const numbers = fc.oneof(
     fc.constantFrom<unknown>(-1, -0, 0.5, -1e-9, 2 ** 31, 2 ** 53 + 2, -(2 ** 63), Number.MAX_VALUE, Number.MIN_VALUE),
@@ -119,8 +127,8 @@ export function hostileValue(options: { hugeChars: number }): fc.Arbitrary<unkno
     fc.constantFrom(300, 5_000, options.hugeChars).map((n) => "x".repeat(n)),
   );
   const structures = fc.oneof(
-    fc.constantFrom(100, 1_000, 10_000).map((depth) => nested(depth, true)),
-    fc.constantFrom(100, 1_000).map((depth) => nested(depth, false)),
+    depths([100, 1_000, 10_000]).map((depth) => nested(depth, true)),
+    depths([100, 1_000]).map((depth) => nested(depth, false)),
     fc.constant(JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}') as unknown),
     fc.constant(new RawJson(`[${Array.from({ length: 10_000 }, (_, i) => i).join(",")}]`, "10000 numbers")),
     fc.jsonValue({ maxDepth: 3 }),
@@ -148,7 +156,7 @@ function setAt(value: unknown, path: (string | number)[], replacement: unknown):
 export type Mutation = { kind: "replace"; path: (string | number)[] } | { kind: "add-key"; path: (string | number)[]; key: string };
 
 /** A valid-ish input with one hostile value planted at one of its paths, or one hostile key added to an object. */
-export function hostile(valid: fc.Arbitrary<unknown>, options: { hugeChars: number }): fc.Arbitrary<{ input: unknown; mutation: Mutation }> {
+export function hostile(valid: fc.Arbitrary<unknown>, options: HostileOptions): fc.Arbitrary<{ input: unknown; mutation: Mutation }> {
   const keys = fc.constantFrom("__proto__", "constructor", "prototype", "unknownField", "\u0000", "");
   return fc.tuple(valid, hostileValue(options), fc.nat(), fc.boolean(), keys).map(([base, bad, pick, addKey, key]) => {
     const paths = pathsOf(base);
