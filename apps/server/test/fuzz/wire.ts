@@ -34,14 +34,15 @@ export async function healthy(server: TestServer): Promise<boolean> {
 /** Row counts of everything a request could store; compared before and after each rejected input. */
 export async function storedCounts(server: TestServer) {
   const p = server.room.prisma;
-  const [sessions, agents, tasks, commands, rules, requests] = await Promise.all([
+  server.room.writer.flushNow();
+  const [sessions, agents, tasks, commands, rules, requests, events] = await Promise.all([
     p.session.count(),
     p.agent.count(),
     p.task.count(),
     p.command.count(),
     p.permissionRule.count(),
     p.permissionRequest.count(),
+    p.event.count(),
   ]);
-  server.room.writer.flushNow();
-  return { sessions, agents, tasks, commands, rules, requests, lastSeq: server.room.events.lastSeq() };
+  return { sessions, agents, tasks, commands, rules, requests, events, lastSeq: server.room.events.lastSeq() };
 }

@@ -48,8 +48,10 @@ export function validish(schema: unknown, ctx: ArbitraryContext, key?: string): 
       return validish(def.in, ctx, key);
     case "string":
       return stringArbitrary(def, key, ctx);
-    case "number":
-      return fc.oneof(fc.integer({ min: 1, max: 1_000 }), fc.double({ min: 0.01, max: 100, noNaN: true }));
+    case "number": {
+      const integer = (def.checks ?? []).some((c: any) => /int/.test(String(c._zod.def.format)));
+      return integer ? fc.integer({ min: 1, max: 1_000 }) : fc.oneof(fc.integer({ min: 1, max: 1_000 }), fc.double({ min: 0.01, max: 100, noNaN: true }));
+    }
     case "boolean":
       return fc.boolean();
     case "enum":
