@@ -69,4 +69,22 @@ describe("event.subscribe replay", () => {
       await Promise.all(clients.map((c) => c.close()));
     }
   }, 180_000);
+
+  it("an export of the whole session yields too: /healthz stays fast while two exports stream 30k events", async () => {
+    const res = await postJson(`${server.url}/api/events`, [legacyEvent(0, { source_app: "replay-yields" })]);
+    const sessionId = res.body.results[0].sessionId as string;
+    let finished = 0;
+    const exports = [0, 1].map(async () => {
+      const download = await fetch(`${server.url}/api/sessions/${sessionId}/export.ndjson`);
+      const text = await download.text();
+      finished++;
+      return text.split("\n").filter(Boolean).length;
+    });
+    const latencies = await pollHealthz(server.url, () => finished === 2);
+    const lines = await Promise.all(exports);
+    const max = Math.max(...latencies);
+    console.log(`healthz during export: n=${latencies.length} max=${max.toFixed(1)} ms`);
+    expect(lines).toEqual([EVENTS + 1, EVENTS + 1]);
+    expect(max).toBeLessThan(MAX_HEALTHZ_MS);
+  }, 180_000);
 });

@@ -36,7 +36,7 @@ export class LoopTurns {
 }
 
 /**
- * One for the process: the event loop is shared by every subscriber, so their replays share one budget per turn.
- * 4 ms keeps /healthz p99 well under 50 ms with ten replays at once (bench/replay.ts).
+ * One for the process: the event loop is shared, so every long loop over stored data (subscription replays,
+ * exports) shares one budget per turn. 4 ms keeps /healthz p99 under 50 ms with ten replays at once (bench/replay.ts).
  */
-export const replayTurns = new LoopTurns(4);
+export const longLoopTurns = new LoopTurns(4);

@@ -1,7 +1,7 @@
 import { tracked } from "@trpc/server";
 import type { Bus, EventStore, EventSummary } from "@rozet/db";
 import { waitForDrain, type DrainableSocket } from "./back-pressure.ts";
-import { replayTurns } from "./loop-turns.ts";
+import { longLoopTurns } from "./loop-turns.ts";
 
 export interface EventFilter {
   sessionId?: string | undefined;
@@ -24,7 +24,7 @@ function matches(filter: EventFilter, event: EventSummary): boolean {
  * Subscribe first, then replay from the database after `lastEventId`, then follow live events, skipping any seq
  * already sent; every yield is tracked by seq so a reconnecting client resumes exactly. Memory per subscriber is
  * bounded: a slow client's live buffer overflows into a database re-read, and yields wait for its socket to drain.
- * Each yield is only a microtask, so the work takes turns on the event loop (replayTurns) to leave room for others.
+ * Each yield is only a microtask, so the work takes turns on the event loop (longLoopTurns) to leave room for others.
  */
 export async function* subscribeEvents(opts: {
   store: EventStore;
@@ -63,13 +63,13 @@ export async function* subscribeEvents(opts: {
           for (const row of rows) {
             cursor = row.seq;
             if (!matches(filter, row)) continue;
-            await replayTurns.pause();
+            await longLoopTurns.pause();
             await waitForDrain(opts.socket, signal);
             if (signal?.aborted) return;
             yield tracked(String(row.seq), row);
           }
           if (rows.length < REPLAY_PAGE) break;
-          await replayTurns.pause();
+          await longLoopTurns.pause();
         }
         continue;
       }
@@ -81,7 +81,7 @@ export async function* subscribeEvents(opts: {
       }
       if (next.seq <= cursor) continue;
       cursor = next.seq;
-      await replayTurns.pause();
+      await longLoopTurns.pause();
       await waitForDrain(opts.socket, signal);
       if (signal?.aborted) return;
       yield tracked(String(next.seq), next);
