@@ -1,5 +1,6 @@
 import { appRouter } from "@rozet/api";
 import fc from "fast-check";
+import { WebSocket } from "ws";
 import { describe, expect, it } from "vitest";
 import { hostile, toWireJson, validish, type ArbitraryContext } from "./fuzz/zod-arbitrary.ts";
 import { callProcedure, healthy, storedCounts, type WireAnswer } from "./fuzz/wire.ts";
@@ -18,10 +19,12 @@ const EXCLUDED = new Set((process.env.FUZZ_EXCLUDE ?? "").split(",").filter(Bool
 
 type Procedure = { path: string; type: "query" | "mutation"; schema: unknown };
 
-// Subscriptions are covered over WebSocket elsewhere: over HTTP a valid one would stream forever.
-const procedures: Procedure[] = Object.entries((appRouter as unknown as { _def: { procedures: Record<string, any> } })._def.procedures)
-  .filter(([path, p]) => p._def.type !== "subscription" && !EXCLUDED.has(path))
+const allProcedures = Object.entries((appRouter as unknown as { _def: { procedures: Record<string, any> } })._def.procedures)
+  .filter(([path]) => !EXCLUDED.has(path))
   .map(([path, p]) => ({ path, type: p._def.type, schema: p._def.inputs?.[0] }));
+// Subscriptions go over the WebSocket (below): over HTTP a valid one would stream forever.
+const procedures: Procedure[] = allProcedures.filter((p) => p.type !== "subscription");
+const subscriptions = allProcedures.filter((p) => p.type === "subscription");
 
 let server: TestServer;
 let ctx: ArbitraryContext;
@@ -100,6 +103,52 @@ describe("router inputs (property-based, real HTTP)", () => {
       }),
       { seed: SEED, numRuns: RUNS },
     );
+    expect(await healthy(server)).toBe(true);
+  }, 120_000);
+
+  it("every subscription over the WebSocket, 200 generated inputs: refusals name the field, the socket and server stay up", async () => {
+    console.log(`fuzz-router (ws) seed ${SEED} (FUZZ_SEED=${SEED} to replay)`);
+    const socket = new WebSocket(`${server.url.replace(/^http/, "ws")}/trpc`);
+    await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+    const answers = new Map<number | null, (message: any) => void>();
+    socket.on("message", (data) => {
+      const message = JSON.parse(String(data));
+      answers.get(message.id)?.(message);
+    });
+    let id = 0;
+    const cases = fc.oneof(...subscriptions.map((p) => inputsFor(p, 200_000).map((input) => ({ path: p.path, input }))));
+    try {
+      await fc.assert(
+        fc.asyncProperty(cases, async ({ path, input }) => {
+          const text = `{"id":${++id},"method":"subscription","params":{"path":${JSON.stringify(path)},"input":${input === undefined ? "null" : toWireJson(input)}}}`;
+          // A message that is not JSON cannot be matched to its id: tRPC answers it with id null.
+          const requestId = isJson(text) ? id : null;
+          const answer = new Promise<any>((resolve) => answers.set(requestId, resolve));
+          socket.send(text);
+          const message = await Promise.race([answer, new Promise((resolve) => setTimeout(() => resolve({ timeout: true }), 10_000))]);
+          answers.delete(requestId);
+          const context = `${path} ${text.slice(0, 300)} → ${JSON.stringify(message).slice(0, 300)}`;
+          expect((message as { timeout?: boolean }).timeout, context).toBeUndefined();
+          if (requestId === null) {
+            expect(message.error?.data?.code, context).toBe("PARSE_ERROR");
+          } else if (message.error) {
+            expect(message.error.data.httpStatus, context).toBeLessThan(500);
+            const data = message.error.data;
+            const wire = input === undefined ? "null" : toWireJson(input);
+            const wholeInputWrong = !isJson(wire) || !isPlainObject(JSON.parse(wire));
+            const named = (data.fieldErrors && (Object.keys(data.fieldErrors).length > 0 || wholeInputWrong)) || data.domainCode || (wholeInputWrong && message.error.message);
+            expect(named, context).toBeTruthy();
+          } else {
+            expect(message.result?.type, context).toBe("started");
+            socket.send(JSON.stringify({ id: requestId, method: "subscription.stop" }));
+          }
+          expect(socket.readyState, context).toBe(WebSocket.OPEN);
+        }),
+        { seed: SEED, numRuns: 200 },
+      );
+    } finally {
+      socket.close();
+    }
     expect(await healthy(server)).toBe(true);
   }, 120_000);
 });
