@@ -42,4 +42,15 @@ describe("fuzz findings", () => {
       expect(stored.json.result.data.hookEventType, hook).toBe(hook);
     }
   });
+
+  it("REST ingest refuses a lone surrogate in an event's fields naming event and field (was stored altered, as U+FFFD)", async () => {
+    const before = await storedCounts(server);
+    const res = await postJson(`${server.url}/api/events`, [legacyEvent(1, { source_app: "fuzz-ok" }), legacyEvent(2, { source_app: "fuzz-\ud800" })]);
+    expect(res.status).toBe(400);
+    expect(res.body.error.details.issues[0].path).toBe("1.source_app");
+    const summary = await postJson(`${server.url}/events`, legacyEvent(3, { summary: "half a pair \udc00" }));
+    expect(summary.status).toBe(400);
+    expect(summary.body.error.details.issues[0].path).toBe("0.summary");
+    expect(await storedCounts(server)).toEqual(before);
+  });
 });

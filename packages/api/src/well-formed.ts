@@ -25,10 +25,11 @@ export function findIllFormedText(value: unknown): string | null {
   return null;
 }
 
+export const illFormedMessage = "must be well-formed Unicode (no lone surrogate)";
+
 /** Throws INVALID_INPUT naming the field when `value` holds text that is not well-formed Unicode. */
 export function assertWellFormedText(value: unknown): void {
   const path = findIllFormedText(value);
   if (path === null) return;
-  const message = "must be well-formed Unicode (no lone surrogate)";
-  throw new DomainError("INVALID_INPUT", `${path || "input"}: ${message}`, { issues: [{ path, message }] });
+  throw new DomainError("INVALID_INPUT", `${path || "input"}: ${illFormedMessage}`, { issues: [{ path, message: illFormedMessage }] });
 }
