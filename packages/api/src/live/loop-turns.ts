@@ -1,5 +1,5 @@
 /**
- * Takes turns on the event loop for long loops over stored data (subscription replays). Awaiting a resolved
+ * Takes turns on the event loop for long loops over stored data (subscription replays, exports). Awaiting a resolved
  * promise, or yielding from an async generator whose consumer sends synchronously (tRPC's ws adapter), never
  * returns to the event loop: a replay of 100k events held it for seconds and stalled every other request.
  *

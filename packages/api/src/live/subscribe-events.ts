@@ -81,7 +81,8 @@ export async function* subscribeEvents(opts: {
       }
       if (next.seq <= cursor) continue;
       cursor = next.seq;
-      await longLoopTurns.pause();
+      // A small burst goes out at once (no extra loop turn on the live path); a backlog takes turns like a replay.
+      if (live.length >= REPLAY_PAGE) await longLoopTurns.pause();
       await waitForDrain(opts.socket, signal);
       if (signal?.aborted) return;
       yield tracked(String(next.seq), next);
