@@ -53,4 +53,13 @@ describe("fuzz findings", () => {
     expect(summary.body.error.details.issues[0].path).toBe("0.summary");
     expect(await storedCounts(server)).toEqual(before);
   });
+
+  it("listing the agents or tasks of a session that does not exist is a 404 naming it (was 200 with an empty list)", async () => {
+    const unknown = "00000000-0000-4000-8000-00000000beef";
+    for (const path of ["agent.list", "task.list"]) {
+      const res = await callProcedure(server, path, "query", JSON.stringify({ sessionId: unknown }));
+      expect(res.status, path).toBe(404);
+      expect(res.json.error.data.details, path).toEqual({ what: "session", id: unknown });
+    }
+  });
 });

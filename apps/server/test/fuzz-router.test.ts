@@ -106,6 +106,30 @@ describe("router inputs (property-based, real HTTP)", () => {
     expect(await healthy(server)).toBe(true);
   }, 120_000);
 
+  it("a required id that names nothing is refused (404, or 400 for another bad field) and stores nothing", async () => {
+    // Every procedure with a required id at the top of its input; the ids are fresh UUIDs, never stored.
+    const defOf = (schema: any) => schema._zod.def;
+    const withRequiredId = procedures.filter((p) => {
+      if (!p.schema || defOf(p.schema).type !== "object") return false;
+      return Object.entries(defOf(p.schema).shape as Record<string, any>).some(([key, field]) => /(^id$|Id$)/.test(key) && !["optional", "default"].includes(defOf(field).type));
+    });
+    const unknownIds: ArbitraryContext = { ids: fc.uuid({ version: 4 }) };
+    const cases = fc.oneof(...withRequiredId.map((p) => validish(p.schema, unknownIds).map((input) => ({ path: p.path, input }))));
+    await fc.assert(
+      fc.asyncProperty(cases, async ({ path, input }) => {
+        const procedure = procedures.find((p) => p.path === path)!;
+        const text = toWireJson(input);
+        const before = await storedCounts(server);
+        const answer = await callProcedure(server, path, procedure.type, text);
+        const context = `${procedure.type} ${path} ${text.slice(0, 300)} → ${answer.status} ${answer.text.slice(0, 300)}`;
+        expect([400, 404], context).toContain(answer.status);
+        expect(refusalNamesTheProblem(answer, text), context).toBeNull();
+        expect(await storedCounts(server), `${context}: stored something`).toEqual(before);
+      }),
+      { seed: SEED, numRuns: 200 },
+    );
+  }, 60_000);
+
   it("every subscription over the WebSocket, 200 generated inputs: refusals name the field, the socket and server stay up", async () => {
     console.log(`fuzz-router (ws) seed ${SEED} (FUZZ_SEED=${SEED} to replay)`);
     const socket = new WebSocket(`${server.url.replace(/^http/, "ws")}/trpc`);
