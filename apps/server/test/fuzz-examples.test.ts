@@ -62,4 +62,16 @@ describe("fuzz findings", () => {
       expect(res.json.error.data.details, path).toEqual({ what: "session", id: unknown });
     }
   });
+
+  it("a schema_version that is a deeply nested array is refused 422 naming the versions (was a 500: the message serialized it)", async () => {
+    const before = await storedCounts(server);
+    const deep = `${"[".repeat(10_000)}${"]".repeat(10_000)}`;
+    const text = `{"schema_version":${deep},"source_app":"a","session_id":"s","hook_event_type":"Stop","payload":{}}`;
+    const res = await fetch(`${server.url}/api/events`, { method: "POST", headers: { "content-type": "application/json" }, body: text });
+    const body = (await res.json()) as any;
+    expect(res.status).toBe(422);
+    expect(body.error.code).toBe("UNSUPPORTED_SCHEMA_VERSION");
+    expect(body.error.details.supported).toEqual([1, 2]);
+    expect(await storedCounts(server)).toEqual(before);
+  });
 });

@@ -132,10 +132,12 @@ export function parseIngestEvent(raw: unknown, index = 0, payloadText?: string, 
   }
   const version = (raw as { schema_version?: unknown }).schema_version ?? 1;
   if (version !== 1 && version !== 2) {
+    // Echo only a primitive: an object or array may be nested too deep to serialize (into the message or the body).
+    const shown = version !== null && typeof version === "object" ? (Array.isArray(version) ? "an array" : "an object") : JSON.stringify(version);
     throw new DomainError(
       "UNSUPPORTED_SCHEMA_VERSION",
-      `event ${index}: schema_version ${JSON.stringify(version)} is not supported; this server accepts ${supportedVersions}`,
-      { index, schemaVersion: version, supported: [1, 2] },
+      `event ${index}: schema_version ${shown} is not supported; this server accepts ${supportedVersions}`,
+      { index, schemaVersion: typeof version === "object" ? shown : version, supported: [1, 2] },
     );
   }
   // The event's own fields become columns (ids, names, summary): a lone surrogate there would be stored altered.
