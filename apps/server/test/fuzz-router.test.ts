@@ -135,8 +135,8 @@ describe("router inputs (property-based, real HTTP)", () => {
     const socket = new WebSocket(`${server.url.replace(/^http/, "ws")}/trpc`);
     await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
     const answers = new Map<number | null, (message: any) => void>();
-    socket.on("message", (data) => {
-      const message = JSON.parse(String(data));
+    socket.on("message", (data: Buffer) => {
+      const message = JSON.parse(data.toString("utf8"));
       answers.get(message.id)?.(message);
     });
     let id = 0;
