@@ -6,6 +6,9 @@ export { createContextFactory, presentedToken, tokenMatches, type AuthPolicy, ty
 export { domainErrorMap } from "./errors.ts";
 export { boundedPayload, MAX_PAYLOAD_DEPTH } from "./json-text.ts";
 export { SOCKET_HIGH_WATER } from "./live/back-pressure.ts";
+export { longLoopTurns } from "./live/loop-turns.ts";
 export { ingestLimits, parseIngestBody, parseIngestEvent, parseIngestText, parseJsonText, ingestReceipt, type IngestEventInput } from "./routers/ingest.contracts.ts";
+/** The wire shapes of ingested events (tests generate bodies from them). */
+export { enrichedEventSchema, legacyEventSchema } from "./routers/ingest.contracts.ts";
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;

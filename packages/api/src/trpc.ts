@@ -3,6 +3,7 @@ import { DomainError, newId } from "@rozet/vocabulary";
 import { z, ZodError } from "zod";
 import type { Context } from "./context.ts";
 import { domainErrorMap } from "./errors.ts";
+import { assertWellFormedText } from "./well-formed.ts";
 
 /** Stacks in error bodies only for developers who ask (ROZET_DEV=1): they name files of the server machine. */
 export const sendStacks = process.env.ROZET_DEV === "1";
@@ -41,11 +42,17 @@ const mapDomainErrors = t.middleware(async ({ next }) => {
   return result;
 });
 
+/** Every input, whatever its schema: text that cannot be stored as UTF-8 is refused before any handler sees it. */
+const refuseIllFormedText = t.middleware(async ({ getRawInput, next }) => {
+  assertWellFormedText(await getRawInput());
+  return next();
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /** Open to anyone who passed the server's Host/Origin checks: health only. */
-export const publicProcedure = t.procedure.use(mapDomainErrors);
+export const publicProcedure = t.procedure.use(mapDomainErrors).use(refuseIllFormedText);
 
 /** Everything else: needs the operator token when one is configured. */
 export const operatorProcedure = publicProcedure.use(({ ctx, next }) => {

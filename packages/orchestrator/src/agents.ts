@@ -1,7 +1,7 @@
 import { background, DomainError, newId, notFound } from "@rozet/vocabulary";
 import type { ControlRoom } from "./control-room.ts";
 import { agentDto } from "./dto.ts";
-import { getSession } from "./sessions.ts";
+import { getSession, requireSession } from "./sessions.ts";
 
 export const agentDrivers = ["claude", "acp", "shell", "external"] as const;
 
@@ -46,6 +46,7 @@ export async function createAgent(
 }
 
 export async function listAgents(room: ControlRoom, input: { sessionId: string }) {
+  await requireSession(room, input.sessionId);
   const rows = await room.prisma.agent.findMany({ where: { sessionId: input.sessionId }, orderBy: { createdAt: "asc" } });
   return rows.map(agentDto);
 }

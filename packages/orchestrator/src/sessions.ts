@@ -43,6 +43,12 @@ export async function listSessions(room: ControlRoom, input: { status?: "active"
 
 const ACTIVE_AGENT_STATUSES = new Set(["starting", "idle", "busy", "waiting-for-permission"]);
 
+/** For reads scoped to a session: an unknown session is a 404, not an empty list that looks like "none yet". */
+export async function requireSession(room: ControlRoom, sessionId: string): Promise<void> {
+  const row = await room.prisma.session.findUnique({ where: { id: sessionId }, select: { id: true } });
+  if (!row) throw notFound("session", sessionId);
+}
+
 export async function getSession(room: ControlRoom, input: { id: string }) {
   const row = await room.prisma.session.findUnique({ where: { id: input.id } });
   if (!row) throw notFound("session", input.id);

@@ -1,7 +1,7 @@
 import { DomainError, newId, notFound } from "@rozet/vocabulary";
 import type { ControlRoom } from "./control-room.ts";
 import { taskDto } from "./dto.ts";
-import { getSession } from "./sessions.ts";
+import { getSession, requireSession } from "./sessions.ts";
 import { recordEvent } from "./timeline.ts";
 
 const FINISHED = new Set(["completed", "failed", "cancelled"]);
@@ -58,6 +58,7 @@ export async function createTask(
 }
 
 export async function listTasks(room: ControlRoom, input: { sessionId: string; status?: string | undefined }) {
+  await requireSession(room, input.sessionId);
   const rows = await room.prisma.task.findMany({
     where: { sessionId: input.sessionId, ...(input.status ? { status: input.status } : {}) },
     orderBy: { createdAt: "asc" },

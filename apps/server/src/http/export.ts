@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 import { once } from "node:events";
 import { ZipArchive } from "archiver";
-import { boundedPayload } from "@rozet/api";
+import { boundedPayload, longLoopTurns } from "@rozet/api";
 import { type FullEvent } from "@rozet/db";
 import { DomainError, notFound } from "@rozet/vocabulary";
 import type { ControlRoom } from "@rozet/orchestrator";
@@ -33,7 +33,11 @@ async function* matchingEvents(room: ControlRoom, sessionId: string, filter: z.o
   let after = 0;
   for (;;) {
     const page = room.events.exportPage({ sessionId, after, limit: EXPORT_PAGE, agentId: filter.agentId, types: filter.types, text: filter.text });
-    for (const event of page) yield event;
+    for (const event of page) {
+      // A fast client never makes write() wait, so without turns an export held the event loop to the end.
+      await longLoopTurns.pause();
+      yield event;
+    }
     if (page.length < EXPORT_PAGE) return;
     after = page.at(-1)!.seq;
   }

@@ -1,6 +1,7 @@
 import { tracked } from "@trpc/server";
 import type { Bus, EventStore, EventSummary } from "@rozet/db";
 import { waitForDrain, type DrainableSocket } from "./back-pressure.ts";
+import { longLoopTurns } from "./loop-turns.ts";
 
 export interface EventFilter {
   sessionId?: string | undefined;
@@ -10,7 +11,7 @@ export interface EventFilter {
 
 /** Live events buffered per subscriber while it is busy; beyond this it re-reads from the database instead. */
 const LIVE_BUFFER_LIMIT = 5_000;
-const REPLAY_PAGE = 500;
+const REPLAY_PAGE = 200;
 
 function matches(filter: EventFilter, event: EventSummary): boolean {
   if (filter.sessionId && event.sessionId !== filter.sessionId) return false;
@@ -23,6 +24,7 @@ function matches(filter: EventFilter, event: EventSummary): boolean {
  * Subscribe first, then replay from the database after `lastEventId`, then follow live events, skipping any seq
  * already sent; every yield is tracked by seq so a reconnecting client resumes exactly. Memory per subscriber is
  * bounded: a slow client's live buffer overflows into a database re-read, and yields wait for its socket to drain.
+ * Each yield is only a microtask, so the work takes turns on the event loop (longLoopTurns) to leave room for others.
  */
 export async function* subscribeEvents(opts: {
   store: EventStore;
@@ -61,11 +63,13 @@ export async function* subscribeEvents(opts: {
           for (const row of rows) {
             cursor = row.seq;
             if (!matches(filter, row)) continue;
+            await longLoopTurns.pause();
             await waitForDrain(opts.socket, signal);
             if (signal?.aborted) return;
             yield tracked(String(row.seq), row);
           }
           if (rows.length < REPLAY_PAGE) break;
+          await longLoopTurns.pause();
         }
         continue;
       }
@@ -77,6 +81,8 @@ export async function* subscribeEvents(opts: {
       }
       if (next.seq <= cursor) continue;
       cursor = next.seq;
+      // A small burst goes out at once (no extra loop turn on the live path); a backlog takes turns like a replay.
+      if (live.length >= REPLAY_PAGE) await longLoopTurns.pause();
       await waitForDrain(opts.socket, signal);
       if (signal?.aborted) return;
       yield tracked(String(next.seq), next);

@@ -4,6 +4,7 @@ import { clip, normalizeHookEvent } from "@rozet/orchestrator";
 import { z } from "zod";
 import { MAX_PAYLOAD_DEPTH, nestingDepth, splitIngestBody } from "../json-text.ts";
 import { printable } from "./common.contracts.ts";
+import { findIllFormedText, illFormedMessage } from "../well-formed.ts";
 
 /** Size caps for ingest; each breach is reported as PAYLOAD_TOO_LARGE naming the limit. */
 export const ingestLimits = {
@@ -131,11 +132,21 @@ export function parseIngestEvent(raw: unknown, index = 0, payloadText?: string, 
   }
   const version = (raw as { schema_version?: unknown }).schema_version ?? 1;
   if (version !== 1 && version !== 2) {
+    // Echo only a primitive: an object or array may be nested too deep to serialize (into the message or the body).
+    const shown = version !== null && typeof version === "object" ? (Array.isArray(version) ? "an array" : "an object") : JSON.stringify(version);
     throw new DomainError(
       "UNSUPPORTED_SCHEMA_VERSION",
-      `event ${index}: schema_version ${JSON.stringify(version)} is not supported; this server accepts ${supportedVersions}`,
-      { index, schemaVersion: version, supported: [1, 2] },
+      `event ${index}: schema_version ${shown} is not supported; this server accepts ${supportedVersions}`,
+      { index, schemaVersion: typeof version === "object" ? shown : version, supported: [1, 2] },
     );
+  }
+  // The event's own fields become columns (ids, names, summary): a lone surrogate there would be stored altered.
+  // The payload is kept as the received text, where it is only an escape.
+  const { payload: _payload, chat: _chat, ...fields } = raw as Record<string, unknown>;
+  const illFormed = findIllFormedText(fields);
+  if (illFormed !== null) {
+    const path = `${index}.${illFormed}`;
+    throw new DomainError("INVALID_INPUT", `event ${index} is invalid: ${path}: ${illFormedMessage}`, { index, issues: [{ path, message: illFormedMessage }] });
   }
   const parsed = version === 2 ? enrichedEventSchema.safeParse(raw) : legacyEventSchema.safeParse(raw);
   if (!parsed.success) {

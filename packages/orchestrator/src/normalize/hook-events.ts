@@ -76,7 +76,8 @@ export function describeToolInput(toolName: string, input: Record<string, unknow
 /** Maps a hook event (name + payload) to the normalized type and the fields we index. */
 export function normalizeHookEvent(hookEventType: string, payloadValue: unknown): NormalizedHook {
   const payload = asRecord(payloadValue) ?? {};
-  const type = hookEventTypes[hookEventType] ?? `hook.${hookEventType}`;
+  // Own keys only: a hook named "valueOf" or "constructor" must not find Object.prototype's members.
+  const type = (Object.hasOwn(hookEventTypes, hookEventType) ? hookEventTypes[hookEventType] : undefined) ?? `hook.${hookEventType}`;
   const toolName = asString(payload.tool_name);
   const toolInput = asRecord(payload.tool_input) ?? {};
   const filePath = asString(toolInput.file_path) ?? asString(toolInput.notebook_path) ?? asString(payload.file_path);

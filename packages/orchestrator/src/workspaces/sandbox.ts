@@ -31,7 +31,14 @@ export function resolveWorkspace(root: string, requested: string): string {
 export function ensureWorkspace(root: string, requested: string): string {
   mkdirSync(root, { recursive: true });
   const resolved = resolveWorkspace(root, requested);
-  mkdirSync(resolved, { recursive: true });
+  try {
+    mkdirSync(resolved, { recursive: true });
+  } catch (error) {
+    // The caller's path, not our fault: a name too long, a file in the way, a folder we may not write.
+    const code = (error as NodeJS.ErrnoException).code;
+    if (!code || !["ENAMETOOLONG", "ENOTDIR", "EEXIST", "EACCES", "EPERM", "EINVAL", "ELOOP"].includes(code)) throw error;
+    throw new DomainError("INVALID_INPUT", `workspace ${requested} cannot be created: ${code}`, { field: "workspace", code });
+  }
   // Resolve again: creating the folder cannot have escaped, but a racing symlink could have.
   return resolveWorkspace(root, resolved);
 }
