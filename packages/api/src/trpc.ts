@@ -1,6 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { DomainError, newId } from "@rozet/vocabulary";
-import { z, ZodError } from "zod";
+import { ZodError } from "zod";
 import type { Context } from "./context.ts";
 import { domainErrorMap } from "./errors.ts";
 import { assertWellFormedText } from "./well-formed.ts";
@@ -26,7 +26,7 @@ const t = initTRPC.context<Context>().create({
         // Stable domain code, e.g. PAYLOAD_TOO_LARGE, and what exactly was wrong.
         domainCode: cause instanceof DomainError ? cause.code : null,
         details: cause instanceof DomainError ? (cause.details ?? null) : null,
-        fieldErrors: cause instanceof ZodError ? z.flattenError(cause).fieldErrors : null,
+        fieldErrors: cause instanceof ZodError ? fieldErrorsOf(cause) : null,
       },
     };
   },
@@ -59,3 +59,17 @@ export const operatorProcedure = publicProcedure.use(({ ctx, next }) => {
   if (!ctx.operator) throw new TRPCError({ code: "UNAUTHORIZED", message: "missing or wrong token (Authorization: Bearer <ROZET_TOKEN>)" });
   return next({ ctx: { ...ctx, operator: true as const } });
 });
+
+/**
+ * Field errors keyed by the input's top-level field (as z.flattenError does), each message naming the nested
+ * field it is about (`stopGraceMs: Too small…` under `config`), so a deep mistake still says where it is.
+ */
+function fieldErrorsOf(error: ZodError): Record<string, string[]> {
+  const fields: Record<string, string[]> = {};
+  for (const issue of error.issues) {
+    const [top, ...rest] = issue.path.map(String);
+    if (top === undefined) continue;
+    (fields[top] ??= []).push(rest.length > 0 ? `${rest.join(".")}: ${issue.message}` : issue.message);
+  }
+  return fields;
+}

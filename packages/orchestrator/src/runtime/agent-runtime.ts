@@ -90,13 +90,20 @@ export class AgentRuntime {
         where: { id: this.agentId },
         data: { processId: info.processId ?? null, ...(info.externalSessionId ? { externalSessionId: info.externalSessionId } : {}), lastError: null },
       });
+      // Stopped while it was starting (session archived, server shutting down): stop() owns what follows.
+      if (this.stopRequested()) return;
       await this.transition("idle");
       this.pump();
     } catch (error) {
+      if (this.stopRequested()) return;
       const reason = `failed to start: ${(error as Error).message}`;
       await this.fail(reason);
       throw new DomainError("AGENT_FAILED", reason, { agentId: this.agentId });
     }
+  }
+
+  private stopRequested(): boolean {
+    return this.status === "stopping" || this.status === "stopped";
   }
 
   /** The start was refused before a driver existed (no workspace, outside the sandbox): failed, with the reason. */
