@@ -2,22 +2,6 @@
 // ("Layers"): web → api (types and the client) and vocabulary; server → api, orchestrator, db, vocabulary; api → the
 // domain; the domain (orchestrator, db) imports none of api, server or web; vocabulary imports nothing of ours.
 
-// TEMPORARY: the known import cycle around packages/orchestrator/src/control-room.ts (each module imports the
-// ControlRoom type, which imports them). Removed by the explicit-dependencies refactor; delete this list and the
-// `via` condition of no-circular with it. A cycle through any module not listed here is still an error.
-const knownOrchestratorCycle = [
-  "^packages/orchestrator/src/control-room[.]ts$",
-  "^packages/orchestrator/src/agents[.]ts$",
-  "^packages/orchestrator/src/sessions[.]ts$",
-  "^packages/orchestrator/src/timeline[.]ts$",
-  "^packages/orchestrator/src/runtime/agent-runtime[.]ts$",
-  "^packages/orchestrator/src/runtime/agent-workspace[.]ts$",
-  "^packages/orchestrator/src/runtime/commands[.]ts$",
-  "^packages/orchestrator/src/runtime/permission-broker[.]ts$",
-  "^packages/orchestrator/src/runtime/registry[.]ts$",
-  "^packages/orchestrator/src/runtime/task-scheduler[.]ts$",
-];
-
 /** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
   forbidden: [
@@ -26,8 +10,7 @@ module.exports = {
       severity: "error",
       comment: "An import cycle: move the shared part down a layer, or pass the dependency in (STYLE.md 16).",
       from: {},
-      // `via.pathNot`: the cycle has at least one module outside the temporary known cycle above.
-      to: { circular: true, via: { pathNot: knownOrchestratorCycle.join("|") } },
+      to: { circular: true },
     },
     {
       name: "not-to-unresolvable",

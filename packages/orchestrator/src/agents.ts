@@ -1,12 +1,18 @@
 import { background, DomainError, newId, notFound } from "@rozet/vocabulary";
-import type { ControlRoom } from "./control-room.ts";
+import type { Stores } from "./deps.ts";
+import type { AgentRegistry } from "./runtime/registry.ts";
 import { agentDto } from "./dto.ts";
 import { getSession, requireSession } from "./sessions.ts";
 
 export const agentDrivers = ["claude", "acp", "shell", "external"] as const;
 
+/** Creating an agent stores it, publishes it and starts it in the background (failures go to the log). */
+export interface AgentDeps extends Pick<Stores, "prisma" | "control" | "log"> {
+  agents: Pick<AgentRegistry, "launch">;
+}
+
 export async function createAgent(
-  room: ControlRoom,
+  deps: AgentDeps,
   input: {
     sessionId: string;
     name: string;
@@ -17,11 +23,11 @@ export async function createAgent(
     budgetTokens?: number | undefined;
   },
 ) {
-  const session = await getSession(room, { id: input.sessionId });
+  const session = await getSession(deps, { id: input.sessionId });
   if (session.status === "archived") throw new DomainError("ILLEGAL_STATE", `session ${session.id} is archived`);
-  const clash = await room.prisma.agent.findFirst({ where: { sessionId: input.sessionId, name: input.name } });
+  const clash = await deps.prisma.agent.findFirst({ where: { sessionId: input.sessionId, name: input.name } });
   if (clash) throw new DomainError("CONFLICT", `session already has an agent named ${input.name}`, { field: "name" });
-  const row = await room.prisma.agent.create({
+  const row = await deps.prisma.agent.create({
     data: {
       id: newId(),
       sessionId: input.sessionId,
@@ -36,23 +42,23 @@ export async function createAgent(
     },
   });
   const dto = agentDto(row);
-  room.control.publish({ entity: "agent", id: row.id, sessionId: row.sessionId, action: "created", status: row.status, data: dto });
+  deps.control.publish({ entity: "agent", id: row.id, sessionId: row.sessionId, action: "created", status: row.status, data: dto });
   if (input.driver !== "external") {
     // Starting takes a while (a process, a handshake); the caller follows it on control.onUpdate. A refused
     // start leaves the agent failed with the reason (see AgentRegistry.launch); here it is only logged.
-    background(room.log, `start agent ${row.id}`, () => room.agents.launch(row.id));
+    background(deps.log, `start agent ${row.id}`, () => deps.agents.launch(row.id));
   }
   return dto;
 }
 
-export async function listAgents(room: ControlRoom, input: { sessionId: string }) {
-  await requireSession(room, input.sessionId);
-  const rows = await room.prisma.agent.findMany({ where: { sessionId: input.sessionId }, orderBy: { createdAt: "asc" } });
+export async function listAgents(deps: Pick<AgentDeps, "prisma">, input: { sessionId: string }) {
+  await requireSession(deps, input.sessionId);
+  const rows = await deps.prisma.agent.findMany({ where: { sessionId: input.sessionId }, orderBy: { createdAt: "asc" } });
   return rows.map(agentDto);
 }
 
-export async function getAgent(room: ControlRoom, input: { id: string }) {
-  const row = await room.prisma.agent.findUnique({ where: { id: input.id } });
+export async function getAgent(deps: Pick<AgentDeps, "prisma">, input: { id: string }) {
+  const row = await deps.prisma.agent.findUnique({ where: { id: input.id } });
   if (!row) throw notFound("agent", input.id);
   return agentDto(row);
 }

@@ -1,7 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { silentLogger, type Logger } from "@rozet/vocabulary";
-import { createBus, EventWriter, openDatabase, type Bus, type Database, type EventStore, type PrismaClient } from "@rozet/db";
+import { createBus, EventWriter, openDatabase, type Database } from "@rozet/db";
+import { createAgent } from "./agents.ts";
 import { ControlFeed } from "./control-feed.ts";
+import type { Stores } from "./deps.ts";
+import { prepareAgentWorkspace } from "./runtime/agent-workspace.ts";
 import type { DriverFactory } from "./runtime/driver.ts";
 import { PermissionBroker } from "./runtime/permission-broker.ts";
 import { HookAgentObserver } from "./runtime/hook-agent-observer.ts";
@@ -25,20 +28,15 @@ export interface ControlRoomOptions {
   logger?: Logger;
 }
 
-/** Everything the domain functions need, created once per server and hung on the tRPC context. */
-export interface ControlRoom {
-  prisma: PrismaClient;
-  events: EventStore;
-  writer: EventWriter;
-  bus: Bus;
-  control: ControlFeed;
+/**
+ * The façade the API and the server use: the stores and the services, created once per server and hung on the
+ * tRPC context. Nothing inside the domain imports it; every service and function takes the part it uses.
+ */
+export interface ControlRoom extends Stores {
   permissions: PermissionBroker;
   agents: AgentRegistry;
   tasks: TaskScheduler;
-  workspacesRoot: string;
   database: Database;
-  /** The injected logger: background failures go here, never to console. */
-  log: Logger;
   /** Stops agents, flushes the write queue and closes the database. */
   close(): Promise<void>;
 }
@@ -66,27 +64,28 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
       }
     },
   });
-  const room = {
-    prisma: database.prisma,
-    events: database.events,
-    writer,
-    bus,
-    control,
-    workspacesRoot: options.workspacesRoot,
-    database,
-    log,
-  } as ControlRoom;
-  room.permissions = new PermissionBroker(room, { timeoutMs: options.permissionTimeoutMs ?? 10 * 60_000 });
-  room.tasks = new TaskScheduler(room);
-  room.agents = new AgentRegistry(room, {
+  const stores: Stores = { prisma: database.prisma, events: database.events, writer, bus, control, log, workspacesRoot: options.workspacesRoot };
+  const permissions = new PermissionBroker({ ...stores, timeoutMs: options.permissionTimeoutMs ?? 10 * 60_000 });
+  // The scheduler and the registry call each other: each reaches the other through a closure, bound by the time
+  // anything runs (no agent or task runs before both exist).
+  const tasks: TaskScheduler = new TaskScheduler({
+    ...stores,
+    agents: { find: (agentId) => agents.find(agentId), idleIn: (sessionId) => agents.idleIn(sessionId) },
+    startAgent: (profile) => createAgent({ ...stores, agents }, profile),
+  });
+  const agents: AgentRegistry = new AgentRegistry({
+    ...stores,
+    requestPermission: (request) => permissions.request(request),
+    prepareWorkspace: (request) => prepareAgentWorkspace(stores, request),
+    tasks,
     drivers: options.drivers,
     dataDir: options.dataDir,
     agentEnv: options.agentEnv ?? {},
     watchdogMs: options.watchdogMs ?? 60_000,
   });
   try {
-    await room.agents.recover();
-    await room.permissions.closeOrphans();
+    await agents.recover();
+    await permissions.closeOrphans();
   } catch (error) {
     // Nothing half-open left behind: the caller gets the error and no store, writer or timer outlives it.
     await writer.close().catch(() => undefined);
@@ -95,14 +94,20 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
   }
   // Started last: a createControlRoom that throws above leaves no timer or listener behind.
   stats.start();
-  const hookAgents = new HookAgentObserver(room);
+  const hookAgents = new HookAgentObserver(stores);
   hookAgents.start();
-  room.close = async () => {
-    stats.stop();
-    await hookAgents.stop();
-    await room.agents.shutdown();
-    await writer.close();
-    await database.close();
+  return {
+    ...stores,
+    database,
+    permissions,
+    agents,
+    tasks,
+    async close() {
+      stats.stop();
+      await hookAgents.stop();
+      await agents.shutdown();
+      await writer.close();
+      await database.close();
+    },
   };
-  return room;
 }

@@ -1,29 +1,35 @@
 import { DomainError, newId, notFound } from "@rozet/vocabulary";
-import type { ControlRoom } from "./control-room.ts";
+import type { Stores } from "./deps.ts";
+import type { AgentRegistry } from "./runtime/registry.ts";
 import { sessionDto } from "./dto.ts";
 import { ensureWorkspace } from "./workspaces/sandbox.ts";
 
-export async function createSession(room: ControlRoom, input: { name: string; workspace?: string | undefined }) {
+/** What the session functions use (each takes the part it needs): archiving and deleting stop the agents. */
+export interface SessionDeps extends Pick<Stores, "prisma" | "control" | "workspacesRoot" | "events" | "writer"> {
+  agents: Pick<AgentRegistry, "stopSession">;
+}
+
+export async function createSession(deps: Pick<SessionDeps, "prisma" | "control" | "workspacesRoot">, input: { name: string; workspace?: string | undefined }) {
   const id = newId();
   // Default workspace: a folder of its own under the workspaces root, named after the session.
   const slug = input.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "session";
-  const workspaceRoot = ensureWorkspace(room.workspacesRoot, input.workspace ?? `${slug}-${id.slice(0, 8)}`);
-  const row = await room.prisma.session.create({ data: { id, name: input.name, workspaceRoot } });
+  const workspaceRoot = ensureWorkspace(deps.workspacesRoot, input.workspace ?? `${slug}-${id.slice(0, 8)}`);
+  const row = await deps.prisma.session.create({ data: { id, name: input.name, workspaceRoot } });
   const dto = sessionDto(row);
-  room.control.publish({ entity: "session", id, sessionId: id, action: "created", status: dto.status, data: dto });
+  deps.control.publish({ entity: "session", id, sessionId: id, action: "created", status: dto.status, data: dto });
   return dto;
 }
 
-export async function listSessions(room: ControlRoom, input: { status?: "active" | "archived" | undefined; limit: number }) {
-  const rows = await room.prisma.session.findMany({
+export async function listSessions(deps: Pick<SessionDeps, "prisma">, input: { status?: "active" | "archived" | undefined; limit: number }) {
+  const rows = await deps.prisma.session.findMany({
     where: input.status ? { status: input.status } : {},
     orderBy: { createdAt: "desc" },
     take: input.limit,
   });
   const ids = rows.map((row) => row.id);
   const [stats, agentCounts] = await Promise.all([
-    room.prisma.sessionStats.findMany({ where: { sessionId: { in: ids } } }),
-    room.prisma.agent.groupBy({ by: ["sessionId", "status"], where: { sessionId: { in: ids } }, _count: { _all: true } }),
+    deps.prisma.sessionStats.findMany({ where: { sessionId: { in: ids } } }),
+    deps.prisma.agent.groupBy({ by: ["sessionId", "status"], where: { sessionId: { in: ids } }, _count: { _all: true } }),
   ]);
   const statsById = new Map(stats.map((s) => [s.sessionId, s]));
   return rows.map((row) => {
@@ -44,51 +50,51 @@ export async function listSessions(room: ControlRoom, input: { status?: "active"
 const ACTIVE_AGENT_STATUSES = new Set(["starting", "idle", "busy", "waiting-for-permission"]);
 
 /** For reads scoped to a session: an unknown session is a 404, not an empty list that looks like "none yet". */
-export async function requireSession(room: ControlRoom, sessionId: string): Promise<void> {
-  const row = await room.prisma.session.findUnique({ where: { id: sessionId }, select: { id: true } });
+export async function requireSession(deps: Pick<SessionDeps, "prisma">, sessionId: string): Promise<void> {
+  const row = await deps.prisma.session.findUnique({ where: { id: sessionId }, select: { id: true } });
   if (!row) throw notFound("session", sessionId);
 }
 
-export async function getSession(room: ControlRoom, input: { id: string }) {
-  const row = await room.prisma.session.findUnique({ where: { id: input.id } });
+export async function getSession(deps: Pick<SessionDeps, "prisma">, input: { id: string }) {
+  const row = await deps.prisma.session.findUnique({ where: { id: input.id } });
   if (!row) throw notFound("session", input.id);
   return sessionDto(row);
 }
 
-export async function archiveSession(room: ControlRoom, input: { id: string }) {
-  const existing = await getSession(room, input);
+export async function archiveSession(deps: Pick<SessionDeps, "prisma" | "control" | "agents">, input: { id: string }) {
+  const existing = await getSession(deps, input);
   if (existing.status === "archived") throw new DomainError("ILLEGAL_STATE", `session ${input.id} is already archived`);
   // An archived session is history: its agents stop (they can be looked at, not commanded).
-  await room.agents.stopSession(input.id);
-  const row = await room.prisma.session.update({ where: { id: input.id }, data: { status: "archived" } });
+  await deps.agents.stopSession(input.id);
+  const row = await deps.prisma.session.update({ where: { id: input.id }, data: { status: "archived" } });
   const dto = sessionDto(row);
-  room.control.publish({ entity: "session", id: row.id, sessionId: row.id, action: "updated", status: dto.status, data: dto });
+  deps.control.publish({ entity: "session", id: row.id, sessionId: row.id, action: "updated", status: dto.status, data: dto });
   return dto;
 }
 
 /** Stops the session's agents and deletes it with its agents, commands, tasks, permissions and events. Its workspace folder is left on disk. */
-export async function deleteSession(room: ControlRoom, input: { id: string }) {
-  await getSession(room, input);
+export async function deleteSession(deps: SessionDeps, input: { id: string }) {
+  await getSession(deps, input);
   // Its agents stop first, and queued events are committed, so nothing lands for a session that no longer exists.
-  await room.agents.stopSession(input.id);
-  room.writer.flushNow();
-  room.events.deleteSession(input.id);
-  await room.prisma.$transaction([
-    room.prisma.permissionRequest.deleteMany({ where: { sessionId: input.id } }),
-    room.prisma.permissionRule.deleteMany({ where: { sessionId: input.id } }),
-    room.prisma.session.delete({ where: { id: input.id } }),
+  await deps.agents.stopSession(input.id);
+  deps.writer.flushNow();
+  deps.events.deleteSession(input.id);
+  await deps.prisma.$transaction([
+    deps.prisma.permissionRequest.deleteMany({ where: { sessionId: input.id } }),
+    deps.prisma.permissionRule.deleteMany({ where: { sessionId: input.id } }),
+    deps.prisma.session.delete({ where: { id: input.id } }),
   ]);
-  room.control.publish({ entity: "session", id: input.id, sessionId: input.id, action: "deleted" });
+  deps.control.publish({ entity: "session", id: input.id, sessionId: input.id, action: "deleted" });
   return { id: input.id, deleted: true as const };
 }
 
-export async function sessionMetrics(room: ControlRoom, input: { id: string }) {
-  await getSession(room, input);
+export async function sessionMetrics(deps: Pick<SessionDeps, "prisma" | "events">, input: { id: string }) {
+  await getSession(deps, input);
   const [agentCounts, tasks] = await Promise.all([
-    room.prisma.agent.groupBy({ by: ["status"], where: { sessionId: input.id }, _count: { _all: true } }),
-    room.prisma.task.groupBy({ by: ["status"], where: { sessionId: input.id }, _count: { _all: true } }),
+    deps.prisma.agent.groupBy({ by: ["status"], where: { sessionId: input.id }, _count: { _all: true } }),
+    deps.prisma.task.groupBy({ by: ["status"], where: { sessionId: input.id }, _count: { _all: true } }),
   ]);
-  const stats = room.events.stats(input.id);
+  const stats = deps.events.stats(input.id);
   const toolCalls = stats.toolOk + stats.toolFailed;
   return {
     sessionId: input.id,

@@ -1,13 +1,21 @@
 import { DomainError, newId, notFound } from "@rozet/vocabulary";
-import type { ControlRoom } from "./control-room.ts";
+import type { Stores } from "./deps.ts";
+import type { AgentRegistry } from "./runtime/registry.ts";
+import type { TaskScheduler } from "./runtime/task-scheduler.ts";
 import { taskDto } from "./dto.ts";
 import { getSession, requireSession } from "./sessions.ts";
 import { recordEvent } from "./timeline.ts";
 
 const FINISHED = new Set(["completed", "failed", "cancelled"]);
 
+/** Tasks are stored, put on the timeline and handed to the scheduler; cancelling one stops its command. */
+export interface TaskDeps extends Pick<Stores, "prisma" | "control" | "writer"> {
+  tasks: Pick<TaskScheduler, "schedule">;
+  agents: Pick<AgentRegistry, "find">;
+}
+
 export async function createTask(
-  room: ControlRoom,
+  deps: Pick<TaskDeps, "prisma" | "control" | "writer" | "tasks">,
   input: {
     sessionId: string;
     title: string;
@@ -20,21 +28,21 @@ export async function createTask(
     agentProfile?: { driver: "claude" | "acp" | "shell"; model?: string | undefined; config?: Record<string, unknown> | undefined } | undefined;
   },
 ) {
-  const session = await getSession(room, { id: input.sessionId });
+  const session = await getSession(deps, { id: input.sessionId });
   if (session.status === "archived") throw new DomainError("ILLEGAL_STATE", `session ${session.id} is archived`);
   if (input.agentId) {
-    const agent = await room.prisma.agent.findFirst({ where: { id: input.agentId, sessionId: input.sessionId } });
+    const agent = await deps.prisma.agent.findFirst({ where: { id: input.agentId, sessionId: input.sessionId } });
     if (!agent) throw new DomainError("INVALID_INPUT", `agent ${input.agentId} is not in session ${input.sessionId}`, { field: "agentId" });
   }
   const related = [...new Set([...input.dependsOn, ...(input.parentId ? [input.parentId] : [])])];
-  const found = await room.prisma.task.findMany({ where: { id: { in: related }, sessionId: input.sessionId }, select: { id: true, status: true } });
+  const found = await deps.prisma.task.findMany({ where: { id: { in: related }, sessionId: input.sessionId }, select: { id: true, status: true } });
   const missing = related.filter((id) => !found.some((t) => t.id === id));
   if (missing.length > 0) {
     throw new DomainError("INVALID_INPUT", `tasks not in this session: ${missing.join(", ")}`, { field: "dependsOn", missing });
   }
   // A new task can only depend on existing ones, so no cycle can form.
   const waiting = found.some((t) => input.dependsOn.includes(t.id) && t.status !== "completed");
-  const row = await room.prisma.task.create({
+  const row = await deps.prisma.task.create({
     data: {
       id: newId(),
       sessionId: input.sessionId,
@@ -51,40 +59,40 @@ export async function createTask(
     },
   });
   const dto = taskDto(row);
-  room.control.publish({ entity: "task", id: row.id, sessionId: row.sessionId, action: "created", status: row.status, data: dto });
-  await recordEvent(room, { sessionId: row.sessionId, taskId: row.id, type: "task.created", summary: row.title, payload: dto });
-  await room.tasks.schedule(row.sessionId);
-  return taskDto(await room.prisma.task.findUniqueOrThrow({ where: { id: row.id } }));
+  deps.control.publish({ entity: "task", id: row.id, sessionId: row.sessionId, action: "created", status: row.status, data: dto });
+  await recordEvent(deps, { sessionId: row.sessionId, taskId: row.id, type: "task.created", summary: row.title, payload: dto });
+  await deps.tasks.schedule(row.sessionId);
+  return taskDto(await deps.prisma.task.findUniqueOrThrow({ where: { id: row.id } }));
 }
 
-export async function listTasks(room: ControlRoom, input: { sessionId: string; status?: string | undefined }) {
-  await requireSession(room, input.sessionId);
-  const rows = await room.prisma.task.findMany({
+export async function listTasks(deps: Pick<TaskDeps, "prisma">, input: { sessionId: string; status?: string | undefined }) {
+  await requireSession(deps, input.sessionId);
+  const rows = await deps.prisma.task.findMany({
     where: { sessionId: input.sessionId, ...(input.status ? { status: input.status } : {}) },
     orderBy: { createdAt: "asc" },
   });
   return rows.map(taskDto);
 }
 
-export async function getTask(room: ControlRoom, input: { id: string }) {
-  const row = await room.prisma.task.findUnique({ where: { id: input.id } });
+export async function getTask(deps: Pick<TaskDeps, "prisma">, input: { id: string }) {
+  const row = await deps.prisma.task.findUnique({ where: { id: input.id } });
   if (!row) throw notFound("task", input.id);
   return taskDto(row);
 }
 
-export async function cancelTask(room: ControlRoom, input: { id: string; reason?: string | undefined }) {
-  const task = await getTask(room, input);
-  const active = await room.prisma.command.findFirst({ where: { taskId: task.id, status: { in: ["queued", "accepted", "running"] } } });
+export async function cancelTask(deps: TaskDeps, input: { id: string; reason?: string | undefined }) {
+  const task = await getTask(deps, input);
+  const active = await deps.prisma.command.findFirst({ where: { taskId: task.id, status: { in: ["queued", "accepted", "running"] } } });
   if (FINISHED.has(task.status)) throw new DomainError("ILLEGAL_STATE", `task ${task.id} is already ${task.status}`, { status: task.status });
-  const row = await room.prisma.task.update({
+  const row = await deps.prisma.task.update({
     where: { id: task.id },
     data: { status: "cancelled", error: input.reason ?? "cancelled by operator", finishedAt: new Date() },
   });
   const dto = taskDto(row);
-  room.control.publish({ entity: "task", id: row.id, sessionId: row.sessionId, action: "updated", status: row.status, data: dto });
-  await recordEvent(room, { sessionId: row.sessionId, taskId: row.id, type: "task.cancelled", summary: dto.error ?? undefined, status: "cancelled" });
+  deps.control.publish({ entity: "task", id: row.id, sessionId: row.sessionId, action: "updated", status: row.status, data: dto });
+  await recordEvent(deps, { sessionId: row.sessionId, taskId: row.id, type: "task.cancelled", summary: dto.error ?? undefined, status: "cancelled" });
   // Cancelling interrupts the work: a queued prompt is dropped, a running one interrupted.
-  if (active) await room.agents.find(active.agentId)?.cancelCommand(active.id);
-  await room.tasks.schedule(row.sessionId);
+  if (active) await deps.agents.find(active.agentId)?.cancelCommand(active.id);
+  await deps.tasks.schedule(row.sessionId);
   return dto;
 }

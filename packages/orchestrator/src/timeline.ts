@@ -1,5 +1,5 @@
 import { newEventId, type NewEvent } from "@rozet/db";
-import type { ControlRoom } from "./control-room.ts";
+import type { Stores } from "./deps.ts";
 import type { EventPayload, EventType, IndexedFields } from "@rozet/vocabulary";
 
 /** Where an event belongs and who produced it. */
@@ -44,8 +44,11 @@ export function ownEvent(input: RozetEventInput): NewEvent {
   };
 }
 
+/** What the timeline writes through: the event writer. */
+export type TimelineDeps = Pick<Stores, "writer">;
+
 /** Records something the control room itself did on the timeline (same write path as ingested events). */
-export async function recordEvent(room: ControlRoom, input: RozetEventInput) {
-  const [result] = await room.writer.append([ownEvent(input)]);
+export async function recordEvent(deps: TimelineDeps, input: RozetEventInput) {
+  const [result] = await deps.writer.append([ownEvent(input)]);
   return result!;
 }

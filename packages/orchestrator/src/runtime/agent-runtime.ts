@@ -1,9 +1,10 @@
 import { background, DomainError, errorMessage } from "@rozet/vocabulary";
-import type { ControlRoom } from "../control-room.ts";
+import type { Stores } from "../deps.ts";
 import { agentDto } from "../dto.ts";
 import { ownEvent, recordEvent } from "../timeline.ts";
 import { setCommandStatus } from "./commands.ts";
 import type { AgentDriver, DriverEvent, DriverHost, PermissionDecision, PermissionRequest, TurnResult } from "./driver.ts";
+import type { PermissionBroker } from "./permission-broker.ts";
 import { withWorkspaceLock } from "../workspaces/lock.ts";
 import { assertTransition, type AgentStatus } from "./lifecycle.ts";
 
@@ -13,6 +14,11 @@ export interface QueuedPrompt {
   taskId?: string | undefined;
   /** The task's own limit: at it the turn is interrupted and the task fails with the reason. */
   taskBudget?: { usd: number | null; tokens: number | null } | undefined;
+}
+
+/** What a runtime uses: the stores its transitions and events go to, and the permission queue. */
+export interface AgentRuntimeDeps extends Pick<Stores, "prisma" | "control" | "writer" | "log"> {
+  requestPermission: PermissionBroker["request"];
 }
 
 export interface AgentRuntimeOptions {
@@ -25,6 +31,8 @@ export interface AgentRuntimeOptions {
   sharedWorkspace: string | null;
   /** Seconds without any update from a busy agent before the timeline says it is stalled. */
   watchdogMs: number;
+  /** Called when a task's prompt starts running, before its first event (the task turns `running`). */
+  onCommandStarted: (taskId: string) => Promise<void>;
   /** Called whenever a prompt command finishes, for the task scheduler. */
   onCommandFinished: (commandId: string, taskId: string | undefined, status: "completed" | "failed" | "cancelled", detail: string | undefined) => void;
   /** Called when the agent is idle and has nothing queued (a task may be waiting for it). */
@@ -53,7 +61,7 @@ export class AgentRuntime {
   private readonly unstored = new Set<Promise<void>>();
 
   constructor(
-    private readonly room: ControlRoom,
+    private readonly deps: AgentRuntimeDeps,
     private readonly options: AgentRuntimeOptions,
   ) {
     this.status = options.status;
@@ -86,7 +94,7 @@ export class AgentRuntime {
     if (this.status !== "starting") await this.transition("starting");
     try {
       const info = await driver.start();
-      await this.room.prisma.agent.update({
+      await this.deps.prisma.agent.update({
         where: { id: this.agentId },
         data: { processId: info.processId ?? null, ...(info.externalSessionId ? { externalSessionId: info.externalSessionId } : {}), lastError: null },
       });
@@ -129,7 +137,7 @@ export class AgentRuntime {
   async setMode(mode: string): Promise<void> {
     if (!this.driver?.setMode) throw new DomainError("INVALID_INPUT", `this agent's driver has no permission modes`, { field: "mode" });
     await this.driver.setMode(mode);
-    this.background("record mode change", () => recordEvent(this.room, { sessionId: this.sessionId, agentId: this.agentId, type: "agent.mode_changed", status: mode, summary: `permission mode: ${mode}` }));
+    this.background("record mode change", () => recordEvent(this.deps, { sessionId: this.sessionId, agentId: this.agentId, type: "agent.mode_changed", status: mode, summary: `permission mode: ${mode}` }));
   }
 
   /** Drops a queued prompt (its task was cancelled) or interrupts it if it is running. */
@@ -137,7 +145,7 @@ export class AgentRuntime {
     const index = this.queue.findIndex((q) => q.commandId === commandId);
     if (index >= 0) {
       const [dropped] = this.queue.splice(index, 1);
-      await setCommandStatus(this.room, commandId, "cancelled", { error: "cancelled before it started" });
+      await setCommandStatus(this.deps, commandId, "cancelled", { error: "cancelled before it started" });
       this.options.onCommandFinished(commandId, dropped!.taskId, "cancelled", "cancelled before it started");
       return;
     }
@@ -166,7 +174,7 @@ export class AgentRuntime {
   private async fail(reason: string): Promise<void> {
     if (this.status === "failed" || this.status === "stopped") return;
     if (this.status === "stopping") return;
-    await this.room.prisma.agent.update({ where: { id: this.agentId }, data: { lastError: reason } });
+    await this.deps.prisma.agent.update({ where: { id: this.agentId }, data: { lastError: reason } });
     await this.transition("failed", reason);
     await this.failQueued("failed", `agent failed: ${reason}`);
   }
@@ -177,17 +185,17 @@ export class AgentRuntime {
    */
   private async showTurnError(outcome: { status: "completed" | "failed" | "cancelled"; detail?: string | undefined }): Promise<void> {
     if (outcome.status === "failed") {
-      await this.room.prisma.agent.update({ where: { id: this.agentId }, data: { lastError: outcome.detail ?? "the turn failed" } });
+      await this.deps.prisma.agent.update({ where: { id: this.agentId }, data: { lastError: outcome.detail ?? "the turn failed" } });
       this.turnErrorShown = true;
     } else if (outcome.status === "completed" && this.turnErrorShown) {
-      await this.room.prisma.agent.update({ where: { id: this.agentId }, data: { lastError: null } });
+      await this.deps.prisma.agent.update({ where: { id: this.agentId }, data: { lastError: null } });
       this.turnErrorShown = false;
     }
   }
 
   private async failQueued(status: "failed" | "cancelled", reason: string) {
     for (const prompt of this.queue.splice(0)) {
-      await setCommandStatus(this.room, prompt.commandId, status, { error: reason });
+      await setCommandStatus(this.deps, prompt.commandId, status, { error: reason });
       this.options.onCommandFinished(prompt.commandId, prompt.taskId, status, reason);
     }
   }
@@ -218,8 +226,8 @@ export class AgentRuntime {
     watchdog.unref();
     try {
       await this.transition("busy");
-      await setCommandStatus(this.room, turn.commandId, "running");
-      if (turn.taskId) await this.room.tasks.commandStarted(turn.taskId);
+      await setCommandStatus(this.deps, turn.commandId, "running");
+      if (turn.taskId) await this.options.onCommandStarted(turn.taskId);
       this.emit({ type: "prompt.submitted", summary: turn.text, payload: { text: turn.text } });
       this.touch();
       const result = this.options.sharedWorkspace
@@ -235,10 +243,10 @@ export class AgentRuntime {
     }
     // Whoever waits for the command's completion may read the timeline at once: the turn's events come first.
     await this.eventsStored();
-    await setCommandStatus(this.room, turn.commandId, outcome.status, outcome.status === "completed" ? { result: outcome.detail } : { error: outcome.detail ?? outcome.status });
+    await setCommandStatus(this.deps, turn.commandId, outcome.status, outcome.status === "completed" ? { result: outcome.detail } : { error: outcome.detail ?? outcome.status });
     await this.showTurnError(outcome);
     if (turn.taskId) {
-      await this.room.prisma.task.update({
+      await this.deps.prisma.task.update({
         where: { id: turn.taskId },
         data: { costUsd: { increment: this.turnCost.usd }, tokens: { increment: this.turnCost.tokens } },
       }).catch(() => undefined);
@@ -266,7 +274,7 @@ export class AgentRuntime {
       taskId: this.current?.taskId,
       commandId: this.current?.commandId,
     });
-    this.trackStored(this.room.writer.append([newEvent]));
+    this.trackStored(this.deps.writer.append([newEvent]));
     if (event.costUsd || event.inputTokens || event.outputTokens) {
       // Tokens already counted while the turn streamed are not counted twice.
       const tokens = (event.inputTokens ?? 0) + (event.outputTokens ?? 0);
@@ -280,7 +288,7 @@ export class AgentRuntime {
   private trackStored(write: Promise<unknown>): void {
     const stored: Promise<void> = write.then(
       () => undefined,
-      (error: unknown) => this.room.log.error({ err: error, agentId: this.agentId }, "agent event not stored"),
+      (error: unknown) => this.deps.log.error({ err: error, agentId: this.agentId }, "agent event not stored"),
     ).then(() => {
       this.unstored.delete(stored);
     });
@@ -307,14 +315,14 @@ export class AgentRuntime {
     const taskBudget = this.current?.taskBudget;
     if (this.current && taskBudget && !this.current.overBudget && overLimit(taskBudget, this.turnCost)) {
       this.current.overBudget = `task budget exceeded: $${this.turnCost.usd.toFixed(4)} of $${taskBudget.usd ?? "∞"}, ${this.turnCost.tokens} of ${taskBudget.tokens ?? "∞"} tokens`;
-      this.trackStored(recordEvent(this.room, { sessionId: this.sessionId, agentId: this.agentId, taskId: this.current.taskId, type: "budget.exceeded", status: "task", summary: this.current.overBudget, payload: { budget: taskBudget, spent: { ...this.turnCost } } }));
+      this.trackStored(recordEvent(this.deps, { sessionId: this.sessionId, agentId: this.agentId, taskId: this.current.taskId, type: "budget.exceeded", status: "task", summary: this.current.overBudget, payload: { budget: taskBudget, spent: { ...this.turnCost } } }));
       this.background("interrupt the turn at its budget", () => this.stopTurnForBudget());
     }
     if (this.overBudget() && !this.pauseAfterTurn) {
       const { budget, spent } = this.options;
       this.pauseAfterTurn = `budget exceeded: $${spent.usd.toFixed(4)} of $${budget.usd ?? "∞"}, ${spent.tokens} of ${budget.tokens ?? "∞"} tokens`;
       this.trackStored(
-        recordEvent(this.room, {
+        recordEvent(this.deps, {
           sessionId: this.sessionId,
           agentId: this.agentId,
           type: "budget.exceeded",
@@ -346,7 +354,7 @@ export class AgentRuntime {
     this.lastActivity = Date.now();
     if (this.stalled) {
       this.stalled = false;
-      this.background("record agent responding", () => recordEvent(this.room, { sessionId: this.sessionId, agentId: this.agentId, type: "agent.waiting", status: "resumed", summary: "agent is responding again" }));
+      this.background("record agent responding", () => recordEvent(this.deps, { sessionId: this.sessionId, agentId: this.agentId, type: "agent.waiting", status: "resumed", summary: "agent is responding again" }));
     }
   }
 
@@ -363,14 +371,14 @@ export class AgentRuntime {
       summary: `no update for ${Math.round(quietMs / 1000)} s (the model may be retrying or slow)`,
       payload: { quietMs },
     };
-    this.background("record agent stalled", () => recordEvent(this.room, event));
+    this.background("record agent stalled", () => recordEvent(this.deps, event));
   }
 
   private async requestPermission(request: PermissionRequest, signal: AbortSignal): Promise<PermissionDecision> {
     // Past a limit the turn is being interrupted: no further tool may run meanwhile.
     const overBudget = this.current?.overBudget ?? this.current?.agentOverBudget;
     if (overBudget) return { behavior: "deny", message: overBudget, interrupt: true };
-    const decision = await this.room.permissions.request({
+    const decision = await this.deps.requestPermission({
       sessionId: this.sessionId,
       agentId: this.agentId,
       commandId: this.current?.commandId ?? null,
@@ -385,9 +393,9 @@ export class AgentRuntime {
     return decision;
   }
 
-  /** Work nobody awaits: a failure is logged through the room's logger with the agent, never left floating. */
+  /** Work nobody awaits: a failure is logged through the injected logger with the agent, never left floating. */
   private background(label: string, work: () => Promise<unknown>, onError?: (error: unknown) => Promise<void>): void {
-    background(this.room.log, `${label} (agent ${this.agentId})`, work, onError);
+    background(this.deps.log, `${label} (agent ${this.agentId})`, work, onError);
   }
 
   /** Serialized so persisted state always follows the order transitions happened in. */
@@ -397,9 +405,9 @@ export class AgentRuntime {
       if (from === to) return;
       assertTransition(this.agentId, from, to);
       this.status = to;
-      const row = await this.room.prisma.agent.update({ where: { id: this.agentId }, data: { status: to } });
-      this.room.control.publish({ entity: "agent", id: this.agentId, sessionId: this.sessionId, action: "updated", status: to, data: agentDto(row) });
-      await recordEvent(this.room, {
+      const row = await this.deps.prisma.agent.update({ where: { id: this.agentId }, data: { status: to } });
+      this.deps.control.publish({ entity: "agent", id: this.agentId, sessionId: this.sessionId, action: "updated", status: to, data: agentDto(row) });
+      await recordEvent(this.deps, {
         sessionId: this.sessionId,
         agentId: this.agentId,
         type: "agent.status",

@@ -1,6 +1,9 @@
 import { DomainError, newId } from "@rozet/vocabulary";
-import type { ControlRoom } from "../control-room.ts";
+import type { Stores } from "../deps.ts";
 import { commandDto, type CommandDto, type CommandStatus } from "../dto.ts";
+
+/** Command rows are stored and published: the database and the control feed. */
+export type CommandDeps = Pick<Stores, "prisma" | "control">;
 
 type NewCommand = { agentId: string; kind: CommandDto["kind"]; input: Record<string, unknown>; idempotencyKey?: string | undefined; taskId?: string | undefined };
 
@@ -9,30 +12,30 @@ type NewCommand = { agentId: string; kind: CommandDto["kind"]; input: Record<str
  * An idempotency key belongs to one agent and one kind of command: an identical retry returns the first command
  * (`existing`), the same key with different input is a CONFLICT.
  */
-export async function createCommand(room: ControlRoom, input: NewCommand): Promise<{ command: CommandDto; existing: boolean }> {
+export async function createCommand(deps: CommandDeps, input: NewCommand): Promise<{ command: CommandDto; existing: boolean }> {
   const stored = JSON.stringify(input.input);
   if (input.idempotencyKey) {
-    const earlier = await findByKey(room, input, input.idempotencyKey);
+    const earlier = await findByKey(deps, input, input.idempotencyKey);
     if (earlier) return { command: sameCommandOrConflict(earlier, stored), existing: true };
   }
   let row;
   try {
-    row = await room.prisma.command.create({
+    row = await deps.prisma.command.create({
       data: { id: newId(), agentId: input.agentId, kind: input.kind, input: stored, idempotencyKey: input.idempotencyKey ?? null, taskId: input.taskId ?? null },
     });
   } catch (error) {
     // Two requests with the same key at once: the unique index lets one in; the other answers like a retry.
-    const earlier = input.idempotencyKey && isUniqueViolation(error) ? await findByKey(room, input, input.idempotencyKey) : null;
+    const earlier = input.idempotencyKey && isUniqueViolation(error) ? await findByKey(deps, input, input.idempotencyKey) : null;
     if (!earlier) throw error;
     return { command: sameCommandOrConflict(earlier, stored), existing: true };
   }
   const dto = commandDto(row);
-  await publishCommand(room, dto, "created");
+  await publishCommand(deps, dto, "created");
   return { command: dto, existing: false };
 }
 
-function findByKey(room: ControlRoom, input: NewCommand, idempotencyKey: string) {
-  return room.prisma.command.findFirst({ where: { agentId: input.agentId, kind: input.kind, idempotencyKey } });
+function findByKey(deps: CommandDeps, input: NewCommand, idempotencyKey: string) {
+  return deps.prisma.command.findFirst({ where: { agentId: input.agentId, kind: input.kind, idempotencyKey } });
 }
 
 function sameCommandOrConflict(earlier: Parameters<typeof commandDto>[0], storedInput: string): CommandDto {
@@ -58,24 +61,24 @@ const timestampFor: Partial<Record<CommandStatus, "acceptedAt" | "startedAt" | "
 };
 
 export async function setCommandStatus(
-  room: ControlRoom,
+  deps: CommandDeps,
   id: string,
   status: CommandStatus,
   outcome: { result?: string | undefined; error?: string | undefined } = {},
 ): Promise<CommandDto> {
   const stamp = timestampFor[status];
-  const row = await room.prisma.command.update({
+  const row = await deps.prisma.command.update({
     where: { id },
     data: { status, ...(stamp ? { [stamp]: new Date() } : {}), ...(outcome.result !== undefined ? { result: outcome.result } : {}), ...(outcome.error !== undefined ? { error: outcome.error } : {}) },
   });
   const dto = commandDto(row);
-  await publishCommand(room, dto, "updated");
+  await publishCommand(deps, dto, "updated");
   return dto;
 }
 
-async function publishCommand(room: ControlRoom, command: CommandDto, action: "created" | "updated") {
-  const agent = await room.prisma.agent.findUnique({ where: { id: command.agentId }, select: { sessionId: true } });
-  room.control.publish({ entity: "command", id: command.id, sessionId: agent?.sessionId ?? null, action, status: command.status, data: command });
+async function publishCommand(deps: CommandDeps, command: CommandDto, action: "created" | "updated") {
+  const agent = await deps.prisma.agent.findUnique({ where: { id: command.agentId }, select: { sessionId: true } });
+  deps.control.publish({ entity: "command", id: command.id, sessionId: agent?.sessionId ?? null, action, status: command.status, data: command });
 }
 
 export const FINISHED_COMMAND_STATUSES: ReadonlySet<CommandStatus> = new Set(["completed", "failed", "cancelled"]);

@@ -1,6 +1,6 @@
 import { background, type AgentStatus } from "@rozet/vocabulary";
 import type { EventSummary } from "@rozet/db";
-import type { ControlRoom } from "../control-room.ts";
+import type { Stores } from "../deps.ts";
 import { agentDto } from "../dto.ts";
 import { asRecord, asString } from "@rozet/vocabulary";
 import { clip } from "../normalize/hook-events.ts";
@@ -10,6 +10,9 @@ import { assertTransition } from "./lifecycle.ts";
 
 /** Hook-reported agents followed at once (each holds at most a few open calls). */
 const MAX_AGENTS = 10_000;
+
+/** It follows committed events on the bus, reads payloads back, and stores what it closes or changes. */
+export type HookAgentObserverDeps = Pick<Stores, "bus" | "events" | "prisma" | "control" | "writer" | "log">;
 
 interface Observed {
   sessionId: string;
@@ -29,15 +32,15 @@ export class HookAgentObserver {
   private work: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
 
-  constructor(private readonly room: ControlRoom) {}
+  constructor(private readonly deps: HookAgentObserverDeps) {}
 
   start(): void {
-    this.unsubscribe = this.room.bus.subscribe("events", (batch) => {
+    this.unsubscribe = this.deps.bus.subscribe("events", (batch) => {
       const hooks = batch.filter((e) => e.agentId !== null && e.hookEventType !== null);
       if (hooks.length === 0) return;
       const run = () => this.observe(hooks);
       this.work = this.work.then(run, run);
-      background(this.room.log, "observe hook-reported agents", () => this.work);
+      background(this.deps.log, "observe hook-reported agents", () => this.work);
     });
   }
 
@@ -65,7 +68,7 @@ export class HookAgentObserver {
   private async agent(agentId: string): Promise<Observed | null> {
     const known = this.agents.get(agentId);
     if (known !== undefined) return known;
-    const row = await this.room.prisma.agent.findUnique({ where: { id: agentId }, select: { driver: true, status: true, sessionId: true } });
+    const row = await this.deps.prisma.agent.findUnique({ where: { id: agentId }, select: { driver: true, status: true, sessionId: true } });
     if (!row) return null; // deleted with its session meanwhile
     const observed = row.driver === "external" ? { sessionId: row.sessionId, status: row.status as AgentStatus, open: new OpenHookCalls((seq) => this.toolUseIdOf(seq)) } : null;
     this.agents.set(agentId, observed);
@@ -75,14 +78,14 @@ export class HookAgentObserver {
   }
 
   private toolUseIdOf(seq: number): string | undefined {
-    return asString(asRecord(this.room.events.get(seq)?.payload)?.tool_use_id);
+    return asString(asRecord(this.deps.events.get(seq)?.payload)?.tool_use_id);
   }
 
   /** What the tracker needs of a stored hook event; a payload is read only for PostToolBatch (its calls). */
   private step(event: EventSummary): HookStep {
     const step: HookStep = { seq: event.seq, hookEventType: event.hookEventType!, toolName: event.toolName };
     if (step.hookEventType !== "PostToolBatch") return step;
-    const payload = asRecord(this.room.events.get(event.seq)?.payload) ?? {};
+    const payload = asRecord(this.deps.events.get(event.seq)?.payload) ?? {};
     if (Array.isArray(payload.tool_calls)) {
       step.batch = payload.tool_calls.map((call) => asRecord(call) ?? {}).flatMap((call) => {
         const toolUseId = asString(call.tool_use_id);
@@ -94,8 +97,8 @@ export class HookAgentObserver {
 
   private async close(agentId: string, sessionId: string, closing: Closing): Promise<void> {
     if (closing.kind === "tool") {
-      const started = this.room.events.get(closing.startedSeq);
-      await recordEvent(this.room, {
+      const started = this.deps.events.get(closing.startedSeq);
+      await recordEvent(this.deps, {
         sessionId,
         agentId,
         type: "tool.finished",
@@ -107,7 +110,7 @@ export class HookAgentObserver {
       });
       return;
     }
-    await recordEvent(this.room, {
+    await recordEvent(this.deps, {
       sessionId,
       agentId,
       type: "permission.answered",
@@ -123,8 +126,8 @@ export class HookAgentObserver {
     if (from === to) return;
     assertTransition(agentId, from, to);
     agent.status = to;
-    const row = await this.room.prisma.agent.update({ where: { id: agentId }, data: { status: to } });
-    this.room.control.publish({ entity: "agent", id: agentId, sessionId: agent.sessionId, action: "updated", status: to, data: agentDto(row) });
-    await recordEvent(this.room, { sessionId: agent.sessionId, agentId, type: "agent.status", status: to, summary: `${from} → ${to}: ${reason}`, payload: { from, to, reason } });
+    const row = await this.deps.prisma.agent.update({ where: { id: agentId }, data: { status: to } });
+    this.deps.control.publish({ entity: "agent", id: agentId, sessionId: agent.sessionId, action: "updated", status: to, data: agentDto(row) });
+    await recordEvent(this.deps, { sessionId: agent.sessionId, agentId, type: "agent.status", status: to, summary: `${from} → ${to}: ${reason}`, payload: { from, to, reason } });
   }
 }

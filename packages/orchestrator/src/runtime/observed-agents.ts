@@ -1,5 +1,5 @@
 import { DomainError, notFound } from "@rozet/vocabulary";
-import type { ControlRoom } from "../control-room.ts";
+import type { Stores } from "../deps.ts";
 
 /**
  * Agents reported by Claude Code hooks (driver `external`) run elsewhere: the control room watches them and
@@ -19,8 +19,8 @@ export function assertDriven(agent: { id: string; name: string; driver: string }
 }
 
 /** Loads the agent an action targets and refuses hook-reported ones (unknown ids are NOT_FOUND). */
-export async function assertDrivenAgent(room: ControlRoom, agentId: string): Promise<void> {
-  const agent = await room.prisma.agent.findUnique({ where: { id: agentId }, select: { id: true, name: true, driver: true } });
+export async function assertDrivenAgent(deps: Pick<Stores, "prisma">, agentId: string): Promise<void> {
+  const agent = await deps.prisma.agent.findUnique({ where: { id: agentId }, select: { id: true, name: true, driver: true } });
   if (!agent) throw notFound("agent", agentId);
   assertDriven(agent);
 }

@@ -1,5 +1,5 @@
 import { background, DomainError, newId, notFound } from "@rozet/vocabulary";
-import type { ControlRoom } from "../control-room.ts";
+import type { Stores } from "../deps.ts";
 import { permissionDto, permissionRuleDto, type PermissionDto, type PermissionRuleDto } from "../dto.ts";
 import { recordEvent } from "../timeline.ts";
 import type { PermissionDecision, PermissionRequest } from "./driver.ts";
@@ -8,6 +8,13 @@ import { decideByRules } from "./permission-rules.ts";
 export type OperatorAnswer =
   | { behavior: "allow"; updatedInput?: Record<string, unknown> | undefined; forSession?: boolean | undefined }
   | { behavior: "deny"; message?: string | undefined; interrupt?: boolean | undefined };
+
+export interface PermissionBrokerDeps extends Pick<Stores, "prisma" | "control" | "writer" | "log"> {
+  /** An unanswered request is denied after this long. */
+  timeoutMs: number;
+  /** The clock a request's expiry is stamped from (Date.now unless a test moves time). */
+  now?: () => number;
+}
 
 interface Pending {
   resolve: (decision: PermissionDecision) => void;
@@ -24,14 +31,11 @@ export class PermissionBroker {
   private readonly pending = new Map<string, Pending>();
   private readonly rulesBySession = new Map<string, PermissionRuleDto[]>();
 
-  constructor(
-    private readonly room: ControlRoom,
-    private readonly options: { timeoutMs: number },
-  ) {}
+  constructor(private readonly deps: PermissionBrokerDeps) {}
 
   /** Requests left pending by a previous server process can never be answered: close them. */
   async closeOrphans(): Promise<void> {
-    await this.room.prisma.permissionRequest.updateMany({
+    await this.deps.prisma.permissionRequest.updateMany({
       where: { status: "pending" },
       data: { status: "cancelled", answeredBy: "restart", answeredAt: new Date() },
     });
@@ -48,7 +52,7 @@ export class PermissionBroker {
   }): Promise<PermissionDecision> {
     const { request } = opts;
     const rule = decideByRules(await this.rules(opts.sessionId), request.toolName, request.input);
-    const row = await this.room.prisma.permissionRequest.create({
+    const row = await this.deps.prisma.permissionRequest.create({
       data: {
         id: newId(),
         sessionId: opts.sessionId,
@@ -58,7 +62,7 @@ export class PermissionBroker {
         input: JSON.stringify(request.input),
         toolUseId: request.toolUseId ?? null,
         reason: request.reason ?? null,
-        expiresAt: new Date(Date.now() + this.options.timeoutMs),
+        expiresAt: new Date((this.deps.now ?? Date.now)() + this.deps.timeoutMs),
       },
     });
     if (rule && rule.action !== "ask") {
@@ -69,22 +73,22 @@ export class PermissionBroker {
     }
     // Answerable from the moment anyone can see it (the row is listed, the update below goes out): registered
     // before any further await, so a quick answer never finds it "not pending".
-    const onAbort = () => background(this.room.log, `withdraw permission request ${row.id}`, () => this.settle(row.id, { behavior: "deny", message: "request withdrawn" }, "agent", "cancelled"));
+    const onAbort = () => background(this.deps.log, `withdraw permission request ${row.id}`, () => this.settle(row.id, { behavior: "deny", message: "request withdrawn" }, "agent", "cancelled"));
     const decided = new Promise<PermissionDecision>((resolve) => {
       const timer = setTimeout(
         () =>
-          background(this.room.log, `time out permission request ${row.id}`, () =>
-            this.settle(row.id, { behavior: "deny", message: `no answer within ${Math.round(this.options.timeoutMs / 1000)} s` }, "timeout", "timed_out"),
+          background(this.deps.log, `time out permission request ${row.id}`, () =>
+            this.settle(row.id, { behavior: "deny", message: `no answer within ${Math.round(this.deps.timeoutMs / 1000)} s` }, "timeout", "timed_out"),
           ),
-        this.options.timeoutMs,
+        this.deps.timeoutMs,
       );
       timer.unref();
       opts.signal.addEventListener("abort", onAbort, { once: true });
       this.pending.set(row.id, { resolve, timer, cleanup: () => opts.signal.removeEventListener("abort", onAbort) });
     });
     const dto = permissionDto(row);
-    this.room.control.publish({ entity: "permission", id: row.id, sessionId: row.sessionId, action: "created", status: "pending", data: dto });
-    await recordEvent(this.room, {
+    this.deps.control.publish({ entity: "permission", id: row.id, sessionId: row.sessionId, action: "created", status: "pending", data: dto });
+    await recordEvent(this.deps, {
       sessionId: row.sessionId,
       agentId: row.agentId,
       commandId: row.commandId ?? undefined,
@@ -102,11 +106,11 @@ export class PermissionBroker {
   /** The operator's answer. */
   async respond(input: { id: string; answer: OperatorAnswer; answeredBy?: string | undefined }): Promise<PermissionDto> {
     if (!this.pending.has(input.id)) {
-      const row = await this.room.prisma.permissionRequest.findUnique({ where: { id: input.id } });
+      const row = await this.deps.prisma.permissionRequest.findUnique({ where: { id: input.id } });
       if (!row) throw notFound("permission request", input.id);
       throw new DomainError("ILLEGAL_STATE", `permission request ${input.id} is already ${row.status} (by ${row.answeredBy ?? "?"})`, { status: row.status });
     }
-    const row = await this.room.prisma.permissionRequest.findUniqueOrThrow({ where: { id: input.id } });
+    const row = await this.deps.prisma.permissionRequest.findUniqueOrThrow({ where: { id: input.id } });
     const answer = input.answer;
     if (answer.behavior === "allow" && answer.forSession) {
       await this.addRule({ sessionId: row.sessionId, tool: row.toolName, pattern: null, action: "allow", createdBy: `allow-for-session:${row.id}` });
@@ -131,7 +135,7 @@ export class PermissionBroker {
   }
 
   private async finish(id: string, decision: PermissionDecision, answeredBy: string, status?: string): Promise<PermissionDto> {
-    const row = await this.room.prisma.permissionRequest.update({
+    const row = await this.deps.prisma.permissionRequest.update({
       where: { id },
       data: {
         status: status ?? (decision.behavior === "allow" ? "allowed" : "denied"),
@@ -141,8 +145,8 @@ export class PermissionBroker {
       },
     });
     const dto = permissionDto(row);
-    this.room.control.publish({ entity: "permission", id, sessionId: row.sessionId, action: "updated", status: dto.status, data: dto });
-    await recordEvent(this.room, {
+    this.deps.control.publish({ entity: "permission", id, sessionId: row.sessionId, action: "updated", status: dto.status, data: dto });
+    await recordEvent(this.deps, {
       sessionId: row.sessionId,
       agentId: row.agentId,
       commandId: row.commandId ?? undefined,
@@ -155,13 +159,13 @@ export class PermissionBroker {
   }
 
   async get(id: string): Promise<PermissionDto> {
-    const row = await this.room.prisma.permissionRequest.findUnique({ where: { id } });
+    const row = await this.deps.prisma.permissionRequest.findUnique({ where: { id } });
     if (!row) throw notFound("permission request", id);
     return permissionDto(row);
   }
 
   async list(input: { sessionId?: string | undefined; status?: string | undefined; limit: number }) {
-    const rows = await this.room.prisma.permissionRequest.findMany({
+    const rows = await this.deps.prisma.permissionRequest.findMany({
       where: { ...(input.sessionId ? { sessionId: input.sessionId } : {}), ...(input.status ? { status: input.status } : {}) },
       orderBy: { createdAt: "desc" },
       take: input.limit,
@@ -172,14 +176,14 @@ export class PermissionBroker {
   async rules(sessionId: string): Promise<PermissionRuleDto[]> {
     let rules = this.rulesBySession.get(sessionId);
     if (!rules) {
-      rules = (await this.room.prisma.permissionRule.findMany({ where: { sessionId }, orderBy: { createdAt: "asc" } })).map(permissionRuleDto);
+      rules = (await this.deps.prisma.permissionRule.findMany({ where: { sessionId }, orderBy: { createdAt: "asc" } })).map(permissionRuleDto);
       this.rulesBySession.set(sessionId, rules);
     }
     return rules;
   }
 
   async addRule(input: { sessionId: string; tool: string; pattern: string | null; action: "allow" | "deny" | "ask"; createdBy?: string }) {
-    const row = await this.room.prisma.permissionRule.create({
+    const row = await this.deps.prisma.permissionRule.create({
       data: { id: newId(), sessionId: input.sessionId, tool: input.tool, pattern: input.pattern, action: input.action, createdBy: input.createdBy ?? "operator" },
     });
     this.rulesBySession.delete(input.sessionId);
@@ -187,9 +191,9 @@ export class PermissionBroker {
   }
 
   async deleteRule(input: { id: string }) {
-    const row = await this.room.prisma.permissionRule.findUnique({ where: { id: input.id } });
+    const row = await this.deps.prisma.permissionRule.findUnique({ where: { id: input.id } });
     if (!row) throw notFound("permission rule", input.id);
-    await this.room.prisma.permissionRule.delete({ where: { id: input.id } });
+    await this.deps.prisma.permissionRule.delete({ where: { id: input.id } });
     this.rulesBySession.delete(row.sessionId);
     return { id: input.id, deleted: true as const };
   }

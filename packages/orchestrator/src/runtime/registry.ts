@@ -2,15 +2,24 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { DomainError, errorMessage, notFound } from "@rozet/vocabulary";
 import type { Models } from "@rozet/db";
-import type { ControlRoom } from "../control-room.ts";
-import { AgentRuntime } from "./agent-runtime.ts";
+import { AgentRuntime, type AgentRuntimeDeps, type AgentRuntimeOptions } from "./agent-runtime.ts";
 import type { AgentDriver, DriverFactory } from "./driver.ts";
 import { observedNotDriven } from "./observed-agents.ts";
 import { LIVE_STATUSES, type AgentStatus } from "./lifecycle.ts";
-import { prepareAgentWorkspace } from "./agent-workspace.ts";
+import type { AgentWorkspace, AgentWorkspaceRequest } from "./agent-workspace.ts";
 import { AGENT_ID_ENV, killOrphans } from "../process/orphans.ts";
 
-export interface AgentRegistryOptions {
+/** What the task scheduler hears from the agents (bound late: the scheduler in turn looks agents up here). */
+export interface AgentTaskCallbacks {
+  commandStarted(taskId: string): Promise<void>;
+  commandFinished: AgentRuntimeOptions["onCommandFinished"];
+  agentIdle(sessionId: string): void;
+}
+
+export interface AgentRegistryDeps extends AgentRuntimeDeps {
+  /** The folder an agent works in (the session workspace, or a worktree of its own). */
+  prepareWorkspace: (input: AgentWorkspaceRequest) => Promise<AgentWorkspace>;
+  tasks: AgentTaskCallbacks;
   drivers: Record<string, DriverFactory>;
   /** Control-room data dir; each agent gets `<dataDir>/agents/<id>` (e.g. its CLAUDE_CONFIG_DIR). */
   dataDir: string;
@@ -25,26 +34,23 @@ type StoredAgent = Pick<Models.AgentModel, "id" | "sessionId" | "status" | "budg
 export class AgentRegistry {
   private readonly runtimes = new Map<string, AgentRuntime>();
 
-  constructor(
-    private readonly room: ControlRoom,
-    private readonly options: AgentRegistryOptions,
-  ) {}
+  constructor(private readonly deps: AgentRegistryDeps) {}
 
   /**
    * Agents a previous server process left running cannot be re-attached (their pipes died with it): mark them
    * lost with the reason (after killing their leftover processes), and fail their unfinished commands. They can be resumed where the driver supports it.
    */
   async recover(): Promise<void> {
-    const stale = await this.room.prisma.agent.findMany({ where: { status: { in: [...LIVE_STATUSES] }, driver: { not: "external" } } });
+    const stale = await this.deps.prisma.agent.findMany({ where: { status: { in: [...LIVE_STATUSES] }, driver: { not: "external" } } });
     // First of all: their processes may still run under init (the server was killed without stopping them).
     const sweep = killOrphans(new Set(stale.map((agent) => agent.id)));
     if (sweep.orphans.length > 0) {
-      this.room.log.warn({ groups: sweep.killedGroups, processes: sweep.orphans.length }, "killed processes a previous server left running");
+      this.deps.log.warn({ groups: sweep.killedGroups, processes: sweep.orphans.length }, "killed processes a previous server left running");
     }
     for (const agent of stale) {
-      await this.room.prisma.agent.update({ where: { id: agent.id }, data: { status: "lost", lastError: `server restarted while the agent was ${agent.status}` } });
+      await this.deps.prisma.agent.update({ where: { id: agent.id }, data: { status: "lost", lastError: `server restarted while the agent was ${agent.status}` } });
     }
-    await this.room.prisma.command.updateMany({
+    await this.deps.prisma.command.updateMany({
       where: { status: { in: ["queued", "accepted", "running"] } },
       data: { status: "failed", error: "server restarted before the command finished", finishedAt: new Date() },
     });
@@ -71,10 +77,10 @@ export class AgentRegistry {
    * reason, on the timeline and the control feed, and rejects; resuming it tries again.
    */
   async launch(agentId: string, opts: { resume?: boolean } = {}): Promise<AgentRuntime> {
-    const agent = await this.room.prisma.agent.findUnique({ where: { id: agentId }, include: { session: true } });
+    const agent = await this.deps.prisma.agent.findUnique({ where: { id: agentId }, include: { session: true } });
     if (!agent) throw notFound("agent", agentId);
     if (agent.driver === "external") throw observedNotDriven(agent);
-    const factory = this.options.drivers[agent.driver];
+    const factory = this.deps.drivers[agent.driver];
     if (!factory) throw new DomainError("INVALID_INPUT", `agents with driver ${agent.driver} cannot be started by the control room`, { driver: agent.driver });
     const existing = this.runtimes.get(agentId);
     if (existing && LIVE_STATUSES.has(existing.status)) throw new DomainError("ILLEGAL_STATE", `agent ${agent.name} is already ${existing.status}`);
@@ -84,12 +90,12 @@ export class AgentRegistry {
     let driver: AgentDriver;
     try {
       if (!agent.session.workspaceRoot) throw new DomainError("ILLEGAL_STATE", `session ${agent.sessionId} has no workspace (it was created by hooks or events)`, { sessionId: agent.sessionId });
-      const dataDir = path.join(this.options.dataDir, "agents", agent.id);
+      const dataDir = path.join(this.deps.dataDir, "agents", agent.id);
       mkdirSync(dataDir, { recursive: true });
-      const workspace = await prepareAgentWorkspace(this.room, { workspace: agent.session.workspaceRoot, agentId: agent.id, agentName: agent.name, worktree: config.worktree === true });
+      const workspace = await this.deps.prepareWorkspace({ workspace: agent.session.workspaceRoot, agentId: agent.id, agentName: agent.name, worktree: config.worktree === true });
       runtime = this.track(agent, workspace.isolated ? null : workspace.cwd);
       // The id marks the agent's processes and their children, so recover() can find them after a crash.
-      const env = { ...this.options.agentEnv, ...(config.env as Record<string, string> | undefined), [AGENT_ID_ENV]: agent.id };
+      const env = { ...this.deps.agentEnv, ...(config.env as Record<string, string> | undefined), [AGENT_ID_ENV]: agent.id };
       driver = factory({
         agentId: agent.id,
         sessionId: agent.sessionId,
@@ -113,16 +119,17 @@ export class AgentRegistry {
 
   /** A runtime for the agent as stored, registered under its id (replacing a stopped or failed one). */
   private track(agent: StoredAgent, sharedWorkspace: string | null): AgentRuntime {
-    const runtime = new AgentRuntime(this.room, {
+    const runtime = new AgentRuntime(this.deps, {
       agentId: agent.id,
       sessionId: agent.sessionId,
       status: agent.status as AgentStatus,
       budget: { usd: agent.budgetUsd, tokens: agent.budgetTokens },
       spent: { usd: agent.costUsd, tokens: agent.inputTokens + agent.outputTokens },
-      watchdogMs: this.options.watchdogMs,
+      watchdogMs: this.deps.watchdogMs,
       sharedWorkspace,
-      onCommandFinished: (commandId, taskId, status, detail) => this.room.tasks.commandFinished(commandId, taskId, status, detail),
-      onIdle: () => this.room.tasks.agentIdle(agent.sessionId),
+      onCommandStarted: (taskId) => this.deps.tasks.commandStarted(taskId),
+      onCommandFinished: (commandId, taskId, status, detail) => this.deps.tasks.commandFinished(commandId, taskId, status, detail),
+      onIdle: () => this.deps.tasks.agentIdle(agent.sessionId),
     });
     this.runtimes.set(agent.id, runtime);
     return runtime;
@@ -146,7 +153,7 @@ export class AgentRegistry {
 
   /** Stopping goes on for the other agents; the failure is not lost. */
   private logStopFailure(agentId: string, error: unknown): void {
-    this.room.log.warn({ err: error, agentId }, "agent did not stop cleanly");
+    this.deps.log.warn({ err: error, agentId }, "agent did not stop cleanly");
   }
 
 }

@@ -1,10 +1,35 @@
 import { background } from "@rozet/vocabulary";
-import type { ControlRoom } from "../control-room.ts";
-import { taskDto } from "../dto.ts";
-import { createAgent } from "../agents.ts";
+import type { Stores } from "../deps.ts";
+import { taskDto, type AgentDto } from "../dto.ts";
+import type { AgentRuntime } from "./agent-runtime.ts";
 import { recordEvent } from "../timeline.ts";
 import { createCommand, setCommandStatus } from "./commands.ts";
 import { dependencyVerdict } from "./task-dependencies.ts";
+
+/** A running agent as the scheduler sees it: its state, and a queue to put the task's prompt in. */
+export type SchedulableAgent = Pick<AgentRuntime, "agentId" | "status" | "enqueue">;
+
+/** Where the scheduler finds agents (the registry, bound late: the registry reports back to the scheduler). */
+export interface AgentDirectory {
+  find(agentId: string): SchedulableAgent | undefined;
+  /** Idle agents of a session with nothing queued, oldest first. */
+  idleIn(sessionId: string): SchedulableAgent[];
+}
+
+/** A task's agent profile, to start an agent from when nobody is idle. */
+export interface AgentProfile {
+  sessionId: string;
+  name: string;
+  driver: "claude" | "acp" | "shell";
+  model?: string | undefined;
+  config?: Record<string, unknown> | undefined;
+}
+
+export interface TaskSchedulerDeps extends Pick<Stores, "prisma" | "control" | "writer" | "log"> {
+  agents: AgentDirectory;
+  /** Creates an agent (it starts in the background and picks the task up once idle). */
+  startAgent: (profile: AgentProfile) => Promise<AgentDto>;
+}
 
 /**
  * Turns tasks into commands: a pending task whose dependencies are done goes to its named agent or the first
@@ -15,33 +40,33 @@ export class TaskScheduler {
   private running: Promise<void> = Promise.resolve();
   private readonly dirty = new Set<string>();
 
-  constructor(private readonly room: ControlRoom) {}
+  constructor(private readonly deps: TaskSchedulerDeps) {}
 
   /** Re-evaluates a session's waiting tasks (serialized: one pass at a time). */
   schedule(sessionId: string): Promise<void> {
     this.dirty.add(sessionId);
     this.running = this.running.then(async () => {
       if (!this.dirty.delete(sessionId)) return;
-      await this.pass(sessionId).catch((error: unknown) => this.room.log.error({ err: error, sessionId }, "task scheduling failed"));
+      await this.pass(sessionId).catch((error: unknown) => this.deps.log.error({ err: error, sessionId }, "task scheduling failed"));
     });
     return this.running;
   }
 
   agentIdle(sessionId: string): void {
-    background(this.room.log, `schedule tasks of session ${sessionId}`, () => this.schedule(sessionId));
+    background(this.deps.log, `schedule tasks of session ${sessionId}`, () => this.schedule(sessionId));
   }
 
   commandFinished(commandId: string, taskId: string | undefined, status: "completed" | "failed" | "cancelled", detail: string | undefined): void {
     if (!taskId) return;
-    background(this.room.log, `task ${taskId} follows command ${commandId}`, async () => {
-      const task = await this.room.prisma.task.findUnique({ where: { id: taskId } });
+    background(this.deps.log, `task ${taskId} follows command ${commandId}`, async () => {
+      const task = await this.deps.prisma.task.findUnique({ where: { id: taskId } });
       if (!task || task.status === "cancelled") return;
       await this.update(taskId, {
         status,
         finishedAt: new Date(),
         ...(status === "completed" ? { result: detail ?? null, error: null } : { error: detail ?? status }),
       });
-      await recordEvent(this.room, { sessionId: task.sessionId, taskId, commandId, type: `task.${status}`, status, summary: `${task.title}: ${status}${detail && status !== "completed" ? ` (${detail})` : ""}` });
+      await recordEvent(this.deps, { sessionId: task.sessionId, taskId, commandId, type: `task.${status}`, status, summary: `${task.title}: ${status}${detail && status !== "completed" ? ` (${detail})` : ""}` });
       await this.schedule(task.sessionId);
     });
   }
@@ -52,7 +77,7 @@ export class TaskScheduler {
   }
 
   private async pass(sessionId: string): Promise<void> {
-    const tasks = await this.room.prisma.task.findMany({ where: { sessionId }, orderBy: { createdAt: "asc" } });
+    const tasks = await this.deps.prisma.task.findMany({ where: { sessionId }, orderBy: { createdAt: "asc" } });
     const byId = new Map(tasks.map((t) => [t.id, t]));
     // Oldest first: a task only depends on older ones, so a reason set here reaches its dependents in this pass.
     for (const [index, task] of tasks.entries()) {
@@ -64,17 +89,17 @@ export class TaskScheduler {
         if (task.status === verdict.kind && task.error === verdict.reason) continue;
         byId.set(task.id, await this.update(task.id, { status: verdict.kind, error: verdict.reason }));
         if (verdict.kind === "blocked") {
-          await recordEvent(this.room, { sessionId, taskId: task.id, type: "task.blocked", status: "blocked", summary: `${task.title}: ${verdict.reason}` });
+          await recordEvent(this.deps, { sessionId, taskId: task.id, type: "task.blocked", status: "blocked", summary: `${task.title}: ${verdict.reason}` });
         }
         continue;
       }
-      const runtime = task.agentId ? this.room.agents.find(task.agentId) : this.room.agents.idleIn(sessionId)[0];
+      const runtime = task.agentId ? this.deps.agents.find(task.agentId) : this.deps.agents.idleIn(sessionId)[0];
       if (!runtime && !task.agentId && task.agentProfile) {
         // Nobody idle to take it: start an agent from the task's profile; it picks the task up once idle.
-        const profile = JSON.parse(task.agentProfile) as { driver: "claude" | "acp" | "shell"; model?: string; config?: Record<string, unknown> };
-        const agent = await createAgent(this.room, { sessionId, name: `task-${task.id.slice(0, 8)}`, ...profile });
+        const profile = JSON.parse(task.agentProfile) as Omit<AgentProfile, "sessionId" | "name">;
+        const agent = await this.deps.startAgent({ sessionId, name: `task-${task.id.slice(0, 8)}`, ...profile });
         await this.update(task.id, { status: "pending", agentId: agent.id, error: "waiting for its agent to be running" });
-        await recordEvent(this.room, { sessionId, agentId: agent.id, taskId: task.id, type: "task.agent_started", summary: `${task.title}: started ${agent.name} (${agent.driver})` });
+        await recordEvent(this.deps, { sessionId, agentId: agent.id, taskId: task.id, type: "task.agent_started", summary: `${task.title}: started ${agent.name} (${agent.driver})` });
         continue;
       }
       if (!runtime || (task.agentId && !["idle", "busy", "waiting-for-permission"].includes(runtime.status))) {
@@ -82,18 +107,18 @@ export class TaskScheduler {
         if (task.status !== "pending" || task.error !== reason) await this.update(task.id, { status: "pending", error: reason });
         continue;
       }
-      const { command } = await createCommand(this.room, { agentId: runtime.agentId, kind: "prompt", input: { text: task.prompt }, taskId: task.id });
-      await setCommandStatus(this.room, command.id, "accepted");
+      const { command } = await createCommand(this.deps, { agentId: runtime.agentId, kind: "prompt", input: { text: task.prompt }, taskId: task.id });
+      await setCommandStatus(this.deps, command.id, "accepted");
       await this.update(task.id, { status: "queued", agentId: runtime.agentId, attempts: { increment: 1 }, error: null });
-      await recordEvent(this.room, { sessionId, agentId: runtime.agentId, taskId: task.id, commandId: command.id, type: "task.assigned", summary: task.title });
+      await recordEvent(this.deps, { sessionId, agentId: runtime.agentId, taskId: task.id, commandId: command.id, type: "task.assigned", summary: task.title });
       const taskBudget = task.budgetUsd !== null || task.budgetTokens !== null ? { usd: task.budgetUsd, tokens: task.budgetTokens } : undefined;
       runtime.enqueue({ commandId: command.id, text: task.prompt, taskId: task.id, taskBudget });
     }
   }
 
-  private async update(taskId: string, data: Parameters<ControlRoom["prisma"]["task"]["update"]>[0]["data"]) {
-    const row = await this.room.prisma.task.update({ where: { id: taskId }, data });
-    this.room.control.publish({ entity: "task", id: row.id, sessionId: row.sessionId, action: "updated", status: row.status, data: taskDto(row) });
+  private async update(taskId: string, data: Parameters<Stores["prisma"]["task"]["update"]>[0]["data"]) {
+    const row = await this.deps.prisma.task.update({ where: { id: taskId }, data });
+    this.deps.control.publish({ entity: "task", id: row.id, sessionId: row.sessionId, action: "updated", status: row.status, data: taskDto(row) });
     return row;
   }
 }
