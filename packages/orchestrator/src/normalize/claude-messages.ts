@@ -99,7 +99,7 @@ function hunksOf(value: unknown): StructuredPatchHunk[] | undefined {
     if (!h || !lines.every((line) => typeof line === "string")) return undefined;
     const [oldStart, oldLines, newStart, newLines] = [asNumber(h.oldStart), asNumber(h.oldLines), asNumber(h.newStart), asNumber(h.newLines)];
     if (oldStart === undefined || oldLines === undefined || newStart === undefined || newLines === undefined) return undefined;
-    hunks.push({ oldStart, oldLines, newStart, newLines, lines: lines as string[] });
+    hunks.push({ oldStart, oldLines, newStart, newLines, lines });
   }
   return hunks;
 }

@@ -170,7 +170,7 @@ class AcpDriver implements AgentDriver {
       async (response): Promise<TurnResult> => {
         // Notification handlers of updates sent just before the response may still be on the microtask queue.
         await nextMacrotask();
-        this.mapper.promptUsage(response as unknown as Record<string, unknown>);
+        this.mapper.promptUsage(response);
         const result = this.resultFor(response.stopReason);
         // Codex answers a rejected approval by ending the turn as "cancelled" although nobody cancelled it.
         if (result.status === "cancelled" && !turn.cancelled) result.error = "the agent ended the turn itself (stopReason cancelled)";
@@ -294,7 +294,7 @@ class AcpDriver implements AgentDriver {
       return;
     }
     this.startStep = "session/set_mode";
-    await agent.request("session/set_mode", { sessionId: this.sessionId as string, modeId: mode });
+    await agent.request("session/set_mode", { sessionId: this.sessionId, modeId: mode });
   }
 
   /** The profile's session `_meta` (e.g. which Claude settings files the adapter loads), when it has one. */
@@ -342,7 +342,7 @@ class AcpDriver implements AgentDriver {
   }
 
   private async onPermission(params: RequestPermissionRequest, requestSignal: AbortSignal): Promise<RequestPermissionResponse> {
-    const tool = this.mapper.toolFromPermission(params.toolCall as unknown as Record<string, unknown>);
+    const tool = this.mapper.toolFromPermission(params.toolCall);
     const turn = this.turn;
     if (!turn || turn.cancelled) return CANCELLED;
     this.context.host.activity();

@@ -47,7 +47,7 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
   };
 
   const spawnClaude = (opts: { command: string; args: string[]; cwd?: string | undefined; env: Record<string, string | undefined> }) => {
-    const proc = spawn(opts.command, opts.args, { cwd: opts.cwd ?? context.cwd, env: opts.env as NodeJS.ProcessEnv, detached: true, stdio: ["pipe", "pipe", "pipe"] });
+    const proc = spawn(opts.command, opts.args, { cwd: opts.cwd ?? context.cwd, env: opts.env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
     child = proc;
     trackProcessGroup(proc, "claude");
     const spawnedIn = generation;
@@ -125,7 +125,11 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
         ...(config.executable ? { pathToClaudeCodeExecutable: config.executable } : {}),
       },
     });
-    void readMessages(session, generation);
+    // readMessages reports a broken stream itself (reportExit); whatever escapes that is logged by the host.
+    const [stream, readIn] = [session, generation];
+    const reading = () => readMessages(stream, readIn);
+    if (context.host.background) context.host.background("read Claude messages", reading);
+    else reading().catch(() => undefined); // a bare test host has no log
     await session.initializationResult();
   }
 

@@ -71,9 +71,10 @@ export function startShellCommand(options: ShellCommandOptions): RunningShellCom
     proc.child.stderr?.on("data", (chunk: Buffer) => output.write("stderr", chunk));
     const timer = setTimeout(() => {
       timedOut = true;
-      void stop("SIGTERM");
+      // `done` awaits `stopping` and so reports its failure; this only keeps it from floating meanwhile.
+      stop("SIGTERM").catch(() => undefined);
     }, options.timeoutMs);
-    if (interrupted) void stop("SIGINT"); // interrupted while spawning
+    if (interrupted) stop("SIGINT").catch(() => undefined); // interrupted while spawning; awaited below as `stopping`
 
     const exit = await proc.exited;
     clearTimeout(timer);
