@@ -68,6 +68,28 @@ describe("AgentRuntime (unit: scripted driver, real SQLite)", () => {
     expect(timeline(stores, session.id).filter((e) => e.type === "agent.status").map((e) => e.summary)).toEqual(["starting → failed: failed to start: no such binary"]);
   });
 
+  it("stopped while it was starting: a start that ends later (either way) leaves it stopped, not idle or failed", async () => {
+    for (const outcome of ["resolves", "rejects"] as const) {
+      const { runtime, agentRow } = await runtimeFor();
+      let finishStart: () => void = () => undefined;
+      const driver = new ScriptedDriver(
+        () =>
+          new Promise((resolve, reject) => {
+            finishStart = () => (outcome === "resolves" ? resolve({ processId: 7 }) : reject(new Error("killed while starting")));
+          }),
+      );
+      const starting = runtime.start(driver);
+      await runtime.stop("session archived");
+      expect(runtime.status).toBe("stopped");
+      finishStart();
+      await starting;
+      expect(runtime.status).toBe("stopped");
+      expect(await agentRow()).toMatchObject({ status: "stopped", lastError: null });
+      await stores.close();
+    }
+    stores = await openUnitStores(); // afterEach closes one
+  });
+
   it("runs queued prompts one at a time, in order; each command follows its turn and the scheduler hears of it", async () => {
     const { runtime, prompt, commandRow, finished, session } = await runtimeFor();
     const driver = new ScriptedDriver();
