@@ -68,6 +68,15 @@ describe("AgentRuntime (unit: scripted driver, real SQLite)", () => {
     expect(timeline(stores, session.id).filter((e) => e.type === "agent.status").map((e) => e.summary)).toEqual(["starting → failed: failed to start: no such binary"]);
   });
 
+  it("stopping a failed agent (session archived, server shutting down) leaves it stopped, not an illegal transition", async () => {
+    const { runtime, agentRow } = await runtimeFor();
+    await runtime.start(new ScriptedDriver(() => Promise.reject(new Error("no such binary")))).catch(() => undefined);
+    expect(runtime.status).toBe("failed");
+    await runtime.stop("server shutting down");
+    expect(runtime.status).toBe("stopped");
+    expect(await agentRow()).toMatchObject({ status: "stopped" });
+  });
+
   it("stopped while it was starting: a start that ends later (either way) leaves it stopped, not idle or failed", async () => {
     for (const outcome of ["resolves", "rejects"] as const) {
       const { runtime, agentRow } = await runtimeFor();

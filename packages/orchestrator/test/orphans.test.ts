@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { randomUUID } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
 import { AGENT_ID_ENV, findOrphans, isProcessAlive, killOrphans, signalProcessGroup } from "../src/process/index.ts";
@@ -14,7 +15,26 @@ async function startGroup(env: Record<string, string>): Promise<{ leader: number
   started.push(child.pid!);
   const member = await new Promise<number>((resolve) => child.stdout.once("data", (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
   child.unref();
+  // `$!` is printed right after the fork: wait until the member has become `sleep`, since mid-exec its /proc entry
+  // can read as nothing (a loaded machine showed it).
+  await until(() => readCmdline(member).startsWith("sleep"));
   return { leader: child.pid!, member };
+}
+
+function readCmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, "utf8");
+  } catch {
+    return "";
+  }
+}
+
+async function until(ready: () => boolean): Promise<void> {
+  const deadline = Date.now() + 5_000;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error("the test process group did not start");
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }
 
 async function gone(pid: number): Promise<boolean> {

@@ -35,6 +35,38 @@ describe("PermissionBroker (unit: real SQLite)", () => {
     expect(timeline(stores, session.id).filter((e) => e.type === "permission.requested")).toEqual([]);
   });
 
+  it("the agent is waiting before the request is announced: whoever sees it pending sees the agent waiting", async () => {
+    stores = await openUnitStores();
+    const session = await seedSession(stores);
+    const agent = await seedAgent(stores, session.id, { status: "busy" });
+    const broker = new PermissionBroker({ ...stores, timeoutMs: 60_000 });
+    let agentWaiting = false;
+    const seenWhenAnnounced: boolean[] = [];
+    const unsubscribe = stores.bus.subscribe("control", (entry) => {
+      if (entry.update.entity === "permission" && entry.update.action === "created") seenWhenAnnounced.push(agentWaiting);
+    });
+    const decision = broker.request({
+      sessionId: session.id,
+      agentId: agent.id,
+      commandId: null,
+      request: { toolName: "Write", input: { file_path: "a.txt" } },
+      signal: new AbortController().signal,
+      // A status change that takes a while to store (a busy database).
+      onWaiting: async () => {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        agentWaiting = true;
+      },
+    });
+    const [id] = await waitFor(async () => {
+      const pending = await broker.list({ sessionId: session.id, status: "pending", limit: 5 });
+      return seenWhenAnnounced.length > 0 ? pending.map((p) => p.id) : null;
+    }, "request announced");
+    expect(seenWhenAnnounced).toEqual([true]);
+    await broker.respond({ id: id!, answer: { behavior: "allow" } });
+    expect(await decision).toMatchObject({ behavior: "allow" });
+    unsubscribe();
+  });
+
   it("an unanswered request is denied at the timeout (timed_out, by timeout); its expiry is stamped from the clock", async () => {
     const clock = Date.parse("2026-01-01T00:00:00Z");
     const { broker, session, ask, waitingCalls } = await brokerFor({ timeoutMs: 60, now: () => clock });

@@ -154,6 +154,12 @@ export class AgentRuntime {
 
   async stop(reason = "stopped by operator"): Promise<void> {
     if (this.status === "stopped" || this.status === "stopping") return;
+    if (this.status === "failed") {
+      // Nothing runs any more (or never started): whatever the driver left is ended, and the agent is stopped.
+      await this.driver?.stop().catch(() => undefined);
+      await this.transition("stopped", reason);
+      return;
+    }
     await this.transition("stopping");
     await this.failQueued("cancelled", `agent stopping: ${reason}`);
     if (this.current) await this.interrupt().catch(() => undefined);
@@ -384,8 +390,13 @@ export class AgentRuntime {
       commandId: this.current?.commandId ?? null,
       request,
       signal,
-      onWaiting: () => {
-        if (this.status === "busy") this.background("wait for permission", () => this.transition("waiting-for-permission"), (error) => this.fail(`status not stored: ${errorMessage(error)}`));
+      onWaiting: async () => {
+        if (this.status !== "busy") return;
+        try {
+          await this.transition("waiting-for-permission");
+        } catch (error) {
+          this.background("fail after a status not stored", () => this.fail(`status not stored: ${errorMessage(error)}`));
+        }
       },
     });
     if (this.status === "waiting-for-permission") await this.transition("busy");

@@ -47,8 +47,11 @@ export class PermissionBroker {
     commandId: string | null;
     request: PermissionRequest;
     signal: AbortSignal;
-    /** Called when the operator must answer (not for rule answers). */
-    onWaiting?: () => void;
+    /**
+     * Called when the operator must answer (not for rule answers), and awaited before the request is announced:
+     * whoever sees a pending request sees its agent waiting for it.
+     */
+    onWaiting?: () => void | Promise<void>;
   }): Promise<PermissionDecision> {
     const { request } = opts;
     const rule = decideByRules(await this.rules(opts.sessionId), request.toolName, request.input);
@@ -86,6 +89,7 @@ export class PermissionBroker {
       opts.signal.addEventListener("abort", onAbort, { once: true });
       this.pending.set(row.id, { resolve, timer, cleanup: () => opts.signal.removeEventListener("abort", onAbort) });
     });
+    await opts.onWaiting?.();
     const dto = permissionDto(row);
     this.deps.control.publish({ entity: "permission", id: row.id, sessionId: row.sessionId, action: "created", status: "pending", data: dto });
     await recordEvent(this.deps, {
@@ -97,8 +101,6 @@ export class PermissionBroker {
       status: "pending",
       payload: { ...dto, extra: request.extra ?? null },
     });
-    // Answered already (while the event was being stored): the agent never has to wait.
-    if (this.pending.has(row.id)) opts.onWaiting?.();
     if (opts.signal.aborted) onAbort();
     return decided;
   }
