@@ -1,4 +1,4 @@
-import { DomainError, newId, notFound } from "@rozet/vocabulary";
+import { DomainError, newId, notFound, ACTIVE_AGENT_STATUSES, type AgentStatus } from "@rozet/vocabulary";
 import type { Stores } from "./deps.ts";
 import type { AgentRegistry } from "./runtime/registry.ts";
 import { sessionDto } from "./dto.ts";
@@ -38,7 +38,7 @@ export async function listSessions(deps: Pick<SessionDeps, "prisma">, input: { s
     return {
       ...sessionDto(row),
       agents: agents.reduce((sum, c) => sum + c._count._all, 0),
-      activeAgents: agents.filter((c) => ACTIVE_AGENT_STATUSES.has(c.status)).reduce((sum, c) => sum + c._count._all, 0),
+      activeAgents: agents.filter((c) => ACTIVE_AGENT_STATUSES.has(c.status as AgentStatus)).reduce((sum, c) => sum + c._count._all, 0),
       events: s?.events ?? 0,
       costUsd: s?.costUsd ?? 0,
       inputTokens: s?.inputTokens ?? 0,
@@ -47,7 +47,6 @@ export async function listSessions(deps: Pick<SessionDeps, "prisma">, input: { s
   });
 }
 
-const ACTIVE_AGENT_STATUSES = new Set(["starting", "idle", "busy", "waiting-for-permission"]);
 
 /** For reads scoped to a session: an unknown session is a 404, not an empty list that looks like "none yet". */
 export async function requireSession(deps: Pick<SessionDeps, "prisma">, sessionId: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { DomainError, newId, notFound } from "@rozet/vocabulary";
+import { DomainError, newId, notFound, OPEN_COMMAND_STATUSES } from "@rozet/vocabulary";
 import type { Stores } from "./deps.ts";
 import type { AgentRegistry } from "./runtime/registry.ts";
 import type { TaskScheduler } from "./runtime/task-scheduler.ts";
@@ -82,7 +82,7 @@ export async function getTask(deps: Pick<TaskDeps, "prisma">, input: { id: strin
 
 export async function cancelTask(deps: TaskDeps, input: { id: string; reason?: string | undefined }) {
   const task = await getTask(deps, input);
-  const active = await deps.prisma.command.findFirst({ where: { taskId: task.id, status: { in: ["queued", "accepted", "running"] } } });
+  const active = await deps.prisma.command.findFirst({ where: { taskId: task.id, status: { in: [...OPEN_COMMAND_STATUSES] } } });
   if (FINISHED.has(task.status)) throw new DomainError("ILLEGAL_STATE", `task ${task.id} is already ${task.status}`, { status: task.status });
   const row = await deps.prisma.task.update({
     where: { id: task.id },

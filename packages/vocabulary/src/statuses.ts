@@ -24,6 +24,11 @@ export const ACTIVE_AGENT_STATUSES: ReadonlySet<AgentStatus> = new Set(["startin
 /** Statuses with a turn in progress (what an interrupt can stop). */
 export const INTERRUPTIBLE_AGENT_STATUSES: ReadonlySet<AgentStatus> = new Set(["busy", "waiting-for-permission"]);
 
+/** Statuses from which `agent.resume` starts an agent again. */
+export const RESUMABLE_AGENT_STATUSES: ReadonlySet<AgentStatus> = new Set(["stopped", "failed", "lost"]);
+/** Statuses in which a running agent can be handed a task's prompt (it queues behind the current turn). */
+export const TASK_READY_AGENT_STATUSES: ReadonlySet<AgentStatus> = new Set(["idle", "busy", "waiting-for-permission"]);
+
 export const agentDrivers = ["claude", "acp", "shell", "external"] as const;
 export type AgentDriverName = (typeof agentDrivers)[number];
 

@@ -1,4 +1,4 @@
-import { DomainError, notFound } from "@rozet/vocabulary";
+import { DomainError, notFound, COMMANDABLE_AGENT_STATUSES, RESUMABLE_AGENT_STATUSES, type AgentStatus } from "@rozet/vocabulary";
 import type { Stores } from "../deps.ts";
 import { agentDto, commandDto, type CommandDto } from "../dto.ts";
 import { createCommand, setCommandStatus } from "./commands.ts";
@@ -40,7 +40,7 @@ export async function sendAgentCommand(deps: Pick<AgentCommandDeps, "prisma" | "
   const { command, existing } = await createCommand(deps, { agentId: input.agentId, kind: "prompt", input: { text: input.text }, idempotencyKey: input.idempotencyKey });
   if (existing) return command;
   const runtime = deps.agents.find(input.agentId);
-  if (!runtime || !["starting", "idle", "busy", "waiting-for-permission", "paused"].includes(runtime.status)) {
+  if (!runtime || !COMMANDABLE_AGENT_STATUSES.has(runtime.status)) {
     const reason = `agent ${agent.name} is ${runtime?.status ?? agent.status}; resume it first`;
     await setCommandStatus(deps, command.id, "failed", { error: reason });
     throw new DomainError("ILLEGAL_STATE", reason, { status: runtime?.status ?? agent.status, commandId: command.id });
@@ -71,7 +71,7 @@ export async function resumeAgent(deps: Pick<AgentCommandDeps, "prisma" | "agent
   if (!agent) throw notFound("agent", input.agentId);
   assertDriven(agent);
   if (agent.session.status === "archived") throw new DomainError("ILLEGAL_STATE", `agent ${agent.name} belongs to an archived session`);
-  if (!["stopped", "failed", "lost"].includes(agent.status)) throw new DomainError("ILLEGAL_STATE", `agent ${agent.name} is ${agent.status}, not stopped, failed or lost`);
+  if (!RESUMABLE_AGENT_STATUSES.has(agent.status as AgentStatus)) throw new DomainError("ILLEGAL_STATE", `agent ${agent.name} is ${agent.status}, not stopped, failed or lost`);
   await deps.agents.launch(input.agentId, { resume: true });
   return agentDto(await deps.prisma.agent.findUniqueOrThrow({ where: { id: input.agentId } }));
 }

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { DomainError, errorMessage, notFound } from "@rozet/vocabulary";
+import { DomainError, errorMessage, notFound, OPEN_COMMAND_STATUSES } from "@rozet/vocabulary";
 import type { Models } from "@rozet/db";
 import { AgentRuntime, type AgentRuntimeDeps, type AgentRuntimeOptions } from "./agent-runtime.ts";
 import type { AgentDriver, DriverFactory } from "./driver.ts";
@@ -51,7 +51,7 @@ export class AgentRegistry {
       await this.deps.prisma.agent.update({ where: { id: agent.id }, data: { status: "lost", lastError: `server restarted while the agent was ${agent.status}` } });
     }
     await this.deps.prisma.command.updateMany({
-      where: { status: { in: ["queued", "accepted", "running"] } },
+      where: { status: { in: [...OPEN_COMMAND_STATUSES] } },
       data: { status: "failed", error: "server restarted before the command finished", finishedAt: new Date() },
     });
   }

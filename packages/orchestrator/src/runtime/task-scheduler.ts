@@ -1,4 +1,4 @@
-import { background } from "@rozet/vocabulary";
+import { background, TASK_READY_AGENT_STATUSES } from "@rozet/vocabulary";
 import type { Stores } from "../deps.ts";
 import { taskDto, type AgentDto } from "../dto.ts";
 import type { AgentRuntime } from "./agent-runtime.ts";
@@ -102,7 +102,7 @@ export class TaskScheduler {
         await recordEvent(this.deps, { sessionId, agentId: agent.id, taskId: task.id, type: "task.agent_started", summary: `${task.title}: started ${agent.name} (${agent.driver})` });
         continue;
       }
-      if (!runtime || (task.agentId && !["idle", "busy", "waiting-for-permission"].includes(runtime.status))) {
+      if (!runtime || (task.agentId && !TASK_READY_AGENT_STATUSES.has(runtime.status))) {
         const reason = task.agentId ? "waiting for its agent to be running" : "waiting for an idle agent";
         if (task.status !== "pending" || task.error !== reason) await this.update(task.id, { status: "pending", error: reason });
         continue;

@@ -1,4 +1,5 @@
 import { For, Show, createMemo, type Accessor } from "solid-js";
+import { COMMANDABLE_AGENT_STATUSES, INTERRUPTIBLE_AGENT_STATUSES, RESUMABLE_AGENT_STATUSES } from "@rozet/vocabulary";
 import type { Agent } from "../../api/types.ts";
 import { hueStyle } from "../../lib/agent-colour.ts";
 import { formatCost, formatCount, formatTokens } from "../../lib/format.ts";
@@ -14,9 +15,9 @@ export interface RosterActions {
   create(): void;
 }
 
-const RUNNING = new Set(["starting", "idle", "busy", "waiting-for-permission", "paused"]);
-const INTERRUPTIBLE = new Set(["busy", "waiting-for-permission"]);
-const RESUMABLE = new Set(["stopped", "failed", "lost"]);
+const RUNNING: ReadonlySet<string> = COMMANDABLE_AGENT_STATUSES;
+const INTERRUPTIBLE: ReadonlySet<string> = INTERRUPTIBLE_AGENT_STATUSES;
+const RESUMABLE: ReadonlySet<string> = RESUMABLE_AGENT_STATUSES;
 
 /** What is left of a budget, as a fraction (0–1) and text; null without a budget. */
 export function budgetLeft(spent: number, budget: number | null): { fraction: number; left: number } | null {

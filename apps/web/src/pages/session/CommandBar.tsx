@@ -1,9 +1,10 @@
 import { For, Show, createEffect, createSignal, on } from "solid-js";
+import { COMMANDABLE_AGENT_STATUSES } from "@rozet/vocabulary";
 import type { Agent } from "../../api/types.ts";
 import type { CommandEntry } from "../../state/commands.ts";
 import type { SendResult } from "../../providers/commands.tsx";
 
-const SENDABLE = new Set(["starting", "idle", "busy", "waiting-for-permission", "paused"]);
+const SENDABLE: ReadonlySet<string> = COMMANDABLE_AGENT_STATUSES;
 
 /**
  * The command box: a prompt (or shell command line) for one agent, sent with Ctrl/⌘+Enter or the button.
