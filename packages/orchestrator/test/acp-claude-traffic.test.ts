@@ -1,25 +1,18 @@
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startModelStub, type ModelStub } from "@rozet/model-stub";
-import type { AgentDriver } from "../src/runtime/driver.ts";
+import { startModelStub } from "@rozet/model-stub";
 import { createAcpDriver } from "../src/drivers/acp/index.ts";
 import { resolveLaunch } from "../src/drivers/acp/profiles.ts";
-import { claudeStubEnv, recordingHost, tempDirs } from "../src/drivers/acp/testing.ts";
+import { claudeStubEnv, recordingHost } from "../src/drivers/acp/testing.ts";
+import { realAgentResources } from "./acp-resources.ts";
 
 // An ACP Claude turn costs its own model call and nothing else. Measured for two turns against the stub: 5 requests
 // without CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC (2 connectivity checks, 1 session title, 2 turns), 3 with it. The
 // adapter (claude-agent-acp) still asks for the session title once per session, flag or not.
 
-const dirs = tempDirs();
-const stubs: ModelStub[] = [];
-const drivers: AgentDriver[] = [];
-
-afterEach(async () => {
-  await Promise.all(drivers.splice(0).map((driver) => driver.stop()));
-  await Promise.all(stubs.splice(0).map((stub) => stub.close()));
-  await dirs.cleanup();
-});
+const { dirs, stubs, drivers, release } = realAgentResources();
+afterEach(release);
 
 describe("ACP driver, claude profile: model traffic", () => {
   it("sets CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC=1 unless the agent's env says otherwise", () => {

@@ -1,24 +1,17 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startModelStub, type ModelStub, type ScenarioInput } from "@rozet/model-stub";
-import type { AgentDriver } from "../src/runtime/driver.ts";
+import { startModelStub, type ScenarioInput } from "@rozet/model-stub";
 import { createAcpDriver, processGroupMembers } from "../src/drivers/acp/index.ts";
 import { liveProcessGroups } from "../src/process/registry.ts";
-import { claudeStubEnv, neverAnswer, recordingHost, tempDirs, type RecordingHost } from "../src/drivers/acp/testing.ts";
+import { claudeStubEnv, neverAnswer, recordingHost, type RecordingHost } from "../src/drivers/acp/testing.ts";
+import { realAgentResources } from "./acp-resources.ts";
 
 // The real claude-agent-acp adapter (and the native Claude Code it runs) against the model stub. Steps match
 // `hasTools: true` so Claude Code's side requests (session title, no tools) take the fallback, not the script.
 
-const dirs = tempDirs();
-const stubs: ModelStub[] = [];
-const drivers: AgentDriver[] = [];
-
-afterEach(async () => {
-  await Promise.all(drivers.splice(0).map((driver) => driver.stop()));
-  await Promise.all(stubs.splice(0).map((stub) => stub.close()));
-  await dirs.cleanup();
-});
+const { dirs, stubs, drivers, release } = realAgentResources();
+afterEach(release);
 
 const withTools = { hasTools: true } as const;
 

@@ -1,25 +1,18 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startModelStub, type ModelStub, type ScenarioInput } from "@rozet/model-stub";
-import type { AgentDriver } from "../src/runtime/driver.ts";
+import { startModelStub, type ScenarioInput } from "@rozet/model-stub";
 import { createAcpDriver, processGroupMembers } from "../src/drivers/acp/index.ts";
 import { liveProcessGroups } from "../src/process/registry.ts";
-import { recordingHost, tempDirs, type RecordingHost } from "../src/drivers/acp/testing.ts";
+import { recordingHost, type RecordingHost } from "../src/drivers/acp/testing.ts";
+import { realAgentResources } from "./acp-resources.ts";
 
 // The real codex-acp (native binary) against the model stub's OpenAI Responses endpoint. There is no bubblewrap
 // here, so Codex's sandbox cannot run commands; the scripted model asks for `require_escalated` instead, which is
 // exactly the path that makes Codex ask the client for approval (and runs the approved command unsandboxed).
 
-const dirs = tempDirs();
-const stubs: ModelStub[] = [];
-const drivers: AgentDriver[] = [];
-
-afterEach(async () => {
-  await Promise.all(drivers.splice(0).map((driver) => driver.stop()));
-  await Promise.all(stubs.splice(0).map((stub) => stub.close()));
-  await dirs.cleanup();
-});
+const { dirs, stubs, drivers, release } = realAgentResources();
+afterEach(release);
 
 const escalated = (cmd: string) => ({
   tool_use: { name: "exec_command", input: { cmd, sandbox_permissions: "require_escalated", justification: "May I write codex.txt?" } },
