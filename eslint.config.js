@@ -15,8 +15,7 @@ export default tseslint.config(
       "**/.turbo/**",
       "**/coverage/**",
       "packages/db/src/generated/**",
-      "e2e/test-results/**",
-      "e2e/playwright-report/**",
+      "reports/**",
     ],
   },
   {

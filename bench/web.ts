@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startServer } from "@rozet/server";
-import { launchBrowser } from "../e2e/src/world.ts";
+import { launchBrowser } from "../e2e/src/browser.ts";
 
 const TOTAL = Number(process.env.ROZET_BENCH_EVENTS ?? 100_000);
 const RATE = Number(process.env.ROZET_BENCH_RATE ?? 500);

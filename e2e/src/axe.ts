@@ -1,7 +1,7 @@
 /** Accessibility scans with axe-core injected into the page (no @axe-core/playwright: it needs Node ≥ 22). */
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
-import type { Page } from "playwright-core";
+import type { Page } from "@playwright/test";
 
 const require = createRequire(import.meta.url);
 const AXE_SOURCE = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");

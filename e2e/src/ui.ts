@@ -1,5 +1,5 @@
 /** Small page helpers shared by the tests. */
-import type { Page } from "playwright-core";
+import type { Page } from "@playwright/test";
 
 /** Types of the timeline rows currently rendered (the list is windowed: the newest ones when following live). */
 export async function timelineTypes(page: Page): Promise<string[]> {

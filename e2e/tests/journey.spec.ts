@@ -1,51 +1,64 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { journeyScenario } from "../src/scenario.ts";
-import { notifications, recordNotifications, timelineTypes, waitForRow } from "../src/ui.ts";
-import { failureScreenshot, screenshot, startWorld, waitFor, type World } from "../src/world.ts";
+import type { BrowserContext, Page } from "@playwright/test";
+import {
+  expect,
+  journeyScenario,
+  notifications,
+  recordNotifications,
+  screenshot,
+  startControlRoom,
+  test,
+  timelineTypes,
+  waitFor,
+  waitForRow,
+  type ControlRoom,
+} from "../src/fixtures.ts";
 
 /**
  * The operator journey against a real server and a real Claude Code agent (answered by the model stub):
  * session → agent → command → live tool events and diff → permission answers → interrupt → tasks → cost →
- * replay → export, with notifications and telemetry along the way. Steps share one world and run in order.
+ * replay → export, with notifications and telemetry along the way. Steps share one control room and one page
+ * and run in order (serial: after a failure the rest are skipped; a retry starts the journey again).
+ * The same journey on a phone is tests/phone.phone.spec.ts.
  */
-let world: World;
+test.describe.configure({ mode: "serial" });
+
+let room: ControlRoom;
+let context: BrowserContext;
+let page: Page;
 let sessionId = "";
 let workspace = "";
 
-beforeAll(async () => {
-  world = await startWorld({ scenario: journeyScenario, viewport: { width: 1440, height: 900 } });
-  await world.context.grantPermissions(["notifications"], { origin: world.url });
-  await recordNotifications(world.page);
+test.beforeAll(async ({ browser }) => {
+  room = await startControlRoom({ scenario: journeyScenario });
+  context = await browser.newContext({ baseURL: room.url, viewport: { width: 1440, height: 900 }, acceptDownloads: true, reducedMotion: "reduce" });
+  await context.grantPermissions(["notifications"], { origin: room.url });
+  page = await context.newPage();
+  await recordNotifications(page);
 });
-afterAll(async () => {
-  await world?.close();
-});
-beforeEach(({ onTestFailed, task }) => {
-  onTestFailed(async () => {
-    await failureScreenshot(world.page, task.name);
-  });
+test.afterAll(async () => {
+  await context?.close();
+  await room?.close();
 });
 
-const agentCard = (name: string) => world.page.locator(`.agent-card[data-agent="${name}"]`);
+const agentCard = (name: string) => page.locator(`.agent-card[data-agent="${name}"]`);
 
 /** The header's totals catch up with the server (live stats once a second, metrics re-read after them). */
 async function headerSettled() {
-  const { events } = await world.api.session.metrics.query({ id: sessionId });
-  await expect(world.page.locator('[data-metric="events"]')).toHaveText(String(events), { timeout: 10_000 });
+  const { events } = await room.api.session.metrics.query({ id: sessionId });
+  await expect(page.locator('[data-metric="events"]')).toHaveText(String(events), { timeout: 10_000 });
 }
 
-describe("operator journey", () => {
-  it("creates a session and a Claude agent from the UI", async () => {
-    const { page } = world;
-    await page.goto(world.url);
+test.describe("operator journey", () => {
+  test("creates a session and a Claude agent from the UI", async () => {
+    await page.goto("/");
     await page.locator("#session-name").fill("journey");
     await page.getByRole("button", { name: "Create session" }).click();
     await page.getByRole("link", { name: "journey", exact: true }).click();
     await page.waitForURL(/\/sessions\/[^/?]+$/);
     sessionId = decodeURIComponent(new URL(page.url()).pathname.split("/")[2]!);
-    workspace = (await world.api.session.get.query({ id: sessionId })).workspaceRoot!;
+    workspace = (await room.api.session.get.query({ id: sessionId })).workspaceRoot!;
 
     await page.getByRole("button", { name: "+ New agent" }).click();
     const dialog = page.getByRole("dialog", { name: "New agent" });
@@ -58,8 +71,7 @@ describe("operator journey", () => {
     await expect(agentCard("writer")).toContainText("of $5.00 left");
   });
 
-  it("sends a command that shows at once, then runs; the Write asks for permission with its diff", async () => {
-    const { page } = world;
+  test("sends a command that shows at once, then runs; the Write asks for permission with its diff", async () => {
     await page.locator("#command-text").fill("please create hello");
     await page.getByRole("button", { name: "Send" }).click();
     // Optimistic: the command is listed before the server's answer, and moves on from there.
@@ -78,8 +90,7 @@ describe("operator journey", () => {
     await expect(agentCard("writer").locator(".activity")).toContainText("Write");
   });
 
-  it("answers from the inbox: allow with edits, then allow for the session", async () => {
-    const { page } = world;
+  test("answers from the inbox: allow with edits, then allow for the session", async () => {
     await page.getByRole("link", { name: /Permissions 1 pending/ }).click();
     await page.waitForURL(/\/permissions$/);
     const card = page.locator(".permission-list .permission-card").first();
@@ -104,8 +115,7 @@ describe("operator journey", () => {
     expect(seen.map((n) => n.title)).toEqual(expect.arrayContaining(["Permission needed: Write", "Permission needed: Edit"]));
   });
 
-  it("shows the tool events and the file diff live, and the command completes", async () => {
-    const { page } = world;
+  test("shows the tool events and the file diff live, and the command completes", async () => {
     // Back in the app (no reload): the command's progress is kept across pages.
     await page.goBack();
     await page.waitForURL(/\/sessions\/[^/?]+$/);
@@ -128,7 +138,7 @@ describe("operator journey", () => {
     await screenshot(page, "session-timeline-inspector");
 
     await inspector.getByRole("tab", { name: "Details" }).click();
-    await expect(inspector.locator(".fields")).toContainText("file.changed");
+    await expect(inspector.locator(".fields").first()).toContainText("file.changed");
     await page.keyboard.press("Escape");
     await expect(inspector).toBeHidden();
 
@@ -137,8 +147,7 @@ describe("operator journey", () => {
     await expect(page.locator(".command-list li", { hasText: "please create hello" })).toHaveAttribute("data-status", "completed", { timeout: 15_000 });
   });
 
-  it("denies a Bash call with a message from the session page", async () => {
-    const { page } = world;
+  test("denies a Bash call with a message from the session page", async () => {
     await page.locator("#command-text").fill("please try bash");
     await page.keyboard.press("Control+Enter");
     const card = page.locator(".session-permissions .permission-card");
@@ -148,17 +157,16 @@ describe("operator journey", () => {
     await card.getByLabel("Message to the agent (optional)").fill("not in this workspace");
     await card.getByRole("button", { name: "Deny with message" }).click();
     await waitForRow(page, "turn.finished", { summary: "will not run it", timeout: 60_000 });
-    const answered = await world.api.event.timeline.query({ sessionId, types: ["permission.answered"], limit: 10 });
+    const answered = await room.api.event.timeline.query({ sessionId, types: ["permission.answered"], limit: 10 });
     expect(answered.events.at(-1)?.status).toBe("denied");
   });
 
-  it("interrupts a long turn from the roster", async () => {
-    const { page } = world;
+  test("interrupts a long turn from the roster", async () => {
     await page.locator("#command-text").fill("please talk slowly");
     await page.getByRole("button", { name: "Send" }).click();
     await agentCard("writer").and(page.locator('[data-status="busy"]')).waitFor({ timeout: 30_000 });
     // Mid-stream: the model has the request and is streaming its slow answer.
-    await waitFor(async () => world.stub!.requests.some((r) => r.lastUserText?.includes("talk slowly")), 30_000, "the model request");
+    await waitFor(async () => room.stub.requests.some((r) => r.lastUserText?.includes("talk slowly")), 30_000, "the model request");
     await page.waitForTimeout(800);
     const started = Date.now();
     await agentCard("writer").getByRole("button", { name: "Interrupt" }).click();
@@ -168,8 +176,7 @@ describe("operator journey", () => {
     await expect(page.locator(".command-list li", { hasText: "please talk slowly" })).toHaveAttribute("data-status", "cancelled");
   });
 
-  it("runs tasks with a dependency from the board", async () => {
-    const { page } = world;
+  test("runs tasks with a dependency from the board", async () => {
     await page.locator(".view-tabs").getByRole("link", { name: "Tasks" }).click();
     await page.getByRole("button", { name: "Add a task" }).click();
     await page.locator("#task-title").fill("first task");
@@ -189,8 +196,7 @@ describe("operator journey", () => {
     await expect.poll(async () => (await notifications(page)).map((n) => n.title), { timeout: 10_000 }).toContain("Task finished: second task");
   });
 
-  it("shows cost per agent and the charts", async () => {
-    const { page } = world;
+  test("shows cost per agent and the charts", async () => {
     await page.locator(".view-tabs").getByRole("link", { name: "Cost" }).click();
     await expect(page.locator('.cost-table tr[data-agent="writer"]')).toContainText("$");
     await expect(page.getByTestId("session-cost")).not.toHaveText("$0");
@@ -200,8 +206,7 @@ describe("operator journey", () => {
     await screenshot(page, "cost");
   });
 
-  it("replays the session at 100× with the roster and inspector following", async () => {
-    const { page } = world;
+  test("replays the session at 100× with the roster and inspector following", async () => {
     await page.locator(".view-tabs").getByRole("link", { name: "Replay" }).click();
     const status = page.locator(".replay-status");
     await expect.poll(async () => Number(await status.getAttribute("data-total")), { timeout: 15_000 }).toBeGreaterThan(20);
@@ -222,9 +227,8 @@ describe("operator journey", () => {
     await screenshot(page, "replay");
   });
 
-  it("exports NDJSON and JSON with the filters, and the zip", async () => {
-    const { page } = world;
-    await page.goto(`${world.url}/sessions/${encodeURIComponent(sessionId)}?type=file.changed`);
+  test("exports NDJSON and JSON with the filters, and the zip", async () => {
+    await page.goto(`/sessions/${encodeURIComponent(sessionId)}?type=file.changed`);
     await waitForRow(page, "file.changed");
     const read = async (format: string) => {
       const [download] = await Promise.all([page.waitForEvent("download"), page.locator(`a[data-export="${format}"]`).click()]);
@@ -240,48 +244,20 @@ describe("operator journey", () => {
     expect(zip.subarray(0, 2).toString("latin1")).toBe("PK");
   });
 
-  it("reports page loads and command outcomes as telemetry", async () => {
-    const metrics = await (await fetch(`${world.url}/metrics`)).text();
+  test("reports page loads and command outcomes as telemetry", async () => {
+    const metrics = await (await fetch(`${room.url}/metrics`)).text();
     expect(metrics).toMatch(/rozet_ui_page_load_seconds_count \d+/);
     expect(metrics).toMatch(/rozet_ui_commands_total\{name="agent.command",ok="true"\} \d+/);
     expect(metrics).toMatch(/rozet_ui_commands_total\{name="permission.allow_edited",ok="true"\} 1/);
   });
 
-  it("works on a phone: the inbox and answering a request at 390×844", async () => {
-    const phone = await world.browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 1, isMobile: true, hasTouch: true });
-    try {
-      const page = await phone.newPage();
-      await page.goto(`${world.url}/sessions/${encodeURIComponent(sessionId)}`);
-      await page.locator(`.agent-card[data-agent="writer"][data-status="idle"]`).waitFor({ timeout: 60_000 });
-      await screenshot(page, "phone-session");
-      await page.locator("#command-text").fill("write from the phone");
-      await page.getByRole("button", { name: "Send" }).tap();
-      await page.locator('.inbox-link .badge[data-count="1"]').waitFor({ timeout: 60_000 });
-      await page.locator(".inbox-link").tap();
-      const card = page.locator(".permission-list .permission-card").first();
-      await card.locator('.diff-target[data-rendered="true"]').waitFor();
-      // Nothing wider than the screen; the diff is unified there.
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow).toBeLessThanOrEqual(0);
-      await expect(card.locator(".d2h-file-side-diff")).toHaveCount(0);
-      await screenshot(page, "phone-permission-inbox");
-      await card.getByRole("button", { name: "Allow", exact: true }).tap();
-      await expect(page.locator(".permission-list")).toBeHidden({ timeout: 10_000 });
-      await waitFor(async () => existsSync(path.join(workspace, "phone.txt")), 60_000, "phone.txt written");
-    } finally {
-      await phone.close();
-    }
-  });
-
-  it("lists the session on the sessions page", async () => {
-    const { page } = world;
-    await page.goto(world.url);
+  test("lists the session on the sessions page", async () => {
+    await page.goto("/");
     await expect(page.getByRole("link", { name: "journey", exact: true })).toBeVisible();
     await screenshot(page, "sessions");
   });
-  it("rolls a refused command back with a clear error", async () => {
-    const { page } = world;
-    await page.goto(`${world.url}/sessions/${encodeURIComponent(sessionId)}`);
+  test("rolls a refused command back with a clear error", async () => {
+    await page.goto(`/sessions/${encodeURIComponent(sessionId)}`);
     await agentCard("writer").getByRole("button", { name: "Stop" }).click();
     await agentCard("writer").and(page.locator('[data-status="stopped"]')).waitFor({ timeout: 20_000 });
     // The send button is off for a stopped agent; a command from another tab races the stop: simulate by
@@ -291,12 +267,11 @@ describe("operator journey", () => {
     await agentCard("writer").and(page.locator('[data-status="idle"]')).waitFor({ timeout: 60_000 });
 
     // Server down: the command is shown, then rolled back with the reason, and its text is kept.
-    await world.server.close();
+    await room.server.close();
     await page.locator("#command-text").fill("this will not arrive");
     await page.getByRole("button", { name: "Send" }).click();
     await expect(page.locator("#command-error")).toContainText("Could not reach the server", { timeout: 15_000 });
     await expect(page.locator("#command-text")).toHaveValue("this will not arrive");
     await expect(page.locator(".command-list li", { hasText: "this will not arrive" })).toHaveCount(0);
   });
-
 });
