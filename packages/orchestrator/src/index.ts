@@ -4,6 +4,7 @@ export * from "./sessions.ts";
 export * from "./agents.ts";
 export * from "./tasks.ts";
 export { recordEvent } from "./timeline.ts";
+export { commandRunLog, RUN_LOG_PAGE_BYTES } from "./run-log.ts";
 export * from "./workspaces/index.ts";
 export {
   liveProcessGroups,

@@ -1,6 +1,7 @@
 import { newEventId, type NewEvent } from "@rozet/db";
 import type { Stores } from "./deps.ts";
 import type { EventPayload, EventType, IndexedFields } from "@rozet/vocabulary";
+import { outputSummary } from "./normalize/output-summary.ts";
 
 /** Where an event belongs and who produced it. */
 interface EventContext {
@@ -39,9 +40,14 @@ export function ownEvent(input: RozetEventInput): NewEvent {
     costUsd: input.costUsd,
     inputTokens: input.inputTokens,
     outputTokens: input.outputTokens,
-    summary: input.summary,
+    summary: input.summary ?? derivedSummary(input),
     payloadJson: JSON.stringify(input.payload ?? {}),
   };
+}
+
+/** The summary of an event whose producer gives none: command output gets its first line (the timeline shows nothing else). */
+function derivedSummary(input: RozetEventInput): string | undefined {
+  return input.type === "shell.output" ? outputSummary(input.payload.stream, input.payload.text) : undefined;
 }
 
 /** What the timeline writes through: the event writer. */

@@ -26,6 +26,14 @@ export const timelineInput = z
     text: z.string().min(1).max(200).optional(),
   });
 
+/** A command's run log, paged forward by seq; pages are small because they carry payloads (output text). */
+export const runLogInput = z.object({
+  commandId: idSchema,
+  /** Events with seq > after (from the start when left out). */
+  after: seq.optional(),
+  limit: z.number().int().min(1).max(200).default(100),
+});
+
 export const eventGetInput = z.object({ seq: seq });
 
 export const subscribeInput = z.object({

@@ -1,9 +1,10 @@
+import { commandRunLog } from "@rozet/orchestrator";
 import { notFound } from "@rozet/vocabulary";
 import { boundedPayload } from "../json-text.ts";
 import { subscribeEvents } from "../live/subscribe-events.ts";
 import { operatorProcedure, router } from "../trpc.ts";
 import { agentMustExist, sessionMustExist } from "./must-exist.ts";
-import { eventGetInput, histogramInput, ingestInput, subscribeInput, timelineInput } from "./events.contracts.ts";
+import { eventGetInput, histogramInput, ingestInput, runLogInput, subscribeInput, timelineInput } from "./events.contracts.ts";
 import { ingestReceipt, parseIngestBody } from "./ingest.contracts.ts";
 
 export const eventRouter = router({
@@ -25,6 +26,11 @@ export const eventRouter = router({
     const event = ctx.room.events.get(input.seq);
     if (!event) throw notFound("event", String(input.seq));
     return { ...event, payload: boundedPayload(event.payload) };
+  }),
+  /** A command's events with their payloads (output, tool results), page by page: the run log view. */
+  runLog: operatorProcedure.input(runLogInput).query(async ({ ctx, input }) => {
+    const page = await commandRunLog(ctx.room, input);
+    return { ...page, events: page.events.map((event) => ({ ...event, payload: boundedPayload(event.payload) })) };
   }),
   subscribe: operatorProcedure.input(subscribeInput).subscription(({ ctx, input, signal }) =>
     subscribeEvents({

@@ -10,6 +10,8 @@ import type {
   EventHistogram,
   EntityRef,
   EventStore,
+  CommandPage,
+  CommandPageQuery,
   EventSummary,
   FullEvent,
   NewEvent,
@@ -202,6 +204,17 @@ export class SqliteEventStore implements EventStore {
     return rows.map((row) => this.withPayload(row));
   }
 
+  commandPage(query: CommandPageQuery): CommandPage {
+    const rows = this.statements.commandPage.all(query.commandId, query.after ?? 0, query.limit + 1) as StoredEvent[];
+    let kept = Math.min(rows.length, query.limit);
+    let bytes = 0;
+    for (let i = 0; i < kept; i++) {
+      bytes += rows[i]!.payloadSize;
+      if (bytes > query.maxPayloadBytes && i > 0) kept = i;
+    }
+    return { events: rows.slice(0, kept).map((row) => this.withPayload(row)), hasMore: rows.length > kept };
+  }
+
   private withPayload({ payloadEncoding, payload, payloadBlock, payloadOffset, ...summary }: StoredEvent): FullEvent {
     if (payloadEncoding !== PayloadEncoding.inBlock) return { ...summary, payload: decodePayload(payloadEncoding, payload) };
     const raw = this.blocks.slice(payloadBlock!, payloadOffset!, summary.payloadSize);
@@ -375,6 +388,7 @@ function prepareStatements(db: SqliteDatabase) {
       `SELECT ${SUMMARY_COLUMNS} FROM Event WHERE sessionId = ? AND seq > ? ORDER BY seq ASC LIMIT ?`,
     ),
     readAfterAll: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM Event WHERE seq > ? ORDER BY seq ASC LIMIT ?`),
+    commandPage: db.prepare(`SELECT ${SUMMARY_COLUMNS}, ${PAYLOAD_COLUMNS} FROM Event WHERE commandId = ? AND seq > ? ORDER BY seq ASC LIMIT ?`),
     getFull: db.prepare(`SELECT ${SUMMARY_COLUMNS}, ${PAYLOAD_COLUMNS} FROM Event WHERE seq = ?`),
     insertBlock: db.prepare(`INSERT INTO PayloadBlock (id, encoding, size, bytes) VALUES (?, ?, ?, ?)`),
     // The highest block id ever used (AUTOINCREMENT keeps it in sqlite_sequence): ids of deleted blocks are never

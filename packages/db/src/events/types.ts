@@ -84,6 +84,21 @@ export interface TimelineQuery {
   text?: string | undefined;
 }
 
+export interface CommandPageQuery {
+  commandId: string;
+  after?: number | undefined;
+  limit: number;
+  /** Payload bytes a page may carry: it ends early (with `hasMore`) once past them, after at least one event. */
+  maxPayloadBytes: number;
+}
+
+export interface CommandPage {
+  /** Ascending by seq. */
+  events: FullEvent[];
+  /** More of the command's events follow the last one (ask again with `after` = its seq). */
+  hasMore: boolean;
+}
+
 export interface TimelinePage {
   /** Ascending by seq. */
   events: EventSummary[];
@@ -133,6 +148,8 @@ export interface EventStore {
   get(seq: number): FullEvent | undefined;
   /** Full events (payload included) matching the timeline filters after `after`, ascending: exports page by page. */
   exportPage(query: TimelineQuery & { after: number }): FullEvent[];
+  /** One command's events (payload included) after `after`, ascending: its run log, page by page. */
+  commandPage(query: CommandPageQuery): CommandPage;
   stats(sessionId: string): SessionEventStats;
   histogram(sessionId: string, maxBuckets: number): EventHistogram;
   deleteSession(sessionId: string): void;

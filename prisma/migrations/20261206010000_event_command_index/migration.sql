@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Event_commandId_seq_idx" ON "Event"("commandId", "seq");
