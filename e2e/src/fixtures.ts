@@ -3,7 +3,8 @@
  *
  * - `controlRoom`: a started control room (model stub + real server on a temporary ROZET_HOME serving the built
  *   page), fresh for each test and closed after it; `test.use({ scenario })` scripts what the stub answers.
- * - `api`: its typed client (`@rozet/api/client`); `seed`: shortcuts to create sessions, agents and hook events.
+ * - `api`: its typed client (`@rozet/api/client`); `seed`: shortcuts to create sessions, agents and hook events and
+ *   to get an agent to ask for a permission.
  * - `page`: Playwright's page with `baseURL` set to the control room, so `page.goto("/")` opens it.
  *
  * Long journeys whose steps share one page and one control room (journey, a11y, reconnect) start theirs in
@@ -43,7 +44,7 @@ export { expect } from "@playwright/test";
 export { startControlRoom, stubEnv, waitFor, quietScenario, type ControlRoom, type ControlRoomOptions } from "./control-room.ts";
 export { seedFor, hookEvents, postEvents, type Seed, type SeedEventsOptions } from "./seed.ts";
 export { screenshot, SCREENSHOTS } from "./screenshots.ts";
-export { timelineTypes, timelineSeqs, timelineCount, waitForRow, recordNotifications, notifications } from "./ui.ts";
+export { timelineTypes, timelineSeqs, timelineCount, timelineRow, waitForRow, recordNotifications, notifications } from "./ui.ts";
 export { seriousViolations, describeViolations, type AxeViolation } from "./axe.ts";
 export { journeyScenario } from "./scenario.ts";
 export { chromiumLaunchOptions, launchBrowser, CHROMIUM } from "./browser.ts";

@@ -4,13 +4,17 @@ import { waitFor, type ControlRoom } from "./control-room.ts";
 
 type Api = ControlRoom["api"];
 type AgentInput = Parameters<Api["agent"]["create"]["mutate"]>[0];
+type PermissionRequest = Awaited<ReturnType<Api["permission"]["list"]["query"]>>[number];
 /** What a procedure resolves with (its client's promise carries tRPC's error tag, which an async function cannot). */
 type Resolves<F extends (...args: never[]) => Promise<unknown>> = Promise<Awaited<ReturnType<F>>>;
 
 export interface SeedEventsOptions {
   /** Event types, used in turn (default: tool.started). */
   types?: string[];
-  /** The hook's source app: events of one source app and session_id land in one session (default: e2e-hooks). */
+  /**
+   * The hook's source app: events of one source app land in one session, created on first sight (default:
+   * e2e-hooks); a Rozet session id puts them in that session.
+   */
   sourceApp?: string;
   sessionKey?: string;
   /** The reporting agent's id and name (default: bot). */
@@ -30,6 +34,11 @@ export interface Seed {
    * their seqs.
    */
   events(count: number, options?: SeedEventsOptions): Promise<{ sessionId: string; seqs: number[] }>;
+  /**
+   * Sends `prompt` to the agent and resolves with the permission request its turn raises (pending, waiting for
+   * an answer: `api.agent.respondPermission`); the model stub's scenario decides which tool the agent asks for.
+   */
+  permissionRequest(agentId: string, prompt: string): Promise<PermissionRequest>;
 }
 
 /**
@@ -81,5 +90,15 @@ export function seedFor(room: ControlRoom): Seed {
       seeded += count;
       return { sessionId: results[0]!.sessionId, seqs: results.map((r) => r.seq) };
     },
+    async permissionRequest(agentId, prompt) {
+      const { sessionId } = await room.api.agent.get.query({ id: agentId });
+      const pendingBefore = new Set((await pending(sessionId)).map((p) => p.id));
+      await room.api.agent.command.mutate({ agentId, text: prompt });
+      return waitFor(async () => (await pending(sessionId)).find((p) => p.agentId === agentId && !pendingBefore.has(p.id)), 60_000, `a permission request from "${prompt}"`);
+    },
   };
+
+  function pending(sessionId: string) {
+    return room.api.permission.list.query({ sessionId, status: "pending" });
+  }
 }

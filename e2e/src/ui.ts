@@ -1,5 +1,5 @@
 /** Small page helpers shared by the tests. */
-import type { Page } from "@playwright/test";
+import type { Locator, Page } from "@playwright/test";
 
 /** Types of the timeline rows currently rendered (the list is windowed: the newest ones when following live). */
 export async function timelineTypes(page: Page): Promise<string[]> {
@@ -16,11 +16,17 @@ export async function timelineCount(page: Page): Promise<number> {
   return Number(text.replace(/[^\d]/g, ""));
 }
 
-export async function waitForRow(page: Page, type: string, options: { timeout?: number; summary?: string | RegExp } = {}) {
+/** The newest rendered timeline row of this event type (and with this text), for `expect(…).toBeVisible()`. */
+export function timelineRow(page: Page, type: string, summary?: string | RegExp): Locator {
   const row = page.locator(".tl-row", { has: page.locator(".tl-type", { hasText: type }) });
-  const target = options.summary ? row.filter({ hasText: options.summary }) : row;
-  await target.last().waitFor({ timeout: options.timeout ?? 30_000 });
-  return target.last();
+  return (summary ? row.filter({ hasText: summary }) : row).last();
+}
+
+/** Waits for `timelineRow(page, type, summary)` and returns it. */
+export async function waitForRow(page: Page, type: string, options: { timeout?: number; summary?: string | RegExp } = {}): Promise<Locator> {
+  const row = timelineRow(page, type, options.summary);
+  await row.waitFor({ timeout: options.timeout ?? 30_000 });
+  return row;
 }
 
 /** Records browser notifications (permission granted beforehand) into window.__notifications. */
