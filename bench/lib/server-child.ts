@@ -17,7 +17,8 @@ import { configFromEnv, homePaths, startServer } from "@rozet/server";
 const home = process.env.ROZET_HOME;
 if (!home) throw new Error("ROZET_HOME must be set");
 
-const server = await startServer({ ...configFromEnv(), home, port: 0, quiet: true, webDist: null });
+// The page is served only when a bench opens it (ROZET_BENCH_WEB=1): the others measure the server alone.
+const server = await startServer({ ...configFromEnv(), home, port: 0, quiet: true, ...(process.env.ROZET_BENCH_WEB === "1" ? {} : { webDist: null }) });
 const dbFile = homePaths(home).database;
 
 interface Message {

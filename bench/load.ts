@@ -1,0 +1,374 @@
+/**
+ * Load proof: the plan's 50 concurrent agents, for real.
+ *
+ *   npm run bench:load      (ROZET_LOAD_AGENTS=50 ROZET_LOAD_HOOK_SENDERS=500 ROZET_LOAD_SECONDS=120)
+ *
+ * 1. Starts the Rozet server in its own process (fresh ROZET_HOME; its RSS and CPU are read from /proc) and one
+ *    model stub per agent (so each agent gets its own script: Write → Edit → Bash → answer, over and over).
+ * 2. Creates one session with "allow" rules for Write, Edit and Bash (permissions are asked and answered by rule),
+ *    and N real Claude Code agents. A tenth of them are "interrupters": their turns are slow and get interrupted.
+ * 3. Idle figures: command acknowledgement (agent.command mutation → accepted) one command at a time.
+ * 4. Load for S seconds: every working agent loops (command → its turn ends → next command); interrupters loop
+ *    (slow command → running → interrupt → turn ends); H hook senders each POST a Claude Code hook payload to
+ *    /hooks/claude every ~2 s; Chromium has the session page open and its frames are sampled.
+ * 5. Prints: ingest p50/p99 (hook POST round trip), command ack p50/p99 idle and under load, interrupt p99
+ *    (interrupt mutation → the interrupted command finished), permission answered → tool finished p99, server RSS and
+ *    CPU, hook events acked vs stored, page frame p99 and long tasks. One JSON line for docs/performance.md.
+ */
+import { randomUUID } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { createRozetClient } from "@rozet/api/client";
+import { startModelStub, type ModelStub, type ScenarioInput } from "@rozet/model-stub";
+import { launchBrowser } from "../e2e/src/browser.ts";
+import { processCpuSeconds, processMemory, spawnRozet } from "./lib/children.ts";
+import { keepAliveAgent, nowMs, request } from "./lib/load.ts";
+import { distribution, mib, ms, num, type Distribution } from "./lib/stats.ts";
+
+const AGENTS = Number(process.env.ROZET_LOAD_AGENTS ?? 50);
+const HOOK_SENDERS = Number(process.env.ROZET_LOAD_HOOK_SENDERS ?? 500);
+const SECONDS = Number(process.env.ROZET_LOAD_SECONDS ?? 120);
+const HOOK_INTERVAL_MS = Number(process.env.ROZET_LOAD_HOOK_INTERVAL_MS ?? 2_000);
+const IDLE_COMMANDS = 20;
+const INTERRUPTERS = Math.max(1, Math.round(AGENTS / 10));
+const CYCLES = 400; // scripted turns per working agent: more than a 2-minute run can use
+const TURN_TIMEOUT_MS = 120_000;
+
+/** One working agent's script: each turn writes, edits and runs a command in its own file, then answers. */
+function workScenario(index: number): ScenarioInput {
+  const file = `{{cwd}}/load-${index}.txt`;
+  const turn = [
+    { content: [{ text: "Writing." }, { tool_use: { name: "Write", input: { file_path: file, content: "hello world\n" } } }] },
+    { content: [{ text: "Editing." }, { tool_use: { name: "Edit", input: { file_path: file, old_string: "hello world", new_string: "hello rozet" } } }] },
+    { content: [{ text: "Checking." }, { tool_use: { name: "Bash", input: { command: `cat load-${index}.txt && echo agent ${index}`, description: "show the file" } } }] },
+    { content: [{ text: `Done: load-${index}.txt says hello rozet.` }], usage: { input_tokens: 1_200, output_tokens: 40 } },
+  ];
+  return { name: `load-${index}`, steps: Array.from({ length: CYCLES }, () => turn).flat() };
+}
+
+/** An interrupter's script: every answer takes 30 s to arrive, so the turn is still running when it is interrupted. */
+function slowScenario(): ScenarioInput {
+  return { name: "slow", steps: [{ content: [{ text: "Thinking for a long time." }], delayMs: 30_000, repeat: 10_000 }] };
+}
+
+function stubEnv(stubUrl: string): Record<string, string> {
+  return {
+    ANTHROPIC_BASE_URL: stubUrl,
+    ANTHROPIC_API_KEY: "stub-key",
+    IS_SANDBOX: "1",
+    DISABLE_TELEMETRY: "1",
+    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
+    CLAUDE_CODE_MAX_RETRIES: "1",
+  };
+}
+
+const FINISHED = new Set(["completed", "failed", "cancelled"]);
+
+/** Command lifecycle times, as the control feed reports them to this process. */
+class CommandWatch {
+  private readonly waiters = new Map<string, { status: Set<string>; resolve: (status: string) => void }>();
+  private readonly seen = new Map<string, string>();
+
+  onUpdate(update: { entity: string; id: string; status?: string | undefined }): void {
+    if (update.entity !== "command" || !update.status) return;
+    this.seen.set(update.id, update.status);
+    const waiter = this.waiters.get(update.id);
+    if (waiter?.status.has(update.status)) {
+      this.waiters.delete(update.id);
+      waiter.resolve(update.status);
+    }
+  }
+
+  /** Resolves with the status once the command reaches one of `statuses` (at once if it already has). */
+  until(commandId: string, statuses: Set<string>, timeoutMs = TURN_TIMEOUT_MS): Promise<string> {
+    const now = this.seen.get(commandId);
+    if (now && (statuses.has(now) || (FINISHED.has(now) && !statuses.has("running")))) return Promise.resolve(now);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters.delete(commandId);
+        reject(new Error(`command ${commandId} did not reach ${[...statuses].join("/")} in ${timeoutMs} ms (last: ${this.seen.get(commandId) ?? "none"})`));
+      }, timeoutMs);
+      this.waiters.set(commandId, {
+        status: statuses,
+        resolve: (status) => {
+          clearTimeout(timer);
+          resolve(status);
+        },
+      });
+    });
+  }
+
+  forget(commandId: string): void {
+    this.seen.delete(commandId);
+  }
+}
+
+process.env.ROZET_BENCH_WEB = "1";
+const server = await spawnRozet({ label: "load" });
+const { api, close: closeClient } = createRozetClient({ url: server.url });
+const stubs: ModelStub[] = [];
+const browser = await launchBrowser();
+let stopping = false;
+try {
+  const session = await api.session.create.mutate({ name: `load-${new Date().toISOString().slice(11, 19)}` });
+  for (const tool of ["Write", "Edit", "Bash"]) await api.permission.addRule.mutate({ sessionId: session.id, tool, action: "allow" });
+
+  const commands = new CommandWatch();
+  const control = api.control.onUpdate.subscribe({ sessionId: session.id }, { onData: ({ data }) => commands.onUpdate(data) });
+
+  // Permission answered → the tool's result, per agent, as the event stream delivers them here.
+  const answeredAt = new Map<string, number>();
+  const resumeMs: number[] = [];
+  let streamed = 0;
+  const events = api.event.subscribe.subscribe(
+    { sessionId: session.id, types: ["permission.answered", "tool.finished"] },
+    {
+      onData: ({ data }) => {
+        streamed++;
+        if (!data.agentId) return;
+        if (data.type === "permission.answered") answeredAt.set(data.agentId, nowMs());
+        else {
+          const answered = answeredAt.get(data.agentId);
+          if (answered !== undefined) resumeMs.push(nowMs() - answered);
+          answeredAt.delete(data.agentId);
+        }
+      },
+    },
+  );
+
+  // 1. Agents, each with its own stub.
+  const startedAt = performance.now();
+  const agents: { id: string; index: number; interrupter: boolean; stub: ModelStub }[] = [];
+  for (let index = 0; index < AGENTS; index++) {
+    const interrupter = index < INTERRUPTERS;
+    const stub = await startModelStub({ scenario: interrupter ? slowScenario() : workScenario(index) });
+    stubs.push(stub);
+    const agent = await api.agent.create.mutate({ sessionId: session.id, name: `${interrupter ? "interrupter" : "worker"}-${index}`, driver: "claude", config: { env: stubEnv(stub.url) } });
+    agents.push({ id: agent.id, index, interrupter, stub });
+  }
+  for (;;) {
+    const list = await api.agent.list.query({ sessionId: session.id });
+    const failed = list.filter((a) => a.status === "failed");
+    if (failed.length > 0) throw new Error(`agents failed to start: ${failed.map((a) => `${a.name}: ${a.lastError}`).join("; ")}`);
+    if (list.filter((a) => a.status === "idle").length === AGENTS) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const startupMs = performance.now() - startedAt;
+  console.log(`${AGENTS} Claude Code agents idle after ${(startupMs / 1000).toFixed(1)} s`);
+
+  const sendCommand = async (agentId: string, text: string, acks: number[]) => {
+    const t0 = nowMs();
+    const command = await api.agent.command.mutate({ agentId, text });
+    acks.push(nowMs() - t0);
+    return command;
+  };
+
+  // 2. Idle: one command at a time, each turn allowed to finish.
+  const idleAcks: number[] = [];
+  const workers = agents.filter((a) => !a.interrupter);
+  for (let i = 0; i < IDLE_COMMANDS; i++) {
+    const agent = workers[i % workers.length]!;
+    const command = await sendCommand(agent.id, `idle turn ${i}`, idleAcks);
+    await commands.until(command.id, FINISHED);
+    commands.forget(command.id);
+  }
+
+  // 3. Load.
+  const loadAcks: number[] = [];
+  const interruptMs: number[] = [];
+  const failures: string[] = [];
+  let turns = 0;
+  let interrupts = 0;
+  const deadline = performance.now() + SECONDS * 1_000;
+  const during = () => performance.now() < deadline && !stopping;
+
+  const workLoop = async (agent: (typeof agents)[number]) => {
+    let n = 0;
+    while (during()) {
+      const command = await sendCommand(agent.id, `turn ${n++} of worker ${agent.index}`, loadAcks);
+      const status = await commands.until(command.id, FINISHED);
+      commands.forget(command.id);
+      if (status === "completed") turns++;
+      else failures.push(`worker-${agent.index}: command ${status}`);
+    }
+  };
+  const interruptLoop = async (agent: (typeof agents)[number]) => {
+    let n = 0;
+    while (during()) {
+      const asked = agent.stub.requests.length;
+      const command = await sendCommand(agent.id, `slow turn ${n++}`, loadAcks);
+      await commands.until(command.id, new Set(["running", ...FINISHED]));
+      // Interrupt only once the turn waits on its (slow) model answer.
+      while (agent.stub.requests.length === asked && during()) await new Promise((resolve) => setTimeout(resolve, 20));
+      if (agent.stub.requests.length === asked) {
+        // The run ended before the turn reached the model: stop it without counting it.
+        await api.agent.interrupt.mutate({ agentId: agent.id });
+        break;
+      }
+      const t0 = nowMs();
+      const interrupt = await api.agent.interrupt.mutate({ agentId: agent.id });
+      if (interrupt.result !== "interrupted the running turn") failures.push(`interrupter-${agent.index}: interrupt said ${interrupt.result ?? interrupt.status}`);
+      await commands.until(command.id, FINISHED);
+      interruptMs.push(nowMs() - t0);
+      if (process.env.ROZET_LOAD_DEBUG) console.log(`interrupt ${n}: ${Math.round(nowMs() - t0)} ms, stub requests ${asked} → ${agent.stub.requests.length}: ${agent.stub.requests.slice(asked).map((r) => r.path).join(" ")}`);
+      commands.forget(command.id);
+      interrupts++;
+    }
+  };
+
+  // Hook senders: each is one Claude Code session started elsewhere, reporting tool use through HTTP hooks.
+  const hookAgent = keepAliveAgent(64);
+  const ingestMs: number[] = [];
+  let hooksAcked = 0;
+  let hooksRefused = 0;
+  const hookLoop = async (sender: number) => {
+    const hookSession = randomUUID();
+    const cwd = path.join(os.tmpdir(), `outside-${sender}`);
+    let n = 0;
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * HOOK_INTERVAL_MS));
+    while (during()) {
+      const pre = n % 2 === 0;
+      const body = Buffer.from(
+        JSON.stringify({
+          session_id: hookSession,
+          cwd,
+          hook_event_name: pre ? "PreToolUse" : "PostToolUse",
+          tool_name: "Bash",
+          tool_input: { command: `npm test -- --shard ${n}` },
+          tool_use_id: `toolu_${sender}_${Math.floor(n / 2)}`,
+          ...(pre ? {} : { tool_response: { stdout: "ok\n", stderr: "", interrupted: false } }),
+        }),
+      );
+      const query = new URLSearchParams({ app: `outside-${sender % 50}`, event: `load-hook-${sender}-${n}`, at: String(Date.now()) });
+      n++;
+      const t0 = nowMs();
+      const res = await request(hookAgent, server.base, "POST", `/hooks/claude?${query.toString()}`, body);
+      ingestMs.push(nowMs() - t0);
+      if (res.status === 200) hooksAcked++;
+      else hooksRefused++;
+      await new Promise((resolve) => setTimeout(resolve, HOOK_INTERVAL_MS));
+    }
+  };
+
+  // The page, with the session open, following live.
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  await context.addInitScript({ content: "globalThis.__name = (fn) => fn;" });
+  const page = await context.newPage();
+  await page.goto(`${server.url}/sessions/${encodeURIComponent(session.id)}`);
+  await page.waitForFunction(() => performance.getEntriesByName("rozet:timeline-ready").length > 0, undefined, { timeout: 60_000 });
+  await page.evaluate(() => {
+    const w = window as unknown as { __frames: number[]; __longTasks: number[] };
+    w.__frames = [];
+    w.__longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) w.__longTasks.push(entry.duration);
+    }).observe({ type: "longtask" });
+    let last = performance.now();
+    const loop = (now: number) => {
+      w.__frames.push(now - last);
+      last = now;
+      requestAnimationFrame(loop);
+    };
+    requestAnimationFrame(loop);
+  });
+
+  const cpuBefore = processCpuSeconds(server.pid);
+  const rss: number[] = [];
+  const sampler = setInterval(() => rss.push(processMemory(server.pid).rss), 1_000);
+  const loadStarted = performance.now();
+  const loops = [
+    ...workers.map((agent) => workLoop(agent)),
+    ...agents.filter((a) => a.interrupter).map((agent) => interruptLoop(agent)),
+    ...Array.from({ length: HOOK_SENDERS }, (_, sender) => hookLoop(sender)),
+  ];
+  const settled = await Promise.allSettled(loops);
+  const loadSeconds = (performance.now() - loadStarted) / 1_000;
+  clearInterval(sampler);
+  const cpuSeconds = processCpuSeconds(server.pid) - cpuBefore;
+  for (const result of settled) if (result.status === "rejected") failures.push(String((result.reason as Error)?.message ?? result.reason));
+
+  // Interactivity after the load: a click on a timeline row opens the inspector.
+  const clickStarted = performance.now();
+  await page.locator(".tl-row").first().click();
+  await page.locator("#inspector-title").waitFor({ timeout: 10_000 });
+  const clickToInspectorMs = performance.now() - clickStarted;
+  const pageFigures = await page.evaluate(() => {
+    const w = window as unknown as { __frames: number[]; __longTasks: number[] };
+    return { frames: w.__frames.slice(1), longTasks: w.__longTasks };
+  });
+  control.unsubscribe();
+  events.unsubscribe();
+
+  // Acknowledged vs stored: every hook event the server answered 200 must be in the database.
+  await server.stop();
+  stopping = true;
+  const db = new Database(path.join(server.home, "rozet.db"), { readonly: true });
+  const stored = (db.prepare("SELECT count(*) AS n FROM Event WHERE eventId LIKE 'load-hook-%'").get() as { n: number }).n;
+  const total = (db.prepare("SELECT count(*) AS n FROM Event").get() as { n: number }).n;
+  db.close();
+
+  const figure = (d: Distribution) => ({ p50: Math.round(d.p50 * 10) / 10, p99: Math.round(d.p99 * 10) / 10, max: Math.round(d.max), count: d.count });
+  const ingest = distribution(ingestMs);
+  const idleAck = distribution(idleAcks);
+  const loadAck = distribution(loadAcks);
+  const interrupt = distribution(interruptMs);
+  const resume = distribution(resumeMs);
+  const frames = distribution(pageFigures.frames);
+  const peakRss = Math.max(...rss);
+  const result = {
+    agents: AGENTS,
+    interrupters: INTERRUPTERS,
+    hookSenders: HOOK_SENDERS,
+    seconds: Math.round(loadSeconds),
+    startupSeconds: Math.round(startupMs / 100) / 10,
+    turnsCompleted: turns,
+    interrupts,
+    ingest: figure(ingest),
+    commandAckIdle: figure(idleAck),
+    commandAckLoad: figure(loadAck),
+    interrupt: figure(interrupt),
+    permissionToToolResult: figure(resume),
+    serverRssPeakMiB: Math.round(peakRss / 2 ** 20),
+    serverCpuCores: Math.round((cpuSeconds / loadSeconds) * 100) / 100,
+    hooksAcked,
+    hooksRefused,
+    hooksStored: stored,
+    eventsStored: total,
+    eventsStreamedToBench: streamed,
+    pageFrameP50: Math.round(frames.p50 * 10) / 10,
+    pageFrameP99: Math.round(frames.p99 * 10) / 10,
+    pageFrameMax: Math.round(frames.max),
+    pageLongTasks: pageFigures.longTasks.length,
+    pageLongestTaskMs: Math.round(Math.max(0, ...pageFigures.longTasks)),
+    clickToInspectorMs: Math.round(clickToInspectorMs),
+    failures: failures.length,
+  };
+  console.log(`
+Load: ${AGENTS} Claude Code agents (${INTERRUPTERS} interrupted in a loop) + ${HOOK_SENDERS} hook senders, ${result.seconds} s
+  turns completed (Write, Edit, Bash each)   ${num(turns)}    interrupts ${num(interrupts)}
+  ingest (hook POST round trip)              p50 ${ms(ingest.p50)}  p99 ${ms(ingest.p99)}  max ${ms(ingest.max)}  (${num(ingest.count)} posts)
+  command ack (mutation → accepted), idle    p50 ${ms(idleAck.p50)}  p99 ${ms(idleAck.p99)}  (${idleAck.count})
+  command ack under load                     p50 ${ms(loadAck.p50)}  p99 ${ms(loadAck.p99)}  max ${ms(loadAck.max)}  (${loadAck.count})
+  interrupt (mutation → command finished)    p50 ${ms(interrupt.p50)}  p99 ${ms(interrupt.p99)}  (${interrupt.count})
+  permission answered → tool result          p50 ${ms(resume.p50)}  p99 ${ms(resume.p99)}  (${resume.count})
+  server RSS peak                            ${mib(peakRss)}
+  server CPU                                 ${result.serverCpuCores} cores on average (machine: ${os.cpus().length} cores)
+  hook events acked / stored                 ${num(hooksAcked)} / ${num(stored)}  (refused ${num(hooksRefused)}; all events stored ${num(total)})
+  page frames (session open, following)      p50 ${ms(frames.p50)}  p99 ${ms(frames.p99)}  max ${ms(frames.max)}; long tasks ${pageFigures.longTasks.length} (longest ${result.pageLongestTaskMs} ms)
+  page click → inspector after the load      ${result.clickToInspectorMs} ms
+  failures                                   ${failures.length}${failures.length ? `: ${failures.slice(0, 5).join("; ")}` : ""}
+`);
+  console.log(JSON.stringify(result));
+  if (stored < hooksAcked) {
+    console.error(`LOST: ${hooksAcked - stored} acknowledged hook events are not stored`);
+    process.exitCode = 1;
+  }
+} finally {
+  stopping = true;
+  await closeClient().catch(() => undefined);
+  await browser.close().catch(() => undefined);
+  await server.stop().catch(() => undefined);
+  await Promise.all(stubs.map((stub) => stub.close().catch(() => undefined)));
+  server.cleanup();
+}
