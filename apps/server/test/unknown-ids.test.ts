@@ -47,6 +47,7 @@ describe("every procedure taking an id answers 404 naming an unknown one", () =>
       ["task.cancel", () => api.task.cancel.mutate({ id: GHOST })],
       ["event.timeline", () => api.event.timeline.query({ sessionId: GHOST })],
       ["event.histogram", () => api.event.histogram.query({ sessionId: GHOST })],
+      ["event.window", () => api.event.window.query({ sessionId: GHOST })],
       ["event.get", () => api.event.get.query({ seq: 987_654 }), "987654"],
       ["permission.list", () => api.permission.list.query({ sessionId: GHOST })],
       ["permission.rules", () => api.permission.rules.query({ sessionId: GHOST })],

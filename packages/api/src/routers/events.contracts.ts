@@ -13,17 +13,41 @@ export const ingestInput = z.object({
     .max(ingestLimits.maxBatchEvents),
 });
 
+/** What a timeline shows: the same filter for pages, windows and the live subscription's reducer. */
+const filterFields = {
+  sessionId: idSchema,
+  agentId: idSchema.optional(),
+  types: z.array(eventType).max(50).optional(),
+  text: z.string().min(1).max(200).optional(),
+};
+
 export const timelineInput = z
   .object({
-    sessionId: idSchema,
     /** Page backward: events with seq < before (newest first page when neither cursor is given). */
     before: seq.optional(),
     /** Page forward: events with seq > after. */
     after: seq.optional(),
     limit: z.number().int().min(1).max(500).default(200),
-    agentId: idSchema.optional(),
-    types: z.array(eventType).max(50).optional(),
-    text: z.string().min(1).max(200).optional(),
+    ...filterFields,
+  });
+
+/** `event.window`: rows by position in the filtered timeline, anchored at one of position, seq or time (none: the newest). */
+export const windowInput = z
+  .object({
+    ...filterFields,
+    /** 0 = the oldest matching event. */
+    position: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+    /** That event, or the first match after it. */
+    seq: seq.optional(),
+    /** Milliseconds since the epoch: the first match received at or after it. */
+    time: z.number().int().nonnegative().max(8.64e15).optional(),
+    /** Rows before the anchor (context around a jump). */
+    before: z.number().int().min(0).max(500).default(0),
+    limit: z.number().int().min(1).max(500).default(200),
+  })
+  .superRefine((input, ctx) => {
+    const anchors = (["position", "seq", "time"] as const).filter((key) => input[key] !== undefined);
+    if (anchors.length > 1) ctx.addIssue({ code: "custom", path: [anchors[1]!], message: `give one of position, seq or time, not ${anchors.join(" and ")}` });
   });
 
 /** A command's run log, paged forward by seq; pages are small because they carry payloads (output text). */

@@ -4,7 +4,7 @@ import { boundedPayload } from "../json-text.ts";
 import { subscribeEvents } from "../live/subscribe-events.ts";
 import { operatorProcedure, router } from "../trpc.ts";
 import { agentMustExist, sessionMustExist } from "./must-exist.ts";
-import { eventGetInput, histogramInput, ingestInput, runLogInput, subscribeInput, timelineInput } from "./events.contracts.ts";
+import { eventGetInput, histogramInput, ingestInput, runLogInput, subscribeInput, timelineInput, windowInput } from "./events.contracts.ts";
 import { ingestReceipt, parseIngestBody } from "./ingest.contracts.ts";
 
 export const eventRouter = router({
@@ -16,6 +16,12 @@ export const eventRouter = router({
     await sessionMustExist(ctx.room, input.sessionId);
     if (input.agentId) await agentMustExist(ctx.room, input.agentId);
     return ctx.room.events.page(input);
+  }),
+  /** Rows by position over the whole filtered session (position ↔ seq), for a scrollbar over all of it and jumps. */
+  window: operatorProcedure.input(windowInput).query(async ({ ctx, input }) => {
+    await sessionMustExist(ctx.room, input.sessionId);
+    if (input.agentId) await agentMustExist(ctx.room, input.agentId);
+    return ctx.room.events.window(input);
   }),
   /** Events and cost over time in bounded buckets, for charts: one query instead of reading the history. */
   histogram: operatorProcedure.input(histogramInput).query(async ({ ctx, input }) => {

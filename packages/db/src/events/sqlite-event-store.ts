@@ -5,6 +5,8 @@ import { sqliteNow } from "../time.ts";
 import { decodePayload, encodeCommit, PayloadEncoding, type EncodedCommit } from "./payload.ts";
 import { PayloadBlockReader } from "./payload-blocks.ts";
 import type { WalSyncer } from "./wal-syncer.ts";
+import { filterClause, SUMMARY_COLUMNS } from "./sql-filter.ts";
+import { SqlitePositions } from "./sqlite-positions.ts";
 import type {
   AppendOutcome,
   EventHistogram,
@@ -18,10 +20,9 @@ import type {
   SessionEventStats,
   TimelinePage,
   TimelineQuery,
+  TimelineWindow,
+  WindowQuery,
 } from "./types.ts";
-
-const SUMMARY_COLUMNS = `seq, eventId, sessionId, agentId, taskId, commandId, source, type, hookEventType, schemaVersion,
-  clientTs, receivedAt, toolName, filePath, status, costUsd, inputTokens, outputTokens, summary, payloadSize`;
 
 const PAYLOAD_COLUMNS = "payloadEncoding, payload, payloadBlock, payloadOffset";
 
@@ -50,6 +51,7 @@ export class SqliteEventStore implements EventStore {
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly pageStatements = new Map<string, Statement>();
   private readonly blocks: PayloadBlockReader;
+  private readonly positions: SqlitePositions;
 
   /**
    * `syncer` makes commits durable after the fact (the connection then runs with synchronous=NORMAL); without one,
@@ -61,6 +63,7 @@ export class SqliteEventStore implements EventStore {
   ) {
     this.statements = prepareStatements(db);
     this.blocks = new PayloadBlockReader(db);
+    this.positions = new SqlitePositions((sql) => this.pageStatement(sql));
   }
 
   appendBatch(events: NewEvent[], encoded?: EncodedCommit): AppendOutcome {
@@ -199,6 +202,10 @@ export class SqliteEventStore implements EventStore {
       : { events: rows, lastSeq, hasMoreBefore: hasMore, hasMoreAfter: query.before !== undefined };
   }
 
+  window(query: WindowQuery): Promise<TimelineWindow> {
+    return this.positions.window(query, this.lastSeq());
+  }
+
   exportPage(query: TimelineQuery & { after: number }): FullEvent[] {
     const rows = this.select<StoredEvent>(`${SUMMARY_COLUMNS}, ${PAYLOAD_COLUMNS}`, { ...query, limit: query.limit - 1 }, true);
     return rows.map((row) => this.withPayload(row));
@@ -223,22 +230,8 @@ export class SqliteEventStore implements EventStore {
 
   /** One filtered query (limit + 1 rows, to tell whether there is more), its statement cached by shape. */
   private select<Row>(columns: string, query: TimelineQuery, ascending: boolean): Row[] {
-    const where = ["sessionId = @sessionId"];
-    const params: Record<string, unknown> = { sessionId: query.sessionId, limit: query.limit + 1 };
-    if (query.agentId) {
-      where.push("agentId = @agentId");
-      params.agentId = query.agentId;
-    }
-    if (query.types?.length) {
-      where.push(`type IN (${query.types.map((_, i) => `@type${i}`).join(", ")})`);
-      query.types.forEach((type, i) => (params[`type${i}`] = type));
-    }
-    if (query.text) {
-      where.push(
-        "(summary LIKE @text ESCAPE '\\' OR toolName LIKE @text ESCAPE '\\' OR filePath LIKE @text ESCAPE '\\' OR type LIKE @text ESCAPE '\\')",
-      );
-      params.text = `%${query.text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    }
+    const { where, params } = filterClause(query);
+    params.limit = query.limit + 1;
     if (query.after !== undefined) {
       where.push("seq > @after");
       params.after = query.after;
@@ -311,6 +304,7 @@ export class SqliteEventStore implements EventStore {
       this.statements.deleteSessionEvents.run(sessionId);
       this.statements.deleteSessionStats.run(sessionId);
     })();
+    this.positions.forget(sessionId);
     // Refs may point at the deleted session or its agents; dropping the caches is cheap and always correct.
     this.sessionIds.clear();
     this.agentIds.clear();

@@ -74,14 +74,46 @@ export interface AppendOutcome {
   createdAgents: { id: string; sessionId: string }[];
 }
 
-export interface TimelineQuery {
+/** Which of a session's events a timeline shows (the same rules for pages, windows, exports and the page's reducer). */
+export interface EventFilter {
   sessionId: string;
-  before?: number | undefined;
-  after?: number | undefined;
-  limit: number;
   agentId?: string | undefined;
   types?: string[] | undefined;
   text?: string | undefined;
+}
+
+export interface TimelineQuery extends EventFilter {
+  before?: number | undefined;
+  after?: number | undefined;
+  limit: number;
+}
+
+/**
+ * A window of a filtered timeline addressed by position (0 = the oldest matching event). The anchor is one of: a
+ * position; a seq (that event, or the first match after it); a time (the first match received at or after it);
+ * none (the newest events). Rows start `before` positions ahead of the anchor, so a jump shows its context.
+ */
+export interface WindowQuery extends EventFilter {
+  position?: number | undefined;
+  seq?: number | undefined;
+  time?: number | undefined;
+  before?: number | undefined;
+  limit: number;
+}
+
+export interface TimelineWindow {
+  /** Matching events up to `lastSeq`: the height of the whole timeline. Positions are stable (events only append). */
+  total: number;
+  /** The newest seq stored when the window was read: subscribe with it as lastEventId to count on from `total`. */
+  lastSeq: number;
+  /** Position of the anchor (== total when nothing matches at or after a seq or time). */
+  anchor: number;
+  /** Seq of the event at the anchor, null when there is none. */
+  anchorSeq: number | null;
+  /** Position of `events[0]`. */
+  start: number;
+  /** Ascending by seq: the events at positions start, start + 1, … */
+  events: EventSummary[];
 }
 
 export interface CommandPageQuery {
@@ -143,6 +175,8 @@ export interface EventStore {
   /** Stores a batch in one transaction; `encoded` is encodeCommit() of its payloads when done beforehand. */
   appendBatch(events: NewEvent[], encoded?: EncodedCommit): AppendOutcome;
   page(query: TimelineQuery): TimelinePage;
+  /** Rows by position in the filtered timeline (position ↔ seq), for a scrollbar over the whole session. */
+  window(query: WindowQuery): Promise<TimelineWindow>;
   /** Events after `afterSeq` in ascending order (replay for subscriptions). */
   readAfter(filter: { sessionId?: string | undefined; afterSeq: number; limit: number }): EventSummary[];
   get(seq: number): FullEvent | undefined;
