@@ -22,6 +22,7 @@ export async function createCommand(deps: CommandDeps, input: NewCommand): Promi
   try {
     row = await deps.prisma.command.create({
       data: { id: newId(), agentId: input.agentId, kind: input.kind, input: stored, idempotencyKey: input.idempotencyKey ?? null, taskId: input.taskId ?? null },
+      include: withSession,
     });
   } catch (error) {
     // Two requests with the same key at once: the unique index lets one in; the other answers like a retry.
@@ -30,7 +31,7 @@ export async function createCommand(deps: CommandDeps, input: NewCommand): Promi
     return { command: sameCommandOrConflict(earlier, stored), existing: true };
   }
   const dto = commandDto(row);
-  await publishCommand(deps, dto, "created");
+  publishCommand(deps, dto, row.agent.sessionId, "created");
   return { command: dto, existing: false };
 }
 
@@ -70,15 +71,19 @@ export async function setCommandStatus(
   const row = await deps.prisma.command.update({
     where: { id },
     data: { status, ...(stamp ? { [stamp]: new Date() } : {}), ...(outcome.result !== undefined ? { result: outcome.result } : {}), ...(outcome.error !== undefined ? { error: outcome.error } : {}) },
+    include: withSession,
   });
   const dto = commandDto(row);
-  await publishCommand(deps, dto, "updated");
+  publishCommand(deps, dto, row.agent.sessionId, "updated");
   return dto;
 }
 
-async function publishCommand(deps: CommandDeps, command: CommandDto, action: "created" | "updated") {
-  const agent = await deps.prisma.agent.findUnique({ where: { id: command.agentId }, select: { sessionId: true } });
-  deps.control.publish({ entity: "command", id: command.id, sessionId: agent?.sessionId ?? null, action, status: command.status, data: command });
+// The session a command belongs to comes with the write (one query, not a second lookup): commands are on the
+// acknowledgement path of every prompt, where each round trip to the database shows.
+const withSession = { agent: { select: { sessionId: true } } } as const;
+
+function publishCommand(deps: CommandDeps, command: CommandDto, sessionId: string, action: "created" | "updated") {
+  deps.control.publish({ entity: "command", id: command.id, sessionId, action, status: command.status, data: command });
 }
 
 export const FINISHED_COMMAND_STATUSES: ReadonlySet<CommandStatus> = new Set(["completed", "failed", "cancelled"]);
