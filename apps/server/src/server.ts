@@ -17,6 +17,7 @@ import { sendError, sendJson } from "./http/respond.ts";
 import { createRequestGuard } from "./http/security.ts";
 import { createStaticHandler } from "./http/static.ts";
 import { createLogger } from "./logger.ts";
+import { createOtlpHandler } from "./otlp/handle-otlp.ts";
 
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url));
 
@@ -76,6 +77,11 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     "/api/events": handleRestIngest,
     "/hooks/claude": handleClaudeHook,
   };
+  // OTLP/HTTP (OpenTelemetry logs and metrics): the same token as every ingest route, its own media types.
+  const otlpRoutes: Record<string, ReturnType<typeof createOtlpHandler>> = {
+    "/v1/logs": createOtlpHandler("logs"),
+    "/v1/metrics": createOtlpHandler("metrics"),
+  };
 
   const route = (req: IncomingMessage, res: ServerResponse) => {
     const refusal = guard.check(req);
@@ -85,11 +91,14 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     if (pathname === "/healthz") return sendJson(res, 200, { ok: true });
     if (pathname.startsWith("/trpc/")) return trpcHandler(req, res);
     const ingest = ingestRoutes[pathname];
-    if (ingest) {
+    const otlp = otlpRoutes[pathname];
+    if (ingest || otlp) {
       if (req.method !== "POST") return sendJson(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: `POST to ${pathname}` } });
       if (!tokenMatches(auth, presentedToken(req))) {
         return sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "missing or wrong token (Authorization: Bearer <ROZET_TOKEN>)" } });
       }
+      if (otlp) return void otlp(room, req, res, logError);
+      if (!ingest) return;
       if (!isJsonContentType(req.headers["content-type"])) {
         req.resume();
         const message = `Content-Type must be application/json (or a +json type) in UTF-8, not ${JSON.stringify(req.headers["content-type"] ?? "")}`;

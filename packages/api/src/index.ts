@@ -4,7 +4,7 @@ import type { AppRouter } from "./root.ts";
 export { appRouter, type AppRouter } from "./root.ts";
 export { createContextFactory, presentedToken, tokenMatches, type AuthPolicy, type Context, type ContextDeps, type Telemetry } from "./context.ts";
 export { domainErrorMap } from "./errors.ts";
-export { boundedPayload, MAX_PAYLOAD_DEPTH } from "./json-text.ts";
+export { boundedPayload, MAX_PAYLOAD_DEPTH, nestingDepth } from "./json-text.ts";
 export { SOCKET_HIGH_WATER } from "./live/back-pressure.ts";
 export { longLoopTurns } from "./live/loop-turns.ts";
 export { ingestLimits, parseIngestBody, parseIngestEvent, parseIngestText, parseJsonText, ingestReceipt, type IngestEventInput } from "./routers/ingest.contracts.ts";

@@ -4,7 +4,7 @@ import { DomainError } from "@rozet/vocabulary";
 /** Decodes and validates in one pass: invalid UTF-8 is refused rather than folded into U+FFFD (distinct ids would collide). */
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
 
-function decodeUtf8(bytes: Buffer): string {
+export function decodeUtf8(bytes: Buffer): string {
   try {
     return strictUtf8.decode(bytes);
   } catch {
@@ -16,7 +16,12 @@ function decodeUtf8(bytes: Buffer): string {
  * Reads a request body as UTF-8 text, refusing (413) as soon as it passes `maxBytes` rather than buffering it all,
  * and (400) bytes that are not UTF-8.
  */
-export function readBodyText(req: IncomingMessage, maxBytes: number): Promise<string> {
+export async function readBodyText(req: IncomingMessage, maxBytes: number): Promise<string> {
+  return decodeUtf8(await readBodyBytes(req, maxBytes));
+}
+
+/** Reads a request body as bytes, refusing (413) as soon as it passes `maxBytes` rather than buffering it all. */
+export function readBodyBytes(req: IncomingMessage, maxBytes: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const declared = Number(req.headers["content-length"]);
     if (declared > maxBytes) {
@@ -38,11 +43,7 @@ export function readBodyText(req: IncomingMessage, maxBytes: number): Promise<st
     });
     req.on("end", () => {
       if (size > maxBytes) return;
-      try {
-        resolve(decodeUtf8(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-      } catch (error) {
-        reject(error);
-      }
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
     });
     req.on("error", reject);
   });

@@ -60,6 +60,9 @@ const turnOutcome = {
   permissionDenials: z.array(z.unknown()).optional(),
 };
 
+/** What every telemetry log event carries: Claude Code's event name (without `claude_code.`), its session, prompt and order. */
+const otel = { name: z.string(), sessionId: str, promptId: str, sequence: num };
+
 /** One entry per normalized type: its payload schema and, where the type has an outcome, the statuses it may take. */
 export const eventCatalogue = {
   // Session and prompt
@@ -210,6 +213,36 @@ export const eventCatalogue = {
   "elicitation.requested": { payload: hookPayload },
   "elicitation.answered": { payload: hookPayload },
   "tool.batch_finished": { payload: hookPayload },
+  // OpenTelemetry: Claude Code's own export (or any service's) through OTLP ingest, docs/telemetry-ingest.md
+  "telemetry.user_prompt": { payload: payload({ ...otel, promptLength: num, prompt: str }) },
+  "telemetry.api_request": {
+    payload: payload({ ...otel, model: str, durationMs: num, ttftMs: num, cacheReadTokens: num, cacheCreationTokens: num, requestId: str }),
+  },
+  "telemetry.api_error": {
+    status: ["error"],
+    payload: payload({ ...otel, model: str, error: str, statusCode: nullableNum, durationMs: num, attempt: num, requestId: str }),
+  },
+  "telemetry.tool_decision": { status: ["accept", "reject"], payload: payload({ ...otel, toolUseId: str, decision: str, source: str }) },
+  "telemetry.tool_result": {
+    status: ["ok", "error"],
+    payload: payload({ ...otel, toolUseId: str, durationMs: num, error: str, decision: str, source: str }),
+  },
+  "telemetry.log": { payload: payload({ ...otel }) },
+  "telemetry.metric": {
+    payload: payload({
+      name: z.string(),
+      unit: str,
+      value: num,
+      count: num,
+      sum: num,
+      temporality: z.enum(["delta", "cumulative", "gauge"]).optional(),
+      monotonic: bool,
+      startTime: str,
+      time: str,
+      sessionId: str,
+      attributes: z.record(z.string(), z.unknown()).optional(),
+    }),
+  },
 } as const satisfies Record<string, { payload: z.ZodType<Record<string, unknown>>; status?: readonly string[] }>;
 
 export type EventType = keyof typeof eventCatalogue;
