@@ -20,29 +20,27 @@ export async function createSession(deps: Pick<SessionDeps, "prisma" | "control"
   return dto;
 }
 
-export async function listSessions(deps: Pick<SessionDeps, "prisma">, input: { status?: "active" | "archived" | undefined; limit: number }) {
+export async function listSessions(deps: Pick<SessionDeps, "prisma" | "events">, input: { status?: "active" | "archived" | undefined; limit: number }) {
   const rows = await deps.prisma.session.findMany({
     where: input.status ? { status: input.status } : {},
     orderBy: { createdAt: "desc" },
     take: input.limit,
   });
   const ids = rows.map((row) => row.id);
-  const [stats, agentCounts] = await Promise.all([
-    deps.prisma.sessionStats.findMany({ where: { sessionId: { in: ids } } }),
-    deps.prisma.agent.groupBy({ by: ["sessionId", "status"], where: { sessionId: { in: ids } }, _count: { _all: true } }),
-  ]);
-  const statsById = new Map(stats.map((s) => [s.sessionId, s]));
+  const agentCounts = await deps.prisma.agent.groupBy({ by: ["sessionId", "status"], where: { sessionId: { in: ids } }, _count: { _all: true } });
   return rows.map((row) => {
-    const s = statsById.get(row.id);
+    // The same totals the live "stats" updates carry (two indexed reads per session).
+    const s = deps.events.stats(row.id);
     const agents = agentCounts.filter((c) => c.sessionId === row.id);
     return {
       ...sessionDto(row),
       agents: agents.reduce((sum, c) => sum + c._count._all, 0),
       activeAgents: agents.filter((c) => ACTIVE_AGENT_STATUSES.has(c.status as AgentStatus)).reduce((sum, c) => sum + c._count._all, 0),
-      events: s?.events ?? 0,
-      costUsd: s?.costUsd ?? 0,
-      inputTokens: s?.inputTokens ?? 0,
-      outputTokens: s?.outputTokens ?? 0,
+      events: s.events,
+      costUsd: s.costUsd,
+      inputTokens: s.inputTokens,
+      outputTokens: s.outputTokens,
+      lastEventAt: s.lastEventAt,
     };
   });
 }

@@ -268,8 +268,9 @@ export class SqliteEventStore implements EventStore {
   }
 
   stats(sessionId: string): SessionEventStats {
-    const row = this.statements.sessionStats.get(sessionId) as SessionEventStats | undefined;
-    return row ?? { events: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, toolOk: 0, toolFailed: 0 };
+    const row = this.statements.sessionStats.get(sessionId) as Omit<SessionEventStats, "lastEventAt"> | undefined;
+    const lastEventAt = (this.statements.lastReceivedAt.get(sessionId) as number | undefined) ?? null;
+    return { ...(row ?? { events: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, toolOk: 0, toolFailed: 0 }), lastEventAt };
   }
 
   histogram(sessionId: string, maxBuckets: number): EventHistogram {
@@ -398,6 +399,8 @@ function prepareStatements(db: SqliteDatabase) {
     sessionStats: db.prepare(
       `SELECT events, costUsd, inputTokens, outputTokens, toolOk, toolFailed FROM SessionStats WHERE sessionId = ?`,
     ),
+    // The (sessionId, seq) index makes this one seek from the end, however long the session.
+    lastReceivedAt: db.prepare(`SELECT receivedAt FROM Event WHERE sessionId = ? ORDER BY seq DESC LIMIT 1`).pluck(),
     sessionRange: db.prepare(`SELECT MIN(receivedAt) AS first, MAX(receivedAt) AS last, COUNT(*) AS events FROM Event WHERE sessionId = ?`),
     histogram: db.prepare(
       `SELECT CAST((receivedAt - @start) / @bucketMs AS INTEGER) AS bucket, agentId, COUNT(*) AS events, TOTAL(costUsd) AS cost

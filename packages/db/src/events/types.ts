@@ -165,6 +165,8 @@ export interface SessionEventStats {
   outputTokens: number;
   toolOk: number;
   toolFailed: number;
+  /** When the newest event of the session was received (ms), null before the first. */
+  lastEventAt: number | null;
 }
 
 /**

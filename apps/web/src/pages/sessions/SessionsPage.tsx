@@ -1,24 +1,32 @@
-import { A, createAsync, revalidate, useSubmission } from "@solidjs/router";
-import { ErrorBoundary, For, Show, Suspense, createEffect, createSignal, on, onCleanup } from "solid-js";
-import type { SessionListItem } from "../../api/types.ts";
+import { A, createAsync, revalidate, useSearchParams, useSubmission } from "@solidjs/router";
+import { ErrorBoundary, For, Show, Suspense, createEffect, createMemo, createSignal, on, onCleanup } from "solid-js";
+import { createStore, reconcile, unwrap } from "solid-js/store";
+import type { ControlUpdate, SessionListItem } from "../../api/types.ts";
 import { ErrorNotice } from "../../components/ErrorNotice.tsx";
 import { errorMessage } from "../../lib/errors.ts";
 import { formatCost, formatCount, formatDateTime, formatTokens } from "../../lib/format.ts";
 import { useControlUpdates } from "../../providers/connection.tsx";
 import { usePermissions } from "../../providers/permissions.tsx";
+import { formatAge } from "../../state/activity.ts";
+import { createFrameBatcher } from "../../state/frame-batcher.ts";
+import {
+  SESSION_SORTS,
+  applySessionListUpdates,
+  readSessionListView,
+  sessionListSearch,
+  visibleSessions,
+  type SessionListView,
+} from "../../state/sessions-list.ts";
 import { archiveSession, createSession, deleteSession, getSessions } from "./sessions.data.ts";
+import "./sessions.css";
+
+/** A re-read of `session.list` (new sessions, agent counts) waits this long, so a burst of changes costs one. */
+const REFETCH_DELAY_MS = 300;
 
 export function SessionsPage() {
-  // Sessions and agents appearing, archived or deleted elsewhere (another tab, a hook, a script) refresh the list.
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  useControlUpdates((update) => {
-    if (update.entity !== "session" && update.entity !== "agent") return;
-    timer ??= setTimeout(() => {
-      timer = undefined;
-      void revalidate(getSessions.key);
-    }, 300);
-  });
-  onCleanup(() => clearTimeout(timer));
+  const [search, setSearch] = useSearchParams<{ q?: string; sort?: string }>();
+  const view = createMemo(() => readSessionListView(search));
+  const setView = (change: Partial<SessionListView>) => setSearch(sessionListSearch({ ...view(), ...change }), { replace: true });
 
   return (
     <div class="page sessions-page">
@@ -29,13 +37,79 @@ export function SessionsPage() {
         </button>
       </div>
       <CreateSessionForm />
+      <div class="sessions-controls" role="search" aria-label="Sessions">
+        <label for="session-search" class="visually-hidden">
+          Search sessions
+        </label>
+        <input
+          id="session-search"
+          type="search"
+          placeholder="Search by name or id"
+          autocomplete="off"
+          value={view().q}
+          onInput={(event) => setView({ q: event.currentTarget.value })}
+        />
+        <label for="session-sort">Sort by</label>
+        <select id="session-sort" value={view().sort} onChange={(event) => setView({ sort: readSessionListView({ sort: event.currentTarget.value }).sort })}>
+          <For each={SESSION_SORTS}>{(sort) => <option value={sort.id}>{sort.label}</option>}</For>
+        </select>
+      </div>
       <ErrorBoundary fallback={(error: unknown, reset) => <ErrorNotice error={error} retry={reset} title="Could not load sessions" />}>
         <Suspense fallback={<p class="muted">Loading sessions…</p>}>
-          <SessionsTable />
+          <SessionsTable view={view()} />
         </Suspense>
       </ErrorBoundary>
     </div>
   );
+}
+
+/** One tick every few seconds, for "12 s ago". */
+function createNow(intervalMs = 5_000) {
+  const [now, setNow] = createSignal(Date.now());
+  const timer = setInterval(() => setNow(Date.now()), intervalMs);
+  onCleanup(() => clearInterval(timer));
+  return now;
+}
+
+/**
+ * `session.list`, then kept live: control updates are coalesced per frame and applied by one pure reducer
+ * (totals and last activity from the per-session "stats" updates, renames, archives, removals); what the updates
+ * cannot describe (a new session, agent counts) re-reads the list once per burst.
+ */
+function createLiveSessions() {
+  const fetched = createAsync(() => getSessions());
+  const [list, setList] = createStore<SessionListItem[]>([]);
+  const [loaded, setLoaded] = createSignal(false);
+  createEffect(() => {
+    let rows: SessionListItem[] | undefined;
+    try {
+      rows = fetched();
+    } catch {
+      return; // shown by the ErrorBoundary around the table
+    }
+    if (!rows) return;
+    setList(reconcile(rows, { key: "id" }));
+    setLoaded(true);
+  });
+
+  let refetchTimer: ReturnType<typeof setTimeout> | undefined;
+  const batcher = createFrameBatcher<ControlUpdate>((updates) => {
+    const result = applySessionListUpdates(unwrap(list), updates);
+    if (result.list !== unwrap(list)) setList(reconcile(result.list, { key: "id" }));
+    if (result.refetch) {
+      refetchTimer ??= setTimeout(() => {
+        refetchTimer = undefined;
+        void revalidate(getSessions.key);
+      }, REFETCH_DELAY_MS);
+    }
+  });
+  useControlUpdates((update) => batcher.push(update));
+  onCleanup(() => {
+    batcher.clear();
+    clearTimeout(refetchTimer);
+  });
+  // Reading `fetched` lets the surrounding Suspense and ErrorBoundary show loading and failures.
+  return { list, loaded: () => (fetched(), loaded()) };
 }
 
 function CreateSessionForm() {
@@ -72,15 +146,18 @@ function CreateSessionForm() {
   );
 }
 
-function SessionsTable() {
-  const sessions = createAsync(() => getSessions());
+function SessionsTable(props: { view: SessionListView }) {
+  const sessions = createLiveSessions();
+  const shown = createMemo(() => visibleSessions(sessions.list, props.view));
+  const now = createNow();
+  const sortLabel = () => SESSION_SORTS.find((s) => s.id === props.view.sort)?.label.toLowerCase() ?? "";
   return (
-    <Show when={sessions()} keyed={false}>
-      {(list) => (
-        <Show when={list().length > 0} fallback={<p class="muted empty">No sessions yet. Create one above, or send events from an agent's hooks.</p>}>
+    <Show when={sessions.loaded()}>
+      <Show when={sessions.list.length > 0} fallback={<p class="muted empty">No sessions yet. Create one above, or send events from an agent's hooks.</p>}>
+        <Show when={shown().length > 0} fallback={<p class="muted empty">No session matches “{props.view.q}”.</p>}>
           <div class="table-wrap">
             <table class="table sessions-table">
-              <caption class="visually-hidden">Sessions, newest first</caption>
+              <caption class="visually-hidden">Sessions, sorted by {sortLabel()}</caption>
               <thead>
                 <tr>
                   <th scope="col">Name</th>
@@ -97,6 +174,7 @@ function SessionsTable() {
                   <th scope="col" class="num">
                     Tokens
                   </th>
+                  <th scope="col">Last activity</th>
                   <th scope="col">Created</th>
                   <th scope="col">
                     <span class="visually-hidden">Actions</span>
@@ -104,17 +182,17 @@ function SessionsTable() {
                 </tr>
               </thead>
               <tbody>
-                <For each={list()}>{(session) => <SessionRow session={session} />}</For>
+                <For each={shown()}>{(session) => <SessionRow session={session} now={now()} />}</For>
               </tbody>
             </table>
           </div>
         </Show>
-      )}
+      </Show>
     </Show>
   );
 }
 
-function SessionRow(props: { session: SessionListItem }) {
+function SessionRow(props: { session: SessionListItem; now: number }) {
   const inbox = usePermissions();
   const waiting = () => inbox.pending().filter((p) => p.sessionId === props.session.id).length;
   const [confirming, setConfirming] = createSignal(false);
@@ -137,18 +215,33 @@ function SessionRow(props: { session: SessionListItem }) {
           </div>
         </Show>
       </th>
-      <td>
+      <td data-label="Status">
         <span class="pill" data-status={props.session.status}>
           {props.session.status}
         </span>
       </td>
-      <td class="num" title={`${props.session.activeAgents} active of ${props.session.agents}`}>
+      <td class="num" data-label="Agents" title={`${props.session.activeAgents} active of ${props.session.agents}`}>
         {props.session.activeAgents} / {props.session.agents}
       </td>
-      <td class="num">{formatCount(props.session.events)}</td>
-      <td class="num">{formatCost(props.session.costUsd)}</td>
-      <td class="num">{formatTokens(props.session.inputTokens, props.session.outputTokens)}</td>
-      <td>
+      <td class="num" data-label="Events">
+        {formatCount(props.session.events)}
+      </td>
+      <td class="num" data-label="Cost">
+        {formatCost(props.session.costUsd)}
+      </td>
+      <td class="num" data-label="Tokens">
+        {formatTokens(props.session.inputTokens, props.session.outputTokens)}
+      </td>
+      <td data-label="Last activity" class="last-activity">
+        <Show when={props.session.lastEventAt} fallback={<span class="muted">no events yet</span>}>
+          {(at) => (
+            <time datetime={new Date(at()).toISOString()} title={formatDateTime(at())}>
+              {formatAge(props.now - at())} ago
+            </time>
+          )}
+        </Show>
+      </td>
+      <td data-label="Created">
         <time datetime={props.session.createdAt}>{formatDateTime(props.session.createdAt)}</time>
       </td>
       <td class="actions">
