@@ -9,7 +9,8 @@ export const journeyScenario: ScenarioInput = {
     { match: { lastUserTextIncludes: "create hello" }, content: [{ text: "Done: hello.txt says hello rozet." }], usage: { input_tokens: 1200, output_tokens: 40 } },
     { match: { lastUserTextIncludes: "try bash" }, content: [{ tool_use: { name: "Bash", input: { command: "rm -rf build", description: "Clean the build" } } }] },
     { match: { lastUserTextIncludes: "try bash" }, content: [{ text: "Understood, I will not run it." }] },
-    { match: { lastUserTextIncludes: "talk slowly" }, content: [{ text: "This is a very long answer that streams slowly. ".repeat(10) }], chunkDelayMs: 400 },
+    // Two blocks: Claude Code reports the first once it is complete (after ~2.5 s), while the second streams for ~10 s more.
+    { match: { lastUserTextIncludes: "talk slowly" }, content: [{ text: "Thinking it over." }, { text: "This is a very long answer that streams slowly. ".repeat(10) }], chunkDelayMs: 400 },
     { match: { lastUserTextIncludes: "task one" }, content: [{ text: "Task one done." }], usage: { input_tokens: 300, output_tokens: 20 } },
     { match: { lastUserTextIncludes: "task two" }, content: [{ text: "Task two done." }], usage: { input_tokens: 300, output_tokens: 20 } },
     { match: { lastUserTextIncludes: "phone" }, content: [{ tool_use: { name: "Write", input: { file_path: "{{cwd}}/phone.txt", content: "answered from a phone\n" } } }] },

@@ -112,5 +112,13 @@ test("keyboard reaches the main actions: skip link, shortcuts, tab order", async
   await page.locator("#command-text").press("Escape");
   await page.locator("body").press("/");
   await expect(page.locator("#filter-text")).toBeFocused();
-  await page.locator("body").press("t");
+  // Tab leaves the search field (shortcuts stay off while a text field has the focus).
+  await page.keyboard.press("Tab");
+  await expect(page.locator("#filter-text")).not.toBeFocused();
+  // t: the next theme (system → light → dark → system).
+  const html = page.locator("html");
+  const current = await html.getAttribute("data-theme");
+  const next = current === null ? "light" : current === "light" ? "dark" : null;
+  await page.keyboard.press("t");
+  await expect.poll(() => html.getAttribute("data-theme")).toBe(next);
 });

@@ -9,8 +9,8 @@ import {
   screenshot,
   startControlRoom,
   test,
+  timelineRow,
   timelineTypes,
-  waitFor,
   waitForRow,
   type ControlRoom,
 } from "../src/fixtures.ts";
@@ -165,9 +165,9 @@ test.describe("operator journey", () => {
     await page.locator("#command-text").fill("please talk slowly");
     await page.getByRole("button", { name: "Send" }).click();
     await agentCard("writer").and(page.locator('[data-status="busy"]')).waitFor({ timeout: 30_000 });
-    // Mid-stream: the model has the request and is streaming its slow answer.
-    await waitFor(async () => room.stub.requests.some((r) => r.lastUserText?.includes("talk slowly")), 30_000, "the model request");
-    await page.waitForTimeout(800);
+    // Mid-stream: the answer's first block is on the timeline, its second still streaming.
+    await waitForRow(page, "message.assistant", { summary: "Thinking it over.", timeout: 30_000 });
+    await expect(timelineRow(page, "turn.finished", "streams slowly")).toHaveCount(0);
     const started = Date.now();
     await agentCard("writer").getByRole("button", { name: "Interrupt" }).click();
     await agentCard("writer").and(page.locator('[data-status="idle"]')).waitFor({ timeout: 10_000 });
