@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import { performance } from "node:perf_hooks";
 import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { appRouter, createContextFactory, presentedToken, tokenMatches } from "@rozet/api";
@@ -18,6 +19,8 @@ import { createRequestGuard } from "./http/security.ts";
 import { createStaticHandler } from "./http/static.ts";
 import { createLogger } from "./logger.ts";
 import { createOtlpHandler } from "./otlp/handle-otlp.ts";
+import { meteredWriter } from "./http/ingest-writer.ts";
+import { routeLabel } from "./http/route-label.ts";
 
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url));
 
@@ -72,15 +75,19 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     },
   });
   const serveStatic = createStaticHandler(config.webDist);
-  const ingestRoutes: Record<string, typeof handleRestIngest> = {
-    "/events": handleRestIngest,
-    "/api/events": handleRestIngest,
-    "/hooks/claude": handleClaudeHook,
-  };
-  // OTLP/HTTP (OpenTelemetry logs and metrics): the same token as every ingest route, its own media types.
-  const otlpRoutes: Record<string, ReturnType<typeof createOtlpHandler>> = {
-    "/v1/logs": createOtlpHandler("logs"),
-    "/v1/metrics": createOtlpHandler("metrics"),
+  // Every ingest route: the same token check; each writes through a writer that counts its requests for /metrics.
+  // OTLP/HTTP (OpenTelemetry logs and metrics) takes JSON or protobuf and answers media-type errors in OTLP's shape.
+  const ingestRoute = (handle: typeof handleRestIngest, route: string, mediaType: "json" | "otlp") => ({
+    handle,
+    mediaType,
+    writer: meteredWriter(room.writer, (events, commitSeconds) => metrics.ingested(route, events, commitSeconds)),
+  });
+  const ingestRoutes: Record<string, ReturnType<typeof ingestRoute>> = {
+    "/events": ingestRoute(handleRestIngest, "/events", "json"),
+    "/api/events": ingestRoute(handleRestIngest, "/api/events", "json"),
+    "/hooks/claude": ingestRoute(handleClaudeHook, "/hooks/claude", "json"),
+    "/v1/logs": ingestRoute(createOtlpHandler("logs"), "/v1/logs", "otlp"),
+    "/v1/metrics": ingestRoute(createOtlpHandler("metrics"), "/v1/metrics", "otlp"),
   };
 
   const route = (req: IncomingMessage, res: ServerResponse) => {
@@ -91,20 +98,17 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     if (pathname === "/healthz") return sendJson(res, 200, { ok: true });
     if (pathname.startsWith("/trpc/")) return trpcHandler(req, res);
     const ingest = ingestRoutes[pathname];
-    const otlp = otlpRoutes[pathname];
-    if (ingest || otlp) {
+    if (ingest) {
       if (req.method !== "POST") return sendJson(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: `POST to ${pathname}` } });
       if (!tokenMatches(auth, presentedToken(req))) {
         return sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "missing or wrong token (Authorization: Bearer <ROZET_TOKEN>)" } });
       }
-      if (otlp) return void otlp(room, req, res, logError);
-      if (!ingest) return;
-      if (!isJsonContentType(req.headers["content-type"])) {
+      if (ingest.mediaType === "json" && !isJsonContentType(req.headers["content-type"])) {
         req.resume();
         const message = `Content-Type must be application/json (or a +json type) in UTF-8, not ${JSON.stringify(req.headers["content-type"] ?? "")}`;
         return sendJson(res, 415, { error: { code: "UNSUPPORTED_MEDIA_TYPE", message, details: { field: "content-type" } } });
       }
-      return void ingest(room, req, res, logError);
+      return void ingest.handle(ingest.writer, req, res, logError);
     }
     const exportMatch = /^\/api\/sessions\/([^/]+)\/export\.(ndjson|json|zip)$/.exec(pathname);
     if (exportMatch || pathname === "/metrics") {
@@ -126,6 +130,8 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     serveStatic(req, res);
   };
   const server = createServer({ keepAliveTimeout: 65_000 }, (req: IncomingMessage, res: ServerResponse) => {
+    const started = performance.now();
+    res.once("finish", () => metrics.httpRequest(routeLabel(req.url ?? "/"), req.method ?? "", res.statusCode, (performance.now() - started) / 1000));
     // Whatever a request does wrong, it gets an answer and the process lives.
     try {
       route(req, res);

@@ -10,6 +10,8 @@ export interface AuthPolicy {
 /** Where the web app's telemetry goes (the server counts it for /metrics). */
 export interface Telemetry {
   record(event: { kind: "page_load"; durationMs: number } | { kind: "command"; name: string; ok: boolean; durationMs?: number | undefined }): void;
+  /** A live event went out to a subscriber `lagMs` after the server received it. */
+  liveEventSent(lagMs: number): void;
 }
 
 export interface ContextDeps {

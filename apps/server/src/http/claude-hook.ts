@@ -2,9 +2,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { ingestLimits, parseIngestEvent, parseJsonText } from "@rozet/api";
 import { newEventId } from "@rozet/db";
 import { DomainError } from "@rozet/vocabulary";
-import type { ControlRoom } from "@rozet/orchestrator";
 import { readBodyText } from "./body.ts";
 import { sendError, sendJson, type ErrorLog } from "./respond.ts";
+import type { IngestWriter } from "./ingest-writer.ts";
 
 /**
  * POST /hooks/claude?app=NAME: a raw Claude Code hook payload, as HTTP hooks and `rozet hook` send it. Wrapped
@@ -12,7 +12,7 @@ import { sendError, sendJson, type ErrorLog } from "./respond.ts";
  * Claude Code reads an HTTP hook's response body as hook output; an empty object changes nothing. Optional
  * `event=ID` (idempotency: the same id is stored once) and `at=MS` (when it happened), as `rozet hook` sends.
  */
-export async function handleClaudeHook(room: ControlRoom, req: IncomingMessage, res: ServerResponse, log: ErrorLog) {
+export async function handleClaudeHook(writer: IngestWriter, req: IncomingMessage, res: ServerResponse, log: ErrorLog) {
   try {
     const url = new URL(req.url ?? "/", "http://x");
     const payload = parseJsonText(await readBodyText(req, ingestLimits.maxRequestBytes));
@@ -33,7 +33,7 @@ export async function handleClaudeHook(room: ControlRoom, req: IncomingMessage, 
       timestamp: Number.isFinite(at) && at > 0 ? at : Date.now(),
       ...(typeof hook.model === "string" ? { model_name: hook.model } : {}),
     });
-    await room.writer.append([event]);
+    await writer.append([event]);
     sendJson(res, 200, {});
   } catch (error) {
     sendError(res, error, log);

@@ -3,10 +3,10 @@ import { promisify } from "node:util";
 import { gunzip } from "node:zlib";
 import { domainErrorMap, ingestLimits, nestingDepth, parseIngestEvent, parseJsonText } from "@rozet/api";
 import type { NewEvent } from "@rozet/db";
-import type { ControlRoom } from "@rozet/orchestrator";
 import { DomainError, newId } from "@rozet/vocabulary";
 import type { z } from "zod";
 import { decodeUtf8, readBodyBytes } from "../http/body.ts";
+import type { IngestWriter } from "../http/ingest-writer.ts";
 import type { ErrorLog } from "../http/respond.ts";
 import { exportLogsRequestSchema, exportMetricsRequestSchema } from "./otlp-contracts.ts";
 import { logsToEvents, metricsToEvents } from "./otlp-map.ts";
@@ -110,7 +110,7 @@ function answer(res: ServerResponse, encoding: Encoding, status: number, message
  * stored (OTLP exporters do not retry 400s). Auth is the caller's (server.ts checks the ingest token first).
  */
 export function createOtlpHandler(signal: OtlpSignal) {
-  return async function handleOtlp(room: ControlRoom, req: IncomingMessage, res: ServerResponse, log: ErrorLog): Promise<void> {
+  return async function handleOtlp(writer: IngestWriter, req: IncomingMessage, res: ServerResponse, log: ErrorLog): Promise<void> {
     const encoding = encodingOf(req.headers["content-type"]);
     if (!encoding) {
       req.resume();
@@ -119,7 +119,7 @@ export function createOtlpHandler(signal: OtlpSignal) {
     }
     try {
       const events = await parseOtlpRequest(signal, req, encoding);
-      if (events.length > 0) await room.writer.append(events);
+      if (events.length > 0) await writer.append(events);
       answer(res, encoding, 200);
     } catch (error) {
       if (error instanceof OtlpRefusal) return answer(res, encoding, error.status, error.message);

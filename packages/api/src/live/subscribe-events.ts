@@ -33,6 +33,8 @@ export async function* subscribeEvents(opts: {
   lastEventId: string | null | undefined;
   signal: AbortSignal | undefined;
   socket: DrainableSocket | null;
+  /** Told how long after its receipt each live event went out (subscription lag, for /metrics). */
+  onLiveSent?: ((lagMs: number) => void) | undefined;
 }) {
   const { store, bus, filter, signal } = opts;
   const live: EventSummary[] = [];
@@ -85,6 +87,7 @@ export async function* subscribeEvents(opts: {
       if (live.length >= REPLAY_PAGE) await longLoopTurns.pause();
       await waitForDrain(opts.socket, signal);
       if (signal?.aborted) return;
+      opts.onLiveSent?.(Date.now() - next.receivedAt);
       yield tracked(String(next.seq), next);
     }
   } finally {

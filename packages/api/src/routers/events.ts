@@ -46,6 +46,7 @@ export const eventRouter = router({
       lastEventId: input.lastEventId,
       signal,
       socket: ctx.socket,
+      onLiveSent: (lagMs) => ctx.telemetry.liveEventSent(lagMs),
     }),
   ),
 });

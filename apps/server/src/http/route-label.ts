@@ -1,0 +1,12 @@
+/** Paths served as themselves; anything else is folded into a few labels so /metrics stays bounded. */
+const NAMED_ROUTES = new Set(["/healthz", "/metrics", "/events", "/api/events", "/hooks/claude", "/v1/logs", "/v1/metrics"]);
+
+/** The route label of a request URL for HTTP metrics: a fixed set, whatever paths clients make up. */
+export function routeLabel(url: string): string {
+  const pathname = url.split("?", 1)[0]!;
+  if (NAMED_ROUTES.has(pathname)) return pathname;
+  if (pathname.startsWith("/trpc/")) return "/trpc";
+  if (/^\/api\/sessions\/[^/]+\/export\.[a-z]+$/.test(pathname)) return "/api/sessions/:id/export";
+  if (pathname.startsWith("/api/")) return "/api/*";
+  return "static";
+}
