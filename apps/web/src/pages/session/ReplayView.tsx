@@ -7,8 +7,8 @@ import { useApi } from "../../providers/api.tsx";
 import { useShortcuts } from "../../providers/shortcuts.tsx";
 import { readHistory } from "../../state/history.ts";
 import { REPLAY_SPEEDS, activityAt, advanceClock, appendReplayEvents, createReplayIndex, positionAt, timeAt, type ReplayIndex, type ReplaySpeed } from "../../state/replay.ts";
-import { createTimelineState, indexOfSeq } from "../../state/timeline-reducer.ts";
-import type { Timeline as TimelineStore } from "../../state/timeline-store.ts";
+import { indexOfSeq } from "../../state/timeline-reducer.ts";
+import { rowsOfList } from "../../state/timeline-window-store.ts";
 import { AgentRoster } from "./AgentRoster.tsx";
 import { InspectorPanel } from "./EventInspector.tsx";
 import { Timeline } from "./Timeline.tsx";
@@ -178,17 +178,9 @@ export function ReplayView(props: { sessionId: string; agents: readonly Agent[];
   const replayNow = () => (current() ? index().times[position() - 1]! : start());
 
   // The replayed timeline: the last rows up to the position, through the same component as the live one.
-  const shown = createMemo(() => createTimelineState({ events: events().slice(Math.max(0, position() - REPLAY_WINDOW), position()), cap: REPLAY_WINDOW, hasMoreBefore: position() > REPLAY_WINDOW }));
-  const view: TimelineStore = {
-    state: shown,
-    phase: () => (loading() && events().length === 0 ? "loading" : "ready"),
-    error,
-    live: () => false,
-    loadingOlder: () => false,
-    canLoadOlder: () => false,
-    loadOlder: async () => undefined,
-    reload: async () => undefined,
-  };
+  const shown = createMemo(() => events().slice(Math.max(0, position() - REPLAY_WINDOW), position()));
+  // eslint-disable-next-line solid/reactivity -- an accessor on purpose: the Timeline reads it in its own tracked scopes
+  const view = rowsOfList(() => shown(), { phase: () => (loading() && events().length === 0 ? "loading" : "ready"), error });
   const hrefFor = (seq: number) => `/sessions/${encodeURIComponent(props.sessionId)}?view=replay&at=${seq}`;
 
   const cycleSpeed = (delta: number) => {
@@ -260,7 +252,7 @@ export function ReplayView(props: { sessionId: string; agents: readonly Agent[];
         </div>
         <div class="session-main">
           <Timeline
-            timeline={view}
+            rows={view}
             agents={new Map(props.agents.map((a) => [a.id, a] as const))}
             hueOf={props.hueOf}
             selectedSeq={current()?.seq ?? null}

@@ -12,7 +12,7 @@ import { useShortcuts } from "../../providers/shortcuts.tsx";
 import { useToasts } from "../../providers/toasts.tsx";
 import { applyRosterUpdate } from "../../state/roster-reducer.ts";
 import { createSessionActivity } from "../../state/session-activity.ts";
-import { createTimeline } from "../../state/timeline-store.ts";
+import { createTimelineWindow } from "../../state/timeline-window-store.ts";
 import { archiveSession } from "../sessions/sessions.data.ts";
 import { AgentRoster, type RosterActions } from "./AgentRoster.tsx";
 import { CommandBar } from "./CommandBar.tsx";
@@ -126,8 +126,7 @@ export function SessionPage(props: RouteSectionProps) {
   });
 
   const timelineQuery = () => ({ sessionId: id(), agentId: filters().agent || undefined, types: parseTypeList(filters().type), text: filters().q || undefined });
-  const timeline = createTimeline(timelineQuery);
-  const seenTypes = createMemo(() => [...new Set(timeline.state().events.map((event) => event.type))]);
+  const timeline = createTimelineWindow(timelineQuery);
   const hrefFor = (seq: number) => `/sessions/${encodeURIComponent(id())}/events/${seq}${location.search}`;
 
   // The command box's agent: chosen there, else the agent the timeline is filtered to, else the first one.
@@ -272,7 +271,7 @@ export function SessionPage(props: RouteSectionProps) {
                     <TimelineFilters
                       values={filters()}
                       agents={agents}
-                      seenTypes={seenTypes()}
+                      seenTypes={timeline.seenTypes()}
                       onChange={(changes) =>
                         setSearch(
                           Object.fromEntries(Object.entries(changes).map(([key, value]) => [key, value ? value : undefined])),
@@ -282,7 +281,7 @@ export function SessionPage(props: RouteSectionProps) {
                     />
                     <ExportMenu sessionId={id()} filter={{ agentId: filters().agent || undefined, types: parseTypeList(filters().type), text: filters().q || undefined }} />
                   </div>
-                  <Timeline timeline={timeline} agents={agentsById()} hueOf={hueOf} selectedSeq={selectedSeq()} hrefFor={hrefFor} select={(seq) => navigate(hrefFor(seq))} />
+                  <Timeline rows={timeline} jump agents={agentsById()} hueOf={hueOf} selectedSeq={selectedSeq()} hrefFor={hrefFor} select={(seq) => navigate(hrefFor(seq))} />
                 </Match>
               </Switch>
             </div>

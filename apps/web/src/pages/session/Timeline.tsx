@@ -1,17 +1,19 @@
-import { For, Show, createEffect, createMemo, createSignal, on, onCleanup, onMount } from "solid-js";
+import { For, Show, createEffect, createMemo, createSignal, on, onCleanup, onMount, untrack } from "solid-js";
 import type { Agent, TimelineEvent } from "../../api/types.ts";
 import { ErrorNotice } from "../../components/ErrorNotice.tsx";
 import { hueStyle, shortId } from "../../lib/agent-colour.ts";
 import { formatClock, formatCount } from "../../lib/format.ts";
-import { indexOfSeq } from "../../state/timeline-reducer.ts";
-import type { Timeline as TimelineStore } from "../../state/timeline-store.ts";
+import { eventTime, receivedLater } from "../../lib/jump-target.ts";
+import { contentHeight, firstRowAt, MAX_SCROLL_PX, rowTop, scrollTopCentring, scrollTopFor, type ScrollGeometry } from "../../lib/virtual-scroll.ts";
+import type { TimelineRows } from "../../state/timeline-window-store.ts";
+import { TimelineJump } from "./TimelineJump.tsx";
 
 /** Fixed row height (px): windowing needs it; keep in step with `--row-h` in styles.css. */
 export const ROW_HEIGHT = 30;
 const OVERSCAN = 12;
 
 interface TimelineProps {
-  timeline: TimelineStore;
+  rows: TimelineRows;
   agents: ReadonlyMap<string, Agent>;
   hueOf(agentId: string): number;
   selectedSeq: number | null;
@@ -20,6 +22,8 @@ interface TimelineProps {
   /** Replaces "following live" / "not live" (the replay says where it is instead). */
   statusLabel?: string | undefined;
   title?: string | undefined;
+  /** Offer "Go to" an event number or a time. */
+  jump?: boolean;
 }
 
 function kindOf(event: TimelineEvent): string {
@@ -28,55 +32,81 @@ function kindOf(event: TimelineEvent): string {
 }
 
 /**
- * The event list. Only the rows in view (plus some overscan) are in the DOM; the list's height stands in for the
- * rest. It sticks to the newest event while scrolled to the bottom, and keeps what is on screen in place when
- * older pages are prepended or the cap drops the oldest rows.
+ * The event list over the whole (filtered) session: the scrollbar stands for every row, only the rows in view
+ * (plus some overscan) are in the DOM, and the rows store fetches the pages the view needs. It follows the newest
+ * event while scrolled to the bottom; scrolled up, it stays where it is and counts "N new events".
  */
 export function Timeline(props: TimelineProps) {
   let viewport!: HTMLDivElement;
   const [scrollTop, setScrollTop] = createSignal(0);
   const [viewportHeight, setViewportHeight] = createSignal(600);
   const [stick, setStick] = createSignal(true);
-  /** The first row in view and how far into it we are scrolled: restored after rows are added or dropped above. */
-  let anchor: { seq: number; offset: number } | null = null;
+  /** The total when following stopped: what came since is "N new events". */
+  const [totalWhenLeft, setTotalWhenLeft] = createSignal(0);
 
-  const events = () => props.timeline.state().events;
-  const range = createMemo(() => {
-    const count = events().length;
-    const start = Math.max(0, Math.floor(scrollTop() / ROW_HEIGHT) - OVERSCAN);
-    const end = Math.min(count, Math.ceil((scrollTop() + viewportHeight()) / ROW_HEIGHT) + OVERSCAN);
-    return { start, end };
+  const total = () => props.rows.total();
+  const geometry = (): ScrollGeometry => ({ total: total(), rowHeight: ROW_HEIGHT, viewportHeight: viewportHeight() });
+  const first = createMemo(() => firstRowAt(scrollTop(), geometry()));
+  const range = createMemo(
+    () => {
+      const start = Math.max(0, Math.floor(first()) - OVERSCAN);
+      const end = Math.min(total(), Math.ceil(first() + viewportHeight() / ROW_HEIGHT) + OVERSCAN);
+      return { start, end };
+    },
+    undefined,
+    { equals: (a, b) => a.start === b.start && a.end === b.end },
+  );
+  const positions = createMemo(() => {
+    const { start, end } = range();
+    return Array.from({ length: end - start }, (_, i) => start + i);
   });
-  const visible = createMemo(() => events().slice(range().start, range().end));
+  createEffect(() => props.rows.request(range().start, range().end));
 
   /** Where we last scrolled to ourselves: the scroll event that follows it is ours, not the operator's. */
   let autoScrollTop = -1;
+  /** The (fractional) first row in view, kept in place while the count grows below a scaled scrollbar. */
+  let anchorRow = 0;
+
+  function scrollTo(top: number) {
+    viewport.scrollTop = top;
+    autoScrollTop = viewport.scrollTop;
+    setScrollTop(viewport.scrollTop);
+    anchorRow = firstRowAt(viewport.scrollTop, untrack(geometry));
+  }
+
+  function leave() {
+    if (!untrack(stick)) return;
+    setStick(false);
+    setTotalWhenLeft(untrack(total));
+  }
 
   function onScroll() {
     const top = viewport.scrollTop;
     setScrollTop(top);
-    // Rows may have been added between our scroll and its event (hundreds a second live, every frame in a
-    // replay): that is not the operator scrolling up, so it must not stop the following.
-    const ours = Math.abs(top - autoScrollTop) < 2;
-    if (!ours) setStick(top + viewport.clientHeight >= viewport.scrollHeight - ROW_HEIGHT / 2);
-    const index = Math.floor(top / ROW_HEIGHT);
-    const first = events()[index];
-    anchor = first ? { seq: first.seq, offset: top - index * ROW_HEIGHT } : null;
-    if (top < ROW_HEIGHT * 2) void props.timeline.loadOlder();
+    // Rows may have been added between our scroll and its event (hundreds a second live): that is not the
+    // operator scrolling up, so it must not stop the following.
+    if (Math.abs(top - autoScrollTop) < 2) return;
+    anchorRow = firstRowAt(top, untrack(geometry));
+    if (top + viewport.clientHeight >= viewport.scrollHeight - ROW_HEIGHT / 2) setStick(true);
+    else leave();
   }
 
-  function scrollToBottom() {
-    viewport.scrollTop = viewport.scrollHeight;
-    autoScrollTop = viewport.scrollTop;
-    setScrollTop(viewport.scrollTop);
+  function followLatest() {
     setStick(true);
+    scrollTo(viewport.scrollHeight);
   }
 
-  function ensureVisible(index: number) {
-    const top = index * ROW_HEIGHT;
-    if (top < viewport.scrollTop) viewport.scrollTop = top;
-    else if (top + ROW_HEIGHT > viewport.scrollTop + viewport.clientHeight) viewport.scrollTop = top + ROW_HEIGHT - viewport.clientHeight;
-    setScrollTop(viewport.scrollTop);
+  function centre(position: number) {
+    leave();
+    scrollTo(scrollTopCentring(position, untrack(geometry)));
+  }
+
+  function ensureVisible(position: number) {
+    const g = untrack(geometry);
+    const row = firstRowAt(viewport.scrollTop, g);
+    const rows = viewport.clientHeight / ROW_HEIGHT;
+    if (position < row) scrollTo(scrollTopFor(position, g));
+    else if (position + 1 > row + rows) scrollTo(scrollTopFor(position + 1 - rows, g));
   }
 
   onMount(() => {
@@ -86,66 +116,109 @@ export function Timeline(props: TimelineProps) {
     onCleanup(() => observer.disconnect());
   });
 
-  // After the list changes (the DOM height is already updated): follow the newest, or keep the anchor row still.
+  // The count grew (the DOM height is already updated): follow the newest, or keep the first row in view still.
   createEffect(
-    on(events, (list) => {
-      if (stick()) {
-        scrollToBottom();
-        return;
-      }
-      if (!anchor) return;
-      const index = indexOfSeq(list, anchor.seq);
-      if (index >= 0) {
-        viewport.scrollTop = index * ROW_HEIGHT + anchor.offset;
-        setScrollTop(viewport.scrollTop);
-      }
+    on(total, () => {
+      if (stick()) followLatest();
+      // Unscaled, rows never move; scaled, the same scrollTop would mean a later row as the count grows.
+      else if (contentHeight(untrack(geometry)) >= MAX_SCROLL_PX) scrollTo(scrollTopFor(anchorRow, untrack(geometry)));
     }),
   );
 
   // A new query starts at the newest events again.
-  createEffect(on(() => props.timeline.phase(), (phase) => phase === "loading" && setStick(true)));
+  createEffect(on(() => props.rows.phase(), (phase) => phase === "loading" && setStick(true)));
 
-  // A deep link to an event: once it is loaded, bring it into view (once per selection).
+  // A selected event (a click, a deep link, "Go to"): bring it into view with the rows around it, once per selection.
   let revealed: number | null = null;
   createEffect(() => {
     const seq = props.selectedSeq;
-    if (seq === null || seq === revealed) return;
-    const index = indexOfSeq(events(), seq);
-    if (index < 0) return;
+    if (seq === null || seq === revealed || props.rows.phase() !== "ready") return;
     revealed = seq;
-    const top = index * ROW_HEIGHT;
-    if (top < viewport.scrollTop || top + ROW_HEIGHT > viewport.scrollTop + viewport.clientHeight) {
-      setStick(false);
-      viewport.scrollTop = Math.max(0, top - viewport.clientHeight / 2);
-      setScrollTop(viewport.scrollTop);
+    const position = untrack(() => props.rows.positionOf(seq));
+    if (position >= 0) {
+      const top = untrack(first);
+      const rows = untrack(viewportHeight) / ROW_HEIGHT;
+      if (position < top || position + 1 > top + rows) centre(position);
+      return;
     }
+    // eslint-disable-next-line solid/reactivity -- the answer is checked against the selection current when it arrives
+    void props.rows.locate({ seq }).then((found) => {
+      if (found && found.seq === seq && props.selectedSeq === seq) centre(found.position);
+    });
   });
 
   function onKeyDown(e: KeyboardEvent) {
-    const list = events();
-    if (list.length === 0) return;
+    const count = total();
+    if (count === 0) return;
     // From the selected row, else from the focused one, else from the newest.
     const focused = (e.target as HTMLElement | null)?.closest<HTMLElement>("[data-seq]")?.dataset.seq;
     const from = props.selectedSeq ?? (focused === undefined ? null : Number(focused));
-    const current = from === null ? -1 : indexOfSeq(list, from);
+    const current = from === null ? -1 : props.rows.positionOf(from);
     let next: number;
-    if (e.key === "ArrowDown" || e.key === "j") next = current < 0 ? list.length - 1 : Math.min(list.length - 1, current + 1);
-    else if (e.key === "ArrowUp" || e.key === "k") next = current < 0 ? list.length - 1 : Math.max(0, current - 1);
+    if (e.key === "ArrowDown" || e.key === "j") next = current < 0 ? count - 1 : Math.min(count - 1, current + 1);
+    else if (e.key === "ArrowUp" || e.key === "k") next = current < 0 ? count - 1 : Math.max(0, current - 1);
     else if (e.key === "Home") next = 0;
-    else if (e.key === "End") next = list.length - 1;
+    else if (e.key === "End") next = count - 1;
     else return;
     e.preventDefault();
-    const seq = list[next]!.seq;
-    setStick(next === list.length - 1 && stick());
+    if (next < count - 1) leave();
     ensureVisible(next);
-    props.select(seq);
-    requestAnimationFrame(() => viewport.querySelector<HTMLElement>(`[data-seq="${seq}"] a`)?.focus());
+    const event = props.rows.rowAt(next);
+    if (!event) return; // its page is on the way; the next key press selects it
+    revealed = event.seq;
+    props.select(event.seq);
+    requestAnimationFrame(() => viewport.querySelector<HTMLElement>(`[data-seq="${event.seq}"] a`)?.focus());
   }
 
   const agentName = (agentId: string | null) => {
     if (!agentId) return "—";
     return props.agents.get(agentId)?.name ?? shortId(agentId);
   };
+  const newEvents = () => Math.max(0, total() - totalWhenLeft());
+  const status = () => {
+    if (props.statusLabel) return props.statusLabel;
+    if (props.rows.phase() === "loading") return "loading…";
+    if (!props.rows.live()) return "not live";
+    return stick() ? "following live" : "live, scrolled up";
+  };
+
+  function Row(rowProps: { position: number }) {
+    const event = createMemo(() => props.rows.rowAt(rowProps.position));
+    return (
+      <Show when={event()}>
+        {(e) => (
+          <li
+            class="tl-row"
+            data-seq={e().seq}
+            data-position={rowProps.position}
+            data-kind={kindOf(e())}
+            aria-current={props.selectedSeq === e().seq ? "true" : undefined}
+            aria-posinset={rowProps.position + 1}
+            aria-setsize={total()}
+            style={{ ...hueStyle(e().agentId ? props.hueOf(e().agentId!) : null), transform: `translateY(${rowTop(rowProps.position, scrollTop(), geometry())}px)` }}
+          >
+            <a href={props.hrefFor(e().seq)}>
+              <time
+                class="tl-time"
+                classList={{ "received-later": receivedLater(e()) }}
+                datetime={new Date(eventTime(e())).toISOString()}
+                title={receivedLater(e()) ? `happened ${formatClock(eventTime(e()))}, received ${formatClock(e().receivedAt)}` : undefined}
+              >
+                {formatClock(eventTime(e()))}
+              </time>
+              <span class="tl-agent">
+                <span class="agent-dot" aria-hidden="true" />
+                {agentName(e().agentId)}
+              </span>
+              <span class="tl-type">{e().type}</span>
+              <span class="tl-tool">{e().toolName ?? ""}</span>
+              <span class="tl-summary">{e().summary ?? e().filePath ?? ""}</span>
+            </a>
+          </li>
+        )}
+      </Show>
+    );
+  }
 
   return (
     <section class="timeline" aria-labelledby="timeline-title">
@@ -153,27 +226,19 @@ export function Timeline(props: TimelineProps) {
         <h2 id="timeline-title" class="section-title">
           {props.title ?? "Timeline"}
         </h2>
-        <span class="muted small">
-          {formatCount(events().length)} events
-          {props.timeline.state().hasMoreBefore ? " (more older)" : ""}
+        <span class="muted small" data-total={total()}>
+          {formatCount(total())} events
         </span>
-        <span class="live-flag" data-live={props.timeline.live() ? "yes" : "no"}>
-          {props.statusLabel ?? (props.timeline.live() ? "following live" : props.timeline.phase() === "loading" ? "loading…" : "not live")}
+        <span class="live-flag" data-live={props.rows.live() && stick() ? "yes" : "no"}>
+          {status()}
         </span>
         <span class="spacer" />
-        <Show when={props.timeline.state().hasMoreBefore}>
-          <Show
-            when={props.timeline.canLoadOlder()}
-            fallback={<span class="muted small">Newest {formatCount(props.timeline.state().cap)} kept; narrow the filters for older ones</span>}
-          >
-            <button type="button" class="button small" disabled={props.timeline.loadingOlder()} onClick={() => void props.timeline.loadOlder()}>
-              {props.timeline.loadingOlder() ? "Loading…" : "Load older"}
-            </button>
-          </Show>
+        <Show when={props.jump}>
+          <TimelineJump rows={props.rows} select={(seq) => props.select(seq)} />
         </Show>
       </div>
-      <Show when={props.timeline.error()}>
-        {(error) => <ErrorNotice error={error()} retry={() => void props.timeline.reload()} title="Timeline" />}
+      <Show when={props.rows.error()}>
+        {(error) => <ErrorNotice error={error()} retry={() => void props.rows.reload()} title="Timeline" />}
       </Show>
       <div class="tl-head" aria-hidden="true">
         <span>Time</span>
@@ -183,44 +248,21 @@ export function Timeline(props: TimelineProps) {
         <span>Summary</span>
       </div>
       <div class="tl-viewport" ref={viewport} onScroll={onScroll} onKeyDown={onKeyDown}>
-        <Show when={props.timeline.phase() !== "loading" || events().length > 0} fallback={<p class="muted pad">Loading events…</p>}>
-          <Show when={events().length > 0} fallback={<p class="muted pad">No events{props.timeline.phase() === "ready" ? " match yet; new ones appear here as they arrive" : ""}.</p>}>
+        <Show when={props.rows.phase() !== "loading" || total() > 0} fallback={<p class="muted pad">Loading events…</p>}>
+          <Show when={total() > 0} fallback={<p class="muted pad">No events{props.rows.phase() === "ready" ? " match yet; new ones appear here as they arrive" : ""}.</p>}>
             <ol
-              class="tl-list"
-              aria-label={`Events ${range().start + 1} to ${range().end} of ${events().length}`}
-              style={{ height: `${events().length * ROW_HEIGHT}px`, "padding-top": `${range().start * ROW_HEIGHT}px` }}
+              class="tl-list tl-window"
+              aria-label={`Events ${range().start + 1} to ${range().end} of ${total()}`}
+              style={{ height: `${contentHeight(geometry())}px` }}
             >
-              <For each={visible()}>
-                {(event) => (
-                  <li
-                    class="tl-row"
-                    data-seq={event.seq}
-                    data-kind={kindOf(event)}
-                    aria-current={props.selectedSeq === event.seq ? "true" : undefined}
-                    style={hueStyle(event.agentId ? props.hueOf(event.agentId) : null)}
-                  >
-                    <a href={props.hrefFor(event.seq)}>
-                      <time class="tl-time" datetime={new Date(event.receivedAt).toISOString()}>
-                        {formatClock(event.receivedAt)}
-                      </time>
-                      <span class="tl-agent">
-                        <span class="agent-dot" aria-hidden="true" />
-                        {agentName(event.agentId)}
-                      </span>
-                      <span class="tl-type">{event.type}</span>
-                      <span class="tl-tool">{event.toolName ?? ""}</span>
-                      <span class="tl-summary">{event.summary ?? event.filePath ?? ""}</span>
-                    </a>
-                  </li>
-                )}
-              </For>
+              <For each={positions()}>{(position) => <Row position={position} />}</For>
             </ol>
           </Show>
         </Show>
       </div>
-      <Show when={!stick() && events().length > 0}>
-        <button type="button" class="button small jump" onClick={scrollToBottom}>
-          Jump to latest ↓
+      <Show when={!stick() && total() > 0}>
+        <button type="button" class="button small jump" data-new={newEvents()} onClick={followLatest}>
+          {newEvents() > 0 ? `${formatCount(newEvents())} new event${newEvents() === 1 ? "" : "s"} ↓` : "Jump to latest ↓"}
         </button>
       </Show>
     </section>

@@ -1,0 +1,236 @@
+/**
+ * A session's timeline over its whole history: `event.window` gives the newest rows and the total, then any other
+ * page as the operator scrolls or jumps; `event.subscribe` from the window's lastSeq counts on live. Live events
+ * are applied once per animation frame through the pure state in timeline-window.ts.
+ *
+ * Not router data (`query`): it is stateful and live, and a cached page would be stale the moment it was read.
+ */
+import { createEffect, createMemo, createSignal, on, onCleanup, untrack, type Accessor } from "solid-js";
+import type { TimelineEvent } from "../api/types.ts";
+import { markFirstRender, recordFlush } from "../lib/perf.ts";
+import { useApi } from "../providers/api.tsx";
+import { useConnection } from "../providers/connection.tsx";
+import { createFrameBatcher } from "./frame-batcher.ts";
+import type { TimelineFilter } from "./timeline-reducer.ts";
+import { applyLive, applyWindow, createWindowState, missingPages, positionOfSeq, rowAt, touchPages, WINDOW_PAGE, type WindowState } from "./timeline-window.ts";
+
+export interface TimelineQuery extends TimelineFilter {
+  sessionId: string;
+  types?: string[] | undefined;
+}
+
+export type TimelinePhase = "loading" | "ready" | "error";
+
+/** Rows by position, whatever holds them: the whole session (this store) or a list in memory (the replay). */
+export interface TimelineRows {
+  total: Accessor<number>;
+  rowAt(position: number): TimelineEvent | undefined;
+  /** Position of a loaded row, -1 when not loaded. */
+  positionOf(seq: number): number;
+  /** The rows in [from, to) are in view: fetch what is missing. */
+  request(from: number, to: number): void;
+  /** Finds an event by seq (or the next match) or the first one received at or after a time; loads its rows. */
+  locate(target: { seq: number } | { time: number }): Promise<{ position: number; seq: number | null } | null>;
+  /** Event types among the rows held (for the filter's suggestions). */
+  seenTypes: Accessor<string[]>;
+  phase: Accessor<TimelinePhase>;
+  error: Accessor<unknown>;
+  /** The live subscription is confirmed by the server (and not reconnecting). */
+  live: Accessor<boolean>;
+  reload(): Promise<void>;
+}
+
+/** Rows around a jump target fetched with it, so the target shows with its context. */
+const CONTEXT_ROWS = 100;
+/** Pages fetched at once; more wait for the view to settle (a dragged thumb asks for many). */
+const MAX_IN_FLIGHT = 3;
+
+export function createTimelineWindow(query: Accessor<TimelineQuery>): TimelineRows {
+  const api = useApi();
+  const connection = useConnection();
+  const [state, setState] = createSignal<WindowState<TimelineEvent> | null>(null);
+  const [phase, setPhase] = createSignal<TimelinePhase>("loading");
+  const [error, setError] = createSignal<unknown>(null);
+  const [live, setLive] = createSignal(false);
+
+  const batcher = createFrameBatcher<TimelineEvent>((events) => {
+    recordFlush(events.length);
+    setState((current) => current && applyLive(current, events));
+  });
+
+  /** Bumped on every reload and on unmount: late answers of a superseded load are dropped. */
+  let generation = 0;
+  let stopSubscription: (() => void) | null = null;
+  const inFlight = new Set<number>();
+  let lastRequest: [number, number] | null = null;
+
+  const serverQuery = (q: TimelineQuery) => ({
+    sessionId: q.sessionId,
+    agentId: q.agentId || undefined,
+    types: q.types?.length ? q.types : undefined,
+    text: q.text?.trim() || undefined,
+  });
+
+  function subscribe(gen: number, q: TimelineQuery, cursor: number): void {
+    const tracker = connection.track();
+    const { sessionId, agentId, types } = serverQuery(q);
+    const subscription = api.event.subscribe.subscribe(
+      // The server filters by session, agent and types; free text is applied by the window state.
+      { sessionId, agentId, types, lastEventId: String(cursor) },
+      {
+        onStarted() {
+          tracker.onStarted();
+          setLive(true);
+        },
+        onConnectionStateChange(change) {
+          tracker.onConnectionStateChange(change);
+          if (change.state === "connecting") setLive(false);
+        },
+        onError(err) {
+          tracker.onError(err);
+          setLive(false);
+          setError(err);
+        },
+        onData({ data }) {
+          if (gen === generation) batcher.push(data);
+        },
+      },
+    );
+    stopSubscription = () => {
+      subscription.unsubscribe();
+      tracker.dispose();
+    };
+  }
+
+  async function reload(): Promise<void> {
+    const gen = ++generation;
+    stopSubscription?.();
+    stopSubscription = null;
+    batcher.clear();
+    inFlight.clear();
+    setLive(false);
+    setPhase("loading");
+    setError(null);
+    const q = untrack(query);
+    try {
+      const answer = await api.event.window.query({ ...serverQuery(q), limit: WINDOW_PAGE });
+      if (gen !== generation) return;
+      setState(createWindowState(answer, { agentId: q.agentId, types: q.types, text: q.text }));
+      setPhase("ready");
+      markFirstRender(answer.events.length);
+      subscribe(gen, q, answer.lastSeq);
+      if (lastRequest) request(...lastRequest);
+    } catch (err) {
+      if (gen !== generation) return;
+      setError(err);
+      setPhase("error");
+    }
+  }
+
+  async function fetchPage(page: number): Promise<void> {
+    const gen = generation;
+    inFlight.add(page);
+    try {
+      const answer = await api.event.window.query({ ...serverQuery(untrack(query)), position: page * WINDOW_PAGE, limit: WINDOW_PAGE });
+      if (gen === generation) setState((current) => current && applyWindow(current, answer));
+    } catch (err) {
+      if (gen === generation) setError(err);
+    } finally {
+      if (gen === generation) {
+        inFlight.delete(page);
+        // The view may have moved on while this was out: fetch what it needs now.
+        if (lastRequest) request(...lastRequest);
+      }
+    }
+  }
+
+  function request(from: number, to: number): void {
+    lastRequest = [from, to];
+    const current = untrack(state);
+    if (!current || untrack(phase) !== "ready") return;
+    const touched = touchPages(current, from, to);
+    if (touched !== current) setState(touched);
+    // Nearest the middle of the view first.
+    const middle = (from + to) / 2 / WINDOW_PAGE;
+    const wanted = missingPages(touched, from, to)
+      .filter((page) => !inFlight.has(page))
+      .sort((a, b) => Math.abs(a - middle) - Math.abs(b - middle));
+    for (const page of wanted.slice(0, Math.max(0, MAX_IN_FLIGHT - inFlight.size))) void fetchPage(page);
+  }
+
+  async function locate(target: { seq: number } | { time: number }) {
+    const gen = generation;
+    const current = untrack(state);
+    if (current && "seq" in target) {
+      const position = positionOfSeq(current, target.seq);
+      if (position >= 0) return { position, seq: target.seq };
+    }
+    try {
+      const answer = await api.event.window.query({ ...serverQuery(untrack(query)), ...target, before: CONTEXT_ROWS, limit: CONTEXT_ROWS * 2 + 1 });
+      if (gen !== generation) return null;
+      setState((held) => held && applyWindow(held, answer));
+      return { position: answer.anchor, seq: answer.anchorSeq };
+    } catch (err) {
+      if (gen === generation) setError(err);
+      return null;
+    }
+  }
+
+  const seenTypes = createMemo(() => {
+    const types = new Set<string>();
+    for (const rows of state()?.pages.values() ?? []) for (const row of rows) if (row) types.add(row.type);
+    return [...types];
+  });
+
+  // Any change of session or filter: new window, new subscription.
+  const key = createMemo(() => JSON.stringify(serverQuery(query())));
+  createEffect(on(key, () => void reload()));
+  onCleanup(() => {
+    generation++;
+    stopSubscription?.();
+    batcher.clear();
+  });
+
+  return {
+    total: () => state()?.total ?? 0,
+    rowAt: (position) => {
+      const current = state();
+      return current ? rowAt(current, position) : undefined;
+    },
+    positionOf: (seq) => {
+      const current = state();
+      return current ? positionOfSeq(current, seq) : -1;
+    },
+    request,
+    locate,
+    seenTypes,
+    phase,
+    error,
+    live,
+    reload,
+  };
+}
+
+/** A list already in memory as rows (the replay shows its own events through the same component). */
+export function rowsOfList(
+  events: Accessor<readonly TimelineEvent[]>,
+  status: { phase: Accessor<TimelinePhase>; error: Accessor<unknown> },
+): TimelineRows {
+  const indexOf = (seq: number) => events().findIndex((event) => event.seq === seq);
+  return {
+    total: () => events().length,
+    rowAt: (position) => events()[position],
+    positionOf: indexOf,
+    request: () => undefined,
+    locate: (target) => {
+      const list = untrack(events);
+      const i = "seq" in target ? list.findIndex((e) => e.seq >= target.seq) : list.findIndex((e) => e.receivedAt >= target.time);
+      return Promise.resolve(i < 0 ? null : { position: i, seq: list[i]!.seq });
+    },
+    seenTypes: () => [...new Set(events().map((event) => event.type))],
+    phase: status.phase,
+    error: status.error,
+    live: () => false,
+    reload: () => Promise.resolve(),
+  };
+}
