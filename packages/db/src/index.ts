@@ -1,4 +1,5 @@
 export { openDatabase, MIGRATIONS_DIR, type Database } from "./database.ts";
+export { backupDatabase } from "./backup.ts";
 export { createBus, type Bus, type BusEvents, type ControlUpdate } from "./bus.ts";
 export { EventWriter, type EventWriterOptions } from "./events/writer.ts";
 export { SqliteEventStore } from "./events/sqlite-event-store.ts";

@@ -61,6 +61,22 @@ function isOurs(handler: HookHandler): boolean {
   return handler.statusMessage === MARKER;
 }
 
+/** How many hook events of a project's Claude settings (local and shared) report to the control room, and where. */
+export function installedHooks(dir: string): { file: string; events: number }[] {
+  return ["settings.local.json", "settings.json"].flatMap((name) => {
+    const file = path.join(dir, ".claude", name);
+    if (!existsSync(file)) return [];
+    let settings: Settings;
+    try {
+      settings = JSON.parse(readFileSync(file, "utf8")) as Settings;
+    } catch {
+      return [{ file, events: 0 }];
+    }
+    const events = Object.values(settings.hooks ?? {}).filter((groups) => Array.isArray(groups) && groups.some((group) => group.hooks?.some(isOurs))).length;
+    return [{ file, events }];
+  });
+}
+
 /** Merges the control room's hooks into the project's Claude settings; other settings and hooks are kept. */
 export function installHooks(options: HooksInstallOptions): { file: string; events: number } {
   if (!existsSync(options.dir) || !statSync(options.dir).isDirectory()) throw new Error(`not a directory: ${options.dir}`);

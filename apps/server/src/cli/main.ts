@@ -10,6 +10,9 @@ import { killAllProcessGroups } from "@rozet/orchestrator";
 import { runDemo } from "../demo/run-demo.ts";
 import { runHook } from "./hook.ts";
 import { installHooks } from "./hooks-install.ts";
+import { formatChecks, runDoctor } from "./doctor.ts";
+import { backupDatabase } from "@rozet/db";
+import { homePaths } from "../config.ts";
 
 const USAGE = `rozet — Rozet Control Room
 
@@ -17,6 +20,9 @@ const USAGE = `rozet — Rozet Control Room
   rozet demo [--port 4800] [--home DIR]        start the control room with a live demo session (model stub, real Claude Code)
   rozet stub-model --scenario FILE [--port N]  run the scriptable Anthropic Messages API stub
   rozet hook [--url URL] [--app NAME] [--home DIR] Claude Code command hook: post stdin to the control room (spooled under the home while it is down)
+  rozet doctor [--port N] [--host H] [--home DIR] [--project DIR]
+                                               check Node, the port, the home, agent CLIs, model keys, a project's hooks
+  rozet backup <file> [--home DIR]             consistent copy of the database while the control room runs
   rozet hooks install <dir> [--url URL] [--app NAME] [--mode http|command] [--shared]
                                                configure every Claude Code hook of a project to report here
 `;
@@ -46,6 +52,10 @@ async function run(argv: string[]): Promise<void> {
       return runHook(rest);
     case "hooks":
       return hooks(rest);
+    case "doctor":
+      return doctor(rest);
+    case "backup":
+      return backup(rest);
     case undefined:
     case "help":
     case "--help":
@@ -131,4 +141,29 @@ function hooks(argv: string[]): void {
     shared: values.shared ?? false,
   });
   process.stdout.write(`wrote ${result.events} hook events to ${result.file}\n`);
+}
+
+async function doctor(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: { port: { type: "string" }, host: { type: "string" }, home: { type: "string" }, project: { type: "string" } } });
+  const env = configFromEnv();
+  const port = Number(values.port ?? env.port ?? 4800);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, not ${values.port}`);
+  const checks = await runDoctor({
+    host: values.host ?? env.host ?? "127.0.0.1",
+    port,
+    home: path.resolve(values.home ?? env.home),
+    project: path.resolve(values.project ?? "."),
+  });
+  process.stdout.write(`${formatChecks(checks)}\n`);
+  if (checks.some((check) => check.level === "fail")) process.exitCode = 1;
+}
+
+async function backup(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { home: { type: "string" } } });
+  const target = positionals[0];
+  if (!target) throw new UsageError("backup: name the file to write, e.g. rozet backup rozet-$(date +%F).db");
+  const home = path.resolve(values.home ?? configFromEnv().home);
+  const file = path.resolve(target);
+  const result = await backupDatabase(homePaths(home).database, file);
+  process.stdout.write(`backed up ${result.events} events (${result.pages} pages) to ${file}\n`);
 }

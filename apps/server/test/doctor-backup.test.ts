@@ -1,0 +1,105 @@
+import { copyFileSync, mkdirSync, mkdtempSync, realpathSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { legacyEvent, postJson, removeHome, ROZET_BIN, runProcess, startTestServer, tempHome } from "./harness.ts";
+
+const rozet = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  runProcess(process.execPath, [ROZET_BIN, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
+
+describe("rozet doctor", () => {
+  it("names a port held by another program (exit 1), a running control room, hooks, keys by name only", async () => {
+    const other = createServer((_req, res) => res.end("not rozet"));
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+    const otherPort = (other.address() as AddressInfo).port;
+    const home = tempHome();
+    try {
+      const busy = await rozet(["doctor", "--port", String(otherPort), "--home", home, "--project", home]);
+      expect(busy.code, busy.stderr).toBe(1);
+      expect(busy.stdout).toMatch(new RegExp(`^fail\\s+port\\s+127\\.0\\.0\\.1:${otherPort} is in use by another program`, "m"));
+      expect(busy.stdout).toMatch(/^(ok|warn)\s+node\s+Node \d+/m);
+      expect(busy.stdout).toMatch(/^ok\s+agent claude \(driver claude\)\s+@anthropic-ai\/claude-code/m);
+      expect(busy.stdout).toMatch(/^warn\s+model key anthropic\s+none/m);
+      expect(busy.stdout).toMatch(/^warn\s+hooks\s+no control-room hooks/m);
+
+      const server = await startTestServer({ home });
+      const project = realpathSync(mkdtempSync(path.join(os.tmpdir(), "rozet-doctor-project-")));
+      try {
+        expect((await rozet(["hooks", "install", project, "--url", server.url])).code).toBe(0);
+        const fine = await rozet(["doctor", "--port", String(server.port), "--home", home, "--project", project], { ANTHROPIC_API_KEY: "sk-secret-value-123" });
+        expect(fine.code, fine.stdout).toBe(0);
+        expect(fine.stdout).toMatch(/^warn\s+port\s+.* in use by a running control room/m);
+        expect(fine.stdout).toMatch(/^ok\s+model key anthropic\s+ANTHROPIC_API_KEY$/m);
+        expect(fine.stdout).not.toContain("sk-secret-value-123");
+        expect(fine.stdout).toMatch(/^ok\s+hooks\s+31 hook events in .*settings\.local\.json/m);
+      } finally {
+        await server.close();
+      }
+    } finally {
+      other.close();
+      removeHome(home);
+    }
+  }, 60_000);
+});
+
+describe("rozet backup", () => {
+  it("copies a consistent database while ingest runs; the restored home has exactly the events of the backup", async () => {
+    const server = await startTestServer();
+    const backupDir = mkdtempSync(path.join(os.tmpdir(), "rozet-backup-"));
+    const file = path.join(backupDir, "rozet-backup.db");
+    let acked = 0;
+    let ingesting = true;
+    // Writers keep committing batches of 50 over HTTP the whole time the backup runs.
+    const writers = Array.from({ length: 2 }, async (_, w) => {
+      for (let round = 0; ingesting; round++) {
+        const batch = Array.from({ length: 50 }, (_, i) => legacyEvent(i, { session_id: `writer-${w}`, payload: { round, i, text: "x".repeat(200) } }));
+        const res = await postJson(`${server.url}/events`, batch);
+        expect(res.status).toBe(200);
+        acked += 50;
+      }
+    });
+    let restored: Awaited<ReturnType<typeof startTestServer>> | undefined;
+    try {
+      while (acked < 2_000) await new Promise((resolve) => setImmediate(resolve));
+      const ackedBefore = acked;
+      const result = await rozet(["backup", file, "--home", server.home]);
+      const ackedAfter = acked;
+      expect(result.code, result.stderr).toBe(0);
+      const backedUp = Number(/backed up (\d+) events/.exec(result.stdout)?.[1]);
+      // Everything acknowledged before the backup started is in it; nothing beyond what was committed by its end.
+      expect(backedUp).toBeGreaterThanOrEqual(ackedBefore);
+      expect(backedUp).toBeLessThanOrEqual(ackedAfter + 100);
+      ingesting = false;
+      await Promise.all(writers);
+      expect(acked).toBeGreaterThan(backedUp);
+
+      // Restore: the file becomes the database of a fresh home; a control room started on it serves those events.
+      const home = tempHome();
+      mkdirSync(home, { recursive: true });
+      copyFileSync(file, path.join(home, "rozet.db"));
+      restored = await startTestServer({ home });
+      expect(await restored.room.prisma.event.count()).toBe(backedUp);
+      const sessions = await restored.room.prisma.session.findMany({ where: { name: "test-app" } });
+      expect(sessions).toHaveLength(1);
+    } finally {
+      ingesting = false;
+      await Promise.allSettled(writers);
+      await server.close();
+      removeHome(server.home);
+      if (restored) {
+        await restored.close();
+        removeHome(restored.home);
+      }
+      removeHome(backupDir);
+    }
+  }, 120_000);
+
+  it("refuses without a file name (exit 2) and names a missing database", async () => {
+    expect((await rozet(["backup"])).stderr).toMatch(/name the file/);
+    const missing = await rozet(["backup", path.join(os.tmpdir(), "never.db"), "--home", path.join(os.tmpdir(), "no-such-rozet-home")]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no database at/);
+  });
+});
