@@ -3,18 +3,20 @@ import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { appRouter, createContextFactory, presentedToken, tokenMatches } from "@rozet/api";
+import { appRouter, createContextFactory, createOpenApiDocument, presentedToken, tokenMatches } from "@rozet/api";
 import { builtinDrivers, createControlRoom, type ControlRoom } from "@rozet/orchestrator";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
 import { homePaths, parseConfig, type ServerConfig, type ServerConfigInput } from "./config.ts";
+import { createApiDocsHandler } from "./http/api-docs.ts";
 import { handleClaudeHook } from "./http/claude-hook.ts";
 import { handleExport } from "./http/export.ts";
 import { createMetrics } from "./metrics.ts";
 import { handleRestIngest } from "./http/rest-ingest.ts";
 import { isJsonContentType } from "./http/content-type.ts";
 import { sendError, sendJson } from "./http/respond.ts";
+import { createRestApi } from "./http/rest-api.ts";
 import { createRequestGuard } from "./http/security.ts";
 import { createStaticHandler } from "./http/static.ts";
 import { createLogger } from "./logger.ts";
@@ -75,6 +77,9 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     },
   });
   const serveStatic = createStaticHandler(config.webDist);
+  const openApiDocument = createOpenApiDocument();
+  const restApi = createRestApi({ document: openApiDocument, createContext, log: logError });
+  const serveApiDocs = createApiDocsHandler(openApiDocument);
   // Every ingest route: the same token check; each writes through a writer that counts its requests for /metrics.
   // OTLP/HTTP (OpenTelemetry logs and metrics) takes JSON or protobuf and answers media-type errors in OTLP's shape.
   const ingestRoute = (handle: typeof handleRestIngest, route: string, mediaType: "json" | "otlp") => ({
@@ -125,6 +130,13 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
         (error: unknown) => sendError(res, error, logError),
       );
     }
+    const rest = restApi.match(req.method ?? "GET", pathname);
+    if (rest && "route" in rest) return void restApi.handle(rest, req, res);
+    if (rest) {
+      res.setHeader("allow", rest.methodNotAllowed.join(", "));
+      return sendJson(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: `${req.method} ${pathname}: use ${rest.methodNotAllowed.join(" or ")}` } });
+    }
+    if (req.method === "GET" && serveApiDocs(res, pathname)) return;
     if (pathname.startsWith("/api/")) return sendJson(res, 404, { error: { code: "NOT_FOUND", message: `no route ${pathname}` } });
     if (req.method !== "GET" && req.method !== "HEAD") return sendJson(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: "read-only" } });
     serveStatic(req, res);

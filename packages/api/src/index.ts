@@ -12,3 +12,6 @@ export { ingestLimits, parseIngestBody, parseIngestEvent, parseIngestText, parse
 export { enrichedEventSchema, legacyEventSchema } from "./routers/ingest.contracts.ts";
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
+export { createOpenApiDocument, type OpenAPIObject } from "./openapi.ts";
+export { restErrorSchema } from "./rest-error.ts";
+export type { RozetMeta } from "./trpc.ts";

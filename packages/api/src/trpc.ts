@@ -1,5 +1,6 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { DomainError, newId } from "@rozet/vocabulary";
+import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError } from "zod";
 import type { Context } from "./context.ts";
 import { domainErrorMap } from "./errors.ts";
@@ -8,7 +9,13 @@ import { assertWellFormedText } from "./well-formed.ts";
 /** Stacks in error bodies only for developers who ask (ROZET_DEV=1): they name files of the server machine. */
 export const sendStacks = process.env.ROZET_DEV === "1";
 
-const t = initTRPC.context<Context>().create({
+/**
+ * What a procedure may declare besides its input and output: its REST route (`openapi`, read by trpc-to-openapi
+ * for /api/openapi.json and by the server's REST adapter). Extend the intersection for more (e.g. a role).
+ */
+export type RozetMeta = OpenApiMeta;
+
+const t = initTRPC.context<Context>().meta<RozetMeta>().create({
   isDev: sendStacks,
   errorFormatter({ shape, error, ctx, path }) {
     const cause = error.cause;

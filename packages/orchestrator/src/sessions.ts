@@ -41,8 +41,42 @@ export async function listSessions(deps: Pick<SessionDeps, "prisma" | "events">,
       inputTokens: s.inputTokens,
       outputTokens: s.outputTokens,
       lastEventAt: s.lastEventAt,
+      toolSuccessRate: successRate(s.toolOk, s.toolFailed),
     };
   });
+}
+
+/** Finished tool calls that succeeded, 0..1; null until a tool has finished. */
+function successRate(ok: number, failed: number): number | null {
+  return ok + failed === 0 ? null : ok / (ok + failed);
+}
+
+/** Totals over every session (three aggregate queries, no scan of events) with the newest sessions listed. */
+export async function sessionOverview(deps: Pick<SessionDeps, "prisma" | "events">, input: { status?: "active" | "archived" | undefined; limit: number }) {
+  const [sessions, byStatus, agentCounts, stats] = await Promise.all([
+    listSessions(deps, input),
+    deps.prisma.session.groupBy({ by: ["status"], _count: { _all: true } }),
+    deps.prisma.agent.groupBy({ by: ["status"], _count: { _all: true } }),
+    deps.prisma.sessionStats.aggregate({ _sum: { events: true, costUsd: true, inputTokens: true, outputTokens: true, toolOk: true, toolFailed: true } }),
+  ]);
+  const count = (rows: { _count: { _all: number } }[]) => rows.reduce((sum, row) => sum + row._count._all, 0);
+  const toolOk = stats._sum.toolOk ?? 0;
+  const toolFailed = stats._sum.toolFailed ?? 0;
+  return {
+    totals: {
+      sessions: count(byStatus),
+      activeSessions: count(byStatus.filter((row) => row.status === "active")),
+      agents: count(agentCounts),
+      activeAgents: count(agentCounts.filter((row) => ACTIVE_AGENT_STATUSES.has(row.status as AgentStatus))),
+      events: stats._sum.events ?? 0,
+      costUsd: stats._sum.costUsd ?? 0,
+      inputTokens: stats._sum.inputTokens ?? 0,
+      outputTokens: stats._sum.outputTokens ?? 0,
+      toolCalls: toolOk + toolFailed,
+      toolSuccessRate: successRate(toolOk, toolFailed),
+    },
+    sessions,
+  };
 }
 
 
@@ -104,6 +138,6 @@ export async function sessionMetrics(deps: Pick<SessionDeps, "prisma" | "events"
     toolCalls,
     toolFailures: stats.toolFailed,
     /** null until a tool has finished. */
-    toolSuccessRate: toolCalls === 0 ? null : stats.toolOk / toolCalls,
+    toolSuccessRate: successRate(stats.toolOk, stats.toolFailed),
   };
 }

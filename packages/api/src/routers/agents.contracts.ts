@@ -1,6 +1,9 @@
-import { agentDrivers, driverConfigShape } from "@rozet/orchestrator";
+import { agentDrivers, driverConfigShape, type AgentDto, type CommandDto } from "@rozet/orchestrator";
+import { commandStatuses } from "@rozet/vocabulary";
 import { z } from "zod";
-import { idSchema, jsonObjectSchema, nameSchema } from "./common.contracts.ts";
+import { idSchema, isoTime, jsonObjectSchema, nameSchema, scopingSessionId } from "./common.contracts.ts";
+import { fullEventOutput } from "./events.contracts.ts";
+import { permissionOutput } from "./permissions.contracts.ts";
 
 const idempotencyKey = z.string().min(8).max(128).regex(/^[A-Za-z0-9._:-]+$/, "letters, digits and . _ : - only").optional();
 const usd = z.number().finite().positive().max(100_000);
@@ -33,12 +36,13 @@ export const createAgentInput = z.object({
   path: ["config", "profile"],
 });
 export const agentCommandInput = z.object({
+  sessionId: scopingSessionId,
   agentId: idSchema,
   /** The prompt (Claude, ACP) or command line (shell). */
   text: z.string().min(1).max(100_000),
   idempotencyKey,
 });
-export const agentControlInput = z.object({ agentId: idSchema, idempotencyKey });
+export const agentControlInput = z.object({ sessionId: scopingSessionId, agentId: idSchema, idempotencyKey });
 export const agentModeInput = z.object({ agentId: idSchema, mode: z.enum(["default", "acceptEdits", "plan"]), idempotencyKey });
 /** Each limit: a number sets it, `null` removes it, left out keeps it as it is. At least one must be given. */
 export const agentBudgetInput = z
@@ -66,3 +70,53 @@ export const agentCommandsInput = z.object({
 });
 export const listAgentsInput = z.object({ sessionId: idSchema });
 export const agentIdInput = z.object({ id: idSchema });
+
+export const agentOutput = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  name: z.string(),
+  /** claude, acp, shell, or external (reported by hooks: observed, not driven). */
+  driver: z.string(),
+  model: z.string().nullable(),
+  status: z.string(),
+  config: z.record(z.string(), z.unknown()),
+  processId: z.number().int().nullable(),
+  externalSessionId: z.string().nullable(),
+  costUsd: z.number(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  lastError: z.string().nullable(),
+  budgetUsd: z.number().nullable(),
+  budgetTokens: z.number().int().nullable(),
+  lastEventAt: isoTime.nullable(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+}) satisfies z.ZodType<AgentDto>;
+
+export const commandOutput = z.object({
+  id: z.string(),
+  agentId: z.string(),
+  kind: z.enum(["prompt", "interrupt", "stop", "permission", "mode"]),
+  input: z.record(z.string(), z.unknown()),
+  status: z.enum(commandStatuses),
+  result: z.string().nullable(),
+  error: z.string().nullable(),
+  idempotencyKey: z.string().nullable(),
+  taskId: z.string().nullable(),
+  createdAt: isoTime,
+  acceptedAt: isoTime.nullable(),
+  startedAt: isoTime.nullable(),
+  finishedAt: isoTime.nullable(),
+}) satisfies z.ZodType<CommandDto>;
+
+/** The answer's command and the permission request as it now stands. */
+export const respondPermissionOutput = z.object({ command: commandOutput, permission: permissionOutput });
+
+/** One command's run log: the command with its session and agent name, and a page of its events with payloads. */
+export const runLogOutput = z.object({
+  command: commandOutput.extend({ sessionId: z.string(), agentName: z.string() }),
+  events: z.array(fullEventOutput),
+  hasMore: z.boolean(),
+  /** Ask for the next page (or what arrives later) with this as `after`. */
+  nextAfter: z.number().int(),
+});

@@ -12,3 +12,15 @@ export const nameSchema = printable(120).trim().min(1);
 export const jsonObjectSchema = z
   .record(z.string(), z.unknown())
   .refine((value) => nestingDepth(value) <= MAX_PAYLOAD_DEPTH, `nests deeper than ${MAX_PAYLOAD_DEPTH} levels (the nesting limit)`);
+
+/** A time on the wire: ISO 8601 in UTC, as the server writes it. */
+export const isoTime = z.iso.datetime();
+/** What a delete answers. */
+export const deletedOutput = z.object({ id: z.string(), deleted: z.literal(true) });
+
+/**
+ * The session an agent or task is named under in its REST path (/api/sessions/{sessionId}/agents/{agentId}/…):
+ * optional for tRPC callers, always filled from the path over REST, checked when given. A pipe rather than
+ * `.optional()` because trpc-to-openapi refuses optional path parameters.
+ */
+export const scopingSessionId = idSchema.optional().transform((id) => id);

@@ -1,3 +1,4 @@
+import type { EventHistogram, EventSummary, TimelinePage, TimelineWindow } from "@rozet/db";
 import { z } from "zod";
 import { idSchema } from "./common.contracts.ts";
 import { ingestLimits, type IngestEventInput } from "./ingest.contracts.ts";
@@ -69,3 +70,69 @@ export const subscribeInput = z.object({
 });
 
 export const histogramInput = z.object({ sessionId: idSchema, maxBuckets: z.number().int().min(10).max(2_000).default(600) });
+
+/** A timeline row: indexed fields and the summary; the payload comes from GET /api/events/{seq}. */
+export const eventSummaryOutput = z.object({
+  seq: z.number().int(),
+  eventId: z.string(),
+  sessionId: z.string(),
+  agentId: z.string().nullable(),
+  taskId: z.string().nullable(),
+  commandId: z.string().nullable(),
+  source: z.string(),
+  type: z.string(),
+  hookEventType: z.string().nullable(),
+  schemaVersion: z.number().int(),
+  /** The sender's clock (ms since the epoch), when it sent one. */
+  clientTs: z.number().nullable(),
+  /** The server's clock (ms since the epoch) when the event was received. */
+  receivedAt: z.number(),
+  toolName: z.string().nullable(),
+  filePath: z.string().nullable(),
+  status: z.string().nullable(),
+  costUsd: z.number().nullable(),
+  inputTokens: z.number().int().nullable(),
+  outputTokens: z.number().int().nullable(),
+  summary: z.string().nullable(),
+  payloadSize: z.number().int(),
+}) satisfies z.ZodType<EventSummary>;
+
+export const timelineOutput = z.object({
+  /** Ascending by seq. */
+  events: z.array(eventSummaryOutput),
+  /** The newest seq stored when the page was read: follow live from it. */
+  lastSeq: z.number().int(),
+  hasMoreBefore: z.boolean(),
+  hasMoreAfter: z.boolean(),
+}) satisfies z.ZodType<TimelinePage>;
+
+export const fullEventOutput = eventSummaryOutput.extend({ payload: z.unknown() });
+
+export const histogramOutput = z.object({
+  bucketMs: z.number().int(),
+  maxBuckets: z.number().int(),
+  start: z.number().nullable(),
+  counts: z.array(z.number().int()),
+  cost: z.array(z.number()),
+  costByAgent: z.record(z.string(), z.array(z.number())),
+  lastSeq: z.number().int(),
+  events: z.number().int(),
+}) satisfies z.ZodType<EventHistogram>;
+
+export const ingestOutput = z.object({
+  accepted: z.number().int(),
+  duplicates: z.number().int(),
+  results: z.array(z.object({ eventId: z.string(), seq: z.number().int(), duplicate: z.boolean(), sessionId: z.string(), agentId: z.string().nullable() })),
+});
+
+export const windowOutput = z.object({
+  /** Matching events up to lastSeq: the height of the whole timeline. */
+  total: z.number().int(),
+  lastSeq: z.number().int(),
+  /** Position of the anchor (== total when nothing matches at or after the seq or time asked). */
+  anchor: z.number().int(),
+  anchorSeq: z.number().int().nullable(),
+  /** Position of events[0]. */
+  start: z.number().int(),
+  events: z.array(eventSummaryOutput),
+}) satisfies z.ZodType<TimelineWindow>;

@@ -4,37 +4,89 @@ import { boundedPayload } from "../json-text.ts";
 import { subscribeEvents } from "../live/subscribe-events.ts";
 import { operatorProcedure, router } from "../trpc.ts";
 import { agentMustExist, sessionMustExist } from "./must-exist.ts";
-import { eventGetInput, histogramInput, ingestInput, runLogInput, subscribeInput, timelineInput, windowInput } from "./events.contracts.ts";
+import {
+  eventGetInput,
+  fullEventOutput,
+  histogramInput,
+  histogramOutput,
+  ingestInput,
+  ingestOutput,
+  runLogInput,
+  subscribeInput,
+  timelineInput,
+  timelineOutput,
+  windowInput,
+  windowOutput,
+} from "./events.contracts.ts";
+import { runLogOutput } from "./agents.contracts.ts";
 import { ingestReceipt, parseIngestBody } from "./ingest.contracts.ts";
 
+const tags = ["events"];
+
 export const eventRouter = router({
-  ingest: operatorProcedure.input(ingestInput).mutation(async ({ ctx, input }) => {
+  /** Over HTTP, POST /events and /api/events take the same bodies without tRPC (the hot path). */
+  ingest: operatorProcedure.input(ingestInput).output(ingestOutput).mutation(async ({ ctx, input }) => {
     const results = await ctx.room.writer.append(parseIngestBody(input.events));
     return ingestReceipt(results);
   }),
-  timeline: operatorProcedure.input(timelineInput).query(async ({ ctx, input }) => {
+  timeline: operatorProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/events/session/{sessionId}",
+        tags,
+        summary: "A page of a session's timeline",
+        description: "Newest page when neither cursor is given; `before` pages back, `after` forward (seq cursors). Filters: agentId, types (repeat the parameter), text.",
+      },
+    })
+    .input(timelineInput)
+    .output(timelineOutput)
+    .query(async ({ ctx, input }) => {
     await sessionMustExist(ctx.room, input.sessionId);
     if (input.agentId) await agentMustExist(ctx.room, input.agentId);
     return ctx.room.events.page(input);
   }),
   /** Rows by position over the whole filtered session (position ↔ seq), for a scrollbar over all of it and jumps. */
-  window: operatorProcedure.input(windowInput).query(async ({ ctx, input }) => {
+  window: operatorProcedure
+    .meta({
+      openapi: {
+        method: "GET",
+        path: "/events/session/{sessionId}/window",
+        tags,
+        summary: "Rows by position over the whole filtered timeline (jump to a position, seq or time)",
+      },
+    })
+    .input(windowInput)
+    .output(windowOutput)
+    .query(async ({ ctx, input }) => {
     await sessionMustExist(ctx.room, input.sessionId);
     if (input.agentId) await agentMustExist(ctx.room, input.agentId);
     return ctx.room.events.window(input);
   }),
   /** Events and cost over time in bounded buckets, for charts: one query instead of reading the history. */
-  histogram: operatorProcedure.input(histogramInput).query(async ({ ctx, input }) => {
+  histogram: operatorProcedure
+    .meta({ openapi: { method: "GET", path: "/api/sessions/{sessionId}/histogram", tags, summary: "Events and cost over time in bounded buckets" } })
+    .input(histogramInput)
+    .output(histogramOutput)
+    .query(async ({ ctx, input }) => {
     await sessionMustExist(ctx.room, input.sessionId);
     return ctx.room.events.histogram(input.sessionId, input.maxBuckets);
   }),
-  get: operatorProcedure.input(eventGetInput).query(({ ctx, input }) => {
+  get: operatorProcedure
+    .meta({ openapi: { method: "GET", path: "/api/events/{seq}", tags, summary: "One event with its payload" } })
+    .input(eventGetInput)
+    .output(fullEventOutput)
+    .query(({ ctx, input }) => {
     const event = ctx.room.events.get(input.seq);
     if (!event) throw notFound("event", String(input.seq));
     return { ...event, payload: boundedPayload(event.payload) };
   }),
   /** A command's events with their payloads (output, tool results), page by page: the run log view. */
-  runLog: operatorProcedure.input(runLogInput).query(async ({ ctx, input }) => {
+  runLog: operatorProcedure
+    .meta({ openapi: { method: "GET", path: "/api/commands/{commandId}/log", tags, summary: "One command's events with payloads (its run log), page by page" } })
+    .input(runLogInput)
+    .output(runLogOutput)
+    .query(async ({ ctx, input }) => {
     const page = await commandRunLog(ctx.room, input);
     return { ...page, events: page.events.map((event) => ({ ...event, payload: boundedPayload(event.payload) })) };
   }),

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { idSchema } from "./common.contracts.ts";
+import type { PermissionDto, PermissionRuleDto } from "@rozet/orchestrator";
+import { idSchema, isoTime } from "./common.contracts.ts";
 
 export const listPermissionsInput = z
   .object({
@@ -18,3 +19,32 @@ export const addRuleInput = z.object({
 });
 export const sessionRulesInput = z.object({ sessionId: idSchema });
 export const ruleIdInput = z.object({ id: idSchema });
+
+export const permissionOutput = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  agentId: z.string(),
+  commandId: z.string().nullable(),
+  toolName: z.string(),
+  input: z.record(z.string(), z.unknown()),
+  toolUseId: z.string().nullable(),
+  reason: z.string().nullable(),
+  status: z.enum(["pending", "allowed", "denied", "timed_out", "cancelled"]),
+  /** The answer as given to the agent (edited input, message). */
+  decision: z.record(z.string(), z.unknown()).nullable(),
+  /** "operator", "rule:<id>", "timeout", "agent" (withdrawn) or "session-allow:<tool>". */
+  answeredBy: z.string().nullable(),
+  createdAt: isoTime,
+  answeredAt: isoTime.nullable(),
+  expiresAt: isoTime,
+}) satisfies z.ZodType<PermissionDto>;
+
+export const permissionRuleOutput = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  tool: z.string(),
+  pattern: z.string().nullable(),
+  action: z.enum(["allow", "deny", "ask"]),
+  createdBy: z.string(),
+  createdAt: isoTime,
+}) satisfies z.ZodType<PermissionRuleDto>;

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { idSchema, nameSchema, printable } from "./common.contracts.ts";
+import type { listSessions, sessionMetrics, sessionOverview, SessionDto } from "@rozet/orchestrator";
+import { idSchema, isoTime, nameSchema, printable } from "./common.contracts.ts";
 
 export const createSessionInput = z.object({
   name: nameSchema,
@@ -10,3 +11,57 @@ export const listSessionsInput = z
   .object({ status: z.enum(["active", "archived"]).optional(), limit: z.number().int().min(1).max(500).default(100) })
   .default({ limit: 100 });
 export const sessionIdInput = z.object({ id: idSchema });
+
+export const sessionOutput = z.object({
+  id: z.string(),
+  name: z.string(),
+  externalKey: z.string().nullable(),
+  workspaceRoot: z.string().nullable(),
+  status: z.enum(["active", "archived"]),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+}) satisfies z.ZodType<SessionDto>;
+
+/** A session with its live totals, as the sessions list shows it. */
+export const sessionListItemOutput = sessionOutput.extend({
+  agents: z.number().int(),
+  activeAgents: z.number().int(),
+  events: z.number().int(),
+  costUsd: z.number(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  /** When the newest event was received (ms since the epoch), null before the first. */
+  lastEventAt: z.number().nullable(),
+  /** Finished tool calls that succeeded, 0..1; null until a tool has finished. */
+  toolSuccessRate: z.number().min(0).max(1).nullable(),
+}) satisfies z.ZodType<Awaited<ReturnType<typeof listSessions>>[number]>;
+
+export const sessionMetricsOutput = z.object({
+  sessionId: z.string(),
+  agentsByStatus: z.record(z.string(), z.number().int()),
+  tasksByStatus: z.record(z.string(), z.number().int()),
+  events: z.number().int(),
+  costUsd: z.number(),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  toolCalls: z.number().int(),
+  toolFailures: z.number().int(),
+  toolSuccessRate: z.number().min(0).max(1).nullable(),
+}) satisfies z.ZodType<Awaited<ReturnType<typeof sessionMetrics>>>;
+
+/** Totals over every session (archived ones included) and the sessions themselves, newest first. */
+export const sessionOverviewOutput = z.object({
+  totals: z.object({
+    sessions: z.number().int(),
+    activeSessions: z.number().int(),
+    agents: z.number().int(),
+    activeAgents: z.number().int(),
+    events: z.number().int(),
+    costUsd: z.number(),
+    inputTokens: z.number().int(),
+    outputTokens: z.number().int(),
+    toolCalls: z.number().int(),
+    toolSuccessRate: z.number().min(0).max(1).nullable(),
+  }),
+  sessions: z.array(sessionListItemOutput),
+}) satisfies z.ZodType<Awaited<ReturnType<typeof sessionOverview>>>;

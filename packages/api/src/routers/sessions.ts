@@ -1,12 +1,54 @@
-import { archiveSession, createSession, deleteSession, getSession, listSessions, sessionMetrics } from "@rozet/orchestrator";
+import { archiveSession, createSession, deleteSession, getSession, listSessions, sessionMetrics, sessionOverview } from "@rozet/orchestrator";
+import { z } from "zod";
 import { operatorProcedure, router } from "../trpc.ts";
-import { createSessionInput, listSessionsInput, sessionIdInput } from "./sessions.contracts.ts";
+import { deletedOutput } from "./common.contracts.ts";
+import {
+  createSessionInput,
+  listSessionsInput,
+  sessionIdInput,
+  sessionListItemOutput,
+  sessionMetricsOutput,
+  sessionOutput,
+  sessionOverviewOutput,
+} from "./sessions.contracts.ts";
+
+const tags = ["sessions"];
 
 export const sessionRouter = router({
-  create: operatorProcedure.input(createSessionInput).mutation(({ ctx, input }) => createSession(ctx.room, input)),
-  list: operatorProcedure.input(listSessionsInput).query(({ ctx, input }) => listSessions(ctx.room, input)),
-  get: operatorProcedure.input(sessionIdInput).query(({ ctx, input }) => getSession(ctx.room, input)),
-  archive: operatorProcedure.input(sessionIdInput).mutation(({ ctx, input }) => archiveSession(ctx.room, input)),
-  delete: operatorProcedure.input(sessionIdInput).mutation(({ ctx, input }) => deleteSession(ctx.room, input)),
-  metrics: operatorProcedure.input(sessionIdInput).query(({ ctx, input }) => sessionMetrics(ctx.room, input)),
+  create: operatorProcedure
+    .meta({ openapi: { method: "POST", path: "/api/sessions", tags, summary: "Create a session" } })
+    .input(createSessionInput)
+    .output(sessionOutput)
+    .mutation(({ ctx, input }) => createSession(ctx.room, input)),
+  list: operatorProcedure
+    .meta({ openapi: { method: "GET", path: "/api/sessions", tags, summary: "Sessions, newest first, with their totals" } })
+    .input(listSessionsInput)
+    .output(z.array(sessionListItemOutput))
+    .query(({ ctx, input }) => listSessions(ctx.room, input)),
+  /** Aggregated metrics over every session: the plan's `GET /sessions`. */
+  overview: operatorProcedure
+    .meta({ openapi: { method: "GET", path: "/sessions", tags, summary: "Totals over all sessions (active agents, cost, tokens, tool success rate) and the sessions" } })
+    .input(listSessionsInput)
+    .output(sessionOverviewOutput)
+    .query(({ ctx, input }) => sessionOverview(ctx.room, input)),
+  get: operatorProcedure
+    .meta({ openapi: { method: "GET", path: "/api/sessions/{id}", tags, summary: "One session" } })
+    .input(sessionIdInput)
+    .output(sessionOutput)
+    .query(({ ctx, input }) => getSession(ctx.room, input)),
+  archive: operatorProcedure
+    .meta({ openapi: { method: "POST", path: "/api/sessions/{id}/archive", tags, summary: "Archive a session (stops its agents)" } })
+    .input(sessionIdInput)
+    .output(sessionOutput)
+    .mutation(({ ctx, input }) => archiveSession(ctx.room, input)),
+  delete: operatorProcedure
+    .meta({ openapi: { method: "DELETE", path: "/api/sessions/{id}", tags, summary: "Delete a session with its agents, tasks and events (not its workspace folder)" } })
+    .input(sessionIdInput)
+    .output(deletedOutput)
+    .mutation(({ ctx, input }) => deleteSession(ctx.room, input)),
+  metrics: operatorProcedure
+    .meta({ openapi: { method: "GET", path: "/api/sessions/{id}/metrics", tags, summary: "A session's agents and tasks by status, cost, tokens, tool success rate" } })
+    .input(sessionIdInput)
+    .output(sessionMetricsOutput)
+    .query(({ ctx, input }) => sessionMetrics(ctx.room, input)),
 });

@@ -12,14 +12,23 @@ const telemetryInput = z.discriminatedUnion("kind", [
 ]);
 
 const startedAt = Date.now();
+const tags = ["system"];
 
 export const systemRouter = router({
-  health: publicProcedure.query(({ ctx }) => ({
+  health: publicProcedure
+    .meta({ openapi: { method: "GET", path: "/api/health", tags, summary: "Liveness and write backlog (no token needed)", protect: false } })
+    .output(z.object({ ok: z.literal(true), uptimeMs: z.number(), writeBacklog: z.number().int() }))
+    .query(({ ctx }) => ({
     ok: true as const,
     uptimeMs: Date.now() - startedAt,
     writeBacklog: ctx.room.writer.backlog,
   })),
-  info: operatorProcedure.query(({ ctx }) => ({
+  info: operatorProcedure
+    .meta({ openapi: { method: "GET", path: "/api/info", tags, summary: "Server version, database file, workspaces root, newest seq" } })
+    .output(
+      z.object({ name: z.string(), version: z.string(), node: z.string(), database: z.string(), workspacesRoot: z.string(), lastSeq: z.number().int() }),
+    )
+    .query(({ ctx }) => ({
     name: "Rozet Control Room",
     version: "0.1.0",
     node: process.version,
@@ -28,7 +37,7 @@ export const systemRouter = router({
     lastSeq: ctx.room.events.lastSeq(),
   })),
   /** Page load timing and command outcomes from the web app, counted on GET /metrics. */
-  telemetry: operatorProcedure.input(telemetryInput).mutation(({ ctx, input }) => {
+  telemetry: operatorProcedure.input(telemetryInput).output(z.object({ recorded: z.literal(true) })).mutation(({ ctx, input }) => {
     ctx.telemetry.record(input);
     return { recorded: true as const };
   }),

@@ -1,7 +1,8 @@
 import { taskStatuses } from "@rozet/vocabulary";
 import { z } from "zod";
 import { agentConfigSchema } from "./agents.contracts.ts";
-import { idSchema } from "./common.contracts.ts";
+import type { TaskDto } from "@rozet/orchestrator";
+import { idSchema, isoTime, scopingSessionId } from "./common.contracts.ts";
 
 export const createTaskInput = z.object({
   sessionId: idSchema,
@@ -23,4 +24,25 @@ export const listTasksInput = z.object({
   status: z.enum(taskStatuses).optional(),
 });
 export const taskIdInput = z.object({ id: idSchema });
-export const cancelTaskInput = z.object({ id: idSchema, reason: z.string().max(1_000).optional() });
+export const cancelTaskInput = z.object({ sessionId: scopingSessionId, id: idSchema, reason: z.string().max(1_000).optional() });
+
+export const taskOutput = z.object({
+  id: z.string(),
+  sessionId: z.string(),
+  title: z.string(),
+  prompt: z.string(),
+  status: z.enum(taskStatuses),
+  agentId: z.string().nullable(),
+  parentId: z.string().nullable(),
+  dependsOn: z.array(z.string()),
+  attempts: z.number().int(),
+  budgetUsd: z.number().nullable(),
+  budgetTokens: z.number().int().nullable(),
+  costUsd: z.number(),
+  tokens: z.number().int(),
+  result: z.string().nullable(),
+  error: z.string().nullable(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  finishedAt: isoTime.nullable(),
+}) satisfies z.ZodType<TaskDto>;

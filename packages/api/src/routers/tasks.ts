@@ -1,14 +1,36 @@
 import { cancelTask, createTask, getTask, listTasks } from "@rozet/orchestrator";
+import { z } from "zod";
 import { operatorProcedure, router } from "../trpc.ts";
-import { sessionMustExist } from "./must-exist.ts";
-import { cancelTaskInput, createTaskInput, listTasksInput, taskIdInput } from "./tasks.contracts.ts";
+import { sessionMustExist, taskMustBeInSession } from "./must-exist.ts";
+import { cancelTaskInput, createTaskInput, listTasksInput, taskIdInput, taskOutput } from "./tasks.contracts.ts";
+
+const tags = ["tasks"];
 
 export const taskRouter = router({
-  create: operatorProcedure.input(createTaskInput).mutation(({ ctx, input }) => createTask(ctx.room, input)),
-  list: operatorProcedure.input(listTasksInput).query(async ({ ctx, input }) => {
-    await sessionMustExist(ctx.room, input.sessionId);
-    return listTasks(ctx.room, input);
-  }),
-  get: operatorProcedure.input(taskIdInput).query(({ ctx, input }) => getTask(ctx.room, input)),
-  cancel: operatorProcedure.input(cancelTaskInput).mutation(({ ctx, input }) => cancelTask(ctx.room, input)),
+  create: operatorProcedure
+    .meta({ openapi: { method: "POST", path: "/api/sessions/{sessionId}/tasks", tags, summary: "Create a task (assigned, or waiting for its dependencies)" } })
+    .input(createTaskInput)
+    .output(taskOutput)
+    .mutation(({ ctx, input }) => createTask(ctx.room, input)),
+  list: operatorProcedure
+    .meta({ openapi: { method: "GET", path: "/api/sessions/{sessionId}/tasks", tags, summary: "A session's tasks, oldest first" } })
+    .input(listTasksInput)
+    .output(z.array(taskOutput))
+    .query(async ({ ctx, input }) => {
+      await sessionMustExist(ctx.room, input.sessionId);
+      return listTasks(ctx.room, input);
+    }),
+  get: operatorProcedure
+    .meta({ openapi: { method: "GET", path: "/api/tasks/{id}", tags, summary: "One task" } })
+    .input(taskIdInput)
+    .output(taskOutput)
+    .query(({ ctx, input }) => getTask(ctx.room, input)),
+  cancel: operatorProcedure
+    .meta({ openapi: { method: "POST", path: "/api/sessions/{sessionId}/tasks/{id}/cancel", tags, summary: "Cancel a task (interrupts its work)" } })
+    .input(cancelTaskInput)
+    .output(taskOutput)
+    .mutation(async ({ ctx, input }) => {
+      await taskMustBeInSession(ctx.room, input.id, input.sessionId);
+      return cancelTask(ctx.room, input);
+    }),
 });
