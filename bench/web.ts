@@ -7,29 +7,36 @@
  * 2. Opens the session in headless Chromium (three loads) and reads the page's performance marks:
  *    `rozet:timeline-ready` (first page of the timeline painted) and the navigation timing.
  * 3. Streams events at R per second for S seconds while the page follows live, and measures the frames
- *    (gaps between animation frames), how bursts were coalesced (flushes, largest flush) and the JS heap.
+ *    (gaps between animation frames: p50/p95/p99), how bursts were coalesced (flushes, largest flush) and the JS
+ *    heap; then again with the inspector open on the newest row (still following). Target: p99 ≤ 33 ms in both.
  * 4. Times the Cost view (whole history read for the charts) and the Replay view (whole history loaded).
+ * 5. Reach: a second session of M events (ROZET_BENCH_REACH_EVENTS, default 1,000,000): time to the first rows,
+ *    "Go to" #(the middle event) and a time until the row is on screen, and the JS heap (after a GC) before and
+ *    after those jumps and a scroll to the very first event.
  * Prints a table and one JSON line (for docs).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startServer } from "@rozet/server";
+import type { Page } from "@playwright/test";
 import { launchBrowser } from "../e2e/src/browser.ts";
 
 const TOTAL = Number(process.env.ROZET_BENCH_EVENTS ?? 100_000);
 const RATE = Number(process.env.ROZET_BENCH_RATE ?? 500);
 const SECONDS = Number(process.env.ROZET_BENCH_SECONDS ?? 10);
+const REACH = Number(process.env.ROZET_BENCH_REACH_EVENTS ?? 1_000_000);
 const BATCH = 1_000;
 const APP = "web-bench";
+const REACH_APP = "web-bench-reach";
 
 let counter = 0;
-function makeEvents(count: number, agents = 4) {
+function makeEvents(count: number, agents = 4, app = APP) {
   return Array.from({ length: count }, () => {
     const i = ++counter;
     const agent = `agent-${i % agents}`;
     const kind = i % 10;
-    const base = { schema_version: 2, event_id: `bench-${i}`, source_app: APP, session_id: "bench-run", agent_id: agent, agent_name: agent };
+    const base = { schema_version: 2, event_id: `bench-${i}`, source_app: app, session_id: "bench-run", agent_id: agent, agent_name: agent };
     if (kind === 0) return { ...base, type: "usage.reported", summary: "1200 in · 300 out", cost_usd: 0.0012, input_tokens: 1200, output_tokens: 300, payload: {} };
     if (kind % 2 === 1) return { ...base, type: "tool.started", tool_name: "Bash", summary: `Bash: npm test -- --shard ${i}`, payload: { input: { command: `npm test -- --shard ${i}` } } };
     return { ...base, type: "tool.finished", tool_name: "Bash", status: i % 7 === 0 ? "error" : "ok", summary: `Bash: npm test -- --shard ${i - 1}`, payload: { output: "ok\n".repeat(4) } };
@@ -46,6 +53,142 @@ const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 };
+
+
+type Live = Awaited<ReturnType<typeof streamLive>>;
+
+function frameLine(live: Live): string {
+  return `p50 ${live.frameMsP50} ms, p95 ${live.frameMsP95} ms, p99 ${live.frameMsP99} ms, max ${live.frameMsMax} ms, ${live.framesOver50ms} over 50 ms of ${live.frames}; ${live.delivered}/${live.sent} delivered in ${live.flushes} flushes (max ${live.maxFlush})`;
+}
+
+/** Streams RATE events a second for SECONDS and returns the page's frame gaps and flush counters meanwhile. */
+async function streamLive(page: Page, url: string) {
+  await page.evaluate(() => {
+    const w = window as unknown as { __frames: number[]; __framesLoop?: boolean; __rozetPerf: { flushes: number; flushedEvents: number; maxFlush: number } };
+    w.__rozetPerf.flushes = 0;
+    w.__rozetPerf.flushedEvents = 0;
+    w.__rozetPerf.maxFlush = 0;
+    w.__frames = [];
+    if (w.__framesLoop) return;
+    w.__framesLoop = true;
+    let last = performance.now();
+    const loop = (now: number) => {
+      w.__frames.push(now - last);
+      last = now;
+      requestAnimationFrame(loop);
+    };
+    requestAnimationFrame(loop);
+  });
+  const heapBefore = await heap(page);
+  const tick = 100;
+  const perTick = Math.max(1, Math.round((RATE * tick) / 1000));
+  const liveStarted = performance.now();
+  let sent = 0;
+  while (performance.now() - liveStarted < SECONDS * 1000) {
+    const started = performance.now();
+    await post(url, makeEvents(perTick));
+    sent += perTick;
+    const wait = tick - (performance.now() - started);
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  }
+  const liveMs = performance.now() - liveStarted;
+  await page.waitForFunction((n) => (window as unknown as { __rozetPerf: { flushedEvents: number } }).__rozetPerf.flushedEvents >= n, sent, { timeout: 30_000 });
+  const live = await page.evaluate(() => {
+    const w = window as unknown as { __frames: number[]; __rozetPerf: { flushes: number; flushedEvents: number; maxFlush: number } };
+    return { frames: w.__frames.slice(1), ...w.__rozetPerf, rows: document.querySelectorAll(".tl-row").length, held: document.querySelector(".timeline-bar .muted.small")?.textContent ?? "" };
+  });
+  const heapAfter = await heap(page);
+  const frames = live.frames;
+  return {
+    ratePerSecond: RATE,
+    seconds: Math.round(liveMs / 100) / 10,
+    sent,
+    delivered: live.flushedEvents,
+    flushes: live.flushes,
+    eventsPerFlushAvg: Math.round((live.flushedEvents / Math.max(1, live.flushes)) * 10) / 10,
+    maxFlush: live.maxFlush,
+    frames: frames.length,
+    frameMsP50: Math.round(percentile(frames, 50) * 10) / 10,
+    frameMsP95: Math.round(percentile(frames, 95) * 10) / 10,
+    frameMsP99: Math.round(percentile(frames, 99) * 10) / 10,
+    frameMsMax: Math.round(Math.max(...frames)),
+    framesOver50ms: frames.filter((f) => f > 50).length,
+    rowsInDom: live.rows,
+    held: live.held.trim(),
+    heapMB: heapBefore === null || heapAfter === null ? null : { before: Math.round(heapBefore / 1e5) / 10, after: Math.round(heapAfter / 1e5) / 10 },
+  };
+}
+
+async function heap(page: Page): Promise<number | null> {
+  return page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null);
+}
+
+/** The JS heap after a full garbage collection (Chrome DevTools Protocol), in MB. */
+async function heapAfterGc(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("HeapProfiler.collectGarbage");
+  const { usedSize } = await cdp.send("Runtime.getHeapUsage");
+  await cdp.detach();
+  return Math.round(usedSize / 1e5) / 10;
+}
+
+/** A session of REACH events: first rows, Go to the middle event and to a time, back to the first event, heap. */
+async function measureReach(running: Awaited<ReturnType<typeof startServer>>) {
+  const seedStarted = performance.now();
+  // Straight into the store (the ingest path is measured by bench:ingest): a million POSTs would be minutes here.
+  for (let sent = 0; sent < REACH; sent += BATCH) {
+    running.room.events.appendBatch(
+      makeEvents(Math.min(BATCH, REACH - sent), 4, REACH_APP).map((e) => ({ e, tool: "tool_name" in e ? e.tool_name : undefined, status: "status" in e ? e.status : undefined })).map(({ e: { event_id, source_app, agent_id, type, summary, payload }, tool, status }) => ({
+        eventId: event_id,
+        session: { ref: source_app },
+        agent: { ref: agent_id },
+        source: "bench",
+        type,
+        schemaVersion: 2,
+        summary,
+        toolName: tool,
+        status,
+        payloadJson: JSON.stringify(payload),
+      })),
+    );
+    if (sent % 50_000 === 0) await new Promise((resolve) => setImmediate(resolve));
+  }
+  const seedMs = performance.now() - seedStarted;
+  const session = await running.room.prisma.session.findFirstOrThrow({ where: { name: { contains: REACH_APP } } });
+  const probe = async (position: number) => (await running.room.events.window({ sessionId: session.id, position, limit: 1 })).events[0]!;
+  const [first, middle, threeQuarters] = await Promise.all([probe(0), probe(Math.floor(REACH / 2)), probe(Math.floor((REACH * 3) / 4))]);
+
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  await context.addInitScript({ content: "globalThis.__name = (fn) => fn;" });
+  const page = await context.newPage();
+  const started = performance.now();
+  await page.goto(`${running.url}/sessions/${encodeURIComponent(session.id)}`);
+  await page.locator(".tl-row").first().waitFor({ timeout: 120_000 });
+  const firstRowsMs = performance.now() - started;
+  const label = (await page.locator(".timeline-bar .muted.small").first().textContent())?.trim() ?? "";
+  const heapBefore = await heapAfterGc(page);
+
+  const goTo = async (text: string, seq: (url: string) => number) => {
+    const at = performance.now();
+    await page.getByLabel("Go to event number or time").fill(text);
+    await page.getByRole("button", { name: "Go", exact: true }).click();
+    await page.waitForURL(/\/events\/\d+/, { timeout: 60_000 });
+    await page.locator(`.tl-row[data-seq="${seq(page.url())}"]`).waitFor({ timeout: 60_000 });
+    return Math.round(performance.now() - at);
+  };
+  const goToSeqMs = await goTo(`#${middle.seq}`, () => middle.seq);
+  await page.goto(`${running.url}/sessions/${encodeURIComponent(session.id)}`);
+  await page.locator(".tl-row").first().waitFor();
+  const goToTimeMs = await goTo(new Date(threeQuarters.receivedAt).toISOString(), (url) => Number(/\/events\/(\d+)/.exec(url)![1]));
+  const topAt = performance.now();
+  await page.locator(".tl-viewport").evaluate((el) => (el.scrollTop = 0));
+  await page.locator(`.tl-row[data-seq="${first.seq}"]`).waitFor({ timeout: 60_000 });
+  const toTopMs = Math.round(performance.now() - topAt);
+  const heapAfter = await heapAfterGc(page);
+  const rowsInDom = await page.locator(".tl-row").count();
+  await context.close();
+  return { events: REACH, seedMs: Math.round(seedMs), firstRowsMs: Math.round(firstRowsMs), label, middleSeq: middle.seq, goToSeqMs, goToTimeMs, toTopMs, heapMB: { before: heapBefore, after: heapAfter }, rowsInDom };
+}
 
 const home = mkdtempSync(path.join(os.tmpdir(), "rozet-web-bench-"));
 const server = await startServer({ home, port: 0, quiet: true });
@@ -77,42 +220,14 @@ try {
   }
   const countText = await page.locator(".timeline-bar .muted.small").first().textContent();
 
-  // 3. Live stream at RATE/s while following.
-  await page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __rozetPerf: { flushes: number; flushedEvents: number; maxFlush: number } };
-    w.__rozetPerf.flushes = 0;
-    w.__rozetPerf.flushedEvents = 0;
-    w.__rozetPerf.maxFlush = 0;
-    w.__frames = [];
-    let last = performance.now();
-    const loop = (now: number) => {
-      w.__frames.push(now - last);
-      last = now;
-      requestAnimationFrame(loop);
-    };
-    requestAnimationFrame(loop);
-  });
-  const heapBefore = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null);
-  const tick = 100;
-  const perTick = Math.max(1, Math.round((RATE * tick) / 1000));
-  const liveStarted = performance.now();
-  let liveSent = 0;
-  while (performance.now() - liveStarted < SECONDS * 1000) {
-    const started = performance.now();
-    await post(server.url, makeEvents(perTick));
-    liveSent += perTick;
-    const wait = tick - (performance.now() - started);
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-  }
-  const liveMs = performance.now() - liveStarted;
-  await page.waitForFunction((n) => (window as unknown as { __rozetPerf: { flushedEvents: number } }).__rozetPerf.flushedEvents >= n, liveSent, { timeout: 30_000 });
-  const live = await page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __rozetPerf: { flushes: number; flushedEvents: number; maxFlush: number } };
-    return { frames: w.__frames.slice(1), ...w.__rozetPerf, rows: document.querySelectorAll(".tl-row").length, held: document.querySelector(".timeline-bar .muted.small")?.textContent ?? "" };
-  });
-  const heapAfter = await page.evaluate(() => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null);
+  // 3. Live stream at RATE/s while following, then again with the inspector open on the newest row.
+  const following = await streamLive(page, server.url);
   const lastSeqShown = await page.locator(".tl-row").last().getAttribute("data-seq");
   const serverLast = server.room.events.lastSeq();
+  await page.locator(".tl-row").last().locator("a").click();
+  await page.locator(".inspector").waitFor();
+  const withInspector = await streamLive(page, server.url);
+  const inspectorStillFollowing = Number(await page.locator(".tl-row").last().getAttribute("data-seq")) === server.room.events.lastSeq();
 
   // 4. Cost (history for the charts) and replay (history loaded) over the whole session.
   const costStarted = performance.now();
@@ -129,43 +244,34 @@ try {
   const replayTotal = Number(await page.locator(".replay-status").getAttribute("data-total"));
   await context.close();
 
-  const frames = live.frames;
   const result = {
     events: TOTAL,
     seedMs: Math.round(seedMs),
     seedEventsPerSecond: Math.round(TOTAL / (seedMs / 1000)),
     firstRender: { timelineReadyMs: loads.map((l) => Math.round(l.timelineReadyMs)), medianMs: Math.round(median(loads.map((l) => l.timelineReadyMs))), domContentLoadedMs: Math.round(median(loads.map((l) => l.domContentLoadedMs))), rowsInDom: loads[0]!.rows, label: countText?.trim() },
-    live: {
-      ratePerSecond: RATE,
-      seconds: Math.round(liveMs / 100) / 10,
-      sent: liveSent,
-      delivered: live.flushedEvents,
-      flushes: live.flushes,
-      eventsPerFlushAvg: Math.round((live.flushedEvents / Math.max(1, live.flushes)) * 10) / 10,
-      maxFlush: live.maxFlush,
-      frames: frames.length,
-      frameMsP50: Math.round(percentile(frames, 50) * 10) / 10,
-      frameMsP95: Math.round(percentile(frames, 95) * 10) / 10,
-      frameMsMax: Math.round(Math.max(...frames)),
-      framesOver50ms: frames.filter((f) => f > 50).length,
-      rowsInDom: live.rows,
-      held: live.held.trim(),
-      newestShownIsNewest: Number(lastSeqShown) === serverLast,
-      heapMB: heapBefore === null || heapAfter === null ? null : { before: Math.round(heapBefore / 1e5) / 10, after: Math.round(heapAfter / 1e5) / 10 },
-    },
+    live: { ...following, newestShownIsNewest: Number(lastSeqShown) === serverLast },
+    liveWithInspector: { ...withInspector, newestShownIsNewest: inspectorStillFollowing },
     costViewHistoryMs: Math.round(costMs),
     replayLoadMs: Math.round(replayMs),
     replayEvents: replayTotal,
+    reach: await measureReach(server),
   };
   console.log(`
 Rozet web benchmark (${TOTAL.toLocaleString()} events, Chromium headless, ${os.cpus().length} cores)
   seed via POST /api/events       ${result.seedMs} ms (${result.seedEventsPerSecond.toLocaleString()} events/s)
   first render (timeline ready)   median ${result.firstRender.medianMs} ms [${result.firstRender.timelineReadyMs.join(", ")}]; DOMContentLoaded ${result.firstRender.domContentLoadedMs} ms; ${result.firstRender.rowsInDom} rows in the DOM
-  live ${RATE}/s for ${result.live.seconds} s        ${result.live.delivered}/${result.live.sent} delivered in ${result.live.flushes} flushes (avg ${result.live.eventsPerFlushAvg}, max ${result.live.maxFlush} per flush)
-  frames                          p50 ${result.live.frameMsP50} ms, p95 ${result.live.frameMsP95} ms, max ${result.live.frameMsMax} ms, ${result.live.framesOver50ms} over 50 ms of ${result.live.frames}
+  live ${RATE}/s asked, ${Math.round(result.live.sent / result.live.seconds)}/s sent for ${result.live.seconds} s: ${result.live.delivered}/${result.live.sent} delivered in ${result.live.flushes} flushes (avg ${result.live.eventsPerFlushAvg}, max ${result.live.maxFlush} per flush)
+  frames following live           ${frameLine(result.live)}
+  frames, inspector open          ${frameLine(result.liveWithInspector)} (still following: ${result.liveWithInspector.newestShownIsNewest})
   memory                          ${result.live.rowsInDom} rows in the DOM, ${result.live.held}; JS heap ${result.live.heapMB ? `${result.live.heapMB.before} → ${result.live.heapMB.after} MB` : "n/a"}
   cost view (history for charts)  ${result.costViewHistoryMs} ms
   replay (history loaded)         ${result.replayLoadMs} ms for ${result.replayEvents.toLocaleString()} events
+Reach over ${result.reach.events.toLocaleString()} events (seeded in ${result.reach.seedMs} ms)
+  first rows                      ${result.reach.firstRowsMs} ms ("${result.reach.label}")
+  go to #${result.reach.middleSeq}              ${result.reach.goToSeqMs} ms to the row on screen
+  go to a time                    ${result.reach.goToTimeMs} ms to the row on screen
+  scroll to the first event       ${result.reach.toTopMs} ms
+  JS heap after GC                ${result.reach.heapMB.before} MB at the newest rows → ${result.reach.heapMB.after} MB after the jumps; ${result.reach.rowsInDom} rows in the DOM
 `);
   console.log(JSON.stringify(result));
 } finally {

@@ -132,15 +132,16 @@ export function createTimelineWindow(query: Accessor<TimelineQuery>): TimelineRo
     inFlight.add(page);
     try {
       const answer = await api.event.window.query({ ...serverQuery(untrack(query)), position: page * WINDOW_PAGE, limit: WINDOW_PAGE });
-      if (gen === generation) setState((current) => current && applyWindow(current, answer));
+      if (gen !== generation) return;
+      inFlight.delete(page);
+      setState((current) => current && applyWindow(current, answer));
+      // The view may have moved on while this was out: fetch what it needs now.
+      if (lastRequest) request(...lastRequest);
     } catch (err) {
-      if (gen === generation) setError(err);
-    } finally {
-      if (gen === generation) {
-        inFlight.delete(page);
-        // The view may have moved on while this was out: fetch what it needs now.
-        if (lastRequest) request(...lastRequest);
-      }
+      // Not retried at once (the server may be down): the next scroll or "Retry" asks again.
+      if (gen !== generation) return;
+      inFlight.delete(page);
+      setError(err);
     }
   }
 
