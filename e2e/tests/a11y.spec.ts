@@ -54,6 +54,7 @@ for (const theme of ["light", "dark"] as const) {
     const fileRow = await waitForRow(page, "file.changed");
     await fileRow.locator("a").click();
     await page.locator('.inspector .diff-target[data-rendered="true"]').waitFor();
+    await page.locator(".session-permissions .permission-strip").getByRole("button", { name: "Review" }).click();
     await page.locator('.session-permissions .diff-target[data-rendered="true"]').waitFor();
     await scan(`${theme}-session`);
     if (theme === "dark") await screenshot(page, "session-dark");

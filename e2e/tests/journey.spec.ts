@@ -82,6 +82,9 @@ test.describe("operator journey", () => {
 
     // The request shows in the header badge and on the session page, with the diff the Write would make.
     await page.locator('.inbox-link .badge[data-count="1"]').waitFor({ timeout: 60_000 });
+    // A compact strip above the timeline; Review opens the full card.
+    await expect(page.locator(".session-permissions .permission-strip .tool-badge")).toHaveText("Write");
+    await page.locator(".session-permissions .permission-strip").getByRole("button", { name: "Review" }).click();
     const banner = page.locator(".session-permissions .permission-card");
     await expect(banner.locator(".tool-badge")).toHaveText("Write");
     await banner.locator('.diff-target[data-rendered="true"]').waitFor();
@@ -150,8 +153,11 @@ test.describe("operator journey", () => {
   test("denies a Bash call with a message from the session page", async () => {
     await page.locator("#command-text").fill("please try bash");
     await page.keyboard.press("Control+Enter");
+    await expect(page.locator(".session-permissions .permission-strip .tool-badge")).toHaveText("Bash", { timeout: 60_000 });
+    const strip = page.locator(".session-permissions .permission-strip");
+    await strip.getByRole("button", { name: "Review" }).click();
     const card = page.locator(".session-permissions .permission-card");
-    await expect(card.locator(".tool-badge")).toHaveText("Bash", { timeout: 60_000 });
+    await expect(card.locator(".tool-badge")).toHaveText("Bash");
     await expect(card).toContainText("rm -rf build");
     await card.getByRole("button", { name: "Deny with message…" }).click();
     await card.getByLabel("Message to the agent (optional)").fill("not in this workspace");

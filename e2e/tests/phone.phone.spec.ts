@@ -11,7 +11,10 @@ test("works on a phone: the inbox and answering a request at 390×844", async ({
   const workspace = (await api.session.get.query({ id: session.id })).workspaceRoot!;
 
   await page.goto(`/sessions/${encodeURIComponent(session.id)}`);
+  // The timeline comes first on a phone; the roster is behind the Agents button.
+  await page.getByRole("button", { name: /^Agents/ }).tap();
   await page.locator(`.agent-card[data-agent="writer"][data-status="idle"]`).waitFor({ timeout: 60_000 });
+  await page.getByRole("button", { name: /^Agents/ }).tap();
   await screenshot(page, "phone-session");
   await page.locator("#command-text").fill("write from the phone");
   await page.getByRole("button", { name: "Send" }).tap();

@@ -6,11 +6,14 @@ import { NotificationsProvider, useNotifications } from "../providers/notificati
 import { usePermissions } from "../providers/permissions.tsx";
 import { ShortcutsProvider, useShortcutRegistry } from "../providers/shortcuts.tsx";
 import { ToastProvider } from "../providers/toasts.tsx";
+import { useConnection } from "../providers/connection.tsx";
 import { ConnectionBadge } from "./ConnectionBadge.tsx";
+import { ServerDownBanner } from "./ServerDownBanner.tsx";
 import { ThemeToggle } from "./ThemeToggle.tsx";
 
 export function Layout(props: RouteSectionProps) {
   const api = useApi();
+  const connection = useConnection();
   onMount(() => {
     // Page load timing, once the load event has run (its end time is known only after it).
     const report = () => setTimeout(() => {
@@ -46,8 +49,12 @@ export function Layout(props: RouteSectionProps) {
                 <ThemeToggle />
               </div>
             </header>
+            <ServerDownBanner />
             <main id="main" class="app-main" tabindex="-1">
-              {props.children}
+              {/* While the server is unreachable every control on the page is disabled at once (a disabled fieldset). */}
+              <fieldset class="controls-gate" disabled={connection.serverDown()}>
+                {props.children}
+              </fieldset>
             </main>
           </div>
         </ShortcutsProvider>
@@ -76,9 +83,9 @@ function NotificationToggle() {
   const notifications = useNotifications();
   return (
     <Show when={notifications.permission() === "default"}>
-      <button type="button" class="button ghost small" onClick={() => void notifications.enable()} title="Browser notifications for permission requests, failed agents and finished tasks">
+      <button type="button" class="button ghost small" aria-label="Notify me" onClick={() => void notifications.enable()} title="Browser notifications for permission requests, failed agents and finished tasks">
         <svg aria-hidden="true" width="14" height="14" viewBox="0 0 16 16" fill="currentColor"><path d="M8 16a2 2 0 0 0 2-2H6a2 2 0 0 0 2 2Zm5-5V7a5 5 0 0 0-4-4.9V1a1 1 0 1 0-2 0v1.1A5 5 0 0 0 3 7v4l-1.5 1.5V13h13v-.5L13 11Z" /></svg>
-        <span>Notify me</span>
+        <span class="hide-narrow">Notify me</span>
       </button>
     </Show>
   );

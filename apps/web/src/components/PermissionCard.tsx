@@ -20,13 +20,35 @@ function useNow() {
   return now;
 }
 
-function subjectOf(request: Permission): string | null {
+/** What a request is about in one line: the command, file, path, URL or pattern in its input. */
+export function subjectOf(request: Permission): string | null {
   const input = request.input;
   for (const key of ["command", "file_path", "notebook_path", "path", "url", "pattern"]) {
     const value = input[key];
     if (typeof value === "string" && value) return value;
   }
   return null;
+}
+
+/**
+ * Answering one request: at most one answer in flight; a refused answer is reported in a toast and the request
+ * can be answered again. Answering removes it from the inbox at once.
+ */
+export function createPermissionAnswer(request: () => Permission) {
+  const inbox = usePermissions();
+  const toasts = useToasts();
+  const [busy, setBusy] = createSignal(false);
+  async function answer(value: PermissionAnswer) {
+    if (busy()) return;
+    setBusy(true);
+    try {
+      await inbox.respond(request(), value);
+    } catch (err) {
+      toasts.push({ tone: "error", title: `Could not answer ${request().toolName}`, body: errorMessage(err) });
+      setBusy(false);
+    }
+  }
+  return { busy, answer };
 }
 
 /** What keyboard shortcuts on the inbox page can do to a card. */
@@ -50,15 +72,12 @@ export function PermissionCard(props: {
   /** Receives the card's actions (for keyboard shortcuts); called once. */
   actions?: (actions: PermissionCardActions) => void;
 }) {
-  const inbox = usePermissions();
-  const toasts = useToasts();
   const tick = useNow();
   const id = createUniqueId();
   const [editing, setEditing] = createSignal(false);
   const [denying, setDenying] = createSignal(false);
   const [draft, setDraft] = createSignal("");
   const [denyMessage, setDenyMessage] = createSignal("");
-  const [busy, setBusy] = createSignal(false);
 
   const inputJson = createMemo(() => JSON.stringify(props.request.input, null, 2));
   const edited = createMemo<{ value: Record<string, unknown> | null; error: string | null }>(() => {
@@ -74,16 +93,7 @@ export function PermissionCard(props: {
   // The diff follows the edited input while editing, so the operator sees what their edit would write.
   const changes = createMemo(() => proposedChanges(props.request.toolName, edited().value ?? props.request.input));
 
-  async function answer(value: PermissionAnswer) {
-    if (busy()) return;
-    setBusy(true);
-    try {
-      await inbox.respond(props.request, value);
-    } catch (err) {
-      toasts.push({ tone: "error", title: `Could not answer ${props.request.toolName}`, body: errorMessage(err) });
-      setBusy(false);
-    }
-  }
+  const { busy, answer } = createPermissionAnswer(() => props.request);
 
   function startEditing() {
     setDraft(inputJson());

@@ -1,6 +1,7 @@
-import { createContext, createMemo, createSignal, onCleanup, onMount, useContext, type Accessor, type ParentProps } from "solid-js";
+import { createContext, createEffect, createMemo, createSignal, onCleanup, onMount, useContext, type Accessor, type ParentProps } from "solid-js";
 import type { ControlUpdate } from "../api/types.ts";
 import { errorMessage } from "../lib/errors.ts";
+import { createGraceLatch } from "../state/grace-latch.ts";
 import { useApi } from "./api.tsx";
 
 /**
@@ -30,12 +31,17 @@ interface Connection {
   status: Accessor<ConnectionStatus>;
   /** Why the connection is not live, when known. */
   lastError: Accessor<string | null>;
+  /** The server has been unreachable for longer than a short grace (a quick reconnect does not count). */
+  serverDown: Accessor<boolean>;
   track(): SubscriptionTracker;
   /** Lifecycle changes of sessions, agents and tasks from the app-wide `control.onUpdate` subscription. */
   onControlUpdate(listener: (update: ControlUpdate) => void): () => void;
 }
 
 const ConnectionContext = createContext<Connection>();
+
+/** How long the socket may be down before the page says the server is unreachable (no flicker on a blip). */
+export const SERVER_DOWN_GRACE_MS = 1_500;
 
 const rank: Record<ConnectionStatus, number> = { live: 0, connecting: 1, reconnecting: 2, offline: 3 };
 
@@ -64,6 +70,12 @@ export function ConnectionProvider(props: ParentProps) {
     for (const s of states().values()) if (worst === null || rank[s] > rank[worst]) worst = s;
     return worst ?? "connecting";
   });
+
+  // Only a connection that was lost (or failed with an error) counts; the first connect is not "down".
+  const [serverDown, setServerDown] = createSignal(false);
+  const downLatch = createGraceLatch(SERVER_DOWN_GRACE_MS, setServerDown);
+  createEffect(() => downLatch.update(status() === "reconnecting" || status() === "offline"));
+  onCleanup(() => downLatch.dispose());
 
   function track(): SubscriptionTracker {
     const id = nextId++;
@@ -120,6 +132,7 @@ export function ConnectionProvider(props: ParentProps) {
   const connection: Connection = {
     status,
     lastError,
+    serverDown,
     track,
     onControlUpdate(listener) {
       listeners.add(listener);

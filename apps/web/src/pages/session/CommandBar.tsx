@@ -21,6 +21,8 @@ export function CommandBar(props: {
 }) {
   const [text, setText] = createSignal("");
   const [error, setError] = createSignal<string | null>(null);
+  // Docked under the timeline: the newest command shows; the rest of the recent ones on request.
+  const [historyOpen, setHistoryOpen] = createSignal(false);
   const controllable = () => props.agents.filter((a) => a.driver !== "external");
   const agent = () => controllable().find((a) => a.id === props.agentId) ?? null;
   const recent = () => props.commands.filter((c) => c.agentId === props.agentId).slice(-5).reverse();
@@ -72,7 +74,7 @@ export function CommandBar(props: {
           <textarea
             id="command-text"
             ref={(el) => props.ref?.(el)}
-            rows="2"
+            rows="1"
             maxlength="100000"
             placeholder={agent() ? `Tell ${agent()!.name} what to do (Ctrl+Enter sends)` : "Create or choose an agent first"}
             value={text()}
@@ -103,21 +105,34 @@ export function CommandBar(props: {
         </p>
       </Show>
       <Show when={recent().length > 0}>
-        <ol class="command-list" aria-label="Recent commands">
-          <For each={recent()}>
-            {(c) => (
-              <li data-status={c.status} data-pending={c.pending ? "yes" : "no"}>
-                <span class="pill" data-status={c.status}>
-                  {c.status}
-                </span>
-                <span class="command-text">{c.text}</span>
-                <Show when={c.error}>
-                  <span class="error-text small">{c.error}</span>
-                </Show>
-              </li>
-            )}
-          </For>
-        </ol>
+        <div class="command-history" classList={{ open: historyOpen() }}>
+          <ol id="command-history-list" class="command-list" aria-label="Recent commands">
+            <For each={recent()}>
+              {(c) => (
+                <li data-status={c.status} data-pending={c.pending ? "yes" : "no"}>
+                  <span class="pill" data-status={c.status}>
+                    {c.status}
+                  </span>
+                  <span class="command-text">{c.text}</span>
+                  <Show when={c.error}>
+                    <span class="error-text small">{c.error}</span>
+                  </Show>
+                </li>
+              )}
+            </For>
+          </ol>
+          <Show when={recent().length > 1}>
+            <button
+              type="button"
+              class="button small ghost history-toggle"
+              aria-expanded={historyOpen()}
+              aria-controls="command-history-list"
+              onClick={() => setHistoryOpen(!historyOpen())}
+            >
+              {historyOpen() ? "Newest only" : `${recent().length} recent`}
+            </button>
+          </Show>
+        </div>
       </Show>
     </section>
   );

@@ -4,7 +4,7 @@ import { createStore, reconcile, unwrap } from "solid-js/store";
 import type { Agent, SessionStats } from "../../api/types.ts";
 import { ErrorNotice } from "../../components/ErrorNotice.tsx";
 import { agentHue, rosterHues } from "../../lib/agent-colour.ts";
-import { errorMessage } from "../../lib/errors.ts";
+import { errorMessage, isNotFound } from "../../lib/errors.ts";
 import { formatCost, formatCount, formatTokens, parseTypeList } from "../../lib/format.ts";
 import { useCommands } from "../../providers/commands.tsx";
 import { useControlUpdates } from "../../providers/connection.tsx";
@@ -19,6 +19,7 @@ import { CommandBar } from "./CommandBar.tsx";
 import { CostView } from "./CostView.tsx";
 import { CreateAgentDialog } from "./CreateAgentDialog.tsx";
 import { ExportMenu } from "./ExportMenu.tsx";
+import { InspectorDock } from "./InspectorDock.tsx";
 import { ReplayView } from "./ReplayView.tsx";
 import { SessionPermissions } from "./SessionPermissions.tsx";
 import { TasksBoard } from "./TasksBoard.tsx";
@@ -63,6 +64,10 @@ export function SessionPage(props: RouteSectionProps) {
   const selectedSeq = () => (params.seq !== undefined && /^\d+$/.test(params.seq) ? Number(params.seq) : null);
   const filters = (): FilterValues => ({ agent: search.agent ?? "", type: search.type ?? "", q: search.q ?? "" });
   const now = createNow();
+  const known = createSessionCheck(id);
+  // Phones: the roster and the filters are behind buttons, so the timeline comes first.
+  const [agentsOpen, setAgentsOpen] = createSignal(false);
+  const [filtersOpen, setFiltersOpen] = createSignal(false);
 
   // Roster: agent.list, then kept current from control updates through a pure reducer into a keyed store.
   const fetchedAgents = createAsync(() => getAgents(id()));
@@ -196,104 +201,221 @@ export function SessionPage(props: RouteSectionProps) {
   const totals = () => liveStats()?.stats ?? null;
 
   return (
-    <div class="page session-page" classList={{ "with-inspector": selectedSeq() !== null && view() === "timeline", replaying: view() === "replay" }}>
-      <ErrorBoundary fallback={(error: unknown, reset) => <ErrorNotice error={error} retry={reset} title="Could not load the session" />}>
-        <Suspense fallback={<div class="page-head"><h1 class="muted">Loading session…</h1></div>}>
-          <SessionHeader id={id()} liveStats={liveStats()} />
-        </Suspense>
-      </ErrorBoundary>
-      <nav class="view-tabs" aria-label="Session views">
-        <For each={VIEWS}>
-          {(v) => (
-            <A
-              href={`/sessions/${encodeURIComponent(id())}${v.id === "timeline" ? "" : `?view=${v.id}`}`}
-              aria-current={view() === v.id ? "page" : undefined}
-              classList={{ current: view() === v.id }}
-              title={`${v.label} (g ${v.keys.split(" ")[1]})`}
-              end
-            >
-              {v.label}
-            </A>
-          )}
-        </For>
-      </nav>
-      <Show when={deleted()}>
-        <p class="notice error" role="alert">
-          This session was deleted. <A href="/">Back to sessions</A>
-        </p>
-      </Show>
-      <SessionPermissions sessionId={id()} agents={agentsById()} />
-      <CreateAgentDialog sessionId={id()} open={creating()} onClose={() => setCreating(false)} onCreated={(agentId) => setComposeFor(agentId)} />
-      <Switch>
-        <Match when={view() === "replay"}>
-          <ReplayView sessionId={id()} agents={agents} hueOf={hueOf} />
-        </Match>
-        <Match when={true}>
-          <div class="session-grid">
-            <div class="session-side">
-              <ErrorBoundary fallback={(error: unknown, reset) => <ErrorNotice error={error} retry={reset} title="Agents" />}>
-                <Suspense fallback={<p class="muted small">Loading agents…</p>}>
-                  <Show when={fetchedAgents()}>
-                    <AgentRoster
-                      agents={agents}
-                      hueOf={hueOf}
-                      selectedAgentId={filters().agent}
-                      onSelect={(agent) => setSearch({ agent: agent || undefined }, { replace: true })}
-                      activity={activity()}
-                      commands={sessionCommands()}
-                      now={now}
-                      actions={actions}
-                    />
-                  </Show>
-                </Suspense>
-              </ErrorBoundary>
+    <Switch>
+      <Match when={known() === "missing"}>
+        <SessionNotFound id={id()} />
+      </Match>
+      <Match when={known() === "checking"}>
+        <div class="page">
+          <p class="muted" role="status">
+            Loading session…
+          </p>
+        </div>
+      </Match>
+      <Match when={true}>
+        <div
+          class="page session-page"
+          classList={{
+            "with-inspector": selectedSeq() !== null && view() === "timeline",
+            replaying: view() === "replay",
+            "timeline-view": view() === "timeline",
+            "agents-open": agentsOpen(),
+            "filters-open": filtersOpen(),
+          }}
+        >
+          <div class="session-bar">
+            <ErrorBoundary fallback={(error: unknown, reset) => <ErrorNotice error={error} retry={reset} title="Could not load the session" />}>
+              <Suspense fallback={<h1 class="muted">Loading session…</h1>}>
+                <SessionTitle id={id()} />
+              </Suspense>
+            </ErrorBoundary>
+            <nav class="view-tabs" aria-label="Session views">
+              <For each={VIEWS}>
+                {(v) => (
+                  <A
+                    href={`/sessions/${encodeURIComponent(id())}${v.id === "timeline" ? "" : `?view=${v.id}`}`}
+                    aria-current={view() === v.id ? "page" : undefined}
+                    classList={{ current: view() === v.id }}
+                    title={`${v.label} (g ${v.keys.split(" ")[1]})`}
+                    end
+                  >
+                    {v.label}
+                  </A>
+                )}
+              </For>
+            </nav>
+            <Show when={view() === "timeline"}>
+              <div class="timeline-tools" id="timeline-tools">
+                <TimelineFilters
+                  values={filters()}
+                  agents={agents}
+                  seenTypes={timeline.seenTypes()}
+                  onChange={(changes) =>
+                    setSearch(
+                      Object.fromEntries(Object.entries(changes).map(([key, value]) => [key, value ? value : undefined])),
+                      { replace: true },
+                    )
+                  }
+                />
+              </div>
+            </Show>
+            <div class="phone-toggles">
+              <button type="button" class="button small" aria-expanded={agentsOpen()} aria-controls="session-side" onClick={() => setAgentsOpen(!agentsOpen())}>
+                Agents ({agents.length})
+              </button>
+              <Show when={view() === "timeline"}>
+                <button type="button" class="button small" aria-expanded={filtersOpen()} aria-controls="timeline-tools" onClick={() => setFiltersOpen(!filtersOpen())}>
+                  Filters{filters().agent || filters().type || filters().q ? " •" : ""}
+                </button>
+              </Show>
             </div>
-            <div class="session-main">
-              <Switch>
-                <Match when={view() === "tasks"}>
-                  <ErrorBoundary fallback={(error: unknown, reset) => <ErrorNotice error={error} retry={reset} title="Tasks" />}>
-                    <TasksBoard sessionId={id()} agents={agents} />
-                  </ErrorBoundary>
-                </Match>
-                <Match when={view() === "cost"}>
-                  <CostView sessionId={id()} agents={agents} totals={totals()} hueOf={hueOf} />
-                </Match>
-                <Match when={true}>
-                  <CommandBar
-                    agents={agents}
-                    agentId={composeAgentId()}
-                    onAgentChange={setComposeFor}
-                    commands={sessionCommands()}
-                    send={commands.send}
-                    ref={(el) => (commandBox = el)}
-                  />
-                  <div class="timeline-tools">
-                    <TimelineFilters
-                      values={filters()}
-                      agents={agents}
-                      seenTypes={timeline.seenTypes()}
-                      onChange={(changes) =>
-                        setSearch(
-                          Object.fromEntries(Object.entries(changes).map(([key, value]) => [key, value ? value : undefined])),
-                          { replace: true },
-                        )
-                      }
-                    />
-                    <ExportMenu sessionId={id()} filter={{ agentId: filters().agent || undefined, types: parseTypeList(filters().type), text: filters().q || undefined }} />
-                  </div>
-                  <Timeline rows={timeline} jump agents={agentsById()} hueOf={hueOf} selectedSeq={selectedSeq()} hrefFor={hrefFor} select={(seq) => navigate(hrefFor(seq))} />
-                </Match>
-              </Switch>
-            </div>
-            <Show when={view() === "timeline"}>{props.children}</Show>
           </div>
-        </Match>
-      </Switch>
+          <Show when={deleted()}>
+            <p class="notice error" role="alert">
+              This session was deleted. <A href="/">Back to sessions</A>
+            </p>
+          </Show>
+          <SessionPermissions sessionId={id()} agents={agentsById()} />
+          <CreateAgentDialog sessionId={id()} open={creating()} onClose={() => setCreating(false)} onCreated={(agentId) => setComposeFor(agentId)} />
+          <Switch>
+            <Match when={view() === "replay"}>
+              <ReplayView sessionId={id()} agents={agents} hueOf={hueOf} />
+            </Match>
+            <Match when={true}>
+              <div class="session-grid">
+                <div class="session-side" id="session-side">
+                  <ErrorBoundary fallback={(error: unknown, reset) => <ErrorNotice error={error} retry={reset} title="Could not load the totals" />}>
+                    <Suspense fallback={<p class="muted small">Loading totals…</p>}>
+                      <SessionMetrics id={id()} liveStats={liveStats()} />
+                    </Suspense>
+                  </ErrorBoundary>
+                  <Show when={view() === "timeline"}>
+                    <ExportMenu sessionId={id()} filter={{ agentId: filters().agent || undefined, types: parseTypeList(filters().type), text: filters().q || undefined }} />
+                  </Show>
+                  <ErrorBoundary fallback={(error: unknown, reset) => <ErrorNotice error={error} retry={reset} title="Agents" />}>
+                    <Suspense fallback={<p class="muted small">Loading agents…</p>}>
+                      <Show when={fetchedAgents()}>
+                        <AgentRoster
+                          agents={agents}
+                          hueOf={hueOf}
+                          selectedAgentId={filters().agent}
+                          onSelect={(agent) => setSearch({ agent: agent || undefined }, { replace: true })}
+                          activity={activity()}
+                          commands={sessionCommands()}
+                          now={now}
+                          actions={actions}
+                        />
+                      </Show>
+                    </Suspense>
+                  </ErrorBoundary>
+                </div>
+                <div class="session-main">
+                  <Switch>
+                    <Match when={view() === "tasks"}>
+                      <ErrorBoundary fallback={(error: unknown, reset) => <ErrorNotice error={error} retry={reset} title="Tasks" />}>
+                        <TasksBoard sessionId={id()} agents={agents} />
+                      </ErrorBoundary>
+                    </Match>
+                    <Match when={view() === "cost"}>
+                      <CostView sessionId={id()} agents={agents} totals={totals()} hueOf={hueOf} />
+                    </Match>
+                    <Match when={true}>
+                      <Timeline rows={timeline} jump agents={agentsById()} hueOf={hueOf} selectedSeq={selectedSeq()} hrefFor={hrefFor} select={(seq) => navigate(hrefFor(seq))} />
+                      {/* Docked at the bottom of the timeline column, like a chat box. */}
+                      <CommandBar
+                        agents={agents}
+                        agentId={composeAgentId()}
+                        onAgentChange={setComposeFor}
+                        commands={sessionCommands()}
+                        send={commands.send}
+                        ref={(el) => (commandBox = el)}
+                      />
+                    </Match>
+                  </Switch>
+                </div>
+                <Show when={view() === "timeline" && selectedSeq() !== null}>
+                  <InspectorDock>{props.children}</InspectorDock>
+                </Show>
+              </div>
+            </Match>
+          </Switch>
+        </div>
+      </Match>
+    </Switch>
+  );
+}
+
+/**
+ * Whether the session exists, read once per id (before the working page mounts, so an unknown id shows
+ * "Session not found" and not the page under errors). Errors other than not-found leave the page to show them.
+ */
+function createSessionCheck(id: () => string) {
+  const [known, setKnown] = createSignal<"checking" | "found" | "missing">("checking");
+  createEffect(
+    on(id, (sessionId) => {
+      setKnown("checking");
+      getSession(sessionId).then(
+        () => id() === sessionId && setKnown("found"),
+        (error: unknown) => id() === sessionId && setKnown(isNotFound(error) ? "missing" : "found"),
+      );
+    }),
+  );
+  return known;
+}
+
+function SessionNotFound(props: { id: string }) {
+  return (
+    <div class="page session-missing">
+      <div class="empty-state" role="alert">
+        <h1>Session not found</h1>
+        <p>
+          No session has the id <code>{props.id}</code>. It may have been deleted, or the link is mistyped.
+        </p>
+        <p>
+          <A href="/" class="button primary">
+            Go to the sessions
+          </A>
+        </p>
+      </div>
     </div>
   );
 }
 
-function SessionHeader(props: { id: string; liveStats: { stats: SessionStats; at: number } | null }) {
+/** Crumbs, name, status and the archive button: one line above the views. */
+function SessionTitle(props: { id: string }) {
+  const session = createAsync(() => getSession(props.id));
+  const archiving = useSubmission(archiveSession, ([id]) => id === props.id);
+  return (
+    <Show when={session()}>
+      {(s) => (
+        <div class="session-title">
+          <p class="crumbs">
+            <A href="/">Sessions</A> <span aria-hidden="true">/</span>
+          </p>
+          <h1 title={s().workspaceRoot ? `Workspace: ${s().workspaceRoot}` : undefined}>{s().name}</h1>
+          <span class="pill" data-status={s().status}>
+            {s().status}
+          </span>
+          <Show when={s().status === "active"}>
+            <form action={archiveSession.with(s().id)} method="post">
+              <button type="submit" class="button small ghost" disabled={archiving.pending}>
+                {archiving.pending ? "Archiving…" : "Archive session"}
+              </button>
+            </form>
+          </Show>
+          <Show when={archiving.error as unknown}>
+            <p class="field-error" role="alert">
+              {errorMessage(archiving.error)}
+            </p>
+          </Show>
+        </div>
+      )}
+    </Show>
+  );
+}
+
+/** The session's totals, live; at the top of the side column. */
+function SessionMetrics(props: { id: string; liveStats: { stats: SessionStats; at: number } | null }) {
   const session = createAsync(() => getSession(props.id));
   const metrics = createAsync(() => getSessionMetrics(props.id));
   // Whichever is newer wins: the live totals (once a second while events flow) or the last metrics read.
@@ -303,33 +425,10 @@ function SessionHeader(props: { id: string; liveStats: { stats: SessionStats; at
     const l = props.liveStats;
     return l && l.at > metricsAt() ? l.stats : null;
   };
-  const archiving = useSubmission(archiveSession, ([id]) => id === props.id);
   return (
     <Show when={session()}>
       {(s) => (
-        <header class="session-head">
-          <div class="page-head">
-            <p class="crumbs">
-              <A href="/">Sessions</A> <span aria-hidden="true">/</span>
-            </p>
-            <h1>{s().name}</h1>
-            <span class="pill" data-status={s().status}>
-              {s().status}
-            </span>
-            <span class="spacer" />
-            <Show when={s().status === "active"}>
-              <form action={archiveSession.with(s().id)} method="post">
-                <button type="submit" class="button small" disabled={archiving.pending}>
-                  {archiving.pending ? "Archiving…" : "Archive session"}
-                </button>
-              </form>
-            </Show>
-          </div>
-          <Show when={archiving.error as unknown}>
-            <p class="field-error" role="alert">
-              {errorMessage(archiving.error)}
-            </p>
-          </Show>
+        <section class="session-totals" aria-label="Session totals">
           <Show when={metrics()}>
             {(m) => {
               // Live totals (control feed, once a second) win over the last read of session.metrics.
@@ -396,7 +495,7 @@ function SessionHeader(props: { id: string; liveStats: { stats: SessionStats; at
               );
             }}
           </Show>
-        </header>
+        </section>
       )}
     </Show>
   );
