@@ -21,7 +21,7 @@ test("an operator watches hook events and allows an agent's Write", async ({ pag
 
   const request = await seed.permissionRequest(agent.id, "write a note");
   expect(request.toolName).toBe("Write");
-  await expect(page.locator(".session-permissions .permission-card")).toContainText("note.txt");
+  await expect(page.locator(".session-permissions")).toContainText("note.txt");
   await api.agent.respondPermission.mutate({ requestId: request.id, answer: { behavior: "allow" } });
 
   await expect(timelineRow(page, "file.changed", "note.txt")).toBeVisible({ timeout: 60_000 });

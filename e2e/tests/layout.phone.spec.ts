@@ -73,9 +73,7 @@ test("no horizontal scroll on any page at 390 px; timeline first; inspector as a
   await expectNoSidewaysScroll(page, "the not-found page");
 });
 
-// The sessions list becomes cards on phones (sessions.phone.spec.ts covers that work); until then its table
-// scrolls sideways inside its wrapper. This check turns on once it fits.
-test.fixme("the sessions list has no horizontal scroll at 390 px", async ({ page, seed }) => {
+test("the sessions list has no horizontal scroll at 390 px", async ({ page, seed }) => {
   await seed.session("phone-layout");
   await page.goto("/");
   await page.getByRole("link", { name: "phone-layout" }).first().waitFor();
