@@ -99,6 +99,25 @@ test("the timeline keeps ≥ 20 rows in every state; permission strip; resizable
   expect(await page.evaluate(() => localStorage.getItem("rozet.inspector.width"))).toBe(String(before + 48 - 100));
 });
 
+test("below 1100 px the inspector floats over the timeline instead of squeezing it", async ({ page, seed }) => {
+  await page.setViewportSize({ width: 1024, height: 768 });
+  const sessionId = (await seed.session("narrow window")).id;
+  await seed.events(40, { sourceApp: sessionId });
+  await page.goto(`/sessions/${encodeURIComponent(sessionId)}`);
+  await page.locator(".tl-row").first().waitFor();
+  const before = (await page.locator(".timeline").boundingBox())!;
+  await page.locator(".tl-row a").nth(2).click();
+  const dock = page.locator(".inspector-dock");
+  await expect(dock.locator(".inspector")).toBeVisible();
+  const box = (await dock.boundingBox())!;
+  expect(Math.round(box.x + box.width)).toBe(1024);
+  expect(await dock.evaluate((el) => getComputedStyle(el).position)).toBe("fixed");
+  // The timeline keeps its width under the panel.
+  expect((await page.locator(".timeline").boundingBox())!.width).toBe(before.width);
+  await page.keyboard.press("Escape");
+  await expect(dock).toHaveCount(0);
+});
+
 test("a missing session says so instead of showing the working page", async ({ page }) => {
   await page.goto("/sessions/no-such-session");
   await expect(page.getByRole("heading", { name: "Session not found" })).toBeVisible();
