@@ -143,7 +143,13 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
   };
   const server = createServer({ keepAliveTimeout: 65_000 }, (req: IncomingMessage, res: ServerResponse) => {
     const started = performance.now();
-    res.once("finish", () => metrics.httpRequest(routeLabel(req.url ?? "/"), req.method ?? "", res.statusCode, (performance.now() - started) / 1000));
+    res.once("finish", () => {
+      const route = routeLabel(req.url ?? "/", (pathname) => {
+        const rest = restApi.match(req.method ?? "GET", pathname);
+        return rest && "route" in rest ? rest.route.template : undefined;
+      });
+      metrics.httpRequest(route, req.method ?? "", res.statusCode, (performance.now() - started) / 1000);
+    });
     // Whatever a request does wrong, it gets an answer and the process lives.
     try {
       route(req, res);

@@ -61,6 +61,9 @@ describe("GET /metrics", () => {
       });
       expect(otlp.status).toBe(200);
       await waitForAsync(async () => received.length > 0, 10_000, "a live event");
+      // A REST route is labelled by its OpenAPI template, not by the path a client made up.
+      expect((await fetch(`${server.url}/api/sessions/${session.id}`)).status).toBe(200);
+      expect((await fetch(`${server.url}/api/no-such-route-${Date.now()}`)).status).toBe(404);
 
       const text = await (await fetch(`${server.url}/metrics`)).text();
       const families = [
@@ -89,6 +92,9 @@ describe("GET /metrics", () => {
       const value = (family: string, labels: RegExp) => samples(text, family).find(([name]) => labels.test(name))?.[1];
       expect(value("rozet_http_requests_total", /route="\/api\/events",method="POST",status="200"/)).toBe(1);
       expect(value("rozet_ingest_events_total", /route="\/api\/events"/)).toBe(2);
+      expect(value("rozet_http_requests_total", /route="\/api\/sessions\/\{id\}",method="GET",status="200"/)).toBe(1);
+      expect(value("rozet_http_requests_total", /route="\/api\/\*",method="GET",status="404"/)).toBe(1);
+      expect(text).not.toContain("no-such-route");
       expect(value("rozet_ingest_events_total", /route="\/v1\/metrics"/)).toBe(1);
       expect(value("rozet_ingest_batch_events_count", /route="\/api\/events"/)).toBe(1);
       expect(value("rozet_websocket_clients", /.*/)).toBeGreaterThanOrEqual(1);
