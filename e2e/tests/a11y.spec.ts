@@ -24,7 +24,9 @@ test.beforeAll(async ({ browser }) => {
   await api.agent.respondPermission.mutate({ requestId: write.id, answer: { behavior: "allow" } });
   // The Edit request stays pending for the scans.
   await waitFor(async () => (await api.permission.list.query({ sessionId, status: "pending" })).find((p) => p.toolName === "Edit"), 60_000, "the Edit request");
-  await api.task.create.mutate({ sessionId, title: "a waiting task", prompt: "do task one", agentId: agent.id, dependsOn: [] });
+  const first = await api.task.create.mutate({ sessionId, title: "a waiting task", prompt: "do task one", agentId: agent.id, dependsOn: [] });
+  // A dependency, so the task graph has an edge and a "waiting on".
+  await api.task.create.mutate({ sessionId, title: "a dependent task", prompt: "do task two", agentId: agent.id, dependsOn: [first.id] });
 });
 test.afterAll(async () => {
   await page?.close();
@@ -41,7 +43,7 @@ async function scan(name: string): Promise<void> {
 }
 
 for (const theme of ["light", "dark"] as const) {
-  test(`accessibility, ${theme} theme: sessions, session timeline with the inspector's diff, inbox, tasks, cost, replay, dialogs`, async () => {
+  test(`accessibility, ${theme} theme: sessions, session timeline with the inspector's diff, inbox, tasks (board, new task, graph), cost, replay, dialogs`, async () => {
     const base = `/sessions/${encodeURIComponent(sessionId)}`;
     await page.goto("/");
     await page.evaluate((t) => localStorage.setItem("rozet.theme", t), theme);
@@ -68,9 +70,15 @@ for (const theme of ["light", "dark"] as const) {
     await scan(`${theme}-inbox`);
 
     await page.goto(`${base}?view=tasks`);
-    await page.getByRole("button", { name: "Add a task" }).click();
     await page.locator(".task-card").first().waitFor();
     await scan(`${theme}-tasks`);
+    await page.getByRole("button", { name: "New task" }).click();
+    await page.getByRole("dialog", { name: "New task" }).waitFor();
+    await scan(`${theme}-new-task`);
+    await page.keyboard.press("Escape");
+    await page.getByRole("button", { name: "Graph" }).click();
+    await page.locator(".task-node").nth(1).waitFor();
+    await scan(`${theme}-task-graph`);
 
     await page.goto(`${base}?view=cost`);
     await page.locator(".chart canvas").first().waitFor();

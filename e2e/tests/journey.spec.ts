@@ -184,7 +184,7 @@ test.describe("operator journey", () => {
 
   test("runs tasks with a dependency from the board", async () => {
     await page.locator(".view-tabs").getByRole("link", { name: "Tasks" }).click();
-    await page.getByRole("button", { name: "Add a task" }).click();
+    await page.getByRole("button", { name: "New task" }).click();
     await page.locator("#task-title").fill("first task");
     await page.locator("#task-agent").selectOption({ label: "writer" });
     await page.locator("#task-prompt").fill("do task one");
@@ -195,6 +195,7 @@ test.describe("operator journey", () => {
     await page.getByRole("checkbox", { name: /first task/ }).check();
     await page.getByRole("button", { name: "Create task" }).click();
     await expect(page.locator('.task-card[data-task="second task"]')).toContainText("After: first task");
+    await page.getByRole("dialog", { name: "New task" }).getByRole("button", { name: "Done" }).click();
     await page.locator('.board-column[data-column="done"] .task-card[data-task="second task"]').waitFor({ timeout: 60_000 });
     await expect(page.locator('.board-column[data-column="done"] .task-card')).toHaveCount(2);
     await headerSettled();

@@ -46,6 +46,20 @@ function lineCount(text: string): number {
 /** Narrower than this, side by side is unreadable: the diff is unified whatever the preference. */
 const SIDE_BY_SIDE_MIN_PX = 640;
 
+/**
+ * diff2html's panes scroll sideways: each becomes a named, focusable region so a keyboard can scroll it too
+ * (axe: scrollable-region-focusable).
+ */
+function focusableScrollers(root: HTMLElement, label: string): void {
+  const panes = root.querySelectorAll<HTMLElement>(".d2h-file-side-diff, .d2h-file-diff");
+  panes.forEach((pane, i) => {
+    const side = pane.classList.contains("d2h-file-side-diff") ? (i % 2 === 0 ? " (before)" : " (after)") : "";
+    pane.tabIndex = 0;
+    pane.setAttribute("role", "region");
+    pane.setAttribute("aria-label", `${label}${side}`);
+  });
+}
+
 /** A unified diff rendered by diff2html, side by side or unified, highlighted; huge ones behind a button. */
 export function DiffView(props: { patch: string; label: string }) {
   let target!: HTMLDivElement;
@@ -68,11 +82,13 @@ export function DiffView(props: { patch: string; label: string }) {
     on([() => props.patch, format, themeChoice, show], ([patch, fmt, , visible]) => {
       const gen = ++generation;
       if (!visible) return;
+      const label = props.label;
       import("../lib/diff-render.ts")
         .then(({ renderDiff }) => {
           if (gen !== generation) return;
           target.replaceChildren();
           renderDiff(target, patch, { format: fmt, dark: isDark() });
+          focusableScrollers(target, label);
           target.dataset.rendered = "true";
         })
         .catch((err: unknown) => setError(err instanceof Error ? err.message : String(err)));

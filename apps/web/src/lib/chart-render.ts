@@ -7,6 +7,8 @@ export interface ChartSeries {
   colour: string;
   /** Bars (counts) or a stepped line (cumulative values). */
   kind: "bars" | "line";
+  /** A total drawn over per-agent lines: dashed, in the theme's text colour (no agent hue can be mistaken for it). */
+  total?: boolean;
   values: number[];
   format(value: number): string;
 }
@@ -26,14 +28,29 @@ export function createChart(target: HTMLElement, options: { width: number; heigh
     scales: { x: { time: true } },
     axes: [
       { stroke: options.axisColour, grid: { stroke: options.gridColour, width: 1 }, ticks: { stroke: options.gridColour } },
-      { stroke: options.axisColour, grid: { stroke: options.gridColour, width: 1 }, ticks: { stroke: options.gridColour }, size: 60, values: (_u, ticks) => ticks.map((t) => series[0]?.format(t) ?? String(t)) },
+      {
+        stroke: options.axisColour,
+        grid: { stroke: options.gridColour, width: 1 },
+        ticks: { stroke: options.gridColour },
+        // As wide as its longest label ("$0.0125", "12.5K"), so none is clipped at the left edge.
+        size: (u, values, axisIndex) => {
+          const axis = u.axes[axisIndex]!;
+          // Once built, uPlot keeps the font as [css font scaled to the device's pixels, size] (typed as the option).
+          const font: unknown = axis.font;
+          u.ctx.font = (Array.isArray(font) ? String(font[0]) : typeof font === "string" ? font : "") || "12px sans-serif";
+          const widest = Math.max(0, ...(values ?? []).map((label) => u.ctx.measureText(label).width)) / (window.devicePixelRatio || 1);
+          return Math.ceil(widest + (axis.ticks?.size ?? 10) + (axis.gap ?? 5) + 6);
+        },
+        values: (_u, ticks) => ticks.map((t) => series[0]?.format(t) ?? String(t)),
+      },
     ],
     series: [
       {},
       ...series.map((s) => ({
         label: s.label,
-        stroke: s.colour,
-        width: s.kind === "bars" ? 0 : 2,
+        stroke: s.total ? options.axisColour : s.colour,
+        width: s.kind === "bars" ? 0 : s.total ? 2.5 : 2,
+        dash: s.total ? [7, 4] : undefined,
         fill: s.kind === "bars" ? s.colour : undefined,
         paths: s.kind === "bars" ? uPlot.paths.bars!({ size: [0.9, 40] }) : uPlot.paths.stepped!({ align: 1 }),
         points: { show: false },

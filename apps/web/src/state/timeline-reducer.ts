@@ -6,10 +6,12 @@
 import type { TimelineEvent } from "../api/types.ts";
 
 /** The fields the filter reads; tests build just these, the app passes whole `TimelineEvent`s. */
-export type TimelineItem = Pick<TimelineEvent, "seq" | "agentId" | "type" | "toolName" | "filePath" | "summary">;
+export type TimelineItem = Pick<TimelineEvent, "seq" | "agentId" | "type" | "toolName" | "filePath" | "summary"> & Partial<Pick<TimelineEvent, "taskId">>;
 
 export interface TimelineFilter {
   agentId?: string | undefined;
+  /** One task's events (`?task=` from a task's card). */
+  taskId?: string | undefined;
   /** Any of these event types (e.g. `tool.started`); empty or missing means all. */
   types?: readonly string[] | undefined;
   /** Case-insensitive substring of summary, tool, file path or type (what `event.window`'s `text` searches). */
@@ -19,6 +21,7 @@ export interface TimelineFilter {
 /** Whether an event passes the filter. The server applies the same rules to `event.window` and `event.timeline`. */
 export function matchesFilter(event: TimelineItem, filter: TimelineFilter): boolean {
   if (filter.agentId && event.agentId !== filter.agentId) return false;
+  if (filter.taskId && event.taskId !== filter.taskId) return false;
   if (filter.types && filter.types.length > 0 && !filter.types.includes(event.type)) return false;
   const text = filter.text?.trim().toLowerCase();
   if (text) {

@@ -67,16 +67,17 @@ export function createTimelineWindow(query: Accessor<TimelineQuery>): TimelineRo
   const serverQuery = (q: TimelineQuery) => ({
     sessionId: q.sessionId,
     agentId: q.agentId || undefined,
+    taskId: q.taskId || undefined,
     types: q.types?.length ? q.types : undefined,
     text: q.text?.trim() || undefined,
   });
 
   function subscribe(gen: number, q: TimelineQuery, cursor: number): void {
     const tracker = connection.track();
-    const { sessionId, agentId, types } = serverQuery(q);
+    const { sessionId, agentId, taskId, types } = serverQuery(q);
     const subscription = api.event.subscribe.subscribe(
       // The server filters by session, agent and types; free text is applied by the window state.
-      { sessionId, agentId, types, lastEventId: String(cursor) },
+      { sessionId, agentId, taskId, types, lastEventId: String(cursor) },
       {
         onStarted() {
           tracker.onStarted();
@@ -115,7 +116,7 @@ export function createTimelineWindow(query: Accessor<TimelineQuery>): TimelineRo
     try {
       const answer = await api.event.window.query({ ...serverQuery(q), limit: WINDOW_PAGE });
       if (gen !== generation) return;
-      setState(createWindowState(answer, { agentId: q.agentId, types: q.types, text: q.text }));
+      setState(createWindowState(answer, { agentId: q.agentId, taskId: q.taskId, types: q.types, text: q.text }));
       setPhase("ready");
       markFirstRender(answer.events.length);
       subscribe(gen, q, answer.lastSeq);

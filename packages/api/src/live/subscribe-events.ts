@@ -6,6 +6,7 @@ import { longLoopTurns } from "./loop-turns.ts";
 export interface EventFilter {
   sessionId?: string | undefined;
   agentId?: string | undefined;
+  taskId?: string | undefined;
   types?: string[] | undefined;
 }
 
@@ -16,6 +17,7 @@ const REPLAY_PAGE = 200;
 function matches(filter: EventFilter, event: EventSummary): boolean {
   if (filter.sessionId && event.sessionId !== filter.sessionId) return false;
   if (filter.agentId && event.agentId !== filter.agentId) return false;
+  if (filter.taskId && event.taskId !== filter.taskId) return false;
   if (filter.types?.length && !filter.types.includes(event.type)) return false;
   return true;
 }

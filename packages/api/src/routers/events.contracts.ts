@@ -18,6 +18,8 @@ export const ingestInput = z.object({
 const filterFields = {
   sessionId: idSchema,
   agentId: idSchema.optional(),
+  /** One task's events. */
+  taskId: idSchema.optional(),
   types: z.array(eventType).max(50).optional(),
   text: z.string().min(1).max(200).optional(),
 };
@@ -64,6 +66,7 @@ export const eventGetInput = z.object({ seq: seq });
 export const subscribeInput = z.object({
   sessionId: idSchema.optional(),
   agentId: idSchema.optional(),
+  taskId: idSchema.optional(),
   types: z.array(eventType).max(50).optional(),
   /** Resume after this seq (tRPC sets it on reconnect from the last tracked id). */
   lastEventId: z.string().max(32).nullish(),

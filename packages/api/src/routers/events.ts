@@ -3,7 +3,7 @@ import { notFound } from "@rozet/vocabulary";
 import { boundedPayload } from "../json-text.ts";
 import { subscribeEvents } from "../live/subscribe-events.ts";
 import { operatorProcedure, router } from "../trpc.ts";
-import { agentMustExist, sessionMustExist } from "./must-exist.ts";
+import { agentMustExist, sessionMustExist, taskMustBeInSession } from "./must-exist.ts";
 import {
   eventGetInput,
   fullEventOutput,
@@ -36,7 +36,7 @@ export const eventRouter = router({
         path: "/events/session/{sessionId}",
         tags,
         summary: "A page of a session's timeline",
-        description: "Newest page when neither cursor is given; `before` pages back, `after` forward (seq cursors). Filters: agentId, types (repeat the parameter), text.",
+        description: "Newest page when neither cursor is given; `before` pages back, `after` forward (seq cursors). Filters: agentId, taskId, types (repeat the parameter), text.",
       },
     })
     .input(timelineInput)
@@ -44,6 +44,7 @@ export const eventRouter = router({
     .query(async ({ ctx, input }) => {
     await sessionMustExist(ctx.room, input.sessionId);
     if (input.agentId) await agentMustExist(ctx.room, input.agentId);
+    if (input.taskId) await taskMustBeInSession(ctx.room, input.taskId, input.sessionId);
     return ctx.room.events.page(input);
   }),
   /** Rows by position over the whole filtered session (position ↔ seq), for a scrollbar over all of it and jumps. */
@@ -61,6 +62,7 @@ export const eventRouter = router({
     .query(async ({ ctx, input }) => {
     await sessionMustExist(ctx.room, input.sessionId);
     if (input.agentId) await agentMustExist(ctx.room, input.agentId);
+    if (input.taskId) await taskMustBeInSession(ctx.room, input.taskId, input.sessionId);
     return ctx.room.events.window(input);
   }),
   /** Events and cost over time in bounded buckets, for charts: one query instead of reading the history. */

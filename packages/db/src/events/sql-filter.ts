@@ -12,6 +12,10 @@ export function filterClause(filter: EventFilter): { where: string[]; params: Re
     where.push("agentId = @agentId");
     params.agentId = filter.agentId;
   }
+  if (filter.taskId) {
+    where.push("taskId = @taskId");
+    params.taskId = filter.taskId;
+  }
   if (filter.types?.length) {
     where.push(`type IN (${filter.types.map((_, i) => `@type${i}`).join(", ")})`);
     filter.types.forEach((type, i) => (params[`type${i}`] = type));

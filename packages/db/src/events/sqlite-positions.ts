@@ -31,7 +31,7 @@ export class SqlitePositions {
   constructor(private readonly statement: (sql: string) => Statement) {}
 
   async window(query: WindowQuery, lastSeq: number): Promise<TimelineWindow> {
-    const filter: EventFilter = { sessionId: query.sessionId, agentId: query.agentId, types: query.types, text: query.text };
+    const filter: EventFilter = { sessionId: query.sessionId, agentId: query.agentId, taskId: query.taskId, types: query.types, text: query.text };
     const counts = await this.countedUpTo(filter, lastSeq);
     // From here on nothing awaits: the counts cannot move under us (a concurrent reader may have counted further).
     const upTo = counts.countedTo;
@@ -62,7 +62,7 @@ export class SqlitePositions {
   }
 
   private async countedUpTo(filter: EventFilter, lastSeq: number): Promise<ChunkCounts> {
-    const key = JSON.stringify([filter.sessionId, filter.agentId ?? null, filter.types ?? [], filter.text ?? null]);
+    const key = JSON.stringify([filter.sessionId, filter.agentId ?? null, filter.taskId ?? null, filter.types ?? [], filter.text ?? null]);
     let entry = this.cache.get(key);
     if (entry) this.cache.delete(key);
     entry ??= { sessionId: filter.sessionId, countedTo: 0, chunks: [], counts: [], total: 0, queue: Promise.resolve() };

@@ -78,6 +78,8 @@ export interface AppendOutcome {
 export interface EventFilter {
   sessionId: string;
   agentId?: string | undefined;
+  /** One task's events (a task's card links its timeline). */
+  taskId?: string | undefined;
   types?: string[] | undefined;
   text?: string | undefined;
 }

@@ -1,4 +1,4 @@
-import { useAction, useSubmission } from "@solidjs/router";
+import { createAsync, useAction, useSubmission } from "@solidjs/router";
 import { For, Show, createMemo, createSignal } from "solid-js";
 import type { Agent } from "../../api/types.ts";
 import { Chart } from "../../components/Chart.tsx";
@@ -8,7 +8,7 @@ import { formatCost, formatCount } from "../../lib/format.ts";
 import { createSessionSeries } from "../../state/session-series.ts";
 import { seriesData } from "../../state/series.ts";
 import { budgetLeft } from "./AgentRoster.tsx";
-import { setAgentBudget } from "./session.data.ts";
+import { getSessionMetrics, setAgentBudget } from "./session.data.ts";
 import { formText } from "../../lib/form-text.ts";
 
 export interface SessionTotals {
@@ -25,6 +25,9 @@ function bucketLabel(ms: number): string {
 /** Cost and activity: per-agent spend against budgets, and the session's cost and events over time. */
 export function CostView(props: { sessionId: string; agents: readonly Agent[]; totals: SessionTotals | null; hueOf(agentId: string): number }) {
   const data = createSessionSeries(() => props.sessionId);
+  // Live totals arrive only while events flow: a quiet session (or Cost opened directly) shows its last read.
+  const metrics = createAsync(() => getSessionMetrics(props.sessionId).catch(() => null));
+  const totals = (): SessionTotals | null => props.totals ?? metrics() ?? null;
   const ids = createMemo(() => props.agents.map((a) => a.id));
   const chart = createMemo(() => seriesData(data.series(), ids()));
   const colourOf = (id: string) => `hsl(${props.hueOf(id)} 65% 50%)`;
@@ -32,7 +35,7 @@ export function CostView(props: { sessionId: string; agents: readonly Agent[]; t
   const count = (v: number) => formatCount(Math.round(v));
 
   const costSeries = createMemo(() => [
-    { label: "Session", colour: "hsl(24 85% 45%)", kind: "line" as const, values: chart().cost, format: usd },
+    { label: "Session (total)", colour: "", total: true, kind: "line" as const, values: chart().cost, format: usd },
     ...props.agents
       .map((agent, i) => ({ label: agent.name, colour: colourOf(agent.id), kind: "line" as const, values: chart().costByAgent[i] ?? [], format: usd }))
       .filter((s) => s.values.some((v) => v > 0)),
@@ -45,7 +48,7 @@ export function CostView(props: { sessionId: string; agents: readonly Agent[]; t
       <h2 id="cost-title" class="visually-hidden">
         Cost and activity
       </h2>
-      <Show when={props.totals}>
+      <Show when={totals()}>
         {(t) => (
           <dl class="metrics big">
             <div>

@@ -262,6 +262,7 @@ export function ReplayView(props: { sessionId: string; agents: readonly Agent[];
               if (i >= 0) seekPosition(i + 1);
             }}
             title="Replay"
+            emptyText="No events replayed yet: press Play or move the scrubber to step through the recorded session."
             statusLabel={current() ? `at ${formatClock(current()!.receivedAt)}` : "at the start"}
           />
         </div>

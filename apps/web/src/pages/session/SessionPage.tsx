@@ -25,6 +25,7 @@ import { SessionPermissions } from "./SessionPermissions.tsx";
 import { TasksBoard } from "./TasksBoard.tsx";
 import { Timeline } from "./Timeline.tsx";
 import { TimelineFilters, type FilterValues } from "./TimelineFilters.tsx";
+import { TaskFilterChip } from "./TaskFilterChip.tsx";
 import { getAgents, getSession, getSessionMetrics, resumeAgent } from "./session.data.ts";
 
 /** How often live activity may re-read the agents' cost/token counters (the session totals are live). */
@@ -58,7 +59,7 @@ export function SessionPage(props: RouteSectionProps) {
   const location = useLocation();
   const navigate = useNavigate();
   const toasts = useToasts();
-  const [search, setSearch] = useSearchParams<{ agent?: string; type?: string; q?: string; view?: string; at?: string }>();
+  const [search, setSearch] = useSearchParams<{ agent?: string; type?: string; q?: string; view?: string; at?: string; task?: string }>();
   const id = () => params.id ?? "";
   const view = (): View => (VIEWS.some((v) => v.id === search.view) ? (search.view as View) : "timeline");
   const selectedSeq = () => (params.seq !== undefined && /^\d+$/.test(params.seq) ? Number(params.seq) : null);
@@ -130,7 +131,7 @@ export function SessionPage(props: RouteSectionProps) {
     }
   });
 
-  const timelineQuery = () => ({ sessionId: id(), agentId: filters().agent || undefined, types: parseTypeList(filters().type), text: filters().q || undefined });
+  const timelineQuery = () => ({ sessionId: id(), agentId: filters().agent || undefined, taskId: search.task || undefined, types: parseTypeList(filters().type), text: filters().q || undefined });
   const timeline = createTimelineWindow(timelineQuery);
   const hrefFor = (seq: number) => `/sessions/${encodeURIComponent(id())}/events/${seq}${location.search}`;
 
@@ -320,6 +321,7 @@ export function SessionPage(props: RouteSectionProps) {
                       <CostView sessionId={id()} agents={agents} totals={totals()} hueOf={hueOf} />
                     </Match>
                     <Match when={true}>
+                      <TaskFilterChip sessionId={id()} taskId={search.task ?? ""} onClear={() => setSearch({ task: undefined })} />
                       <Timeline rows={timeline} jump agents={agentsById()} hueOf={hueOf} selectedSeq={selectedSeq()} hrefFor={hrefFor} select={(seq) => navigate(hrefFor(seq))} />
                       {/* Docked at the bottom of the timeline column, like a chat box. */}
                       <CommandBar

@@ -1,4 +1,4 @@
-import { createAsync, revalidate, useAction, useSubmission } from "@solidjs/router";
+import { A, createAsync, revalidate, useAction, useSearchParams, useSubmission } from "@solidjs/router";
 import { For, Show, createEffect, createMemo, createSignal } from "solid-js";
 import { createStore, reconcile, unwrap } from "solid-js/store";
 import type { Agent, Task } from "../../api/types.ts";
@@ -7,10 +7,17 @@ import { formatCost, formatCount } from "../../lib/format.ts";
 import { useControlUpdates } from "../../providers/connection.tsx";
 import { useToasts } from "../../providers/toasts.tsx";
 import { FINISHED_TASK_STATUSES, TASK_COLUMNS, applyTaskUpdate, groupTasks } from "../../state/tasks.ts";
-import { cancelTask, createTask, getTasks } from "./session.data.ts";
-import { formText } from "../../lib/form-text.ts";
+import { waitingOn } from "../../state/task-graph.ts";
+import { CreateTaskDialog } from "./CreateTaskDialog.tsx";
+import { TaskGraph } from "./TaskGraph.tsx";
+import { cancelTask, getTasks } from "./session.data.ts";
+import { taskEventsHref } from "./task-links.ts";
+import "./tasks.css";
 
-/** The session's tasks by status, live, with a form to add one (assign, dependencies, budget) and cancel. */
+/**
+ * The session's tasks, live: as a board by status or as their dependency graph (`?tasks=graph`), each linking to
+ * its events; "New task" opens a dialog (assign, dependencies, budget); cancel.
+ */
 export function TasksBoard(props: { sessionId: string; agents: readonly Agent[] }) {
   const fetched = createAsync(() => getTasks(props.sessionId));
   const [tasks, setTasks] = createStore<Task[]>([]);
@@ -24,8 +31,11 @@ export function TasksBoard(props: { sessionId: string; agents: readonly Agent[] 
     if (result.tasks !== unwrap(tasks)) setTasks(reconcile(result.tasks, { key: "id" }));
     if (result.refetch) void revalidate(getTasks.keyFor(props.sessionId));
   });
+  const [search, setSearch] = useSearchParams<{ tasks?: string }>();
+  const graph = () => search.tasks === "graph";
+  const [creating, setCreating] = createSignal(false);
   const groups = createMemo(() => groupTasks(tasks));
-  const titles = createMemo(() => new Map(tasks.map((t) => [t.id, t.title] as const)));
+  const byId = createMemo(() => new Map(tasks.map((t) => [t.id, t] as const)));
   const agentName = (id: string | null) => (id ? (props.agents.find((a) => a.id === id)?.name ?? id.slice(0, 8)) : null);
 
   return (
@@ -33,8 +43,22 @@ export function TasksBoard(props: { sessionId: string; agents: readonly Agent[] 
       <h2 id="tasks-title" class="visually-hidden">
         Tasks
       </h2>
-      <CreateTaskForm sessionId={props.sessionId} agents={props.agents} tasks={tasks} />
+      <div class="tasks-toolbar">
+        <div class="segmented" role="group" aria-label="Show tasks as">
+          <button type="button" class="button small" aria-pressed={!graph()} onClick={() => setSearch({ tasks: undefined })}>
+            Board
+          </button>
+          <button type="button" class="button small" aria-pressed={graph()} onClick={() => setSearch({ tasks: "graph" })}>
+            Graph
+          </button>
+        </div>
+        <button type="button" class="button primary small" aria-haspopup="dialog" onClick={() => setCreating(true)}>
+          New task
+        </button>
+      </div>
+      <CreateTaskDialog sessionId={props.sessionId} agents={props.agents} tasks={tasks} open={creating()} onClose={() => setCreating(false)} />
       <Show when={fetched()} fallback={<p class="muted">Loading tasks…</p>}>
+        <Show when={!graph()} fallback={<TaskGraph sessionId={props.sessionId} tasks={tasks} />}>
         <div class="board">
           <For each={TASK_COLUMNS}>
             {(column) => (
@@ -44,23 +68,25 @@ export function TasksBoard(props: { sessionId: string; agents: readonly Agent[] 
                 </h3>
                 <ul class="board-cards">
                   <For each={groups()[column.id]} fallback={<li class="muted small board-empty">None</li>}>
-                    {(task) => <TaskCard task={task} sessionId={props.sessionId} agentName={agentName(task.agentId)} titles={titles()} />}
+                    {(task) => <TaskCard task={task} sessionId={props.sessionId} agentName={agentName(task.agentId)} byId={byId()} />}
                   </For>
                 </ul>
               </section>
             )}
           </For>
         </div>
+        </Show>
       </Show>
     </section>
   );
 }
 
-function TaskCard(props: { task: Task; sessionId: string; agentName: string | null; titles: ReadonlyMap<string, string> }) {
+function TaskCard(props: { task: Task; sessionId: string; agentName: string | null; byId: ReadonlyMap<string, Task> }) {
   const cancel = useAction(cancelTask);
   const submission = useSubmission(cancelTask, ([input]) => input.taskId === props.task.id);
   const toasts = useToasts();
   const finished = () => FINISHED_TASK_STATUSES.has(props.task.status);
+  const waits = () => waitingOn(props.task, props.byId);
   return (
     <li class="task-card" data-status={props.task.status} data-task={props.task.title}>
       <div class="task-head">
@@ -78,7 +104,12 @@ function TaskCard(props: { task: Task; sessionId: string; agentName: string | nu
       </p>
       <Show when={props.task.dependsOn.length > 0}>
         <p class="small task-deps">
-          After: {props.task.dependsOn.map((id) => props.titles.get(id) ?? id.slice(0, 8)).join(", ")}
+          After: {props.task.dependsOn.map((id) => props.byId.get(id)?.title ?? id.slice(0, 8)).join(", ")}
+        </p>
+      </Show>
+      <Show when={waits().length > 0}>
+        <p class="small task-waiting">
+          Waiting on: {waits().map((d) => (d.status ? `${d.title} (${d.status})` : d.id.slice(0, 8))).join(", ")}
         </p>
       </Show>
       <Show when={props.task.error}>
@@ -87,6 +118,10 @@ function TaskCard(props: { task: Task; sessionId: string; agentName: string | nu
       <Show when={props.task.status === "completed" && props.task.result}>
         <p class="small task-result">{props.task.result}</p>
       </Show>
+      <div class="task-actions">
+      <A class="button small" href={taskEventsHref(props.sessionId, props.task.id)}>
+        Events<span class="visually-hidden"> of {props.task.title}</span>
+      </A>
       <Show when={!finished()}>
         <button
           type="button"
@@ -100,97 +135,7 @@ function TaskCard(props: { task: Task; sessionId: string; agentName: string | nu
           {submission.pending ? "Cancelling…" : "Cancel"}
         </button>
       </Show>
-    </li>
-  );
-}
-
-function CreateTaskForm(props: { sessionId: string; agents: readonly Agent[]; tasks: readonly Task[] }) {
-  const submit = useAction(createTask);
-  const submission = useSubmission(createTask);
-  const [open, setOpen] = createSignal(false);
-  const [error, setError] = createSignal<string | null>(null);
-  const candidates = () => props.tasks.filter((t) => t.status !== "cancelled" && t.status !== "failed");
-
-  async function onSubmit(e: SubmitEvent) {
-    e.preventDefault();
-    const form = e.currentTarget as HTMLFormElement;
-    const data = new FormData(form);
-    const title = formText(data, "title").trim();
-    const prompt = formText(data, "prompt").trim();
-    if (!title || !prompt) return setError("A task needs a title and a prompt.");
-    const budget = formText(data, "budgetUsd").trim();
-    const agentId = formText(data, "agentId");
-    setError(null);
-    try {
-      await submit({
-        sessionId: props.sessionId,
-        title,
-        prompt,
-        agentId: agentId || undefined,
-        dependsOn: data.getAll("dependsOn").map(String),
-        budgetUsd: budget ? Number(budget) : undefined,
-      });
-      form.reset();
-    } catch (err) {
-      setError(errorMessage(err));
-    }
-  }
-
-  return (
-    <section class="card" aria-labelledby="new-task-title">
-      <div class="card-head">
-        <h3 id="new-task-title" class="card-title">
-          New task
-        </h3>
-        <button type="button" class="button small" aria-expanded={open()} aria-controls="new-task-form" onClick={() => setOpen(!open())}>
-          {open() ? "Hide" : "Add a task"}
-        </button>
       </div>
-      <Show when={open()}>
-        <form id="new-task-form" class="task-form" onSubmit={(e) => void onSubmit(e)}>
-          <div class="field">
-            <label for="task-title">Title</label>
-            <input id="task-title" name="title" required maxlength="200" autocomplete="off" />
-          </div>
-          <div class="field">
-            <label for="task-agent">Assign to</label>
-            <select id="task-agent" name="agentId">
-              <option value="">Any idle agent</option>
-              <For each={props.agents.filter((a) => a.driver !== "external")}>{(a) => <option value={a.id}>{a.name}</option>}</For>
-            </select>
-          </div>
-          <div class="field wide">
-            <label for="task-prompt">Prompt</label>
-            <textarea id="task-prompt" name="prompt" required rows="3" maxlength="100000" />
-          </div>
-          <Show when={candidates().length > 0}>
-            <fieldset class="deps wide">
-              <legend>Starts after (dependencies)</legend>
-              <For each={candidates()}>
-                {(t) => (
-                  <label class="check">
-                    <input type="checkbox" name="dependsOn" value={t.id} /> {t.title} <span class="muted">({t.status})</span>
-                  </label>
-                )}
-              </For>
-            </fieldset>
-          </Show>
-          <div class="field">
-            <label for="task-budget">Budget USD (optional)</label>
-            <input id="task-budget" name="budgetUsd" type="number" min="0" step="0.01" inputmode="decimal" />
-          </div>
-          <div class="form-end">
-            <button type="submit" class="button primary" disabled={submission.pending}>
-              {submission.pending ? "Creating…" : "Create task"}
-            </button>
-          </div>
-          <Show when={error()}>
-            <p class="field-error wide" role="alert">
-              {error()}
-            </p>
-          </Show>
-        </form>
-      </Show>
-    </section>
+    </li>
   );
 }

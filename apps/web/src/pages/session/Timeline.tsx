@@ -24,6 +24,8 @@ interface TimelineProps {
   title?: string | undefined;
   /** Offer "Go to" an event number or a time. */
   jump?: boolean;
+  /** What an empty list says (the replay has its own: nothing there arrives live). */
+  emptyText?: string | undefined;
 }
 
 function kindOf(event: TimelineEvent): string {
@@ -249,7 +251,7 @@ export function Timeline(props: TimelineProps) {
       </div>
       <div class="tl-viewport" ref={viewport} onScroll={onScroll} onKeyDown={onKeyDown}>
         <Show when={props.rows.phase() !== "loading" || total() > 0} fallback={<p class="muted pad">Loading events…</p>}>
-          <Show when={total() > 0} fallback={<p class="muted pad">No events{props.rows.phase() === "ready" ? " match yet; new ones appear here as they arrive" : ""}.</p>}>
+          <Show when={total() > 0} fallback={<p class="muted pad">{props.emptyText ?? `No events${props.rows.phase() === "ready" ? " match yet; new ones appear here as they arrive" : ""}.`}</p>}>
             <ol
               class="tl-list tl-window"
               aria-label={`Events ${range().start + 1} to ${range().end} of ${total()}`}
