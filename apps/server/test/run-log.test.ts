@@ -37,12 +37,14 @@ describe("event.runLog", () => {
     expect(types[0]).toBe("prompt.submitted");
     expect(types).toContain("tool.started");
     expect(types).toContain("tool.finished");
-    expect(types.filter((t) => t === "shell.output").length).toBeGreaterThanOrEqual(4);
+    // stdout and stderr arrive as separate output events; lines of one stream may share a chunk under load.
+    expect(types.filter((t) => t === "shell.output").length).toBeGreaterThanOrEqual(2);
     expect(log.events.every((e: { commandId: string }) => e.commandId === command.id)).toBe(true);
     const output = log.events.filter((e: { type: string }) => e.type === "shell.output").map((e: { payload: { text: string } }) => e.payload.text).join("");
-    expect(output).toContain("\u001b[32mstep 4\u001b[0m");
+    for (const step of [1, 2, 3, 4]) expect(output).toContain(`\u001b[32mstep ${step}\u001b[0m`);
     expect(output).toContain("warn");
-    expect(log.events.some((e: { summary: string | null }) => e.summary === "stdout: step 1")).toBe(true);
+    // Output arrives in chunks as the pipe delivers it: the first line may share its chunk with the next ("(+1 line)").
+    expect(log.events.some((e: { summary: string | null }) => e.summary?.startsWith("stdout: step 1"))).toBe(true);
 
     // Paged two at a time, the pages join up to the same events, in order, without gaps or repeats.
     const paged: number[] = [];
