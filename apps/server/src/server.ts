@@ -16,6 +16,7 @@ import { createMetrics } from "./metrics.ts";
 import { handleRestIngest } from "./http/rest-ingest.ts";
 import { isJsonContentType } from "./http/content-type.ts";
 import { sendError, sendJson } from "./http/respond.ts";
+import { createLegacyDashboard } from "./http/legacy-dashboard.ts";
 import { createRestApi } from "./http/rest-api.ts";
 import { createRequestGuard } from "./http/security.ts";
 import { createStaticHandler } from "./http/static.ts";
@@ -80,6 +81,9 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
   const openApiDocument = createOpenApiDocument();
   const restApi = createRestApi({ document: openApiDocument, createContext, log: logError });
   const serveApiDocs = createApiDocsHandler(openApiDocument);
+  const legacyDashboard = createLegacyDashboard({ room, log, logError });
+  // Downloads and the legacy dashboard cannot send headers (plain links, a plain fetch, a WebSocket URL): ?token= too.
+  const tokenOrQueryMatches = (req: IncomingMessage) => tokenMatches(auth, presentedToken(req) ?? new URL(req.url ?? "/", "http://x").searchParams.get("token"));
   // Every ingest route: the same token check; each writes through a writer that counts its requests for /metrics.
   // OTLP/HTTP (OpenTelemetry logs and metrics) takes JSON or protobuf and answers media-type errors in OTLP's shape.
   const ingestRoute = (handle: typeof handleRestIngest, route: string, mediaType: "json" | "otlp") => ({
@@ -118,8 +122,7 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     const exportMatch = /^\/api\/sessions\/([^/]+)\/export\.(ndjson|json|zip)$/.exec(pathname);
     if (exportMatch || pathname === "/metrics") {
       // Downloads are plain links, which cannot carry headers: the token may come as ?token=.
-      const token = presentedToken(req) ?? new URL(url, "http://x").searchParams.get("token");
-      if (!tokenMatches(auth, token)) return sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "missing or wrong token" } });
+      if (!tokenOrQueryMatches(req)) return sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "missing or wrong token" } });
       if (req.method !== "GET") return sendJson(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: "GET only" } });
       if (exportMatch) return void handleExport(room, req, res, { encodedSessionId: exportMatch[1]!, format: exportMatch[2]! }, logError);
       return void metrics.registry.metrics().then(
@@ -129,6 +132,10 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
         },
         (error: unknown) => sendError(res, error, logError),
       );
+    }
+    if (pathname === "/events/recent" || pathname === "/events/filter-options") {
+      if (!tokenOrQueryMatches(req)) return sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "missing or wrong token" } });
+      if (legacyDashboard.handle(req, res, pathname)) return;
     }
     const rest = restApi.match(req.method ?? "GET", pathname);
     if (rest && "route" in rest) return void restApi.handle(rest, req, res);
@@ -175,9 +182,15 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refusal = guard.check(req);
     const pathname = (req.url ?? "").split("?", 1)[0];
-    if (refusal || pathname !== "/trpc") {
+    const legacyStream = pathname === "/stream";
+    if (refusal || (pathname !== "/trpc" && !legacyStream)) {
       const status = refusal?.status ?? 404;
       socket.end(`HTTP/1.1 ${status} ${refusal?.code ?? "NOT_FOUND"}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+      return;
+    }
+    if (legacyStream) {
+      if (!tokenOrQueryMatches(req)) socket.end("HTTP/1.1 401 UNAUTHORIZED\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+      else legacyDashboard.upgrade(req, socket, head);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
@@ -191,6 +204,7 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
   } catch (error) {
     // E.g. the port is in use: release what was opened so the caller can report it and the process can end.
     wss.close();
+    legacyDashboard.close();
     await room.close();
     throw error;
   }
@@ -214,6 +228,7 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
         await new Promise((resolve) => setTimeout(resolve, 50));
         for (const client of wss.clients) client.terminate();
         wss.close();
+        legacyDashboard.close();
         server.closeAllConnections();
         await room.close();
       })();

@@ -262,6 +262,14 @@ export class SqliteEventStore implements EventStore {
     ) as EventSummary[];
   }
 
+  recent(limit: number): EventSummary[] {
+    return (this.statements.recent.all(limit) as EventSummary[]).reverse();
+  }
+
+  recentTypes(window: number): string[] {
+    return this.statements.recentTypes.all(window) as string[];
+  }
+
   get(seq: number): FullEvent | undefined {
     const row = this.statements.getFull.get(seq) as StoredEvent | undefined;
     return row && this.withPayload(row);
@@ -383,6 +391,10 @@ function prepareStatements(db: SqliteDatabase) {
       `SELECT ${SUMMARY_COLUMNS} FROM Event WHERE sessionId = ? AND seq > ? ORDER BY seq ASC LIMIT ?`,
     ),
     readAfterAll: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM Event WHERE seq > ? ORDER BY seq ASC LIMIT ?`),
+    recent: db.prepare(`SELECT ${SUMMARY_COLUMNS} FROM Event ORDER BY seq DESC LIMIT ?`),
+    recentTypes: db
+      .prepare(`SELECT DISTINCT COALESCE(hookEventType, type) FROM (SELECT hookEventType, type FROM Event ORDER BY seq DESC LIMIT ?) ORDER BY 1`)
+      .pluck(),
     commandPage: db.prepare(`SELECT ${SUMMARY_COLUMNS}, ${PAYLOAD_COLUMNS} FROM Event WHERE commandId = ? AND seq > ? ORDER BY seq ASC LIMIT ?`),
     getFull: db.prepare(`SELECT ${SUMMARY_COLUMNS}, ${PAYLOAD_COLUMNS} FROM Event WHERE seq = ?`),
     insertBlock: db.prepare(`INSERT INTO PayloadBlock (id, encoding, size, bytes) VALUES (?, ?, ?, ?)`),

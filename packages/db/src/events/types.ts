@@ -184,6 +184,10 @@ export interface EventStore {
   /** Events after `afterSeq` in ascending order (replay for subscriptions). */
   readAfter(filter: { sessionId?: string | undefined; afterSeq: number; limit: number }): EventSummary[];
   get(seq: number): FullEvent | undefined;
+  /** The newest `limit` events of every session, ascending (the legacy dashboard's snapshot). */
+  recent(limit: number): EventSummary[];
+  /** Distinct hook event types (or types, for events without one) among the newest `window` events. */
+  recentTypes(window: number): string[];
   /** Full events (payload included) matching the timeline filters after `after`, ascending: exports page by page. */
   exportPage(query: TimelineQuery & { after: number }): FullEvent[];
   /** One command's events (payload included) after `after`, ascending: its run log, page by page. */
