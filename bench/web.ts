@@ -19,7 +19,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startServer } from "@rozet/server";
-import type { Page } from "@playwright/test";
+import type { CDPSession, Page } from "@playwright/test";
 import { launchBrowser } from "../e2e/src/browser.ts";
 
 const TOTAL = Number(process.env.ROZET_BENCH_EVENTS ?? 100_000);
@@ -58,7 +58,8 @@ const percentile = (values: number[], p: number) => {
 type Live = Awaited<ReturnType<typeof streamLive>>;
 
 function frameLine(live: Live): string {
-  return `p50 ${live.frameMsP50} ms, p95 ${live.frameMsP95} ms, p99 ${live.frameMsP99} ms, max ${live.frameMsMax} ms, ${live.framesOver50ms} over 50 ms of ${live.frames}; ${live.delivered}/${live.sent} delivered in ${live.flushes} flushes (max ${live.maxFlush})`;
+  const busy = live.mainThreadMsPerSecond;
+  return `p50 ${live.frameMsP50} ms, p95 ${live.frameMsP95} ms, p99 ${live.frameMsP99} ms, max ${live.frameMsMax} ms, ${live.framesOver50ms} over 50 ms of ${live.frames}; ${live.delivered}/${live.sent} delivered in ${live.flushes} flushes (max ${live.maxFlush}); main thread ${busy.tasks} ms/s (script ${busy.script}, style+layout ${busy.styleLayout})`;
 }
 
 /** Streams RATE events a second for SECONDS and returns the page's frame gaps and flush counters meanwhile. */
@@ -80,6 +81,10 @@ async function streamLive(page: Page, url: string) {
     requestAnimationFrame(loop);
   });
   const heapBefore = await heap(page);
+  // Main-thread time spent meanwhile (Chrome's own counters): what the page costs, apart from waiting for the CPU.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Performance.enable");
+  const busyBefore = await mainThread(cdp);
   const tick = 100;
   const perTick = Math.max(1, Math.round((RATE * tick) / 1000));
   const liveStarted = performance.now();
@@ -98,6 +103,8 @@ async function streamLive(page: Page, url: string) {
     return { frames: w.__frames.slice(1), ...w.__rozetPerf, rows: document.querySelectorAll(".tl-row").length, held: document.querySelector(".timeline-bar .muted.small")?.textContent ?? "" };
   });
   const heapAfter = await heap(page);
+  const busyAfter = await mainThread(cdp);
+  await cdp.detach();
   const frames = live.frames;
   return {
     ratePerSecond: RATE,
@@ -116,7 +123,20 @@ async function streamLive(page: Page, url: string) {
     rowsInDom: live.rows,
     held: live.held.trim(),
     heapMB: heapBefore === null || heapAfter === null ? null : { before: Math.round(heapBefore / 1e5) / 10, after: Math.round(heapAfter / 1e5) / 10 },
+    /** Milliseconds of main-thread work per second of streaming: scripts, style + layout, all tasks. */
+    mainThreadMsPerSecond: {
+      script: Math.round(((busyAfter.script - busyBefore.script) * 1000) / (liveMs / 1000)),
+      styleLayout: Math.round(((busyAfter.styleLayout - busyBefore.styleLayout) * 1000) / (liveMs / 1000)),
+      tasks: Math.round(((busyAfter.tasks - busyBefore.tasks) * 1000) / (liveMs / 1000)),
+    },
   };
+}
+
+/** Chrome's cumulative main-thread counters (seconds). */
+async function mainThread(cdp: CDPSession) {
+  const { metrics } = await cdp.send("Performance.getMetrics");
+  const get = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
+  return { script: get("ScriptDuration"), styleLayout: get("RecalcStyleDuration") + get("LayoutDuration"), tasks: get("TaskDuration") };
 }
 
 async function heap(page: Page): Promise<number | null> {
