@@ -43,7 +43,7 @@ async function scan(name: string): Promise<void> {
 }
 
 for (const theme of ["light", "dark"] as const) {
-  test(`accessibility, ${theme} theme: sessions, session timeline with the inspector's diff, inbox, tasks (board, new task, graph), cost, replay, dialogs`, async () => {
+  test(`accessibility, ${theme} theme: sessions, session timeline with the inspector's diff, inbox, inspector logs, tasks (board, new task, graph), cost, replay, dialogs`, async () => {
     const base = `/sessions/${encodeURIComponent(sessionId)}`;
     await page.goto("/");
     await page.evaluate((t) => localStorage.setItem("rozet.theme", t), theme);
@@ -63,6 +63,9 @@ for (const theme of ["light", "dark"] as const) {
 
     await page.locator(".inspector").getByRole("tab", { name: "Details" }).click();
     await scan(`${theme}-inspector-details`);
+    await page.locator(".inspector").getByRole("tab", { name: /^Logs/ }).click();
+    await expect(page.locator(".inspector").getByRole("tab", { name: /^Logs/ })).toHaveAttribute("aria-selected", "true");
+    await scan(`${theme}-inspector-logs`);
 
     await page.goto("/permissions");
     await page.locator('.permission-list .diff-target[data-rendered="true"]').waitFor();
