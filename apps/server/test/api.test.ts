@@ -123,6 +123,8 @@ describe("tasks", () => {
     expect(await client.api.task.get.query({ id: first.id })).toEqual(first);
     const timeline = await client.api.event.timeline.query({ sessionId: session.id, types: ["task.created", "task.cancelled"] });
     expect(timeline.events.map((e) => e.type)).toEqual(["task.created", "task.created", "task.cancelled"]);
+    // Task events name their task: the timeline shows its title, not an empty or id-only row.
+    expect(timeline.events.map((e) => e.summary)).toEqual(["write tests", "fix bug", "fix bug: cancelled (not needed)"]);
   });
 });
 

@@ -4,6 +4,7 @@ import { NotFound } from "./pages/NotFound.tsx";
 import { PermissionsPage } from "./pages/permissions/PermissionsPage.tsx";
 import { preloadPermissions } from "./pages/permissions/permissions.data.ts";
 import { EventInspector } from "./pages/session/EventInspector.tsx";
+import { RunLogPage } from "./pages/session/RunLogPage.tsx";
 import { SessionPage } from "./pages/session/SessionPage.tsx";
 import { preloadEvent, preloadSession } from "./pages/session/session.data.ts";
 import { SessionsPage } from "./pages/sessions/SessionsPage.tsx";
@@ -24,6 +25,7 @@ export function App() {
           <Router root={Layout}>
             <Route path="/" component={SessionsPage} preload={preloadSessions} />
             <Route path="/permissions" component={PermissionsPage} preload={preloadPermissions} />
+            <Route path="/sessions/:id/commands/:commandId" component={RunLogPage} />
             {/* One page for both: the timeline stays mounted (and subscribed) while the inspector opens and closes. */}
             <Route path="/sessions/:id" component={SessionPage} preload={preloadSession}>
               <Route path="/" component={NoSelection} />

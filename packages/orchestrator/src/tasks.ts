@@ -90,7 +90,7 @@ export async function cancelTask(deps: TaskDeps, input: { id: string; reason?: s
   });
   const dto = taskDto(row);
   deps.control.publish({ entity: "task", id: row.id, sessionId: row.sessionId, action: "updated", status: row.status, data: dto });
-  await recordEvent(deps, { sessionId: row.sessionId, taskId: row.id, type: "task.cancelled", summary: dto.error ?? undefined, status: "cancelled" });
+  await recordEvent(deps, { sessionId: row.sessionId, taskId: row.id, type: "task.cancelled", summary: `${row.title}: cancelled${dto.error ? ` (${dto.error})` : ""}`, status: "cancelled" });
   // Cancelling interrupts the work: a queued prompt is dropped, a running one interrupted.
   if (active) await deps.agents.find(active.agentId)?.cancelCommand(active.id);
   await deps.tasks.schedule(row.sessionId);

@@ -33,6 +33,11 @@ describe("PermissionBroker (unit: real SQLite)", () => {
       ["Read", "allowed", `rule:${allow.id}`],
     ]);
     expect(timeline(stores, session.id).filter((e) => e.type === "permission.requested")).toEqual([]);
+    // The timeline names the rule by what it says, not by its id.
+    expect(timeline(stores, session.id).filter((e) => e.type === "permission.answered").map((e) => e.summary).sort()).toEqual([
+      "Bash: denied by rule “deny Bash”",
+      "Read: allowed by rule “allow Read”",
+    ]);
   });
 
   it("the agent is waiting before the request is announced: whoever sees it pending sees the agent waiting", async () => {

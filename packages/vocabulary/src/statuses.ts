@@ -40,3 +40,6 @@ export const FINISHED_COMMAND_STATUSES: readonly CommandStatus[] = ["completed",
 
 export const taskStatuses = ["pending", "waiting", "blocked", "queued", "running", "completed", "failed", "cancelled"] as const;
 export type TaskStatus = (typeof taskStatuses)[number];
+
+/** What a completed interrupt command records as its result: the page tells "delivered" from "no-op" by it. */
+export const interruptResults = { delivered: "interrupted the running turn", noop: "nothing was running" } as const;

@@ -18,6 +18,10 @@ export type TimelinePage = RouterOutputs["event"]["timeline"];
 /** One event as timelines and the live subscription carry it: indexed fields and the summary, no payload. */
 export type TimelineEvent = TimelinePage["events"][number];
 export type FullEvent = RouterOutputs["event"]["get"];
+/** One page of a command's run log (`event.runLog`): the command, its events with payloads, the next cursor. */
+export type RunLogPage = RouterOutputs["event"]["runLog"];
+export type RunLogEvent = RunLogPage["events"][number];
+export type RunLogCommand = RunLogPage["command"];
 export type TimelineInput = RouterInputs["event"]["timeline"];
 export type SubscribeInput = RouterInputs["event"]["subscribe"];
 

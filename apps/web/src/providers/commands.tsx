@@ -8,6 +8,7 @@
 import { createContext, createEffect, createSignal, on, onCleanup, useContext, type Accessor, type ParentProps } from "solid-js";
 import type { Agent, Command } from "../api/types.ts";
 import { errorMessage } from "../lib/errors.ts";
+import { commandTitle } from "../lib/names.ts";
 import { timedCommand } from "../lib/telemetry.ts";
 import { COMMANDS_PER_AGENT, newCommandKey, reduceCommands, type CommandAction, type CommandEntry } from "../state/commands.ts";
 import { useApi } from "./api.tsx";
@@ -71,8 +72,8 @@ export function CommandsProvider(props: ParentProps) {
       void readRecent(agentId);
     },
     send: (agent, text) => run(agent.id, "prompt", text, (key) => api.agent.command.mutate({ agentId: agent.id, text, idempotencyKey: key })),
-    interrupt: (agent) => run(agent.id, "interrupt", "interrupt", (key) => api.agent.interrupt.mutate({ agentId: agent.id, idempotencyKey: key })),
-    stop: (agent) => run(agent.id, "stop", "stop", (key) => api.agent.stop.mutate({ agentId: agent.id, idempotencyKey: key })),
+    interrupt: (agent) => run(agent.id, "interrupt", commandTitle({ kind: "interrupt", input: {} }), (key) => api.agent.interrupt.mutate({ agentId: agent.id, idempotencyKey: key })),
+    stop: (agent) => run(agent.id, "stop", commandTitle({ kind: "stop", input: {} }), (key) => api.agent.stop.mutate({ agentId: agent.id, idempotencyKey: key })),
   };
   return <CommandsContext.Provider value={value}>{props.children}</CommandsContext.Provider>;
 }

@@ -7,6 +7,7 @@
  * before the mutation's answer) is recognised as the same command. Statuses only move forward.
  */
 import type { Command, CommandStatus, ControlUpdate } from "../api/types.ts";
+import { commandTitle } from "../lib/names.ts";
 
 export type CommandRow = Pick<Command, "id" | "agentId" | "kind" | "status" | "error" | "result" | "idempotencyKey" | "input" | "createdAt">;
 
@@ -45,16 +46,6 @@ export function isFinished(status: CommandStatus): boolean {
   return rank[status] === 3;
 }
 
-function textOf(row: CommandRow): string {
-  const input = row.input as Record<string, unknown> | null;
-  if (typeof input?.text === "string") return input.text;
-  if (row.kind === "permission") {
-    const answer = input?.answer as { behavior?: unknown } | undefined;
-    return `permission: ${typeof answer?.behavior === "string" ? answer.behavior : "answer"}`;
-  }
-  return row.kind;
-}
-
 function merge(entry: CommandEntry, row: CommandRow, acknowledged: boolean): CommandEntry {
   const forward = rank[row.status] >= rank[entry.status];
   return {
@@ -73,7 +64,7 @@ function fromRow(row: CommandRow): CommandEntry {
     id: row.id,
     agentId: row.agentId,
     kind: row.kind,
-    text: textOf(row),
+    text: commandTitle(row),
     status: row.status,
     error: row.error,
     result: row.result,

@@ -1,4 +1,4 @@
-import { background, DomainError, newId, notFound } from "@rozet/vocabulary";
+import { background, describePermissionRule, DomainError, newId, notFound } from "@rozet/vocabulary";
 import type { Stores } from "../deps.ts";
 import { permissionDto, permissionRuleDto, type PermissionDto, type PermissionRuleDto } from "../dto.ts";
 import { recordEvent } from "../timeline.ts";
@@ -71,7 +71,7 @@ export class PermissionBroker {
     if (rule && rule.action !== "ask") {
       const decision: PermissionDecision =
         rule.action === "allow" ? { behavior: "allow", updatedInput: request.input } : { behavior: "deny", message: `denied by rule ${rule.tool} ${rule.pattern ?? "*"}` };
-      await this.finish(row.id, decision, `rule:${rule.id}`);
+      await this.finish(row.id, decision, `rule:${rule.id}`, undefined, `rule “${describePermissionRule(rule)}”`);
       return decision;
     }
     // Answerable from the moment anyone can see it (the row is listed, the update below goes out): registered
@@ -136,7 +136,8 @@ export class PermissionBroker {
     return dto;
   }
 
-  private async finish(id: string, decision: PermissionDecision, answeredBy: string, status?: string): Promise<PermissionDto> {
+  /** `answeredByText`: how the timeline names who answered (a rule by its description, not its id). */
+  private async finish(id: string, decision: PermissionDecision, answeredBy: string, status?: string, answeredByText = answeredBy): Promise<PermissionDto> {
     const row = await this.deps.prisma.permissionRequest.update({
       where: { id },
       data: {
@@ -153,7 +154,7 @@ export class PermissionBroker {
       agentId: row.agentId,
       commandId: row.commandId ?? undefined,
       type: "permission.answered",
-      summary: `${row.toolName}: ${dto.status} by ${answeredBy}`,
+      summary: `${row.toolName}: ${dto.status} by ${answeredByText}`,
       status: dto.status,
       payload: dto,
     });

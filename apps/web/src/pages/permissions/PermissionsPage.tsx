@@ -1,11 +1,13 @@
-import { createAsync } from "@solidjs/router";
+import { createAsync, useLocation, useSearchParams } from "@solidjs/router";
+import { describePermissionRule } from "@rozet/vocabulary";
 import { For, Show, Suspense, createEffect, createMemo, createSignal } from "solid-js";
 import type { Permission } from "../../api/types.ts";
 import { ErrorNotice } from "../../components/ErrorNotice.tsx";
 import { PermissionCard, type PermissionCardActions } from "../../components/PermissionCard.tsx";
 import { usePermissions } from "../../providers/permissions.tsx";
 import { useShortcuts } from "../../providers/shortcuts.tsx";
-import { getAgentNames, getSessionNames } from "./permissions.data.ts";
+import { formatDateTime } from "../../lib/format.ts";
+import { getAgentNames, getRules, getSessionNames } from "./permissions.data.ts";
 
 /** `/permissions`: every pending request of every session, oldest first, answerable from the keyboard too. */
 export function PermissionsPage() {
@@ -68,7 +70,68 @@ export function PermissionsPage() {
           </Suspense>
         </Show>
       </Show>
+      <RulesSection sessionNames={sessionNames()} />
     </div>
+  );
+}
+
+/**
+ * A session's rules, each with an anchor (`#rule-<id>`): where "allowed by rule …" in the inspector links to.
+ * The session comes from `?session=`, or is chosen here.
+ */
+function RulesSection(props: { sessionNames: ReadonlyMap<string, string> | undefined }) {
+  const [search, setSearch] = useSearchParams<{ session?: string }>();
+  const location = useLocation();
+  const sessionId = () => search.session ?? "";
+  const rules = createAsync(() => (sessionId() ? getRules(sessionId()) : Promise.resolve(null)));
+  // The rule named in the link's hash: scrolled to once the list is there.
+  createEffect(() => {
+    const hash = location.hash.replace(/^#/, "");
+    if (!rules()?.length || !hash.startsWith("rule-")) return;
+    requestAnimationFrame(() => document.getElementById(decodeURIComponent(hash))?.scrollIntoView({ block: "center" }));
+  });
+  return (
+    <section class="rules-section" aria-labelledby="rules-title">
+      <div class="page-head">
+        <h2 id="rules-title" class="section-title">
+          Rules
+        </h2>
+        <label class="small">
+          Session{" "}
+          <select value={sessionId()} onChange={(e) => setSearch({ session: e.currentTarget.value || undefined })}>
+            <option value="">Choose a session…</option>
+            <For each={[...(props.sessionNames ?? new Map<string, string>()).entries()]}>{([id, name]) => <option value={id}>{name}</option>}</For>
+          </select>
+        </label>
+      </div>
+      <p class="muted small">Rules answer a session's requests before anyone is asked: allow, deny or ask, by tool and a path or command glob.</p>
+      <Suspense fallback={<p class="muted">Loading rules…</p>}>
+        <Show when={sessionId()}>
+          <Show when={rules()} fallback={<p class="muted">Loading rules…</p>}>
+            {(list) => (
+              <Show when={list().length > 0} fallback={<p class="muted empty">This session has no rules.</p>}>
+                <ol class="rules-list" aria-label="Permission rules">
+                  <For each={list()}>
+                    {(rule) => (
+                      <li id={`rule-${rule.id}`} data-action={rule.action}>
+                        <span class="pill" data-status={rule.action === "deny" ? "error" : rule.action === "allow" ? "completed" : "waiting"}>
+                          {rule.action}
+                        </span>
+                        <code>{describePermissionRule(rule)}</code>
+                        <span class="muted small">
+                          added {formatDateTime(rule.createdAt)}
+                          {rule.createdBy?.startsWith("allow-for-session:") ? " by an “allow for the session” answer" : rule.createdBy ? ` by ${rule.createdBy}` : ""}
+                        </span>
+                      </li>
+                    )}
+                  </For>
+                </ol>
+              </Show>
+            )}
+          </Show>
+        </Show>
+      </Suspense>
+    </section>
   );
 }
 

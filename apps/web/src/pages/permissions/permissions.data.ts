@@ -13,6 +13,9 @@ export const getAgentNames = query(async (sessionId: string) => {
   return new Map(agents.map((a) => [a.id, a.name] as const));
 }, "agents.names");
 
+/** A session's permission rules (the rules list, and naming the rule that answered a request). */
+export const getRules = query((sessionId: string) => dataApi().permission.rules.query({ sessionId }), "permission.rules");
+
 export function preloadPermissions(): void {
   void getSessionNames();
 }

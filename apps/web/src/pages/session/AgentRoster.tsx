@@ -4,6 +4,8 @@ import type { Agent } from "../../api/types.ts";
 import { hueStyle } from "../../lib/agent-colour.ts";
 import { formatCost, formatCount, formatTokens } from "../../lib/format.ts";
 import { currentTool, formatAge, type ActivityState } from "../../state/activity.ts";
+import { AnsiInline } from "../../components/AnsiText.tsx";
+import { commandStatusLabel } from "../../lib/names.ts";
 import type { CommandEntry } from "../../state/commands.ts";
 
 export interface RosterActions {
@@ -150,15 +152,13 @@ function AgentCard(props: {
           )}
         </Show>
         <Show when={props.agent.lastError}>
-          <span class="roster-meta error-text small" title={props.agent.lastError ?? ""}>
-            {props.agent.lastError}
-          </span>
+          <AnsiInline class="roster-meta error-text small" title={props.agent.lastError ?? ""} text={props.agent.lastError ?? ""} />
         </Show>
         <Show when={lastCommand()}>
           {(c) => (
             <span class="roster-meta small command-line">
-              <span class="pill" data-status={c().status}>
-                {c().status}
+              <span class="pill" data-status={commandStatusLabel(c())}>
+                {commandStatusLabel(c())}
               </span>{" "}
               <span class="muted">{c().text}</span>
             </span>

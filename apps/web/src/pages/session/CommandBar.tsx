@@ -1,6 +1,9 @@
+import { A } from "@solidjs/router";
 import { For, Show, createEffect, createSignal, on } from "solid-js";
 import { COMMANDABLE_AGENT_STATUSES } from "@rozet/vocabulary";
 import type { Agent } from "../../api/types.ts";
+import { AnsiInline } from "../../components/AnsiText.tsx";
+import { commandHref, commandStatusLabel } from "../../lib/names.ts";
 import type { CommandEntry } from "../../state/commands.ts";
 import type { SendResult } from "../../providers/commands.tsx";
 
@@ -109,14 +112,18 @@ export function CommandBar(props: {
           <ol id="command-history-list" class="command-list" aria-label="Recent commands">
             <For each={recent()}>
               {(c) => (
-                <li data-status={c.status} data-pending={c.pending ? "yes" : "no"}>
-                  <span class="pill" data-status={c.status}>
-                    {c.status}
+                <li data-status={c.status} data-kind={c.kind} data-pending={c.pending ? "yes" : "no"}>
+                  <span class="pill" data-status={commandStatusLabel(c)}>
+                    {commandStatusLabel(c)}
                   </span>
-                  <span class="command-text">{c.text}</span>
-                  <Show when={c.error}>
-                    <span class="error-text small">{c.error}</span>
+                  <Show when={c.id} fallback={<span class="command-text">{c.text}</span>}>
+                    {(id) => (
+                      <A class="command-text" href={commandHref(agent()?.sessionId ?? "", id())} title="Open the run log">
+                        {c.text}
+                      </A>
+                    )}
                   </Show>
+                  <Show when={c.error}>{(error) => <AnsiInline class="error-text small" text={error()} />}</Show>
                 </li>
               )}
             </For>

@@ -1,19 +1,23 @@
 import { A, createAsync, useLocation, useNavigate, useParams } from "@solidjs/router";
 import { ErrorBoundary, For, Match, Show, Suspense, Switch, createEffect, createMemo, createSignal, on, onCleanup } from "solid-js";
 import type { FullEvent } from "../../api/types.ts";
-import { AnsiText } from "../../components/AnsiText.tsx";
+import { AnsiInline, AnsiText } from "../../components/AnsiText.tsx";
 import { DiffView } from "../../components/DiffView.tsx";
 import { ErrorNotice } from "../../components/ErrorNotice.tsx";
+import { LogView } from "../../components/LogView.tsx";
 import { Tabs } from "../../components/Tabs.tsx";
 import { formatBytes, formatCost, formatDateTime } from "../../lib/format.ts";
 import { eventLogs } from "../../lib/event-logs.ts";
+import { commandHref } from "../../lib/names.ts";
 import { payloadPatch, proposedChanges } from "../../lib/tool-diff.ts";
+import { createRunLog } from "../../state/run-log-store.ts";
+import { EventNameRows } from "./EventNames.tsx";
 import { getEvent } from "./session.data.ts";
 
 /** Payloads run to megabytes (Stop events carry transcripts); render this much until asked for the rest. */
 const PREVIEW_CHARS = 100_000;
 
-type InspectorTab = "details" | "files" | "logs";
+type InspectorTab = "details" | "files" | "logs" | "run";
 /** The tab the operator last chose; kept while they move from event to event when the next one has it too. */
 const [preferredTab, setPreferredTab] = createSignal<InspectorTab | null>(null);
 
@@ -85,7 +89,12 @@ function fileChangesOf(event: FullEvent) {
 function EventBody(props: { event: FullEvent; sessionId: string }) {
   const files = createMemo(() => fileChangesOf(props.event));
   const logs = createMemo(() => eventLogs(props.event.type, props.event.payload));
-  const available = createMemo<InspectorTab[]>(() => ["details", ...(files().length ? (["files"] as const) : []), ...(logs().length ? (["logs"] as const) : [])]);
+  const available = createMemo<InspectorTab[]>(() => [
+    "details",
+    ...(files().length ? (["files"] as const) : []),
+    ...(logs().length ? (["logs"] as const) : []),
+    ...(props.event.commandId ? (["run"] as const) : []),
+  ]);
   const [tab, setTab] = createSignal<InspectorTab>("details");
   // A new event opens on the tab the operator last chose if it has one, else on its most telling tab.
   createEffect(
@@ -102,6 +111,7 @@ function EventBody(props: { event: FullEvent; sessionId: string }) {
     { id: "details" as const, label: "Details" },
     { id: "files" as const, label: "Files", badge: files().length ? String(files().length) : undefined },
     { id: "logs" as const, label: "Logs", badge: logs().length ? String(logs().length) : undefined },
+    ...(props.event.commandId ? [{ id: "run" as const, label: "Run log" }] : []),
   ];
   return (
     <div class="inspector-body">
@@ -138,6 +148,9 @@ function EventBody(props: { event: FullEvent; sessionId: string }) {
               </For>
             </Show>
           </Match>
+          <Match when={tab() === "run" && props.event.commandId}>
+            {(commandId) => <InspectorRunLog commandId={commandId()} sessionId={props.event.sessionId} seq={props.event.seq} />}
+          </Match>
           <Match when={tab() === "logs"}>
             <Show when={logs().length > 0} fallback={<p class="muted">This event carries no output.</p>}>
               <For each={logs()}>
@@ -161,6 +174,25 @@ function EventBody(props: { event: FullEvent; sessionId: string }) {
   );
 }
 
+/** The whole run log of the event's command, opened at this event, with a link to it as a page of its own. */
+function InspectorRunLog(props: { commandId: string; sessionId: string; seq: number }) {
+  return (
+    <Show when={props.commandId} keyed>
+      {(commandId) => {
+        const log = createRunLog(commandId);
+        return (
+          <>
+            <p class="small">
+              <A href={commandHref(props.sessionId, commandId)}>Open the run log as a page ↗</A>
+            </p>
+            <LogView log={log} focusSeq={props.seq} />
+          </>
+        );
+      }}
+    </Show>
+  );
+}
+
 function DetailsTab(props: { event: FullEvent }) {
   const [showAll, setShowAll] = createSignal(false);
   const [raw, setRaw] = createSignal(false);
@@ -171,7 +203,6 @@ function DetailsTab(props: { event: FullEvent }) {
     return [
       ["Type", e.type],
       ["Hook event", e.hookEventType],
-      ["Agent", e.agentId],
       ["Tool", e.toolName],
       ["File", e.filePath],
       ["Status", e.status],
@@ -180,8 +211,6 @@ function DetailsTab(props: { event: FullEvent }) {
       ["Client time", e.clientTs === null ? null : formatDateTime(e.clientTs)],
       ["Cost", e.costUsd === null ? null : formatCost(e.costUsd)],
       ["Tokens in / out", e.inputTokens === null && e.outputTokens === null ? null : `${e.inputTokens ?? 0} / ${e.outputTokens ?? 0}`],
-      ["Task", e.taskId],
-      ["Command", e.commandId],
       ["Source", `${e.source} (schema v${e.schemaVersion})`],
       ["Event id", e.eventId],
       ["Seq", e.seq],
@@ -202,10 +231,11 @@ function DetailsTab(props: { event: FullEvent }) {
           {([label, value]) => (
             <>
               <dt>{label}</dt>
-              <dd>{String(value)}</dd>
+              <dd>{typeof value === "string" ? <AnsiInline text={value} /> : String(value)}</dd>
             </>
           )}
         </For>
+        <EventNameRows event={props.event} />
       </dl>
       <div class="payload-head">
         <h3 class="section-title small">Payload</h3>
@@ -246,9 +276,9 @@ function DetailsTab(props: { event: FullEvent }) {
                   <dd>
                     <Show
                       when={value === null || typeof value !== "object" ? !(typeof value === "string" && value.includes("\n")) : false}
-                      fallback={<pre class="payload small">{typeof value === "string" ? value : JSON.stringify(value, null, 2)}</pre>}
+                      fallback={typeof value === "string" ? <AnsiText text={value} label={key} /> : <pre class="payload small">{JSON.stringify(value, null, 2)}</pre>}
                     >
-                      {value === null ? <span class="muted">null</span> : typeof value === "string" ? value : JSON.stringify(value)}
+                      {value === null ? <span class="muted">null</span> : typeof value === "string" ? <AnsiInline text={value} /> : JSON.stringify(value)}
                     </Show>
                   </dd>
                 </>

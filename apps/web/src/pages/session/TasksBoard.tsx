@@ -88,7 +88,7 @@ function TaskCard(props: { task: Task; sessionId: string; agentName: string | nu
   const finished = () => FINISHED_TASK_STATUSES.has(props.task.status);
   const waits = () => waitingOn(props.task, props.byId);
   return (
-    <li class="task-card" data-status={props.task.status} data-task={props.task.title}>
+    <li class="task-card" id={`task-${props.task.id}`} data-status={props.task.status} data-task={props.task.title}>
       <div class="task-head">
         <strong class="task-title">{props.task.title}</strong>
         <span class="pill" data-status={props.task.status}>

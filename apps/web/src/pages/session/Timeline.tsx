@@ -1,5 +1,6 @@
 import { For, Show, createEffect, createMemo, createSignal, on, onCleanup, onMount, untrack } from "solid-js";
 import type { Agent, TimelineEvent } from "../../api/types.ts";
+import { AnsiInline } from "../../components/AnsiText.tsx";
 import { ErrorNotice } from "../../components/ErrorNotice.tsx";
 import { hueStyle, shortId } from "../../lib/agent-colour.ts";
 import { formatClock, formatCount } from "../../lib/format.ts";
@@ -172,9 +173,10 @@ export function Timeline(props: TimelineProps) {
     requestAnimationFrame(() => viewport.querySelector<HTMLElement>(`[data-seq="${event.seq}"] a`)?.focus());
   }
 
-  const agentName = (agentId: string | null) => {
-    if (!agentId) return "—";
-    return props.agents.get(agentId)?.name ?? shortId(agentId);
+  /** The agent's name; events of no agent say what they belong to (a task, the control room), never a bare dash. */
+  const agentName = (event: TimelineEvent) => {
+    if (!event.agentId) return event.type.startsWith("task.") ? "task" : "control room";
+    return props.agents.get(event.agentId)?.name ?? shortId(event.agentId);
   };
   const newEvents = () => Math.max(0, total() - totalWhenLeft());
   const status = () => {
@@ -209,12 +211,12 @@ export function Timeline(props: TimelineProps) {
                 {formatClock(eventTime(e()))}
               </time>
               <span class="tl-agent">
-                <span class="agent-dot" aria-hidden="true" />
-                {agentName(e().agentId)}
+                <span class="agent-dot" classList={{ neutral: !e().agentId }} aria-hidden="true" />
+                {agentName(e())}
               </span>
               <span class="tl-type">{e().type}</span>
               <span class="tl-tool">{e().toolName ?? ""}</span>
-              <span class="tl-summary">{e().summary ?? e().filePath ?? ""}</span>
+              <AnsiInline class="tl-summary" text={e().summary ?? e().filePath ?? ""} />
             </a>
           </li>
         )}

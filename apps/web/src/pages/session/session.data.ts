@@ -53,3 +53,6 @@ export const cancelTask = action(async (input: { sessionId: string; taskId: stri
   const task = await timedCommand(api, "task.cancel", () => api.task.cancel.mutate({ id: input.taskId, reason: "cancelled by the operator" }));
   return json(task, { revalidate: getTasks.keyFor(input.sessionId) });
 }, "task.cancel");
+
+/** A command by id (with its agent's name), for naming it: the first page of its run log, one event long. */
+export const getCommand = query(async (commandId: string) => (await dataApi().event.runLog.query({ commandId, limit: 1 })).command, "command");
