@@ -22,8 +22,10 @@ describe("system", () => {
 describe("sessions", () => {
   it("creates, lists, gets, archives and deletes a session, publishing each change", async () => {
     const updates: { entity: string; action: string; id: string }[] = [];
+    // The server listens to control updates itself (metrics): wait for one more listener, ours.
+    const listeners = server.room.bus.listenerCount("control");
     const sub = client.api.control.onUpdate.subscribe({}, { onData: (u) => updates.push(u.data) });
-    await waitFor(() => server.room.bus.listenerCount("control") > 0, 5_000, "control subscription");
+    await waitFor(() => server.room.bus.listenerCount("control") > listeners, 5_000, "control subscription");
 
     const created = await client.api.session.create.mutate({ name: "Refactor auth" });
     expect(created.status).toBe("active");
