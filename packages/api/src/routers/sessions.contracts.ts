@@ -22,18 +22,23 @@ export const sessionOutput = z.object({
   updatedAt: isoTime,
 }) satisfies z.ZodType<SessionDto>;
 
-/** A session with its live totals, as the sessions list shows it. */
-export const sessionListItemOutput = sessionOutput.extend({
+/** Totals of a session, or of all of them. */
+const totalsShape = {
   agents: z.number().int(),
   activeAgents: z.number().int(),
   events: z.number().int(),
   costUsd: z.number(),
   inputTokens: z.number().int(),
   outputTokens: z.number().int(),
-  /** When the newest event was received (ms since the epoch), null before the first. */
-  lastEventAt: z.number().nullable(),
   /** Finished tool calls that succeeded, 0..1; null until a tool has finished. */
   toolSuccessRate: z.number().min(0).max(1).nullable(),
+};
+
+/** A session with its live totals, as the sessions list shows it. */
+export const sessionListItemOutput = sessionOutput.extend({
+  ...totalsShape,
+  /** When the newest event was received (ms since the epoch), null before the first. */
+  lastEventAt: z.number().nullable(),
 }) satisfies z.ZodType<Awaited<ReturnType<typeof listSessions>>[number]>;
 
 export const sessionMetricsOutput = z.object({
@@ -54,14 +59,8 @@ export const sessionOverviewOutput = z.object({
   totals: z.object({
     sessions: z.number().int(),
     activeSessions: z.number().int(),
-    agents: z.number().int(),
-    activeAgents: z.number().int(),
-    events: z.number().int(),
-    costUsd: z.number(),
-    inputTokens: z.number().int(),
-    outputTokens: z.number().int(),
+    ...totalsShape,
     toolCalls: z.number().int(),
-    toolSuccessRate: z.number().min(0).max(1).nullable(),
   }),
   sessions: z.array(sessionListItemOutput),
 }) satisfies z.ZodType<Awaited<ReturnType<typeof sessionOverview>>>;
