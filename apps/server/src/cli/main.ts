@@ -1,18 +1,15 @@
 import { existsSync, statSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { configFromEnv } from "../config.ts";
-import { startServer } from "../server.ts";
+import { configFromEnv, homePaths } from "../config.ts";
 import { parseStartFlags } from "./args.ts";
 import { assertHomeUsable, describeCliError, UsageError } from "./errors.ts";
-import { runStubModelCli } from "@rozet/model-stub";
-import { killAllProcessGroups } from "@rozet/orchestrator";
-import { runDemo } from "../demo/run-demo.ts";
 import { runHook } from "./hook.ts";
 import { installHooks } from "./hooks-install.ts";
 import { formatChecks, runDoctor } from "./doctor.ts";
-import { backupDatabase } from "@rozet/db";
-import { homePaths } from "../config.ts";
+
+// The server, the demo, the model stub and the database are imported by the commands that use them: `rozet hook`
+// runs on every Claude Code hook event, and loading the whole server first made it ~5x slower to start.
 
 const USAGE = `rozet — Rozet Control Room
 
@@ -47,7 +44,7 @@ async function run(argv: string[]): Promise<void> {
     case "demo":
       return demo(rest);
     case "stub-model":
-      return runStubModelCli(rest);
+      return (await import("@rozet/model-stub")).runStubModelCli(rest);
     case "hook":
       return runHook(rest);
     case "hooks":
@@ -81,21 +78,24 @@ function configFromFlags(argv: string[]) {
 }
 
 async function start(argv: string[]): Promise<void> {
+  const { startServer } = await import("../server.ts");
   const server = await startServer(configFromFlags(argv));
   process.stdout.write(`\n  Rozet Control Room is up: ${server.url}\n  data: ${server.config.home}\n\n`);
-  closeOnSignals(server);
+  await closeOnSignals(server);
 }
 
 async function demo(argv: string[]): Promise<void> {
+  const { runDemo } = await import("../demo/run-demo.ts");
   const running = await runDemo(configFromFlags(argv));
   process.stdout.write(
     `\n  Rozet Control Room demo is up: ${running.server.url}\n  demo session: ${running.sessionUrl}\n` +
       `  Two Claude agents are working through a model stub; one Bash call waits for your approval.\n\n`,
   );
-  closeOnSignals(running);
+  await closeOnSignals(running);
 }
 
-function closeOnSignals(server: { close(): Promise<void> }): void {
+async function closeOnSignals(server: { close(): Promise<void> }): Promise<void> {
+  const { killAllProcessGroups } = await import("@rozet/orchestrator");
   // Whatever happens to this process, no agent process group outlives it.
   process.once("exit", () => killAllProcessGroups());
   const shutdown = (signal: string) => {
@@ -164,6 +164,7 @@ async function backup(argv: string[]): Promise<void> {
   if (!target) throw new UsageError("backup: name the file to write, e.g. rozet backup rozet-$(date +%F).db");
   const home = path.resolve(values.home ?? configFromEnv().home);
   const file = path.resolve(target);
+  const { backupDatabase } = await import("@rozet/db");
   const result = await backupDatabase(homePaths(home).database, file);
   process.stdout.write(`backed up ${result.events} events (${result.pages} pages) to ${file}\n`);
 }
