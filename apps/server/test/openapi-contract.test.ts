@@ -210,6 +210,22 @@ describe("REST API against its OpenAPI document", () => {
     expect(without2xx).toEqual([]);
   });
 
+  it("serves the API reference page and everything it loads itself (offline, no CDN), without the token", async () => {
+    const page = await fetch(`${world.server.url}/api/docs`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    const urls = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((m) => m[1]!);
+    expect(urls).toEqual(expect.arrayContaining(["/api/docs/assets/swagger-ui-bundle.js", "/api/docs/assets/swagger-ui.css", "/api/docs/init.js"]));
+    for (const url of urls) {
+      const res = await fetch(`${world.server.url}${url}`);
+      expect(res.status, url).toBe(200);
+      expect((await res.arrayBuffer()).byteLength, url).toBeGreaterThan(0);
+    }
+    expect(await (await fetch(`${world.server.url}/api/docs/init.js`)).text()).toContain('url: "/api/openapi.json"');
+    expect((await fetch(`${world.server.url}/api/docs/assets/..%2f..%2fpackage.json`)).status).toBe(404);
+  });
+
   it("puts every query and mutation of the router on a REST route, except the tRPC-only ones named here", () => {
     // Ingest has its own REST routes (POST /events, /api/events, the hot path); telemetry is the web app's.
     const trpcOnly = ["event.ingest", "system.telemetry"];
