@@ -161,8 +161,13 @@ test("server down: a banner after a short grace, controls disabled until it is b
   await expect(newAgent).toBeDisabled();
   await expect(page.locator("#filter-text")).toBeDisabled();
 
+  // The roster stayed on screen meanwhile (not replaced by an error).
+  await expect(page.locator('.agent-card[data-agent="bot"]')).toBeVisible();
+
   await controlRoom.startServerAgain();
   await expect(page.locator(".connection")).toHaveAttribute("data-status", "live", { timeout: 30_000 });
   await expect(banner).toHaveCount(0);
   await expect(newAgent).toBeEnabled();
+  await expect(page.locator('.agent-card[data-agent="bot"]')).toBeVisible();
+  await expect(page.locator(".session-page .notice.error")).toHaveCount(0);
 });

@@ -1,10 +1,16 @@
-import { Show, createSignal } from "solid-js";
+import { Show, createEffect, createSignal, on } from "solid-js";
 import { errorMessage, isUnauthorized } from "../lib/errors.ts";
 import { saveToken, storedToken } from "../providers/api.tsx";
+import { useConnection } from "../providers/connection.tsx";
 
-/** An error in a region of the page, with a retry; asks for the operator token when that is what is missing. */
+/**
+ * An error in a region of the page, with a retry; asks for the operator token when that is what is missing.
+ * When the connection to the server comes back, the region retries by itself (its error may only have been that).
+ */
 export function ErrorNotice(props: { error: unknown; retry?: () => void; title?: string }) {
   const [token, setToken] = createSignal(storedToken() ?? "");
+  const connection = useConnection();
+  createEffect(on(connection.reconnects, () => props.retry?.(), { defer: true }));
   return (
     <div class="notice error" role="alert">
       <p>

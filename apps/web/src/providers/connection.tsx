@@ -33,6 +33,8 @@ interface Connection {
   lastError: Accessor<string | null>;
   /** The server has been unreachable for longer than a short grace (a quick reconnect does not count). */
   serverDown: Accessor<boolean>;
+  /** Counts the times the connection came back after it was lost: what was read meanwhile may be stale or failed. */
+  reconnects: Accessor<number>;
   track(): SubscriptionTracker;
   /** Lifecycle changes of sessions, agents and tasks from the app-wide `control.onUpdate` subscription. */
   onControlUpdate(listener: (update: ControlUpdate) => void): () => void;
@@ -76,6 +78,16 @@ export function ConnectionProvider(props: ParentProps) {
   const downLatch = createGraceLatch(SERVER_DOWN_GRACE_MS, setServerDown);
   createEffect(() => downLatch.update(status() === "reconnecting" || status() === "offline"));
   onCleanup(() => downLatch.dispose());
+  const [reconnects, setReconnects] = createSignal(0);
+  let lost = false;
+  createEffect(() => {
+    const now = status();
+    if (now === "reconnecting" || now === "offline") lost = true;
+    else if (now === "live" && lost) {
+      lost = false;
+      setReconnects((n) => n + 1);
+    }
+  });
 
   function track(): SubscriptionTracker {
     const id = nextId++;
@@ -133,6 +145,7 @@ export function ConnectionProvider(props: ParentProps) {
     status,
     lastError,
     serverDown,
+    reconnects,
     track,
     onControlUpdate(listener) {
       listeners.add(listener);

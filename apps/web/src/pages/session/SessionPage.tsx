@@ -7,7 +7,7 @@ import { agentHue, rosterHues } from "../../lib/agent-colour.ts";
 import { errorMessage, isNotFound } from "../../lib/errors.ts";
 import { formatCost, formatCount, formatTokens, parseTypeList } from "../../lib/format.ts";
 import { useCommands } from "../../providers/commands.tsx";
-import { useControlUpdates } from "../../providers/connection.tsx";
+import { useConnection, useControlUpdates } from "../../providers/connection.tsx";
 import { useShortcuts } from "../../providers/shortcuts.tsx";
 import { useToasts } from "../../providers/toasts.tsx";
 import { applyRosterUpdate } from "../../state/roster-reducer.ts";
@@ -65,6 +65,7 @@ export function SessionPage(props: RouteSectionProps) {
   const selectedSeq = () => (params.seq !== undefined && /^\d+$/.test(params.seq) ? Number(params.seq) : null);
   const filters = (): FilterValues => ({ agent: search.agent ?? "", type: search.type ?? "", q: search.q ?? "" });
   const now = createNow();
+  const connection = useConnection();
   const known = createSessionCheck(id);
   // Phones: the roster and the filters are behind buttons, so the timeline comes first.
   const [agentsOpen, setAgentsOpen] = createSignal(false);
@@ -107,10 +108,13 @@ export function SessionPage(props: RouteSectionProps) {
   const refreshAgentsSoon = () => {
     statsTimer ??= setTimeout(() => {
       statsTimer = undefined;
-      void revalidate([getAgents.keyFor(id()), getSessionMetrics.keyFor(id())]);
+      // Not while the connection is lost (the roster would turn into an error); the reconnect re-reads them.
+      if (connection.status() === "live") void revalidate([getAgents.keyFor(id()), getSessionMetrics.keyFor(id())]);
     }, STATS_REFRESH_MS);
   };
   onCleanup(() => clearTimeout(statsTimer));
+  // Back after the connection was lost: the updates that went by meanwhile are missed, so read again.
+  createEffect(on(connection.reconnects, () => void revalidate([getAgents.keyFor(id()), getSessionMetrics.keyFor(id()), getSession.keyFor(id())]), { defer: true }));
 
   useControlUpdates((update) => {
     if (update.sessionId !== id()) return;
@@ -183,6 +187,8 @@ export function SessionPage(props: RouteSectionProps) {
       keys: "i",
       description: "Interrupt the agent in the command box",
       group: "Session",
+      // Like the buttons: nothing is sent while the server is unreachable.
+      when: () => !connection.serverDown(),
       run: () => {
         const agent = agentsById().get(composeAgentId());
         if (agent) actions.interrupt(agent);
