@@ -157,7 +157,7 @@ async function measureReach(running: Awaited<ReturnType<typeof startServer>>) {
   const seedStarted = performance.now();
   // Straight into the store (the ingest path is measured by bench:ingest): a million POSTs would be minutes here.
   for (let sent = 0; sent < REACH; sent += BATCH) {
-    running.room.events.appendBatch(
+    await running.room.events.appendBatch(
       makeEvents(Math.min(BATCH, REACH - sent), 4, REACH_APP).map((e) => ({ e, tool: "tool_name" in e ? e.tool_name : undefined, status: "status" in e ? e.status : undefined })).map(({ e: { event_id, source_app, agent_id, type, summary, payload }, tool, status }) => ({
         eventId: event_id,
         session: { ref: source_app },
@@ -243,11 +243,11 @@ try {
   // 3. Live stream at RATE/s while following, then again with the inspector open on the newest row.
   const following = await streamLive(page, server.url);
   const lastSeqShown = await page.locator(".tl-row").last().getAttribute("data-seq");
-  const serverLast = server.room.events.lastSeq();
+  const serverLast = await server.room.events.lastSeq();
   await page.locator(".tl-row").last().locator("a").click();
   await page.locator(".inspector").waitFor();
   const withInspector = await streamLive(page, server.url);
-  const inspectorStillFollowing = Number(await page.locator(".tl-row").last().getAttribute("data-seq")) === server.room.events.lastSeq();
+  const inspectorStillFollowing = Number(await page.locator(".tl-row").last().getAttribute("data-seq")) === (await server.room.events.lastSeq());
 
   // 4. Cost (history for the charts) and replay (history loaded) over the whole session.
   const costStarted = performance.now();

@@ -44,7 +44,7 @@ async function handle(msg: Message): Promise<void> {
         let rows = 0;
         for (const cursor of msg.cursors!) {
           const t0 = performance.now();
-          const result = store.page({ sessionId: msg.sessionId!, limit: msg.limit!, ...(cursor === null ? {} : { before: cursor }) });
+          const result = await store.page({ sessionId: msg.sessionId!, limit: msg.limit!, ...(cursor === null ? {} : { before: cursor }) });
           const t1 = performance.now();
           JSON.stringify(result);
           const t2 = performance.now();

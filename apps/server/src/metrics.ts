@@ -83,7 +83,7 @@ export function createMetrics(room: ControlRoom, live: () => { websocketClients:
   });
   const sessionSpend = async () => {
     const sessions = await room.prisma.session.findMany({ where: { status: "active" }, select: { id: true, name: true }, orderBy: { updatedAt: "desc" }, take: MAX_SESSIONS_EXPORTED });
-    return sessions.map((session) => ({ session, stats: room.events.stats(session.id) }));
+    return Promise.all(sessions.map(async (session) => ({ session, stats: await room.events.stats(session.id) })));
   };
   new Gauge({
     name: "rozet_session_cost_usd",

@@ -21,13 +21,13 @@ function rawRequest(port: number, opts: { method?: string; path: string; headers
 
 /** Each bad request gets its error and stores nothing. */
 async function expectRefusedAndNothingStored(attempt: () => Promise<{ status: number; body: any }>, status: number, code: string) {
-  const before = server.room.events.lastSeq();
+  const before = await server.room.events.lastSeq();
   const res = await attempt();
   expect(res.status).toBe(status);
   expect(res.body.error.code).toBe(code);
   expect(typeof res.body.error.message).toBe("string");
-  server.room.writer.flushNow();
-  expect(server.room.events.lastSeq()).toBe(before);
+  await server.room.writer.flushNow();
+  expect(await server.room.events.lastSeq()).toBe(before);
   return res.body.error;
 }
 
@@ -113,14 +113,14 @@ describe("bad ingest input", () => {
 
   it("tRPC ingest reports the same errors with domain codes", async () => {
     const client = clientFor(server.url);
-    const before = server.room.events.lastSeq();
+    const before = await server.room.events.lastSeq();
     await expect(client.api.event.ingest.mutate({ events: [{ ...legacyEvent(1), schema_version: 7 } as never] })).rejects.toMatchObject({
       data: { code: "UNPROCESSABLE_CONTENT", httpStatus: 422, domainCode: "UNSUPPORTED_SCHEMA_VERSION" },
     });
     await expect(client.api.event.timeline.query({ sessionId: "x", limit: 501 })).rejects.toMatchObject({
       data: { code: "BAD_REQUEST", fieldErrors: { limit: [expect.any(String)] } },
     });
-    expect(server.room.events.lastSeq()).toBe(before);
+    expect(await server.room.events.lastSeq()).toBe(before);
     await client.close();
   });
 });
@@ -164,12 +164,12 @@ describe("host, origin and token checks", () => {
     const token = "a-very-secret-token-123";
     const guarded = await startTestServer({ host: "0.0.0.0", token });
     try {
-      const before = guarded.room.events.lastSeq();
+      const before = await guarded.room.events.lastSeq();
       const denied = await rawRequest(guarded.port, { path: "/events", headers: { host: "127.0.0.1" }, body: JSON.stringify(legacyEvent(1)) });
       expect(denied.status).toBe(401);
       const wrong = await rawRequest(guarded.port, { path: "/events", headers: { authorization: "Bearer wrong-token-wrong-token" }, body: JSON.stringify(legacyEvent(1)) });
       expect(wrong.status).toBe(401);
-      expect(guarded.room.events.lastSeq()).toBe(before);
+      expect(await guarded.room.events.lastSeq()).toBe(before);
 
       const url = `http://127.0.0.1:${guarded.port}`;
       const anonymous = clientFor(url);

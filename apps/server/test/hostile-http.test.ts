@@ -79,13 +79,13 @@ describe("payload nesting limit", () => {
   it("REST ingest refuses a 10,000-level payload with a 400 naming the limit, single and batch", async () => {
     for (const body of [deep(), `[${shallow()},${deep()}]`, `{"events":[${deep()}]}`]) {
       for (const path of ["/events", "/api/events"]) {
-        const before = server.room.events.lastSeq();
+        const before = await server.room.events.lastSeq();
         const res = await postJson(`${server.url}${path}`, body);
         expect(res.status).toBe(400);
         expect(res.body.error.code).toBe("INVALID_INPUT");
         expect(res.body.error.message).toMatch(/nest.*64/);
-        server.room.writer.flushNow();
-        expect(server.room.events.lastSeq()).toBe(before);
+        await server.room.writer.flushNow();
+        expect(await server.room.events.lastSeq()).toBe(before);
       }
     }
     const at64 = await postJson(`${server.url}/events`, legacyEvent(1, { source_app: "deep-ok", payload: nested(63) as Record<string, unknown> }));

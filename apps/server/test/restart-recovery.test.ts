@@ -17,7 +17,7 @@ describe("server restart with agents left running", () => {
       data: { id: "perm-left-pending", sessionId: session.id, agentId: agent.id, toolName: "Bash", input: "{}", expiresAt: new Date(Date.now() + 60_000) },
     });
     // Close the database without the runtime's shutdown, as a crash would.
-    first.room.writer.flushNow();
+    await first.room.writer.flushNow();
     await first.room.database.close();
 
     const second = await startTestServer({ home: first.home });

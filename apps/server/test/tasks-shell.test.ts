@@ -159,10 +159,10 @@ describe("deleting a session", () => {
     await waitForAsync(async () => liveProcessGroups().length > 0, 10_000, "the command running");
     await api.session.delete.mutate({ id: session.id });
     expect(liveProcessGroups()).toEqual([]);
-    const lastSeq = server.room.events.lastSeq();
+    const lastSeq = await server.room.events.lastSeq();
     await new Promise((resolve) => setTimeout(resolve, 300));
-    server.room.writer.flushNow();
-    expect(server.room.events.lastSeq()).toBe(lastSeq);
+    await server.room.writer.flushNow();
+    expect(await server.room.events.lastSeq()).toBe(lastSeq);
     expect(await server.room.prisma.session.count({ where: { id: session.id } })).toBe(0);
     expect(await server.room.prisma.session.count({ where: { externalKey: session.id } })).toBe(0);
   });

@@ -53,7 +53,7 @@ describe("database", () => {
     expect(appended.flat().filter((r) => !r.duplicate)).toHaveLength(10_000);
     // "app" session created on first sight + 200 Prisma sessions.
     expect(await db.prisma.session.count()).toBe(201);
-    expect(db.events.lastSeq()).toBe(10_000);
+    expect(await db.events.lastSeq()).toBe(10_000);
   });
 
   it("compresses large payloads (brotli) and reads them back intact", async () => {
@@ -61,7 +61,7 @@ describe("database", () => {
     const writer = new EventWriter({ store: db.events, onCommit: () => undefined });
     const big = { transcript: Array.from({ length: 5_000 }, (_, i) => `line ${i} of a long chat transcript`) };
     const [result] = await writer.append([event(1, JSON.stringify(big))]);
-    const row = db.events.get(result!.seq)!;
+    const row = (await db.events.get(result!.seq))!;
     expect(row.payload).toEqual(big);
     expect(row.payloadSize).toBe(JSON.stringify(big).length);
     const [stored] = await db.prisma.$queryRawUnsafe<{ bytes: number; encoding: number }[]>(
@@ -82,7 +82,7 @@ describe("database", () => {
     const results = await writer.append([...events.slice(0, 150), duplicate, ...events.slice(150)]);
     expect(results.filter((r) => r.duplicate)).toHaveLength(1);
     const stored = results.filter((r) => !r.duplicate);
-    for (const [i, r] of stored.entries()) expect(db.events.get(r.seq)!.payload).toEqual(payload(i));
+    for (const [i, r] of stored.entries()) expect((await db.events.get(r.seq))!.payload).toEqual(payload(i));
     const [counts] = await db.prisma.$queryRawUnsafe<{ blocks: number; inBlock: number }[]>(
       "SELECT (SELECT COUNT(*) FROM PayloadBlock) AS blocks, (SELECT COUNT(*) FROM Event WHERE payloadEncoding = 3) AS inBlock",
     );
@@ -101,19 +101,19 @@ describe("database", () => {
     expect(Number(after!.blocks)).toBe(Number(counts!.blocks));
     const odd = stored[1]!.sessionId;
     const even = stored[0]!.sessionId;
-    const exported = db.events.exportPage({ sessionId: odd, after: 0, limit: 1_000 });
+    const exported = await db.events.exportPage({ sessionId: odd, after: 0, limit: 1_000 });
     expect(exported.map((e) => e.payload)).toEqual(events.map((_, i) => i).filter((i) => i % 2).map(payload));
-    db.events.deleteSession(odd);
+    await db.events.deleteSession(odd);
     const [left] = await db.prisma.$queryRawUnsafe<{ orphans: number }[]>(
       "SELECT COUNT(*) AS orphans FROM PayloadBlock WHERE id NOT IN (SELECT payloadBlock FROM Event WHERE payloadBlock IS NOT NULL)",
     );
     expect(Number(left!.orphans)).toBe(0);
-    expect(db.events.exportPage({ sessionId: even, after: 0, limit: 1_000 }).map((e) => e.payload)).toEqual(
+    expect((await db.events.exportPage({ sessionId: even, after: 0, limit: 1_000 })).map((e) => e.payload)).toEqual(
       events.map((_, i) => i).filter((i) => i % 2 === 0).map(payload),
     );
     // New blocks after the delete never reuse a deleted block's id.
     const [later] = await writer.append([{ ...event(1_000), session: { ref: "even" } }]);
-    expect(db.events.get(later!.seq)!.payload).toEqual({ i: 1_000 });
+    expect((await db.events.get(later!.seq))!.payload).toEqual({ i: 1_000 });
   });
 
   it("acknowledges a commit only once the WAL is synced, in commit order even when a later sync finishes first", async () => {
@@ -135,7 +135,7 @@ describe("database", () => {
     const first = writer.append([event(1)]).then(() => acked.push("first"));
     await new Promise((resolve) => setTimeout(resolve, 20));
     // Committed (visible) already, not yet acknowledged.
-    expect(db.events.lastSeq()).toBe(1);
+    expect(await db.events.lastSeq()).toBe(1);
     expect(acked).toEqual([]);
     const second = writer.append([event(2)]).then(() => acked.push("second"));
     await Promise.all([first, second]);
@@ -164,7 +164,7 @@ describe("database", () => {
         results[i]!.seq,
       );
     }
-    for (const [i, { value }] of old.entries()) expect(db.events.get(results[i]!.seq)!.payload).toEqual(value);
+    for (const [i, { value }] of old.entries()) expect((await db.events.get(results[i]!.seq))!.payload).toEqual(value);
   });
 
   it("charts a long session in at most maxBuckets buckets, doubling their width", async () => {
@@ -176,7 +176,7 @@ describe("database", () => {
     for (const [i, r] of results.entries()) {
       await db.prisma.$executeRawUnsafe("UPDATE Event SET receivedAt = ? WHERE seq = ?", t0 + i * 72_000, r.seq);
     }
-    const histogram = db.events.histogram(results[0]!.sessionId, 60);
+    const histogram = await db.events.histogram(results[0]!.sessionId, 60);
     expect(histogram.counts.length).toBeLessThanOrEqual(60);
     expect(histogram.bucketMs).toBe(128_000);
     expect(histogram.start! % histogram.bucketMs).toBe(0);

@@ -25,11 +25,11 @@ function event(i: number): NewEvent {
 }
 
 /** Every event of the session in seq order, read with the cursor pages (the reference the positions must agree with). */
-function reference(filter: { types?: string[]; text?: string; agentId?: string } = {}): EventSummary[] {
+async function reference(filter: { types?: string[]; text?: string; agentId?: string } = {}): Promise<EventSummary[]> {
   const rows: EventSummary[] = [];
   let after = 0;
   for (;;) {
-    const page = db.events.page({ sessionId: mainId(), after, limit: 500, ...filter });
+    const page = await db.events.page({ sessionId: mainId(), after, limit: 500, ...filter });
     rows.push(...page.events);
     if (!page.hasMoreAfter) return rows;
     after = page.events.at(-1)!.seq;
@@ -43,11 +43,11 @@ beforeAll(async () => {
   home = mkdtempSync(path.join(os.tmpdir(), "rozet-positions-"));
   db = await openDatabase(path.join(home, "rozet.db"));
   for (let from = 1; from <= EVENTS; from += 1_000) {
-    const outcome = db.events.appendBatch(Array.from({ length: Math.min(1_000, EVENTS - from + 1) }, (_, k) => event(from + k)));
+    const outcome = await db.events.appendBatch(Array.from({ length: Math.min(1_000, EVENTS - from + 1) }, (_, k) => event(from + k)));
     mainSession ||= outcome.results[1]!.sessionId;
     otherSession ||= outcome.results[2]!.sessionId;
   }
-  all = reference();
+  all = await reference();
 });
 afterAll(async () => {
   await db.close();
@@ -79,13 +79,13 @@ describe("event positions (event.window's store side)", () => {
     expect(newest.anchor).toBe(all.length);
     expect(newest.start).toBe(all.length - 50);
     expect(newest.events.map((e) => e.seq)).toEqual(all.slice(-50).map((e) => e.seq));
-    expect(newest.lastSeq).toBe(db.events.lastSeq());
+    expect(newest.lastSeq).toBe(await db.events.lastSeq());
   });
 
   it("agrees with the cursor pages for every filter: type, agent, text", async () => {
     const agentId = all.find((e) => e.type === "tool.finished")!.agentId!;
     for (const filter of [{ types: ["note.added"] }, { agentId }, { text: "needle" }, { text: "needle", types: ["tool.finished"] }]) {
-      const expected = reference(filter);
+      const expected = await reference(filter);
       const mid = Math.floor(expected.length / 2);
       const w = await db.events.window({ sessionId: mainId(), position: mid, limit: 3, ...filter });
       expect(w.total, JSON.stringify(filter)).toBe(expected.length);
@@ -95,12 +95,12 @@ describe("event positions (event.window's store side)", () => {
 
   it("counts events appended after the counts were cached, and forgets a deleted session", async () => {
     const before = await db.events.window({ sessionId: mainId(), limit: 1 });
-    db.events.appendBatch([event(EVENTS + 1), event(EVENTS + 2), event(EVENTS + 3)].filter((e) => e.session.ref === "main"));
+    await db.events.appendBatch([event(EVENTS + 1), event(EVENTS + 2), event(EVENTS + 3)].filter((e) => e.session.ref === "main"));
     const after = await db.events.window({ sessionId: mainId(), limit: 1 });
     expect(after.total).toBe(before.total + 2);
     expect(after.events[0]!.eventId).toBe(`p-${[1, 2, 3].map((k) => EVENTS + k).filter((i) => i % 3 !== 0).at(-1)}`);
     expect((await db.events.window({ sessionId: otherSession, limit: 1 })).total).toBeGreaterThan(10_000);
-    db.events.deleteSession(otherSession);
+    await db.events.deleteSession(otherSession);
     expect((await db.events.window({ sessionId: otherSession, limit: 1 })).total).toBe(0);
   });
 
@@ -111,7 +111,7 @@ describe("event positions (event.window's store side)", () => {
     try {
       for (const [i, at] of stamps.entries()) {
         Date.now = () => at;
-        db.events.appendBatch([{ ...event(100_000 + i), session: { ref: session } }]);
+        await db.events.appendBatch([{ ...event(100_000 + i), session: { ref: session } }]);
       }
     } finally {
       Date.now = realNow;

@@ -12,7 +12,7 @@ export const RUN_LOG_PAGE_BYTES = 2 * 1024 * 1024;
 export async function commandRunLog(deps: Pick<Stores, "prisma" | "events">, input: { commandId: string; after?: number | undefined; limit: number }) {
   const row = await deps.prisma.command.findUnique({ where: { id: input.commandId }, include: { agent: { select: { sessionId: true, name: true } } } });
   if (!row) throw notFound("command", input.commandId);
-  const page = deps.events.commandPage({ ...input, maxPayloadBytes: RUN_LOG_PAGE_BYTES });
+  const page = await deps.events.commandPage({ ...input, maxPayloadBytes: RUN_LOG_PAGE_BYTES });
   const { agent, ...command } = row;
   return {
     command: { ...commandDto(command), sessionId: agent.sessionId, agentName: agent.name },

@@ -28,9 +28,10 @@ export async function listSessions(deps: Pick<SessionDeps, "prisma" | "events">,
   });
   const ids = rows.map((row) => row.id);
   const agentCounts = await deps.prisma.agent.groupBy({ by: ["sessionId", "status"], where: { sessionId: { in: ids } }, _count: { _all: true } });
-  return rows.map((row) => {
+  const totals = await Promise.all(rows.map((row) => deps.events.stats(row.id)));
+  return rows.map((row, i) => {
     // The same totals the live "stats" updates carry (two indexed reads per session).
-    const s = deps.events.stats(row.id);
+    const s = totals[i]!;
     const agents = agentCounts.filter((c) => c.sessionId === row.id);
     return {
       ...sessionDto(row),
@@ -108,8 +109,8 @@ export async function deleteSession(deps: SessionDeps, input: { id: string }) {
   await getSession(deps, input);
   // Its agents stop first, and queued events are committed, so nothing lands for a session that no longer exists.
   await deps.agents.stopSession(input.id);
-  deps.writer.flushNow();
-  deps.events.deleteSession(input.id);
+  await deps.writer.flushNow();
+  await deps.events.deleteSession(input.id);
   await deps.prisma.$transaction([
     deps.prisma.permissionRequest.deleteMany({ where: { sessionId: input.id } }),
     deps.prisma.permissionRule.deleteMany({ where: { sessionId: input.id } }),
@@ -125,7 +126,7 @@ export async function sessionMetrics(deps: Pick<SessionDeps, "prisma" | "events"
     deps.prisma.agent.groupBy({ by: ["status"], where: { sessionId: input.id }, _count: { _all: true } }),
     deps.prisma.task.groupBy({ by: ["status"], where: { sessionId: input.id }, _count: { _all: true } }),
   ]);
-  const stats = deps.events.stats(input.id);
+  const stats = await deps.events.stats(input.id);
   const toolCalls = stats.toolOk + stats.toolFailed;
   return {
     sessionId: input.id,

@@ -2,7 +2,7 @@ import type { Logger } from "@rozet/vocabulary";
 
 export interface StatsTickerOptions<Stats> {
   /** Reads one session's live totals (a store read: it may throw once the store is closed). */
-  read: (sessionId: string) => Stats;
+  read: (sessionId: string) => Promise<Stats>;
   publish: (sessionId: string, stats: Stats) => void;
   log: Logger;
   intervalMs?: number;
@@ -25,7 +25,9 @@ export class StatsTicker<Stats> {
 
   start(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.tick(), this.options.intervalMs ?? 1_000);
+    this.timer = setInterval(() => {
+      this.tick().catch((error: unknown) => this.options.log.warn({ err: error }, "live totals tick failed"));
+    }, this.options.intervalMs ?? 1_000);
     this.timer.unref();
   }
 
@@ -36,12 +38,13 @@ export class StatsTicker<Stats> {
   }
 
   /** One pass over the sessions that changed since the last one. */
-  tick(): void {
+  /** Never rejects: failures are logged. */
+  async tick(): Promise<void> {
     const sessions = [...this.dirty];
     this.dirty.clear();
     for (const sessionId of sessions) {
       try {
-        this.options.publish(sessionId, this.options.read(sessionId));
+        this.options.publish(sessionId, await this.options.read(sessionId));
       } catch (error) {
         this.options.log.warn({ err: error, sessionId }, "live totals not published");
       }

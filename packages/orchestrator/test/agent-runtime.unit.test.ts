@@ -53,7 +53,7 @@ describe("AgentRuntime (unit: scripted driver, real SQLite)", () => {
     expect(runtime.status).toBe("idle");
     expect(await agentRow()).toMatchObject({ status: "idle", processId: 4242, lastError: null });
     expect(stores.published).toContainEqual(expect.objectContaining({ entity: "agent", id: agent.id, action: "updated", status: "idle" }));
-    const statuses = timeline(stores, session.id).filter((e) => e.type === "agent.status");
+    const statuses = (await timeline(stores, session.id)).filter((e) => e.type === "agent.status");
     expect(statuses.map((e) => e.status)).toEqual(["idle"]);
     expect(statuses[0]!.summary).toBe("starting → idle");
     expect(idleCount()).toBe(1);
@@ -65,7 +65,7 @@ describe("AgentRuntime (unit: scripted driver, real SQLite)", () => {
     expect(error).toMatchObject({ code: "AGENT_FAILED", message: "failed to start: no such binary" });
     expect(runtime.status).toBe("failed");
     expect(await agentRow()).toMatchObject({ status: "failed", lastError: "failed to start: no such binary" });
-    expect(timeline(stores, session.id).filter((e) => e.type === "agent.status").map((e) => e.summary)).toEqual(["starting → failed: failed to start: no such binary"]);
+    expect((await timeline(stores, session.id)).filter((e) => e.type === "agent.status").map((e) => e.summary)).toEqual(["starting → failed: failed to start: no such binary"]);
   });
 
   it("stopping a failed agent (session archived, server shutting down) leaves it stopped, not an illegal transition", async () => {
@@ -124,7 +124,7 @@ describe("AgentRuntime (unit: scripted driver, real SQLite)", () => {
     expect(await commandRow(second)).toMatchObject({ status: "failed", error: "model said 529" });
     // A failed turn leaves the agent idle: the roster shows why through lastError.
     expect((await stores.prisma.agent.findUniqueOrThrow({ where: { id: runtime.agentId } })).lastError).toBe("model said 529");
-    const submitted = timeline(stores, session.id).filter((e) => e.type === "prompt.submitted");
+    const submitted = (await timeline(stores, session.id)).filter((e) => e.type === "prompt.submitted");
     expect(submitted.map((e) => e.summary)).toEqual(["one", "two"]);
   });
 
@@ -159,7 +159,7 @@ describe("AgentRuntime (unit: scripted driver, real SQLite)", () => {
     const row = await commandRow(command);
     expect(row.status).toBe("cancelled");
     expect(row.error).toBe("budget exceeded: $0.0000 of $∞, 150 of 100 tokens");
-    const exceeded = timeline(stores, session.id).filter((e) => e.type === "budget.exceeded");
+    const exceeded = (await timeline(stores, session.id)).filter((e) => e.type === "budget.exceeded");
     expect(exceeded).toHaveLength(1);
     expect(exceeded[0]).toMatchObject({ status: "paused", summary: row.error });
 
@@ -205,7 +205,7 @@ describe("AgentRuntime (unit: scripted driver, real SQLite)", () => {
     expect(runtime.status).toBe("busy");
     driver.turns[0]!.finish({ status: "completed" });
     await waitFor(() => runtime.status === "idle", "idle after the turn");
-    const statuses = timeline(stores, session.id).filter((e) => e.type === "agent.status").map((e) => e.status);
+    const statuses = (await timeline(stores, session.id)).filter((e) => e.type === "agent.status").map((e) => e.status);
     expect(statuses).toEqual(["idle", "busy", "waiting-for-permission", "busy", "idle"]);
   });
 
@@ -250,9 +250,9 @@ describe("AgentRuntime (unit: scripted driver, real SQLite)", () => {
     await runtime.start(driver);
     await prompt("slow");
     await waitFor(() => driver.turns.length === 1, "turn running");
-    await waitFor(() => timeline(stores, session.id).some((e) => e.type === "agent.waiting" && e.status === "stalled"), "stalled flagged");
+    await waitFor(async () => (await timeline(stores, session.id)).some((e) => e.type === "agent.waiting" && e.status === "stalled"), "stalled flagged");
     runtime.host.activity();
-    await waitFor(() => timeline(stores, session.id).some((e) => e.type === "agent.waiting" && e.status === "resumed"), "resumed flagged");
+    await waitFor(async () => (await timeline(stores, session.id)).some((e) => e.type === "agent.waiting" && e.status === "resumed"), "resumed flagged");
     driver.turns[0]!.finish({ status: "completed" });
     await waitFor(() => runtime.status === "idle", "idle");
   });

@@ -2,20 +2,21 @@ import { describe, expect, it } from "vitest";
 import { OpenHookCalls, type HookStep } from "../src/normalize/open-hook-calls.ts";
 
 /** Feeds hook steps in order (seq = position) and returns every closing the tracker asked for. */
-function run(steps: (Omit<HookStep, "seq"> & { toolUseId?: string })[]) {
+async function run(steps: (Omit<HookStep, "seq"> & { toolUseId?: string })[]) {
   const ids = new Map(steps.map((step, i) => [i + 1, step.toolUseId]));
   const asked: number[] = [];
   const open = new OpenHookCalls((seq) => {
     asked.push(seq);
-    return ids.get(seq);
+    return Promise.resolve(ids.get(seq));
   });
-  const closings = steps.flatMap(({ toolUseId: _id, ...step }, i) => open.observe({ seq: i + 1, ...step }));
+  const closings = [];
+  for (const [i, { toolUseId: _id, ...step }] of steps.entries()) closings.push(...(await open.observe({ seq: i + 1, ...step })));
   return { closings, open, asked };
 }
 
 describe("open hook calls", () => {
-  it("a tool that ran closes itself and marks its permission request allowed", () => {
-    const { closings, open, asked } = run([
+  it("a tool that ran closes itself and marks its permission request allowed", async () => {
+    const { closings, open, asked } = await run([
       { hookEventType: "PreToolUse", toolName: "Edit", toolUseId: "toolu_1" },
       { hookEventType: "PermissionRequest", toolName: "Edit" },
       { hookEventType: "PostToolUse", toolName: "Edit", toolUseId: "toolu_1" },
@@ -26,8 +27,8 @@ describe("open hook calls", () => {
     expect(asked).toEqual([]); // one open call of the tool: no payload read
   });
 
-  it("parallel calls: only the one the batch lists without a result of its own is closed, as not run", () => {
-    const { closings } = run([
+  it("parallel calls: only the one the batch lists without a result of its own is closed, as not run", async () => {
+    const { closings } = await run([
       { hookEventType: "PreToolUse", toolName: "Bash", toolUseId: "a" },
       { hookEventType: "PreToolUse", toolName: "Bash", toolUseId: "b" },
       { hookEventType: "PostToolUse", toolName: "Bash", toolUseId: "b" },
@@ -36,15 +37,15 @@ describe("open hook calls", () => {
     expect(closings).toEqual([expect.objectContaining({ kind: "tool", startedSeq: 1, toolUseId: "a", status: "cancelled", reason: "did not run: blocked by hook" })]);
   });
 
-  it("a new prompt does not end the turn (REST producers send prompts and tools freely); memory is bounded", () => {
+  it("a new prompt does not end the turn (REST producers send prompts and tools freely); memory is bounded", async () => {
     const steps = Array.from({ length: 500 }, (_, i) => ({ hookEventType: i % 5 === 0 ? "UserPromptSubmit" : "PreToolUse", toolName: "Bash", toolUseId: `t${i}` }));
-    const { closings, open } = run(steps);
+    const { closings, open } = await run(steps);
     expect(closings).toEqual([]);
     expect(open.openCount).toBe(100);
   });
 
-  it("the end of a turn closes what is still open: tools cancelled, unanswered requests cancelled", () => {
-    const { closings, open } = run([
+  it("the end of a turn closes what is still open: tools cancelled, unanswered requests cancelled", async () => {
+    const { closings, open } = await run([
       { hookEventType: "PreToolUse", toolName: "Write", toolUseId: "w" },
       { hookEventType: "PermissionRequest", toolName: "Write" },
       { hookEventType: "PermissionRequest", toolName: "Bash" },
@@ -58,8 +59,8 @@ describe("open hook calls", () => {
     expect(open.openCount).toBe(0);
   });
 
-  it("PermissionDenied answers itself and closes the tool it denied", () => {
-    const { closings } = run([
+  it("PermissionDenied answers itself and closes the tool it denied", async () => {
+    const { closings } = await run([
       { hookEventType: "PreToolUse", toolName: "Bash", toolUseId: "x" },
       { hookEventType: "PermissionRequest", toolName: "Bash" },
       { hookEventType: "PermissionDenied", toolName: "Bash" },

@@ -38,7 +38,7 @@ describe("shell output stored with a summary", () => {
       await waitUntil(() => room.agents.find(agent.id)?.status === "idle", "agent idle");
       const command = await sendAgentCommand(room, { agentId: agent.id, text: "printf '\\033[32mok\\033[0m built\\nline two\\n'; echo oops >&2" });
       await waitUntilAsync(async () => (await room.prisma.command.findUniqueOrThrow({ where: { id: command.id } })).status === "completed", "command completed");
-      const page = room.events.page({ sessionId: session.id, limit: 100, types: ["shell.output"] });
+      const page = await room.events.page({ sessionId: session.id, limit: 100, types: ["shell.output"] });
       const summaries = page.events.map((event) => [event.commandId, event.summary]);
       expect(summaries).toContainEqual([command.id, "stdout: ok built (+1 line)"]);
       expect(summaries).toContainEqual([command.id, "stderr: oops"]);

@@ -32,9 +32,9 @@ describe("PermissionBroker (unit: real SQLite)", () => {
       ["Bash", "denied", `rule:${deny.id}`],
       ["Read", "allowed", `rule:${allow.id}`],
     ]);
-    expect(timeline(stores, session.id).filter((e) => e.type === "permission.requested")).toEqual([]);
+    expect((await timeline(stores, session.id)).filter((e) => e.type === "permission.requested")).toEqual([]);
     // The timeline names the rule by what it says, not by its id.
-    expect(timeline(stores, session.id).filter((e) => e.type === "permission.answered").map((e) => e.summary).sort()).toEqual([
+    expect((await timeline(stores, session.id)).filter((e) => e.type === "permission.answered").map((e) => e.summary).sort()).toEqual([
       "Bash: denied by rule “deny Bash”",
       "Read: allowed by rule “allow Read”",
     ]);
@@ -82,7 +82,7 @@ describe("PermissionBroker (unit: real SQLite)", () => {
     expect(row).toMatchObject({ status: "timed_out", answeredBy: "timeout" });
     const stored = await stores.prisma.permissionRequest.findUniqueOrThrow({ where: { id: row!.id } });
     expect(stored.expiresAt?.getTime()).toBe(clock + 60);
-    const events = timeline(stores, session.id).filter((e) => e.type.startsWith("permission."));
+    const events = (await timeline(stores, session.id)).filter((e) => e.type.startsWith("permission."));
     expect(events.map((e) => [e.type, e.status])).toEqual([
       ["permission.requested", "pending"],
       ["permission.answered", "timed_out"],

@@ -86,7 +86,7 @@ describe("AgentRegistry (unit: real SQLite, scripted drivers)", () => {
     await expect(registry.launch(agent.id)).rejects.toMatchObject({ code: "AGENT_FAILED", message: "failed to start: exec: claude: not found" });
     expect(await agentRow(agent.id)).toMatchObject({ status: "failed", lastError: "failed to start: exec: claude: not found" });
     expect(stores.published).toContainEqual(expect.objectContaining({ entity: "agent", id: agent.id, status: "failed" }));
-    expect(timeline(stores, session.id).filter((e) => e.type === "agent.status").map((e) => e.status)).toEqual(["failed"]);
+    expect((await timeline(stores, session.id)).filter((e) => e.type === "agent.status").map((e) => e.status)).toEqual(["failed"]);
   });
 
   it("a start refused before the driver runs (no workspace; a factory that throws) fails the agent with the reason too", async () => {

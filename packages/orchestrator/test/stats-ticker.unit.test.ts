@@ -13,7 +13,7 @@ describe("StatsTicker (unit)", () => {
     const published: [string, number][] = [];
     const { log, lines } = recordingLogger();
     const ticker = new StatsTicker<number>({
-      read: (sessionId) => {
+      read: async (sessionId) => {
         if (sessionId === opts.failFor) throw new Error("The database connection is not open");
         return counts.get(sessionId) ?? 0;
       },
@@ -28,47 +28,47 @@ describe("StatsTicker (unit)", () => {
     return { ticker, event, published, lines };
   }
 
-  it("publishes each changed session once per tick with its totals at that moment, however many events arrived", () => {
+  it("publishes each changed session once per tick with its totals at that moment, however many events arrived", async () => {
     const { ticker, event, published } = tickerFor();
     for (let i = 0; i < 50; i++) event("a");
     event("b");
-    ticker.tick();
+    await ticker.tick();
     expect(published).toEqual([
       ["a", 50],
       ["b", 1],
     ]);
-    ticker.tick();
+    await ticker.tick();
     expect(published).toHaveLength(2);
     event("b");
-    ticker.tick();
+    await ticker.tick();
     expect(published.at(-1)).toEqual(["b", 2]);
   });
 
-  it("a read that throws is logged with the session and the tick goes on for the others", () => {
+  it("a read that throws is logged with the session and the tick goes on for the others", async () => {
     const { ticker, event, published, lines } = tickerFor({ failFor: "closed" });
     event("closed");
     event("open");
-    expect(() => ticker.tick()).not.toThrow();
+    await expect(ticker.tick()).resolves.toBeUndefined();
     expect(published).toEqual([["open", 1]]);
     expect(lines).toEqual([expect.objectContaining({ level: "warn", message: "live totals not published", context: expect.objectContaining({ sessionId: "closed" }) })]);
   });
 
-  it("start ticks on its interval (once, however often started); stop clears the timer and what was pending", () => {
+  it("start ticks on its interval (once, however often started); stop clears the timer and what was pending", async () => {
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
     const { ticker, event, published } = tickerFor({ intervalMs: 200 });
     ticker.start();
     ticker.start();
     expect(vi.getTimerCount()).toBe(1);
     event("a");
-    vi.advanceTimersByTime(199);
+    await vi.advanceTimersByTimeAsync(199);
     expect(published).toEqual([]);
-    vi.advanceTimersByTime(1);
+    await vi.advanceTimersByTimeAsync(1);
     expect(published).toEqual([["a", 1]]);
     event("a");
     ticker.stop();
     expect(vi.getTimerCount()).toBe(0);
-    vi.advanceTimersByTime(1_000);
-    ticker.tick();
+    await vi.advanceTimersByTimeAsync(1_000);
+    await ticker.tick();
     expect(published).toEqual([["a", 1]]);
   });
 });

@@ -78,7 +78,7 @@ describe("TaskScheduler (unit: real SQLite, an agent directory of its own)", () 
     expect((await row(second.id)).status).toBe("queued");
     expect(await row(first.id)).toMatchObject({ status: "completed", result: "built", error: null });
     expect(agent.prompts.map((p) => p.taskId)).toEqual([second.id]);
-    const types = timeline(stores, first.sessionId).map((e) => e.type);
+    const types = (await timeline(stores, first.sessionId)).map((e) => e.type);
     expect(types.filter((t) => t.startsWith("task."))).toEqual(["task.created", "task.assigned", "task.created", "task.completed", "task.assigned"]);
   });
 
@@ -94,12 +94,12 @@ describe("TaskScheduler (unit: real SQLite, an agent directory of its own)", () 
     expect(await row(a.id)).toMatchObject({ status: "failed", error: "network down" });
     expect(await row(b.id)).toMatchObject({ status: "blocked", error: 'dependency "fetch" failed' });
     expect(await row(c.id)).toMatchObject({ status: "blocked", error: 'dependency "parse" blocked: dependency "fetch" failed' });
-    const blocked = timeline(stores, session.id).filter((e) => e.type === "task.blocked");
+    const blocked = (await timeline(stores, session.id)).filter((e) => e.type === "task.blocked");
     expect(blocked.map((e) => e.summary)).toEqual(['parse: dependency "fetch" failed', 'report: dependency "parse" blocked: dependency "fetch" failed']);
     expect(agent.prompts).toEqual([]);
     // Another pass changes nothing (no duplicate events for the same reason).
     await scheduler.schedule(session.id);
-    expect(timeline(stores, session.id).filter((e) => e.type === "task.blocked")).toHaveLength(2);
+    expect((await timeline(stores, session.id)).filter((e) => e.type === "task.blocked")).toHaveLength(2);
   });
 
   it("nobody idle: the task stays pending with the reason, and is assigned when an agent becomes idle", async () => {
@@ -132,7 +132,7 @@ describe("TaskScheduler (unit: real SQLite, an agent directory of its own)", () 
     expect(profiles).toEqual([{ sessionId: session.id, name: `task-${created.id.slice(0, 8)}`, driver: "shell", config: { timeoutMs: 1_000 } }]);
     const agent = await stores.prisma.agent.findFirstOrThrow({ where: { sessionId: session.id } });
     expect(created).toMatchObject({ status: "pending", agentId: agent.id, error: "waiting for its agent to be running" });
-    expect(timeline(stores, session.id).filter((e) => e.type === "task.agent_started")).toEqual([expect.objectContaining({ agentId: agent.id })]);
+    expect((await timeline(stores, session.id)).filter((e) => e.type === "task.agent_started")).toEqual([expect.objectContaining({ agentId: agent.id })]);
   });
 
   it("the task follows its command: running when it starts, cancelled with the reason when the command is", async () => {
@@ -145,6 +145,6 @@ describe("TaskScheduler (unit: real SQLite, an agent directory of its own)", () 
     finishTurn(agent, "cancelled", "interrupted by the operator");
     await waitFor(async () => (await row(t.id)).status === "cancelled", "task cancelled");
     expect(await row(t.id)).toMatchObject({ error: "interrupted by the operator", result: null });
-    await waitFor(() => timeline(stores, session.id).some((e) => e.type === "task.cancelled"), "on the timeline");
+    await waitFor(async () => (await timeline(stores, session.id)).some((e) => e.type === "task.cancelled"), "on the timeline");
   });
 });

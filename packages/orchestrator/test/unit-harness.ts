@@ -96,9 +96,9 @@ export async function seedAgent(
 }
 
 /** The session's timeline as stored (after the writer has committed what was appended so far). */
-export function timeline(stores: UnitStores, sessionId: string) {
-  stores.writer.flushNow();
-  return stores.events.readAfter({ sessionId, afterSeq: 0, limit: 10_000 });
+export async function timeline(stores: UnitStores, sessionId: string) {
+  await stores.writer.flushNow();
+  return await stores.events.readAfter({ sessionId, afterSeq: 0, limit: 10_000 });
 }
 
 /** Polls until `check` holds (or throws with the label after the timeout): synchronise on state, never sleep. */

@@ -32,7 +32,7 @@ export function safeFileName(name: string, id: string, extension: string): strin
 async function* matchingEvents(room: ControlRoom, sessionId: string, filter: z.output<typeof exportQuery>): AsyncGenerator<FullEvent> {
   let after = 0;
   for (;;) {
-    const page = room.events.exportPage({ sessionId, after, limit: EXPORT_PAGE, agentId: filter.agentId, types: filter.types, text: filter.text });
+    const page = await room.events.exportPage({ sessionId, after, limit: EXPORT_PAGE, agentId: filter.agentId, types: filter.types, text: filter.text });
     for (const event of page) {
       // A fast client never makes write() wait, so without turns an export held the event loop to the end.
       await longLoopTurns.pause();
@@ -65,7 +65,7 @@ export async function handleExport(room: ControlRoom, req: IncomingMessage, res:
     const sessionId = decodeUrlPart(params.encodedSessionId, "session id");
     const session = await room.prisma.session.findUnique({ where: { id: sessionId } });
     if (!session) throw notFound("session", sessionId);
-    room.writer.flushNow();
+    await room.writer.flushNow();
     const filter = parsed.data;
     const headers = (type: string, ext: string) => ({
       "content-type": type,

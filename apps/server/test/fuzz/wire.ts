@@ -34,7 +34,7 @@ export async function healthy(server: TestServer): Promise<boolean> {
 /** Row counts of everything a request could store; compared before and after each rejected input. */
 export async function storedCounts(server: TestServer) {
   const p = server.room.prisma;
-  server.room.writer.flushNow();
+  await server.room.writer.flushNow();
   const [sessions, agents, tasks, commands, rules, requests, events] = await Promise.all([
     p.session.count(),
     p.agent.count(),
@@ -44,5 +44,5 @@ export async function storedCounts(server: TestServer) {
     p.permissionRequest.count(),
     p.event.count(),
   ]);
-  return { sessions, agents, tasks, commands, rules, requests, events, lastSeq: server.room.events.lastSeq() };
+  return { sessions, agents, tasks, commands, rules, requests, events, lastSeq: await server.room.events.lastSeq() };
 }

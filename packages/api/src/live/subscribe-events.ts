@@ -54,7 +54,7 @@ export async function* subscribeEvents(opts: {
   signal?.addEventListener("abort", onAbort);
   const parsed = opts.lastEventId ? Number(opts.lastEventId) : Number.NaN;
   // Without a cursor the subscription starts at "now" (clients load history through event.timeline).
-  let cursor = Number.isSafeInteger(parsed) && parsed >= 0 ? parsed : store.lastSeq();
+  let cursor = Number.isSafeInteger(parsed) && parsed >= 0 ? parsed : await store.lastSeq();
   let replay = Number.isSafeInteger(parsed);
   try {
     while (!signal?.aborted) {
@@ -63,7 +63,7 @@ export async function* subscribeEvents(opts: {
         overflowed = false;
         live.length = 0;
         for (;;) {
-          const rows = store.readAfter({ sessionId: filter.sessionId, afterSeq: cursor, limit: REPLAY_PAGE });
+          const rows = await store.readAfter({ sessionId: filter.sessionId, afterSeq: cursor, limit: REPLAY_PAGE });
           for (const row of rows) {
             cursor = row.seq;
             if (!matches(filter, row)) continue;

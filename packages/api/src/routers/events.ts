@@ -78,8 +78,8 @@ export const eventRouter = router({
     .meta({ openapi: { method: "GET", path: "/api/events/{seq}", tags, summary: "One event with its payload" } })
     .input(eventGetInput)
     .output(fullEventOutput)
-    .query(({ ctx, input }) => {
-    const event = ctx.room.events.get(input.seq);
+    .query(async ({ ctx, input }) => {
+    const event = await ctx.room.events.get(input.seq);
     if (!event) throw notFound("event", String(input.seq));
     return { ...event, payload: boundedPayload(event.payload) };
   }),

@@ -28,13 +28,13 @@ export const systemRouter = router({
     .output(
       z.object({ name: z.string(), version: z.string(), node: z.string(), database: z.string(), workspacesRoot: z.string(), lastSeq: z.number().int() }),
     )
-    .query(({ ctx }) => ({
+    .query(async ({ ctx }) => ({
     name: "Rozet Control Room",
     version: "0.1.0",
     node: process.version,
     database: ctx.room.database.file,
     workspacesRoot: ctx.room.workspacesRoot,
-    lastSeq: ctx.room.events.lastSeq(),
+    lastSeq: await ctx.room.events.lastSeq(),
   })),
   /** Page load timing and command outcomes from the web app, counted on GET /metrics. */
   telemetry: operatorProcedure.input(telemetryInput).output(z.object({ recorded: z.literal(true) })).mutation(({ ctx, input }) => {

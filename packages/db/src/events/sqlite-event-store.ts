@@ -66,7 +66,8 @@ export class SqliteEventStore implements EventStore {
     this.positions = new SqlitePositions((sql) => this.pageStatement(sql));
   }
 
-  appendBatch(events: NewEvent[], encoded?: EncodedCommit): AppendOutcome {
+  // async: the transaction runs now, synchronously; a failure becomes the rejection.
+  async appendBatch(events: NewEvent[], encoded?: EncodedCommit): Promise<AppendOutcome> {
     const payloads = encoded ?? encodeCommit(events.map((e) => e.session.ref), events.map((e) => e.payloadJson));
     return this.db.transaction(() => this.appendInTransaction(events, payloads))();
   }
@@ -189,29 +190,29 @@ export class SqliteEventStore implements EventStore {
     return id;
   }
 
-  page(query: TimelineQuery): TimelinePage {
+  async page(query: TimelineQuery): Promise<TimelinePage> {
     // `after` pages forward (oldest first); otherwise page backward from `before` or the newest event.
     const forward = query.after !== undefined && query.before === undefined;
     const rows = this.select<EventSummary>(SUMMARY_COLUMNS, query, forward);
     const hasMore = rows.length > query.limit;
     if (hasMore) rows.pop();
     if (!forward) rows.reverse();
-    const lastSeq = this.lastSeq();
+    const lastSeq = this.newestSeq();
     return forward
       ? { events: rows, lastSeq, hasMoreAfter: hasMore, hasMoreBefore: query.after !== undefined && query.after > 0 }
       : { events: rows, lastSeq, hasMoreBefore: hasMore, hasMoreAfter: query.before !== undefined };
   }
 
   window(query: WindowQuery): Promise<TimelineWindow> {
-    return this.positions.window(query, this.lastSeq());
+    return this.positions.window(query, this.newestSeq());
   }
 
-  exportPage(query: TimelineQuery & { after: number }): FullEvent[] {
+  async exportPage(query: TimelineQuery & { after: number }): Promise<FullEvent[]> {
     const rows = this.select<StoredEvent>(`${SUMMARY_COLUMNS}, ${PAYLOAD_COLUMNS}`, { ...query, limit: query.limit - 1 }, true);
     return rows.map((row) => this.withPayload(row));
   }
 
-  commandPage(query: CommandPageQuery): CommandPage {
+  async commandPage(query: CommandPageQuery): Promise<CommandPage> {
     const rows = this.statements.commandPage.all(query.commandId, query.after ?? 0, query.limit + 1) as StoredEvent[];
     let kept = Math.min(rows.length, query.limit);
     let bytes = 0;
@@ -254,7 +255,7 @@ export class SqliteEventStore implements EventStore {
     return statement;
   }
 
-  readAfter(filter: { sessionId?: string | undefined; afterSeq: number; limit: number }): EventSummary[] {
+  async readAfter(filter: { sessionId?: string | undefined; afterSeq: number; limit: number }): Promise<EventSummary[]> {
     return (
       filter.sessionId
         ? this.statements.readAfterInSession.all(filter.sessionId, filter.afterSeq, filter.limit)
@@ -262,27 +263,27 @@ export class SqliteEventStore implements EventStore {
     ) as EventSummary[];
   }
 
-  recent(limit: number): EventSummary[] {
+  async recent(limit: number): Promise<EventSummary[]> {
     return (this.statements.recent.all(limit) as EventSummary[]).reverse();
   }
 
-  recentTypes(window: number): string[] {
+  async recentTypes(window: number): Promise<string[]> {
     return this.statements.recentTypes.all(window) as string[];
   }
 
-  get(seq: number): FullEvent | undefined {
+  async get(seq: number): Promise<FullEvent | undefined> {
     const row = this.statements.getFull.get(seq) as StoredEvent | undefined;
     return row && this.withPayload(row);
   }
 
-  stats(sessionId: string): SessionEventStats {
+  async stats(sessionId: string): Promise<SessionEventStats> {
     const row = this.statements.sessionStats.get(sessionId) as Omit<SessionEventStats, "lastEventAt"> | undefined;
     const lastEventAt = (this.statements.lastReceivedAt.get(sessionId) as number | undefined) ?? null;
     return { ...(row ?? { events: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, toolOk: 0, toolFailed: 0 }), lastEventAt };
   }
 
-  histogram(sessionId: string, maxBuckets: number): EventHistogram {
-    const lastSeq = this.lastSeq();
+  async histogram(sessionId: string, maxBuckets: number): Promise<EventHistogram> {
+    const lastSeq = this.newestSeq();
     const range = this.statements.sessionRange.get(sessionId) as { first: number | null; last: number | null; events: number };
     const empty: EventHistogram = { bucketMs: 1_000, maxBuckets, start: null, counts: [], cost: [], costByAgent: {}, lastSeq, events: 0 };
     if (range.first === null || range.last === null) return empty;
@@ -307,7 +308,7 @@ export class SqliteEventStore implements EventStore {
     return { bucketMs, maxBuckets, start, counts, cost, costByAgent, lastSeq, events: range.events };
   }
 
-  deleteSession(sessionId: string): void {
+  async deleteSession(sessionId: string): Promise<void> {
     this.db.transaction(() => {
       this.statements.deleteSessionBlocks.run(sessionId);
       this.statements.deleteSessionEvents.run(sessionId);
@@ -319,7 +320,11 @@ export class SqliteEventStore implements EventStore {
     this.agentIds.clear();
   }
 
-  lastSeq(): number {
+  async lastSeq(): Promise<number> {
+    return this.newestSeq();
+  }
+
+  private newestSeq(): number {
     return (this.statements.lastSeq.get() as number | null) ?? 0;
   }
 

@@ -172,30 +172,31 @@ export interface SessionEventStats {
 }
 
 /**
- * Storage of events. SQLite today; a Postgres implementation must only implement this interface.
- * `append` is synchronous-looking from the writer's view: the writer calls it once per batch.
+ * Storage of events: SQLite (embedded, the default) or Postgres (shared). Every result is a Promise, so a store
+ * over the network implements it as it is; the SQLite store works synchronously inside and resolves at once. The
+ * writer calls `appendBatch` once per batch, one commit at a time, in order.
  */
 export interface EventStore {
-  /** Stores a batch in one transaction; `encoded` is encodeCommit() of its payloads when done beforehand. */
-  appendBatch(events: NewEvent[], encoded?: EncodedCommit): AppendOutcome;
-  page(query: TimelineQuery): TimelinePage;
+  /** Stores a batch in one transaction (resolved = committed); `encoded` is encodeCommit() of its payloads when done beforehand. */
+  appendBatch(events: NewEvent[], encoded?: EncodedCommit): Promise<AppendOutcome>;
+  page(query: TimelineQuery): Promise<TimelinePage>;
   /** Rows by position in the filtered timeline (position ↔ seq), for a scrollbar over the whole session. */
   window(query: WindowQuery): Promise<TimelineWindow>;
   /** Events after `afterSeq` in ascending order (replay for subscriptions). */
-  readAfter(filter: { sessionId?: string | undefined; afterSeq: number; limit: number }): EventSummary[];
-  get(seq: number): FullEvent | undefined;
+  readAfter(filter: { sessionId?: string | undefined; afterSeq: number; limit: number }): Promise<EventSummary[]>;
+  get(seq: number): Promise<FullEvent | undefined>;
   /** The newest `limit` events of every session, ascending (the legacy dashboard's snapshot). */
-  recent(limit: number): EventSummary[];
+  recent(limit: number): Promise<EventSummary[]>;
   /** Distinct hook event types (or types, for events without one) among the newest `window` events. */
-  recentTypes(window: number): string[];
+  recentTypes(window: number): Promise<string[]>;
   /** Full events (payload included) matching the timeline filters after `after`, ascending: exports page by page. */
-  exportPage(query: TimelineQuery & { after: number }): FullEvent[];
+  exportPage(query: TimelineQuery & { after: number }): Promise<FullEvent[]>;
   /** One command's events (payload included) after `after`, ascending: its run log, page by page. */
-  commandPage(query: CommandPageQuery): CommandPage;
-  stats(sessionId: string): SessionEventStats;
-  histogram(sessionId: string, maxBuckets: number): EventHistogram;
-  deleteSession(sessionId: string): void;
-  lastSeq(): number;
+  commandPage(query: CommandPageQuery): Promise<CommandPage>;
+  stats(sessionId: string): Promise<SessionEventStats>;
+  histogram(sessionId: string, maxBuckets: number): Promise<EventHistogram>;
+  deleteSession(sessionId: string): Promise<void>;
+  lastSeq(): Promise<number>;
   /** Resolves once everything committed so far is durable (the writer acknowledges only after it). */
   sync(): Promise<void>;
   close(): Promise<void>;

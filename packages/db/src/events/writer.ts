@@ -50,6 +50,8 @@ export class EventWriter {
   /** Acknowledgements, in commit order: each waits for its commit to be durable and for the one before. */
   private acknowledged: Promise<void> = Promise.resolve();
   private flushScheduled = false;
+  /** The commit in flight (a store over the network takes a while): the next batch commits after it, in order. */
+  private committing: Promise<void> | null = null;
   private closed = false;
   private readonly maxBatch: number;
   private readonly maxQueued: number;
@@ -85,16 +87,18 @@ export class EventWriter {
     return this.queuedEvents;
   }
 
-  /** Commits everything queued now (requests still being encoded elsewhere are encoded here). */
-  flushNow(): void {
+  /** Commits everything queued now (requests still being encoded elsewhere are encoded here); resolves once committed. */
+  async flushNow(): Promise<void> {
     while (this.queue.length > 0) this.flushOnce(true);
+    await this.committing;
   }
 
   /** Commits what is queued, refuses new events, and resolves once every commit is acknowledged. */
   async close(): Promise<void> {
-    this.flushNow();
+    const flushed = this.flushNow();
     this.closed = true;
     this.codec.close();
+    await flushed;
     await this.acknowledged;
   }
 
@@ -119,6 +123,11 @@ export class EventWriter {
     let seen = this.queuedEvents;
     let waited = 0;
     const flush = () => {
+      // While a commit is in flight, requests keep queueing: they go together in the next commit, scheduled when it ends.
+      if (this.committing) {
+        this.flushScheduled = false;
+        return;
+      }
       if (this.queuedEvents > seen && waited < EXTRA_TURNS && this.queuedEvents < this.maxBatch) {
         seen = this.queuedEvents;
         waited += 1;
@@ -148,21 +157,33 @@ export class EventWriter {
     if (batch.length === 0) return;
     this.queuedEvents -= count;
     const events = batch.length === 1 ? batch[0]!.events : batch.flatMap((p) => p.events);
-    let outcome: AppendOutcome;
-    try {
-      outcome = this.options.store.appendBatch(events, assemble(batch));
-    } catch (error) {
-      for (const pending of batch) pending.reject(error);
-      return;
-    }
-    const durable = this.options.store.sync();
-    // Acknowledged (and published) once on disk, strictly in commit order, so subscribers see seqs in order.
+    const encoded = assemble(batch);
+    const { store } = this.options;
+    // The SQLite store commits right here (synchronously inside); after a commit still in flight, it waits its turn.
+    const committed = this.committing ? this.committing.then(() => store.appendBatch(events, encoded)) : store.appendBatch(events, encoded);
+    const durable = committed.then(async (outcome) => {
+      await store.sync();
+      return outcome;
+    });
+    const settled = committed.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.committing = settled;
+    settled
+      .then(() => {
+        if (this.committing !== settled) return;
+        this.committing = null;
+        if (this.queue.length > 0) this.scheduleFlush();
+      })
+      .catch((error: unknown) => (this.options.log ?? silentLogger).error({ err: error }, "event flush could not be scheduled"));
+    // Acknowledged (and published) once committed and on disk, strictly in commit order, so subscribers see seqs in order.
     this.acknowledged = this.acknowledged
       .then(() => durable)
       .then(
-        () => this.acknowledge(batch, outcome),
+        (outcome) => this.acknowledge(batch, outcome),
         (error: unknown) => {
-          (this.options.log ?? silentLogger).error({ err: error, events: batch.length }, "event commit could not be made durable");
+          (this.options.log ?? silentLogger).error({ err: error, events: batch.length }, "event commit failed or could not be made durable");
           for (const pending of batch) pending.reject(error);
         },
       );

@@ -18,7 +18,7 @@ export interface HookStep {
  * The `tool_use_id` of a stored PreToolUse / PostToolUse event, by seq. Asked only when needed (two open calls of
  * one tool, a batch, a closing), so the hot path reads no payloads.
  */
-export type ToolUseIdOf = (seq: number) => string | undefined;
+export type ToolUseIdOf = (seq: number) => Promise<string | undefined>;
 
 export type Closing =
   | { kind: "tool"; startedSeq: number; toolName: string; toolUseId: string | undefined; status: "cancelled"; reason: string; closedBy: string }
@@ -51,7 +51,7 @@ export class OpenHookCalls {
     return this.tools.length + this.permissions.length;
   }
 
-  observe(step: HookStep): Closing[] {
+  async observe(step: HookStep): Promise<Closing[]> {
     const toolName = step.toolName ?? "tool";
     switch (step.hookEventType) {
       case "PreToolUse":
@@ -65,7 +65,8 @@ export class OpenHookCalls {
         // The tool ran: it closes itself, and a request for it was granted (in the terminal, or by a rule there).
         const sameTool = this.tools.filter((t) => t.toolName === toolName);
         if (sameTool.length > 1) {
-          const id = this.toolUseIdOf(step.seq);
+          const id = await this.toolUseIdOf(step.seq);
+          await this.resolveIds(sameTool);
           this.take(this.tools, (t) => t.toolName === toolName && this.idOf(t) === id);
         } else {
           this.take(this.tools, (t) => t.toolName === toolName);
@@ -77,11 +78,13 @@ export class OpenHookCalls {
         // The hook event is itself the answer; the tool will not run.
         this.take(this.permissions, (p) => p.toolName === toolName);
         const tool = this.take(this.tools, (t) => t.toolName === toolName);
+        if (tool) await this.resolveIds([tool]);
         return tool ? [this.closeTool(tool, "permission denied", step.hookEventType)] : [];
       }
       case "PostToolBatch": {
         // Calls of the batch still open never ran (PostToolUse would have closed them): denied or blocked.
         const closings: Closing[] = [];
+        if (step.batch?.length) await this.resolveIds(this.tools);
         for (const call of step.batch ?? []) {
           const tool = this.take(this.tools, (t) => this.idOf(t) === call.toolUseId);
           if (!tool) continue;
@@ -96,6 +99,7 @@ export class OpenHookCalls {
     if (!TURN_ENDS.has(step.hookEventType)) return [];
     const reason = step.hookEventType === "SessionEnd" ? "the session ended" : "the turn ended";
     const closings: Closing[] = [];
+    await this.resolveIds(this.tools);
     for (const tool of this.tools.splice(0)) {
       closings.push(this.closeTool(tool, `${reason} before the tool finished`, step.hookEventType));
       const request = this.take(this.permissions, (p) => p.toolName === tool.toolName);
@@ -110,8 +114,12 @@ export class OpenHookCalls {
     return index < 0 ? undefined : list.splice(index, 1)[0];
   }
 
+  /** Reads the tool_use ids not read yet (a payload read each, once per tool): idOf() then answers from memory. */
+  private async resolveIds(tools: OpenTool[]): Promise<void> {
+    for (const tool of tools) if (tool.toolUseId === undefined) tool.toolUseId = (await this.toolUseIdOf(tool.seq)) ?? null;
+  }
+
   private idOf(tool: OpenTool): string | undefined {
-    if (tool.toolUseId === undefined) tool.toolUseId = this.toolUseIdOf(tool.seq) ?? null;
     return tool.toolUseId ?? undefined;
   }
 

@@ -57,7 +57,7 @@ export class HookAgentObserver {
       if (!agent) continue;
       const hook = event.hookEventType!;
       if (agent.status === "ended" && hook !== "SessionEnd") await this.setStatus(event.agentId!, agent, "idle", `reported in again (${hook})`);
-      for (const closing of agent.open.observe(this.step(event))) await this.close(event.agentId!, agent.sessionId, closing);
+      for (const closing of await agent.open.observe(await this.step(event))) await this.close(event.agentId!, agent.sessionId, closing);
       if (hook === "SessionEnd") {
         await this.setStatus(event.agentId!, agent, "ended", event.summary ? `session ended: ${event.summary}` : "session ended");
         this.agents.delete(event.agentId!); // nothing open is left; a later event reloads it from the store
@@ -77,15 +77,15 @@ export class HookAgentObserver {
     return observed;
   }
 
-  private toolUseIdOf(seq: number): string | undefined {
-    return asString(asRecord(this.deps.events.get(seq)?.payload)?.tool_use_id);
+  private async toolUseIdOf(seq: number): Promise<string | undefined> {
+    return asString(asRecord((await this.deps.events.get(seq))?.payload)?.tool_use_id);
   }
 
   /** What the tracker needs of a stored hook event; a payload is read only for PostToolBatch (its calls). */
-  private step(event: EventSummary): HookStep {
+  private async step(event: EventSummary): Promise<HookStep> {
     const step: HookStep = { seq: event.seq, hookEventType: event.hookEventType!, toolName: event.toolName };
     if (step.hookEventType !== "PostToolBatch") return step;
-    const payload = asRecord(this.deps.events.get(event.seq)?.payload) ?? {};
+    const payload = asRecord((await this.deps.events.get(event.seq))?.payload) ?? {};
     if (Array.isArray(payload.tool_calls)) {
       step.batch = payload.tool_calls.map((call) => asRecord(call) ?? {}).flatMap((call) => {
         const toolUseId = asString(call.tool_use_id);
@@ -97,7 +97,7 @@ export class HookAgentObserver {
 
   private async close(agentId: string, sessionId: string, closing: Closing): Promise<void> {
     if (closing.kind === "tool") {
-      const started = this.deps.events.get(closing.startedSeq);
+      const started = await this.deps.events.get(closing.startedSeq);
       await recordEvent(this.deps, {
         sessionId,
         agentId,
