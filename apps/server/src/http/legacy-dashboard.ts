@@ -73,7 +73,7 @@ export function createLegacyDashboard(deps: { room: ControlRoom; log: Logger; lo
   async function toHookEvents(summaries: EventSummary[]): Promise<HookEvent[]> {
     const events: HookEvent[] = [];
     for (const summary of summaries) {
-      const full = room.events.get(summary.seq);
+      const full = await room.events.get(summary.seq);
       if (!full) continue; // deleted with its session meanwhile
       const payload = objectPayload(full.payload);
       const agent = full.agentId ? await names.agent(full.agentId) : null;
@@ -93,14 +93,15 @@ export function createLegacyDashboard(deps: { room: ControlRoom; log: Logger; lo
   }
 
   async function filterOptions() {
-    const [sessions, agents] = await Promise.all([
+    const [sessions, agents, types] = await Promise.all([
       room.prisma.session.findMany({ select: { name: true, externalKey: true } }),
       room.prisma.agent.findMany({ select: { id: true, externalSessionId: true }, orderBy: { createdAt: "desc" }, take: 300 }),
+      room.events.recentTypes(TYPES_WINDOW),
     ]);
     return {
       source_apps: [...new Set(sessions.map((s) => s.externalKey ?? s.name))].sort(),
       session_ids: agents.map((a) => a.externalSessionId ?? a.id),
-      hook_event_types: room.events.recentTypes(TYPES_WINDOW),
+      hook_event_types: types,
     };
   }
 
@@ -126,8 +127,8 @@ export function createLegacyDashboard(deps: { room: ControlRoom; log: Logger; lo
     ws.on("close", () => lastSent.delete(ws));
     enqueue(async () => {
       if (ws.readyState !== ws.OPEN) return;
-      const snapshot = await toHookEvents(room.events.recent(SNAPSHOT));
-      lastSent.set(ws, snapshot.at(-1)?.id ?? room.events.lastSeq());
+      const snapshot = await toHookEvents(await room.events.recent(SNAPSHOT));
+      lastSent.set(ws, snapshot.at(-1)?.id ?? (await room.events.lastSeq()));
       send(ws, JSON.stringify({ type: "initial", data: snapshot }));
     });
   });
@@ -177,7 +178,7 @@ export function createLegacyDashboard(deps: { room: ControlRoom; log: Logger; lo
         sendError(res, new DomainError("INVALID_INPUT", `limit must be an integer from 1 to ${MAX_RECENT}, not ${JSON.stringify(raw)}`, { field: "limit" }), deps.logError);
         return true;
       }
-      toHookEvents(room.events.recent(limit)).then(
+      room.events.recent(limit).then(toHookEvents).then(
         (events) => sendJson(res, 200, events),
         (error: unknown) => sendError(res, error, deps.logError),
       );
