@@ -27,6 +27,28 @@ export interface SubscriptionTracker {
   dispose: () => void;
 }
 
+/**
+ * The lifecycle handlers of a tracked subscription that also keeps a `live` flag (up and confirmed by the server);
+ * spread into `.subscribe()` beside `onData`. `onError` gets the error after both are updated.
+ */
+export function liveHandlers(tracker: SubscriptionTracker, setLive: (live: boolean) => void, onError?: (error: unknown) => void) {
+  return {
+    onStarted() {
+      tracker.onStarted();
+      setLive(true);
+    },
+    onConnectionStateChange(change: ConnectionStateChange) {
+      tracker.onConnectionStateChange(change);
+      if (change.state === "connecting") setLive(false);
+    },
+    onError(error: unknown) {
+      tracker.onError(error);
+      setLive(false);
+      onError?.(error);
+    },
+  };
+}
+
 interface Connection {
   status: Accessor<ConnectionStatus>;
   /** Why the connection is not live, when known. */

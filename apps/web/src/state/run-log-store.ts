@@ -7,7 +7,7 @@ import { createMemo, createSignal, onCleanup, untrack, type Accessor } from "sol
 import type { RunLogCommand, RunLogEvent } from "../api/types.ts";
 import { groupRunLog, type RunGroup } from "../lib/run-log.ts";
 import { useApi } from "../providers/api.tsx";
-import { useConnection, useControlUpdates } from "../providers/connection.tsx";
+import { liveHandlers, useConnection, useControlUpdates } from "../providers/connection.tsx";
 
 /** Events a run log keeps; a longer one says so (the rest stays in the export and the timeline). */
 export const RUN_LOG_MAX_EVENTS = 20_000;
@@ -84,18 +84,7 @@ export function createRunLog(commandId: string): RunLogStore {
     const subscription = api.event.subscribe.subscribe(
       { sessionId: c.sessionId, agentId: c.agentId, lastEventId: String(after) },
       {
-        onStarted() {
-          tracker.onStarted();
-          setLive(true);
-        },
-        onConnectionStateChange(change) {
-          tracker.onConnectionStateChange(change);
-          if (change.state === "connecting") setLive(false);
-        },
-        onError(err) {
-          tracker.onError(err);
-          setLive(false);
-        },
+        ...liveHandlers(tracker, setLive),
         onData({ data }) {
           if (data.commandId === commandId && data.seq > after) read();
         },

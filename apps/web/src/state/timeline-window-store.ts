@@ -9,7 +9,7 @@ import { createEffect, createMemo, createSignal, on, onCleanup, untrack, type Ac
 import type { TimelineEvent } from "../api/types.ts";
 import { markFirstRender, recordFlush } from "../lib/perf.ts";
 import { useApi } from "../providers/api.tsx";
-import { useConnection } from "../providers/connection.tsx";
+import { liveHandlers, useConnection } from "../providers/connection.tsx";
 import { createFrameBatcher } from "./frame-batcher.ts";
 import type { TimelineFilter } from "./timeline-reducer.ts";
 import { applyLive, applyWindow, createWindowState, missingPages, positionOfSeq, rowAt, touchPages, WINDOW_PAGE, type WindowState } from "./timeline-window.ts";
@@ -79,19 +79,7 @@ export function createTimelineWindow(query: Accessor<TimelineQuery>): TimelineRo
       // The server filters by session, agent and types; free text is applied by the window state.
       { sessionId, agentId, taskId, types, lastEventId: String(cursor) },
       {
-        onStarted() {
-          tracker.onStarted();
-          setLive(true);
-        },
-        onConnectionStateChange(change) {
-          tracker.onConnectionStateChange(change);
-          if (change.state === "connecting") setLive(false);
-        },
-        onError(err) {
-          tracker.onError(err);
-          setLive(false);
-          setError(err);
-        },
+        ...liveHandlers(tracker, setLive, setError),
         onData({ data }) {
           if (gen === generation) batcher.push(data);
         },

@@ -3,7 +3,7 @@ import { Show, type JSX } from "solid-js";
 import type { FullEvent } from "../../api/types.ts";
 import { agentHref, commandHref, commandStatusLabel, commandTitle, nameOr, permissionAnswerText, ruleHref, taskHref } from "../../lib/names.ts";
 import { getRules } from "../permissions/permissions.data.ts";
-import { getAgents, getCommand, getTasks } from "./session.data.ts";
+import { getAgents, getCommand, getTask } from "./session.data.ts";
 
 /** Reads a name without letting a failed lookup take the inspector down: the id (shortened) stands in. */
 function safely<T>(read: Promise<T>): Promise<T | null> {
@@ -26,7 +26,7 @@ function Row(props: { label: string; children: JSX.Element }) {
 export function EventNameRows(props: { event: FullEvent }) {
   const sessionId = () => props.event.sessionId;
   const agents = createAsync(() => (props.event.agentId ? safely(getAgents(sessionId())) : Promise.resolve(null)));
-  const tasks = createAsync(() => (props.event.taskId ? safely(getTasks(sessionId())) : Promise.resolve(null)));
+  const task = createAsync(() => (props.event.taskId ? safely(getTask(props.event.taskId)) : Promise.resolve(null)));
   const command = createAsync(() => (props.event.commandId ? safely(getCommand(props.event.commandId)) : Promise.resolve(null)));
   const answeredBy = () => {
     const payload = props.event.payload as Record<string, unknown> | null;
@@ -52,7 +52,7 @@ export function EventNameRows(props: { event: FullEvent }) {
         {(taskId) => (
           <Row label="Task">
             <A href={taskHref(sessionId(), taskId())} title="Show the task on the tasks board" data-ref="task">
-              {nameOr(tasks()?.find((t) => t.id === taskId())?.title, taskId())}
+              {nameOr(task()?.title, taskId())}
             </A>
           </Row>
         )}

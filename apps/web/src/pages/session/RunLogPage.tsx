@@ -5,7 +5,7 @@ import { LogView } from "../../components/LogView.tsx";
 import { formatDateTime } from "../../lib/format.ts";
 import { agentHref, commandStatusLabel, commandTitle, taskHref } from "../../lib/names.ts";
 import { createRunLog } from "../../state/run-log-store.ts";
-import { getSession, getTasks } from "./session.data.ts";
+import { getSession, getTask } from "./session.data.ts";
 
 /** `/sessions/:id/commands/:commandId`: one command's run log on its own page (a link to share). */
 export function RunLogPage() {
@@ -23,7 +23,10 @@ function RunLog(props: { sessionId: string; commandId: string }) {
   // Keyed by the route (see RunLogPage): another command id mounts a new log.
   const log = createRunLog(untrack(() => props.commandId));
   const session = createAsync(() => getSession(props.sessionId).catch(() => null));
-  const tasks = createAsync(() => (log.command()?.taskId ? getTasks(props.sessionId).catch(() => null) : Promise.resolve(null)));
+  const task = createAsync(() => {
+    const taskId = log.command()?.taskId;
+    return taskId ? getTask(taskId).catch(() => null) : Promise.resolve(null);
+  });
   const sessionHref = () => `/sessions/${encodeURIComponent(props.sessionId)}`;
   return (
     <>
@@ -52,7 +55,7 @@ function RunLog(props: { sessionId: string; commandId: string }) {
                   <>
                     <dt>Task</dt>
                     <dd>
-                      <A href={taskHref(command().sessionId, taskId())}>{tasks()?.find((t) => t.id === taskId())?.title ?? "task"}</A>
+                      <A href={taskHref(command().sessionId, taskId())}>{task()?.title ?? "task"}</A>
                     </dd>
                   </>
                 )}

@@ -56,3 +56,5 @@ export const cancelTask = action(async (input: { sessionId: string; taskId: stri
 
 /** A command by id (with its agent's name), for naming it: the first page of its run log, one event long. */
 export const getCommand = query(async (commandId: string) => (await dataApi().event.runLog.query({ commandId, limit: 1 })).command, "command");
+/** One task by id, for naming it (a list read before the task existed would not know it). */
+export const getTask = query((id: string) => dataApi().task.get.query({ id }), "task");
