@@ -9,3 +9,4 @@ export { newEventId } from "./ids.ts";
 export { sqliteNow } from "./time.ts";
 export type { PrismaClient } from "./prisma.ts";
 export type * as Models from "./generated/prisma/models.ts";
+export { PgEventStore } from "./events/pg-event-store.ts";

@@ -1,0 +1,414 @@
+import pg from "pg";
+import { newId } from "@rozet/vocabulary";
+import { decodeBytes, decodePayload, encodeCommit, PayloadEncoding, type EncodedCommit } from "./payload.ts";
+import { filterClause, SUMMARY_COLUMNS } from "./sql-filter.ts";
+import type {
+  AppendOutcome,
+  CommandPage,
+  CommandPageQuery,
+  EventHistogram,
+  EventStore,
+  EventSummary,
+  FullEvent,
+  NewEvent,
+  SessionEventStats,
+  TimelinePage,
+  TimelineQuery,
+  TimelineWindow,
+  WindowQuery,
+} from "./types.ts";
+
+/** Column names are camelCase like the SQLite schema's: quoted, since Postgres folds unquoted names to lower case. */
+const quote = (columns: string) => columns.split(",").map((c) => `"${c.trim()}"`).join(", ");
+const SUMMARY = quote(SUMMARY_COLUMNS);
+const FULL = `${SUMMARY}, "payloadEncoding", "payload", "payloadBlock", "payloadOffset"`;
+const INSERT_COLUMNS = quote(`eventId, sessionId, agentId, taskId, commandId, source, type, hookEventType, schemaVersion,
+  clientTs, receivedAt, toolName, filePath, status, costUsd, inputTokens, outputTokens, summary,
+  payloadEncoding, payloadSize, payload, payloadBlock, payloadOffset`);
+const INSERT_WIDTH = 23;
+
+type StoredEvent = EventSummary & { payloadEncoding: number; payload: Buffer | null; payloadBlock: number | null; payloadOffset: number | null };
+
+/**
+ * The event store's own tables on Postgres (the Prisma models are not on Postgres yet: sessions and agents that
+ * events create on first sight go into these minimal tables).
+ */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS "Session" ("id" text PRIMARY KEY, "name" text NOT NULL, "externalKey" text UNIQUE, "status" text NOT NULL DEFAULT 'active',
+  "createdAt" timestamptz NOT NULL DEFAULT now(), "updatedAt" timestamptz NOT NULL DEFAULT now());
+CREATE TABLE IF NOT EXISTS "Agent" ("id" text PRIMARY KEY, "sessionId" text NOT NULL, "name" text NOT NULL, "driver" text NOT NULL, "model" text,
+  "status" text NOT NULL, "externalSessionId" text, "costUsd" double precision NOT NULL DEFAULT 0, "inputTokens" bigint NOT NULL DEFAULT 0,
+  "outputTokens" bigint NOT NULL DEFAULT 0, "lastEventAt" timestamptz, "createdAt" timestamptz NOT NULL DEFAULT now(), "updatedAt" timestamptz NOT NULL DEFAULT now());
+CREATE UNIQUE INDEX IF NOT EXISTS "Agent_external" ON "Agent" ("sessionId", "externalSessionId");
+CREATE TABLE IF NOT EXISTS "Event" ("seq" bigserial PRIMARY KEY, "eventId" text NOT NULL UNIQUE, "sessionId" text NOT NULL, "agentId" text,
+  "taskId" text, "commandId" text, "source" text NOT NULL, "type" text NOT NULL, "hookEventType" text, "schemaVersion" integer NOT NULL,
+  "clientTs" double precision, "receivedAt" bigint NOT NULL, "toolName" text, "filePath" text, "status" text, "costUsd" double precision,
+  "inputTokens" bigint, "outputTokens" bigint, "summary" text, "payloadEncoding" smallint NOT NULL, "payloadSize" integer NOT NULL,
+  "payload" bytea, "payloadBlock" bigint, "payloadOffset" integer);
+CREATE INDEX IF NOT EXISTS "Event_session_seq" ON "Event" ("sessionId", "seq");
+CREATE INDEX IF NOT EXISTS "Event_command_seq" ON "Event" ("commandId", "seq") WHERE "commandId" IS NOT NULL;
+CREATE TABLE IF NOT EXISTS "PayloadBlock" ("id" bigserial PRIMARY KEY, "encoding" smallint NOT NULL, "size" integer NOT NULL, "bytes" bytea NOT NULL);
+CREATE TABLE IF NOT EXISTS "SessionStats" ("sessionId" text PRIMARY KEY, "events" bigint NOT NULL DEFAULT 0, "costUsd" double precision NOT NULL DEFAULT 0,
+  "inputTokens" bigint NOT NULL DEFAULT 0, "outputTokens" bigint NOT NULL DEFAULT 0, "toolOk" bigint NOT NULL DEFAULT 0, "toolFailed" bigint NOT NULL DEFAULT 0);
+`;
+
+/** bigint and numeric come back as numbers (seqs, ms and counts stay far below 2^53). */
+const types = {
+  getTypeParser: (oid: number, format?: string) =>
+    oid === 20 || oid === 1700 ? (value: string) => Number(value) : (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format),
+} as pg.CustomTypesConfig;
+
+/** Named `@param`s of the shared filter SQL → Postgres `$n`. */
+function positional(sql: string, params: Record<string, unknown>): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  const index = new Map<string, number>();
+  const text = sql.replace(/@(\w+)/g, (_, name: string) => {
+    if (!index.has(name)) {
+      values.push(params[name]);
+      index.set(name, values.length);
+    }
+    return `$${index.get(name)}`;
+  });
+  return { text, values };
+}
+
+/** The shared filter with quoted column names. */
+function pgFilter(filter: Parameters<typeof filterClause>[0]) {
+  const { where, params } = filterClause(filter);
+  return { where: where.map((w) => w.replace(/\b(sessionId|agentId|type|summary|toolName|filePath)\b(?= (=|IN|LIKE))/g, '"$1"')), params };
+}
+
+/**
+ * The Postgres event store: one connection for commits (one batch = one multi-row INSERT … ON CONFLICT DO NOTHING in
+ * one transaction; resolved = committed, so acknowledged = committed and, with synchronous_commit on, durable), a
+ * pool for reads.
+ */
+export class PgEventStore implements EventStore {
+  private readonly blocks = new Map<number, Buffer>();
+
+  private constructor(
+    private readonly writer: pg.Client,
+    private readonly reader: pg.Pool,
+  ) {}
+
+  static async open(url: string): Promise<PgEventStore> {
+    const writer = new pg.Client({ connectionString: url, types });
+    await writer.connect();
+    await writer.query(SCHEMA);
+    return new PgEventStore(writer, new pg.Pool({ connectionString: url, types, max: 4 }));
+  }
+
+  async appendBatch(events: NewEvent[], encoded?: EncodedCommit): Promise<AppendOutcome> {
+    const { blocks, placements } = encoded ?? encodeCommit(events.map((e) => e.session.ref), events.map((e) => e.payloadJson));
+    const db = this.writer;
+    const outcome: AppendOutcome = { results: [], stored: [], createdSessions: [], createdAgents: [] };
+    await db.query("BEGIN");
+    try {
+      const sessionIds = new Map<string, string>();
+      const agentIds = new Map<string, string>();
+      for (const event of events) {
+        let sessionId = sessionIds.get(event.session.ref);
+        if (!sessionId) {
+          sessionId = await this.resolveSession(event.session, outcome);
+          sessionIds.set(event.session.ref, sessionId);
+        }
+        if (event.agent && !agentIds.has(`${sessionId}\u0000${event.agent.ref}`)) {
+          agentIds.set(`${sessionId}\u0000${event.agent.ref}`, await this.resolveAgent(sessionId, event.agent, outcome));
+        }
+      }
+      const blockIds = blocks.length
+        ? ((await db.query<{ id: number }>(`SELECT nextval(pg_get_serial_sequence('"PayloadBlock"', 'id')) AS id FROM generate_series(1, $1)`, [blocks.length])).rows.map((r) => r.id))
+        : [];
+      const receivedAt = Date.now();
+      const values: unknown[] = [];
+      const rows: string[] = [];
+      for (const [i, event] of events.entries()) {
+        const sessionId = sessionIds.get(event.session.ref)!;
+        const agentId = event.agent ? agentIds.get(`${sessionId}\u0000${event.agent.ref}`)! : null;
+        const placement = placements[i]!;
+        const inBlock = "block" in placement;
+        const base = values.length;
+        values.push(
+          event.eventId, sessionId, agentId, event.taskId ?? null, event.commandId ?? null, event.source, event.type, event.hookEventType ?? null,
+          event.schemaVersion, event.clientTs ?? null, receivedAt, event.toolName ?? null, event.filePath ?? null, event.status ?? null,
+          event.costUsd ?? null, event.inputTokens ?? null, event.outputTokens ?? null, event.summary ?? null,
+          inBlock ? PayloadEncoding.inBlock : placement.encoding, placement.size, inBlock ? null : placement.bytes,
+          inBlock ? blockIds[placement.block] : null, inBlock ? placement.offset : null,
+        );
+        rows.push(`(${Array.from({ length: INSERT_WIDTH }, (_, k) => `$${base + k + 1}`).join(", ")})`);
+      }
+      const inserted = await db.query<{ seq: number; eventId: string }>(
+        `INSERT INTO "Event" (${INSERT_COLUMNS}) VALUES ${rows.join(", ")} ON CONFLICT ("eventId") DO NOTHING RETURNING "seq", "eventId"`,
+        values,
+      );
+      const seqs = new Map(inserted.rows.map((r) => [r.eventId, r.seq]));
+      const duplicates = events.filter((e) => !seqs.has(e.eventId)).map((e) => e.eventId);
+      const existing = duplicates.length
+        ? new Map((await db.query<{ seq: number; eventId: string; sessionId: string; agentId: string | null }>(`SELECT "seq", "eventId", "sessionId", "agentId" FROM "Event" WHERE "eventId" = ANY($1)`, [duplicates])).rows.map((r) => [r.eventId, r]))
+        : new Map<string, never>();
+      const usedBlocks = new Set<number>();
+      const totals = new Map<string, { events: number; costUsd: number; inputTokens: number; outputTokens: number; toolOk: number; toolFailed: number }>();
+      const agentTotals = new Map<string, { costUsd: number; inputTokens: number; outputTokens: number }>();
+      // An eventId twice in one batch: the first is stored, the second is its duplicate.
+      const seen = new Map<string, { seq: number; sessionId: string; agentId: string | null }>();
+      for (const [i, event] of events.entries()) {
+        const seq = seqs.get(event.eventId);
+        const earlier = existing.get(event.eventId) ?? seen.get(event.eventId);
+        if (seq === undefined || earlier) {
+          const row = earlier!;
+          outcome.results.push({ eventId: event.eventId, seq: row.seq, duplicate: true, sessionId: row.sessionId, agentId: row.agentId });
+          continue;
+        }
+        const sessionId = sessionIds.get(event.session.ref)!;
+        const agentId = event.agent ? agentIds.get(`${sessionId}\u0000${event.agent.ref}`)! : null;
+        const placement = placements[i]!;
+        if ("block" in placement) usedBlocks.add(placement.block);
+        const summary: EventSummary = {
+          seq, eventId: event.eventId, sessionId, agentId, taskId: event.taskId ?? null, commandId: event.commandId ?? null, source: event.source,
+          type: event.type, hookEventType: event.hookEventType ?? null, schemaVersion: event.schemaVersion, clientTs: event.clientTs ?? null,
+          receivedAt, toolName: event.toolName ?? null, filePath: event.filePath ?? null, status: event.status ?? null, costUsd: event.costUsd ?? null,
+          inputTokens: event.inputTokens ?? null, outputTokens: event.outputTokens ?? null, summary: event.summary ?? null, payloadSize: placement.size,
+        };
+        outcome.stored.push(summary);
+        outcome.results.push({ eventId: event.eventId, seq, duplicate: false, sessionId, agentId });
+        seen.set(event.eventId, { seq, sessionId, agentId });
+        const t = totals.get(sessionId) ?? { events: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, toolOk: 0, toolFailed: 0 };
+        t.events += 1;
+        t.costUsd += summary.costUsd ?? 0;
+        t.inputTokens += summary.inputTokens ?? 0;
+        t.outputTokens += summary.outputTokens ?? 0;
+        if (summary.type === "tool.finished") {
+          if (summary.status === "error") t.toolFailed += 1;
+          else t.toolOk += 1;
+        }
+        totals.set(sessionId, t);
+        if (agentId) {
+          const a = agentTotals.get(agentId) ?? { costUsd: 0, inputTokens: 0, outputTokens: 0 };
+          a.costUsd += summary.costUsd ?? 0;
+          a.inputTokens += summary.inputTokens ?? 0;
+          a.outputTokens += summary.outputTokens ?? 0;
+          agentTotals.set(agentId, a);
+        }
+      }
+      outcome.stored.sort((a, b) => a.seq - b.seq);
+      for (const i of usedBlocks) {
+        const block = blocks[i]!;
+        await db.query(`INSERT INTO "PayloadBlock" ("id", "encoding", "size", "bytes") VALUES ($1, $2, $3, $4)`, [blockIds[i], block.encoding, block.size, block.bytes]);
+      }
+      for (const [sessionId, t] of totals) {
+        await db.query(
+          `INSERT INTO "SessionStats" ("sessionId", "events", "costUsd", "inputTokens", "outputTokens", "toolOk", "toolFailed") VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT ("sessionId") DO UPDATE SET "events" = "SessionStats"."events" + excluded."events", "costUsd" = "SessionStats"."costUsd" + excluded."costUsd",
+             "inputTokens" = "SessionStats"."inputTokens" + excluded."inputTokens", "outputTokens" = "SessionStats"."outputTokens" + excluded."outputTokens",
+             "toolOk" = "SessionStats"."toolOk" + excluded."toolOk", "toolFailed" = "SessionStats"."toolFailed" + excluded."toolFailed"`,
+          [sessionId, t.events, t.costUsd, t.inputTokens, t.outputTokens, t.toolOk, t.toolFailed],
+        );
+      }
+      for (const [agentId, a] of agentTotals) {
+        await db.query(
+          `UPDATE "Agent" SET "costUsd" = "costUsd" + $1, "inputTokens" = "inputTokens" + $2, "outputTokens" = "outputTokens" + $3, "lastEventAt" = now(), "updatedAt" = now() WHERE "id" = $4`,
+          [a.costUsd, a.inputTokens, a.outputTokens, agentId],
+        );
+      }
+      await db.query("COMMIT");
+      return outcome;
+    } catch (error) {
+      await db.query("ROLLBACK");
+      throw error;
+    }
+  }
+
+  private async resolveSession(ref: { ref: string; name?: string }, outcome: AppendOutcome): Promise<string> {
+    const found = await this.writer.query<{ id: string }>(`SELECT "id" FROM "Session" WHERE "id" = $1 OR "externalKey" = $1 LIMIT 1`, [ref.ref]);
+    if (found.rows[0]) return found.rows[0].id;
+    const id = newId();
+    await this.writer.query(`INSERT INTO "Session" ("id", "name", "externalKey") VALUES ($1, $2, $3)`, [id, ref.name ?? ref.ref, ref.ref]);
+    outcome.createdSessions.push(id);
+    return id;
+  }
+
+  private async resolveAgent(sessionId: string, ref: { ref: string; name?: string; model?: string }, outcome: AppendOutcome): Promise<string> {
+    const found = await this.writer.query<{ id: string }>(
+      `SELECT "id" FROM "Agent" WHERE "sessionId" = $1 AND ("id" = $2 OR "externalSessionId" = $2) LIMIT 1`,
+      [sessionId, ref.ref],
+    );
+    if (found.rows[0]) return found.rows[0].id;
+    const id = newId();
+    await this.writer.query(
+      `INSERT INTO "Agent" ("id", "sessionId", "name", "driver", "model", "status", "externalSessionId") VALUES ($1, $2, $3, 'external', $4, 'idle', $5)`,
+      [id, sessionId, ref.name ?? ref.ref, ref.model ?? null, ref.ref],
+    );
+    outcome.createdAgents.push({ id, sessionId });
+    return id;
+  }
+
+  private async rows<Row>(sql: string, params: Record<string, unknown>): Promise<Row[]> {
+    const { text, values } = positional(sql, params);
+    return (await this.reader.query(text, values)).rows as Row[];
+  }
+
+  private select<Row>(columns: string, query: TimelineQuery, ascending: boolean): Promise<Row[]> {
+    const { where, params } = pgFilter(query);
+    params.limit = query.limit + 1;
+    if (query.after !== undefined) {
+      where.push(`"seq" > @after`);
+      params.after = query.after;
+    }
+    if (query.before !== undefined) {
+      where.push(`"seq" < @before`);
+      params.before = query.before;
+    }
+    return this.rows<Row>(`SELECT ${columns} FROM "Event" WHERE ${where.join(" AND ")} ORDER BY "seq" ${ascending ? "ASC" : "DESC"} LIMIT @limit`, params);
+  }
+
+  async page(query: TimelineQuery): Promise<TimelinePage> {
+    const forward = query.after !== undefined && query.before === undefined;
+    const rows = await this.select<EventSummary>(SUMMARY, query, forward);
+    const hasMore = rows.length > query.limit;
+    if (hasMore) rows.pop();
+    if (!forward) rows.reverse();
+    const lastSeq = await this.lastSeq();
+    return forward
+      ? { events: rows, lastSeq, hasMoreAfter: hasMore, hasMoreBefore: query.after !== undefined && query.after > 0 }
+      : { events: rows, lastSeq, hasMoreBefore: hasMore, hasMoreAfter: query.before !== undefined };
+  }
+
+  /** Positions by counting (no chunk cache yet: O(events of the session) per call; see docs/scale-out.md). */
+  async window(query: WindowQuery): Promise<TimelineWindow> {
+    const lastSeq = await this.lastSeq();
+    const { where, params } = pgFilter(query);
+    const base = { ...params, upTo: lastSeq };
+    const filtered = `${where.join(" AND ")} AND "seq" <= @upTo`;
+    const count = async (extra: string, more: Record<string, unknown>) =>
+      (await this.rows<{ n: number }>(`SELECT COUNT(*) AS n FROM "Event" WHERE ${filtered}${extra}`, { ...base, ...more }))[0]!.n;
+    const total = await count("", {});
+    let anchor: number;
+    let before = query.before ?? 0;
+    if (query.position !== undefined) anchor = Math.min(query.position, total);
+    else if (query.seq !== undefined) anchor = await count(` AND "seq" < @seq`, { seq: query.seq });
+    else if (query.time !== undefined) {
+      const first = await this.rows<{ seq: number }>(`SELECT "seq" FROM "Event" WHERE "sessionId" = @sessionId AND "receivedAt" >= @time AND "seq" <= @upTo ORDER BY "seq" LIMIT 1`, { sessionId: query.sessionId, time: query.time, upTo: lastSeq });
+      anchor = first[0] ? await count(` AND "seq" < @seq`, { seq: first[0].seq }) : total;
+    } else {
+      anchor = total;
+      before = query.limit;
+    }
+    const start = Math.max(0, anchor - before);
+    const events = await this.rows<EventSummary>(`SELECT ${SUMMARY} FROM "Event" WHERE ${filtered} ORDER BY "seq" LIMIT @limit OFFSET @offset`, { ...base, limit: query.limit, offset: start });
+    const anchorRow = anchor >= total ? null : (events[anchor - start] ?? (await this.rows<{ seq: number }>(`SELECT "seq" FROM "Event" WHERE ${filtered} ORDER BY "seq" LIMIT 1 OFFSET @offset`, { ...base, offset: anchor }))[0]);
+    return { total, lastSeq, anchor, anchorSeq: anchorRow?.seq ?? null, start, events };
+  }
+
+  async readAfter(filter: { sessionId?: string | undefined; afterSeq: number; limit: number }): Promise<EventSummary[]> {
+    return filter.sessionId
+      ? (await this.reader.query<EventSummary>(`SELECT ${SUMMARY} FROM "Event" WHERE "sessionId" = $1 AND "seq" > $2 ORDER BY "seq" LIMIT $3`, [filter.sessionId, filter.afterSeq, filter.limit])).rows
+      : (await this.reader.query<EventSummary>(`SELECT ${SUMMARY} FROM "Event" WHERE "seq" > $1 ORDER BY "seq" LIMIT $2`, [filter.afterSeq, filter.limit])).rows;
+  }
+
+  async get(seq: number): Promise<FullEvent | undefined> {
+    const row = (await this.reader.query<StoredEvent>(`SELECT ${FULL} FROM "Event" WHERE "seq" = $1`, [seq])).rows[0];
+    return row && this.withPayload(row);
+  }
+
+  async exportPage(query: TimelineQuery & { after: number }): Promise<FullEvent[]> {
+    const rows = await this.select<StoredEvent>(FULL, { ...query, limit: query.limit - 1 }, true);
+    return Promise.all(rows.map((row) => this.withPayload(row)));
+  }
+
+  async commandPage(query: CommandPageQuery): Promise<CommandPage> {
+    const rows = (await this.reader.query<StoredEvent>(`SELECT ${FULL} FROM "Event" WHERE "commandId" = $1 AND "seq" > $2 ORDER BY "seq" LIMIT $3`, [query.commandId, query.after ?? 0, query.limit + 1])).rows;
+    let kept = Math.min(rows.length, query.limit);
+    let bytes = 0;
+    for (let i = 0; i < kept; i++) {
+      bytes += rows[i]!.payloadSize;
+      if (bytes > query.maxPayloadBytes && i > 0) kept = i;
+    }
+    return { events: await Promise.all(rows.slice(0, kept).map((row) => this.withPayload(row))), hasMore: rows.length > kept };
+  }
+
+  private async withPayload({ payloadEncoding, payload, payloadBlock, payloadOffset, ...summary }: StoredEvent): Promise<FullEvent> {
+    if (payloadEncoding !== PayloadEncoding.inBlock) return { ...summary, payload: decodePayload(payloadEncoding, payload) };
+    let block = this.blocks.get(payloadBlock!);
+    if (!block) {
+      const row = (await this.reader.query<{ encoding: number; bytes: Buffer }>(`SELECT "encoding", "bytes" FROM "PayloadBlock" WHERE "id" = $1`, [payloadBlock])).rows[0];
+      if (!row) return { ...summary, payload: null };
+      block = decodeBytes(row.encoding, row.bytes);
+      if (this.blocks.size >= 16) this.blocks.delete(this.blocks.keys().next().value!);
+      this.blocks.set(payloadBlock!, block);
+    }
+    return { ...summary, payload: decodePayload(PayloadEncoding.utf8, block.subarray(payloadOffset!, payloadOffset! + summary.payloadSize)) };
+  }
+
+  async stats(sessionId: string): Promise<SessionEventStats> {
+    const row = (await this.reader.query(`SELECT "events", "costUsd", "inputTokens", "outputTokens", "toolOk", "toolFailed" FROM "SessionStats" WHERE "sessionId" = $1`, [sessionId])).rows[0] as Omit<SessionEventStats, "lastEventAt"> | undefined;
+    const last = (await this.reader.query<{ receivedAt: number }>(`SELECT "receivedAt" FROM "Event" WHERE "sessionId" = $1 ORDER BY "seq" DESC LIMIT 1`, [sessionId])).rows[0];
+    return { ...(row ?? { events: 0, costUsd: 0, inputTokens: 0, outputTokens: 0, toolOk: 0, toolFailed: 0 }), lastEventAt: last?.receivedAt ?? null };
+  }
+
+  async histogram(sessionId: string, maxBuckets: number): Promise<EventHistogram> {
+    const lastSeq = await this.lastSeq();
+    const range = (await this.reader.query<{ first: number | null; last: number | null; events: number }>(`SELECT MIN("receivedAt") AS first, MAX("receivedAt") AS last, COUNT(*) AS events FROM "Event" WHERE "sessionId" = $1`, [sessionId])).rows[0]!;
+    if (range.first === null || range.last === null) return { bucketMs: 1_000, maxBuckets, start: null, counts: [], cost: [], costByAgent: {}, lastSeq, events: 0 };
+    let bucketMs = 1_000;
+    let start = Math.floor(range.first / bucketMs) * bucketMs;
+    while (Math.floor((range.last - start) / bucketMs) >= maxBuckets) {
+      bucketMs *= 2;
+      start = Math.floor(range.first / bucketMs) * bucketMs;
+    }
+    const size = Math.floor((range.last - start) / bucketMs) + 1;
+    const counts = new Array<number>(size).fill(0);
+    const cost = new Array<number>(size).fill(0);
+    const costByAgent: Record<string, number[]> = {};
+    const rows = (await this.reader.query<{ bucket: number; agentId: string | null; events: number; cost: number }>(
+      `SELECT (("receivedAt" - $2) / $3)::bigint AS bucket, "agentId", COUNT(*) AS events, COALESCE(SUM("costUsd"), 0) AS cost
+       FROM "Event" WHERE "sessionId" = $1 AND "seq" <= $4 GROUP BY bucket, "agentId"`,
+      [sessionId, start, bucketMs, lastSeq],
+    )).rows;
+    for (const row of rows) {
+      counts[row.bucket]! += row.events;
+      if (row.cost) {
+        cost[row.bucket]! += row.cost;
+        (costByAgent[row.agentId ?? ""] ??= new Array<number>(size).fill(0))[row.bucket]! += row.cost;
+      }
+    }
+    return { bucketMs, maxBuckets, start, counts, cost, costByAgent, lastSeq, events: range.events };
+  }
+
+  async deleteSession(sessionId: string): Promise<void> {
+    const db = this.writer;
+    await db.query("BEGIN");
+    try {
+      await db.query(`DELETE FROM "PayloadBlock" WHERE "id" IN (SELECT "payloadBlock" FROM "Event" WHERE "sessionId" = $1 AND "payloadBlock" IS NOT NULL)`, [sessionId]);
+      await db.query(`DELETE FROM "Event" WHERE "sessionId" = $1`, [sessionId]);
+      await db.query(`DELETE FROM "SessionStats" WHERE "sessionId" = $1`, [sessionId]);
+      await db.query(`DELETE FROM "Agent" WHERE "sessionId" = $1`, [sessionId]);
+      await db.query(`DELETE FROM "Session" WHERE "id" = $1`, [sessionId]);
+      await db.query("COMMIT");
+    } catch (error) {
+      await db.query("ROLLBACK");
+      throw error;
+    }
+  }
+
+  async recent(limit: number): Promise<EventSummary[]> {
+    return (await this.reader.query<EventSummary>(`SELECT ${SUMMARY} FROM "Event" ORDER BY "seq" DESC LIMIT $1`, [limit])).rows.reverse();
+  }
+
+  async recentTypes(window: number): Promise<string[]> {
+    return (await this.reader.query<{ t: string }>(`SELECT DISTINCT COALESCE("hookEventType", "type") AS t FROM (SELECT "hookEventType", "type" FROM "Event" ORDER BY "seq" DESC LIMIT $1) r ORDER BY t`, [window])).rows.map((r) => r.t);
+  }
+
+  async lastSeq(): Promise<number> {
+    return (await this.reader.query<{ seq: number | null }>(`SELECT MAX("seq") AS seq FROM "Event"`)).rows[0]!.seq ?? 0;
+  }
+
+  /** A commit is durable when COMMIT returns (synchronous_commit on): nothing more to wait for. */
+  sync(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async close(): Promise<void> {
+    await this.writer.end();
+    await this.reader.end();
+  }
+}
