@@ -4,7 +4,7 @@
  * with links; a permission answered by a rule names the rule and links to it; interrupts show their outcome.
  */
 import type { Page } from "@playwright/test";
-import { expect, test, waitFor } from "@rozet/e2e/fixtures";
+import { describeViolations, expect, seriousViolations, test, waitFor } from "@rozet/e2e/fixtures";
 
 test.use({
   scenario: {
@@ -71,6 +71,11 @@ test("a shell command's run log streams with colours, groups, search and copy; n
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   expect(copied).toContain("ok 4 step");
   expect(copied).not.toContain("\u001b");
+  // The log view (a group open, one match marked) has no serious or critical axe violation.
+  await log.getByRole("searchbox", { name: "Search the log" }).fill("ok 2");
+  const violations = await seriousViolations(page);
+  expect(violations, describeViolations(violations)).toEqual([]);
+  await log.getByRole("searchbox", { name: "Search the log" }).fill("");
 
   // The timeline: output rows carry a one-line summary; the inspector names the agent and the command, with links,
   // and has the run log, opened at that event.
@@ -128,4 +133,6 @@ test("a shell command's run log streams with colours, groups, search and copy; n
   await page.waitForURL(/\/permissions\?session=/);
   await expect(page.locator(`#rule-${rule.id}`)).toBeVisible();
   await expect(page.locator(`#rule-${rule.id}`)).toContainText("allow Write");
+  const onRules = await seriousViolations(page);
+  expect(onRules, describeViolations(onRules)).toEqual([]);
 });
