@@ -17,6 +17,8 @@ describe("a command is published completed only after its turn's events are stor
     await waitForAsync(async () => (await api.agent.get.query({ id: agent.id })).status === "idle", 10_000, "idle");
     const completed = new Map<string, () => void>();
     const seen = new Set<string>();
+    // The server listens to control updates itself (metrics): wait for one more listener, ours.
+    const listeners = server.room.bus.listenerCount("control");
     const sub = api.control.onUpdate.subscribe(
       { sessionId: session.id },
       {
@@ -28,7 +30,7 @@ describe("a command is published completed only after its turn's events are stor
       },
     );
     try {
-      await waitForAsync(async () => server.room.bus.listenerCount("control") > 0, 5_000, "control subscription");
+      await waitForAsync(async () => server.room.bus.listenerCount("control") > listeners, 5_000, "control subscription");
       const missing: number[] = [];
       for (let turn = 0; turn < 40; turn += 1) {
         let resolveDone!: () => void;

@@ -91,8 +91,10 @@ describe("event.subscribe", () => {
       const message = JSON.parse((raw as Buffer).toString("utf8")); // ws hands frames over as Buffers by default
       if (message.result?.type === "data") received.push(message.result.data.data.seq);
     });
+    // The server listens to events itself (metrics, hook agents): wait for one more listener, ours.
+    const listeners = server.room.bus.listenerCount("events");
     ws.send(JSON.stringify({ id: 1, method: "subscription", params: { path: "event.subscribe", input: { sessionId: first!.sessionId, lastEventId: String(first!.seq) } } }));
-    await waitFor(() => server.room.bus.listenerCount("events") > 0, 5_000, "subscription");
+    await waitFor(() => server.room.bus.listenerCount("events") > listeners, 5_000, "subscription");
 
     // Stop reading: the server's socket fills up and the subscription must wait instead of queueing in memory.
     (ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
