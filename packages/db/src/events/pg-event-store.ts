@@ -2,6 +2,7 @@ import pg from "pg";
 import { newId } from "@rozet/vocabulary";
 import { decodeBytes, decodePayload, encodeCommit, PayloadEncoding, type EncodedCommit } from "./payload.ts";
 import { filterClause, SUMMARY_COLUMNS } from "./sql-filter.ts";
+import { commandPage, commandPageLength, foldHistogram, histogramBuckets, timelinePage } from "./store-results.ts";
 import type {
   AppendOutcome,
   CommandPage,
@@ -264,13 +265,7 @@ export class PgEventStore implements EventStore {
   async page(query: TimelineQuery): Promise<TimelinePage> {
     const forward = query.after !== undefined && query.before === undefined;
     const rows = await this.select<EventSummary>(SUMMARY, query, forward);
-    const hasMore = rows.length > query.limit;
-    if (hasMore) rows.pop();
-    if (!forward) rows.reverse();
-    const lastSeq = await this.lastSeq();
-    return forward
-      ? { events: rows, lastSeq, hasMoreAfter: hasMore, hasMoreBefore: query.after !== undefined && query.after > 0 }
-      : { events: rows, lastSeq, hasMoreBefore: hasMore, hasMoreAfter: query.before !== undefined };
+    return timelinePage(rows, query, forward, await this.lastSeq());
   }
 
   /** Positions by counting (no chunk cache yet: O(events of the session) per call; see docs/scale-out.md). */
@@ -317,13 +312,8 @@ export class PgEventStore implements EventStore {
 
   async commandPage(query: CommandPageQuery): Promise<CommandPage> {
     const rows = (await this.reader.query<StoredEvent>(`SELECT ${FULL} FROM "Event" WHERE "commandId" = $1 AND "seq" > $2 ORDER BY "seq" LIMIT $3`, [query.commandId, query.after ?? 0, query.limit + 1])).rows;
-    let kept = Math.min(rows.length, query.limit);
-    let bytes = 0;
-    for (let i = 0; i < kept; i++) {
-      bytes += rows[i]!.payloadSize;
-      if (bytes > query.maxPayloadBytes && i > 0) kept = i;
-    }
-    return { events: await Promise.all(rows.slice(0, kept).map((row) => this.withPayload(row))), hasMore: rows.length > kept };
+    const kept = commandPageLength(rows, query.limit, query.maxPayloadBytes);
+    return commandPage(await Promise.all(rows.slice(0, kept).map((row) => this.withPayload(row))), rows.length);
   }
 
   private async withPayload({ payloadEncoding, payload, payloadBlock, payloadOffset, ...summary }: StoredEvent): Promise<FullEvent> {
@@ -349,29 +339,13 @@ export class PgEventStore implements EventStore {
     const lastSeq = await this.lastSeq();
     const range = (await this.reader.query<{ first: number | null; last: number | null; events: number }>(`SELECT MIN("receivedAt") AS first, MAX("receivedAt") AS last, COUNT(*) AS events FROM "Event" WHERE "sessionId" = $1`, [sessionId])).rows[0]!;
     if (range.first === null || range.last === null) return { bucketMs: 1_000, maxBuckets, start: null, counts: [], cost: [], costByAgent: {}, lastSeq, events: 0 };
-    let bucketMs = 1_000;
-    let start = Math.floor(range.first / bucketMs) * bucketMs;
-    while (Math.floor((range.last - start) / bucketMs) >= maxBuckets) {
-      bucketMs *= 2;
-      start = Math.floor(range.first / bucketMs) * bucketMs;
-    }
-    const size = Math.floor((range.last - start) / bucketMs) + 1;
-    const counts = new Array<number>(size).fill(0);
-    const cost = new Array<number>(size).fill(0);
-    const costByAgent: Record<string, number[]> = {};
+    const buckets = histogramBuckets(range.first, range.last, maxBuckets);
     const rows = (await this.reader.query<{ bucket: number; agentId: string | null; events: number; cost: number }>(
       `SELECT (("receivedAt" - $2) / $3)::bigint AS bucket, "agentId", COUNT(*) AS events, COALESCE(SUM("costUsd"), 0) AS cost
        FROM "Event" WHERE "sessionId" = $1 AND "seq" <= $4 GROUP BY bucket, "agentId"`,
-      [sessionId, start, bucketMs, lastSeq],
+      [sessionId, buckets.start, buckets.bucketMs, lastSeq],
     )).rows;
-    for (const row of rows) {
-      counts[row.bucket]! += row.events;
-      if (row.cost) {
-        cost[row.bucket]! += row.cost;
-        (costByAgent[row.agentId ?? ""] ??= new Array<number>(size).fill(0))[row.bucket]! += row.cost;
-      }
-    }
-    return { bucketMs, maxBuckets, start, counts, cost, costByAgent, lastSeq, events: range.events };
+    return foldHistogram(rows, buckets, { maxBuckets, lastSeq, events: range.events });
   }
 
   async deleteSession(sessionId: string): Promise<void> {

@@ -7,6 +7,7 @@ import { PayloadBlockReader } from "./payload-blocks.ts";
 import type { WalSyncer } from "./wal-syncer.ts";
 import { filterClause, SUMMARY_COLUMNS } from "./sql-filter.ts";
 import { SqlitePositions } from "./sqlite-positions.ts";
+import { commandPage, commandPageLength, foldHistogram, histogramBuckets, timelinePage } from "./store-results.ts";
 import type {
   AppendOutcome,
   EventHistogram,
@@ -193,14 +194,7 @@ export class SqliteEventStore implements EventStore {
   async page(query: TimelineQuery): Promise<TimelinePage> {
     // `after` pages forward (oldest first); otherwise page backward from `before` or the newest event.
     const forward = query.after !== undefined && query.before === undefined;
-    const rows = this.select<EventSummary>(SUMMARY_COLUMNS, query, forward);
-    const hasMore = rows.length > query.limit;
-    if (hasMore) rows.pop();
-    if (!forward) rows.reverse();
-    const lastSeq = this.newestSeq();
-    return forward
-      ? { events: rows, lastSeq, hasMoreAfter: hasMore, hasMoreBefore: query.after !== undefined && query.after > 0 }
-      : { events: rows, lastSeq, hasMoreBefore: hasMore, hasMoreAfter: query.before !== undefined };
+    return timelinePage(this.select<EventSummary>(SUMMARY_COLUMNS, query, forward), query, forward, this.newestSeq());
   }
 
   window(query: WindowQuery): Promise<TimelineWindow> {
@@ -214,13 +208,8 @@ export class SqliteEventStore implements EventStore {
 
   async commandPage(query: CommandPageQuery): Promise<CommandPage> {
     const rows = this.statements.commandPage.all(query.commandId, query.after ?? 0, query.limit + 1) as StoredEvent[];
-    let kept = Math.min(rows.length, query.limit);
-    let bytes = 0;
-    for (let i = 0; i < kept; i++) {
-      bytes += rows[i]!.payloadSize;
-      if (bytes > query.maxPayloadBytes && i > 0) kept = i;
-    }
-    return { events: rows.slice(0, kept).map((row) => this.withPayload(row)), hasMore: rows.length > kept };
+    const kept = commandPageLength(rows, query.limit, query.maxPayloadBytes);
+    return commandPage(rows.slice(0, kept).map((row) => this.withPayload(row)), rows.length);
   }
 
   private withPayload({ payloadEncoding, payload, payloadBlock, payloadOffset, ...summary }: StoredEvent): FullEvent {
@@ -287,25 +276,9 @@ export class SqliteEventStore implements EventStore {
     const range = this.statements.sessionRange.get(sessionId) as { first: number | null; last: number | null; events: number };
     const empty: EventHistogram = { bucketMs: 1_000, maxBuckets, start: null, counts: [], cost: [], costByAgent: {}, lastSeq, events: 0 };
     if (range.first === null || range.last === null) return empty;
-    let bucketMs = 1_000;
-    let start = Math.floor(range.first / bucketMs) * bucketMs;
-    while (Math.floor((range.last - start) / bucketMs) >= maxBuckets) {
-      bucketMs *= 2;
-      start = Math.floor(range.first / bucketMs) * bucketMs;
-    }
-    const size = Math.floor((range.last - start) / bucketMs) + 1;
-    const counts = new Array<number>(size).fill(0);
-    const cost = new Array<number>(size).fill(0);
-    const costByAgent: Record<string, number[]> = {};
-    const rows = this.statements.histogram.all({ sessionId, start, bucketMs, lastSeq }) as { bucket: number; agentId: string | null; events: number; cost: number }[];
-    for (const row of rows) {
-      counts[row.bucket]! += row.events;
-      if (row.cost) {
-        cost[row.bucket]! += row.cost;
-        (costByAgent[row.agentId ?? ""] ??= new Array<number>(size).fill(0))[row.bucket]! += row.cost;
-      }
-    }
-    return { bucketMs, maxBuckets, start, counts, cost, costByAgent, lastSeq, events: range.events };
+    const buckets = histogramBuckets(range.first, range.last, maxBuckets);
+    const rows = this.statements.histogram.all({ sessionId, start: buckets.start, bucketMs: buckets.bucketMs, lastSeq }) as { bucket: number; agentId: string | null; events: number; cost: number }[];
+    return foldHistogram(rows, buckets, { maxBuckets, lastSeq, events: range.events });
   }
 
   async deleteSession(sessionId: string): Promise<void> {
