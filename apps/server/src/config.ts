@@ -1,8 +1,11 @@
 import os from "node:os";
 import path from "node:path";
+import { defaultRateLimits } from "@rozet/api";
 import { z } from "zod";
 
 export const LOOPBACK_HOSTS = ["127.0.0.1", "::1", "localhost"];
+
+const bucketSchema = z.object({ perSecond: z.number().positive(), burst: z.number().int().min(1) });
 
 const configSchema = z
   .object({
@@ -24,6 +27,19 @@ const configSchema = z
     /** Environment given to every agent (model endpoints, keys); by default the ANTHROPIC_/OPENAI_/… vars of the server. */
     agentEnv: z.record(z.string(), z.string()).default({}),
     quiet: z.boolean().default(false),
+    /** ROZET_CONTROL_ROOM_ENABLED=false: observe-only (ingest, timeline, replay, export work; agents cannot be controlled). */
+    controlEnabled: z.boolean().default(true),
+    /** The audit log rotates before it would pass this size, keeping this many rotated files. */
+    auditMaxBytes: z.number().int().min(1024).default(10 * 1024 * 1024),
+    auditKeep: z.number().int().min(0).max(100).default(5),
+    /** Token buckets per token and per client address. */
+    rateLimits: z
+      .object({
+        mutations: bucketSchema.default(defaultRateLimits.mutations),
+        ingest: bucketSchema.default(defaultRateLimits.ingest),
+        throttleLoopbackIngest: z.boolean().default(defaultRateLimits.throttleLoopbackIngest),
+      })
+      .default(defaultRateLimits),
   })
   .refine((c) => LOOPBACK_HOSTS.includes(c.host) || c.token !== null, {
     message: "binding to a non-loopback address requires ROZET_TOKEN (at least 16 characters)",
@@ -58,7 +74,22 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     ...(env.ROZET_PERMISSION_TIMEOUT_MS ? { permissionTimeoutMs: Number(env.ROZET_PERMISSION_TIMEOUT_MS) } : {}),
     ...(env.ROZET_WATCHDOG_MS ? { watchdogMs: Number(env.ROZET_WATCHDOG_MS) } : {}),
     agentEnv: agentEnvFrom(env),
+    controlEnabled: env.ROZET_CONTROL_ROOM_ENABLED !== "false",
+    ...(env.ROZET_AUDIT_MAX_BYTES ? { auditMaxBytes: Number(env.ROZET_AUDIT_MAX_BYTES) } : {}),
+    ...(env.ROZET_AUDIT_KEEP ? { auditKeep: Number(env.ROZET_AUDIT_KEEP) } : {}),
+    rateLimits: {
+      mutations: bucketFromEnv(env, "MUTATIONS", defaultRateLimits.mutations),
+      ingest: bucketFromEnv(env, "INGEST", defaultRateLimits.ingest),
+      throttleLoopbackIngest: env.ROZET_RATE_LIMIT_LOOPBACK_INGEST === "1",
+    },
   };
+}
+
+/** ROZET_RATE_<KIND>_PER_SEC and ROZET_RATE_<KIND>_BURST. */
+function bucketFromEnv(env: NodeJS.ProcessEnv, kind: string, fallback: { perSecond: number; burst: number }) {
+  const perSecond = env[`ROZET_RATE_${kind}_PER_SEC`];
+  const burst = env[`ROZET_RATE_${kind}_BURST`];
+  return { perSecond: perSecond ? Number(perSecond) : fallback.perSecond, burst: burst ? Number(burst) : fallback.burst };
 }
 
 export function homePaths(home: string) {
@@ -67,6 +98,7 @@ export function homePaths(home: string) {
     workspaces: process.env.ROZET_WORKSPACES ?? path.join(home, "workspaces"),
     artifacts: path.join(home, "artifacts"),
     logs: path.join(home, "logs"),
+    audit: path.join(home, "audit"),
   };
 }
 

@@ -3,19 +3,22 @@ import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { appRouter, createContextFactory, createOpenApiDocument, presentedToken, tokenMatches } from "@rozet/api";
+import { appRouter, createContextFactory, createOpenApiDocument, domainErrorMap, RateLimits } from "@rozet/api";
 import { builtinDrivers, createControlRoom, type ControlRoom } from "@rozet/orchestrator";
+import { DomainError } from "@rozet/vocabulary";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
+import { AuditLog } from "./audit/audit-log.ts";
 import { homePaths, parseConfig, type ServerConfig, type ServerConfigInput } from "./config.ts";
 import { createApiDocsHandler } from "./http/api-docs.ts";
+import { createHttpAccess } from "./http/access.ts";
 import { handleClaudeHook } from "./http/claude-hook.ts";
 import { handleExport } from "./http/export.ts";
 import { createMetrics } from "./metrics.ts";
 import { handleRestIngest } from "./http/rest-ingest.ts";
 import { isJsonContentType } from "./http/content-type.ts";
-import { sendError, sendJson } from "./http/respond.ts";
+import { retryAfterHeader, sendError, sendJson } from "./http/respond.ts";
 import { createLegacyDashboard } from "./http/legacy-dashboard.ts";
 import { createRestApi } from "./http/rest-api.ts";
 import { createRequestGuard } from "./http/security.ts";
@@ -57,14 +60,17 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     logger: log,
   });
   const guard = createRequestGuard(config);
-  const auth = { token: config.token };
+  const access = { envToken: config.token, tokens: room.database.tokens };
+  const limits = new RateLimits(config.rateLimits);
+  const audit = new AuditLog({ dir: paths.audit, maxBytes: config.auditMaxBytes, keep: config.auditKeep });
+  const httpAccess = createHttpAccess(access, limits);
   const liveStats = () => {
     let websocketBufferedBytes = 0;
     for (const client of wss.clients) websocketBufferedBytes += client.bufferedAmount;
     return { websocketClients: wss.clients.size, websocketBufferedBytes };
   };
   const metrics = createMetrics(room, liveStats);
-  const createContext = createContextFactory({ room, auth, telemetry: metrics.telemetry });
+  const createContext = createContextFactory({ room, access, audit, limits, observeOnly: !config.controlEnabled, telemetry: metrics.telemetry });
   const logError = (error: unknown, correlationId?: string) => log.error({ err: error, correlationId }, "request failed");
 
   const trpcHandler = createHTTPHandler({
@@ -72,6 +78,11 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     createContext,
     basePath: "/trpc/",
     maxBodySize: 16 * 1024 * 1024,
+    // A rate-limited call says when to come back.
+    responseMeta: ({ errors }) => {
+      const limited = errors.find((e) => e.cause instanceof DomainError && e.cause.code === "RATE_LIMITED");
+      return limited ? { headers: retryAfterHeader(limited.cause as DomainError) } : {};
+    },
     onError({ error, path, ctx }) {
       // With a context the error formatter logs it under its correlation id; without one (context creation failed) here.
       if (error.code === "INTERNAL_SERVER_ERROR" && !ctx) log.error({ err: error, path }, "procedure failed");
@@ -82,8 +93,6 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
   const restApi = createRestApi({ document: openApiDocument, createContext, log: logError });
   const serveApiDocs = createApiDocsHandler(openApiDocument);
   const legacyDashboard = createLegacyDashboard({ room, log, logError });
-  // Downloads and the legacy dashboard cannot send headers (plain links, a plain fetch, a WebSocket URL): ?token= too.
-  const tokenOrQueryMatches = (req: IncomingMessage) => tokenMatches(auth, presentedToken(req) ?? new URL(req.url ?? "/", "http://x").searchParams.get("token"));
   // Every ingest route: the same token check; each writes through a writer that counts its requests for /metrics.
   // OTLP/HTTP (OpenTelemetry logs and metrics) takes JSON or protobuf and answers media-type errors in OTLP's shape.
   const ingestRoute = (handle: typeof handleRestIngest, route: string, mediaType: "json" | "otlp") => ({
@@ -109,9 +118,7 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     const ingest = ingestRoutes[pathname];
     if (ingest) {
       if (req.method !== "POST") return sendJson(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: `POST to ${pathname}` } });
-      if (!tokenMatches(auth, presentedToken(req))) {
-        return sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "missing or wrong token (Authorization: Bearer <ROZET_TOKEN>)" } });
-      }
+      httpAccess.authorizeIngest(req);
       if (ingest.mediaType === "json" && !isJsonContentType(req.headers["content-type"])) {
         req.resume();
         const message = `Content-Type must be application/json (or a +json type) in UTF-8, not ${JSON.stringify(req.headers["content-type"] ?? "")}`;
@@ -121,8 +128,7 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     }
     const exportMatch = /^\/api\/sessions\/([^/]+)\/export\.(ndjson|json|zip)$/.exec(pathname);
     if (exportMatch || pathname === "/metrics") {
-      // Downloads are plain links, which cannot carry headers: the token may come as ?token=.
-      if (!tokenOrQueryMatches(req)) return sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "missing or wrong token" } });
+      httpAccess.authorize(req, "viewer", { allowQueryToken: true });
       if (req.method !== "GET") return sendJson(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: "GET only" } });
       if (exportMatch) return void handleExport(room, req, res, { encodedSessionId: exportMatch[1]!, format: exportMatch[2]! }, logError);
       return void metrics.registry.metrics().then(
@@ -134,7 +140,8 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
       );
     }
     if (pathname === "/events/recent" || pathname === "/events/filter-options") {
-      if (!tokenOrQueryMatches(req)) return sendJson(res, 401, { error: { code: "UNAUTHORIZED", message: "missing or wrong token" } });
+      // The legacy dashboard cannot send headers (a plain fetch, a WebSocket URL): ?token= too.
+      httpAccess.authorize(req, "viewer", { allowQueryToken: true });
       if (legacyDashboard.handle(req, res, pathname)) return;
     }
     const rest = restApi.match(req.method ?? "GET", pathname);
@@ -189,7 +196,8 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
       return;
     }
     if (legacyStream) {
-      if (!tokenOrQueryMatches(req)) socket.end("HTTP/1.1 401 UNAUTHORIZED\r\nconnection: close\r\ncontent-length: 0\r\n\r\n");
+      const denied = httpAccess.refusal(req, "viewer", { allowQueryToken: true });
+      if (denied) socket.end(`HTTP/1.1 ${domainErrorMap[denied.code].http} ${denied.code}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
       else legacyDashboard.upgrade(req, socket, head);
       return;
     }
@@ -231,6 +239,7 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
         legacyDashboard.close();
         server.closeAllConnections();
         await room.close();
+        await audit.close();
       })();
       return closing;
     },

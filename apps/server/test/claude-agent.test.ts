@@ -101,7 +101,7 @@ describe("claude driver (real Claude Code through the model stub)", () => {
     const command = await w.api.agent.command.mutate({ agentId: agent.id, text: "write denied" });
     const request = await w.pendingPermission(session.id);
     const answer = await w.api.agent.respondPermission.mutate({ requestId: request.id, answer: { behavior: "deny", message: "not allowed here" } });
-    expect(answer.permission).toMatchObject({ status: "denied", answeredBy: "operator" });
+    expect(answer.permission).toMatchObject({ status: "denied", answeredBy: "token:local" });
     expect((await w.commandDone(command.id)).status).toBe("completed");
     expect(existsSync(path.join(session.workspaceRoot!, "denied.txt"))).toBe(false);
     const finished = (await w.timeline(session.id)).filter((e) => e.type === "tool.finished");

@@ -16,6 +16,9 @@ const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 2 ** 31);
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1_000);
 /** For exploring past a known failure: FUZZ_EXCLUDE=agent.stop,event.timeline leaves those procedures out. */
 const EXCLUDED = new Set((process.env.FUZZ_EXCLUDE ?? "").split(",").filter(Boolean));
+// A token created by a generated input would make every later call need one (the open loopback room closes):
+// token.create is walked by test/access (roles, bad names), not fuzzed here.
+EXCLUDED.add("token.create");
 
 type Procedure = { path: string; type: "query" | "mutation"; schema: unknown };
 

@@ -102,7 +102,7 @@ describe("GET /metrics", () => {
       expect(value("rozet_command_latency_seconds_count", /kind="prompt",stage="accepted"/)).toBe(1);
       expect(value("rozet_command_latency_seconds_count", /kind="prompt",stage="finished",outcome="completed"/)).toBe(1);
       expect(value("rozet_interrupt_seconds_count", /.*/)).toBe(1);
-      expect(value("rozet_permission_wait_seconds_count", /outcome="allowed",answered_by="operator"/)).toBe(1);
+      expect(value("rozet_permission_wait_seconds_count", /outcome="allowed",answered_by="token"/)).toBe(1);
       expect(value("rozet_agents", /status="idle",driver="claude"/)).toBe(1);
       expect(value("rozet_session_cost_usd", new RegExp(`session_id="${session.id}"`))).toBeGreaterThan(0);
       expect(value("rozet_session_tokens", new RegExp(`session_id="${session.id}",session="metrics",direction="output"`))).toBeGreaterThan(0);

@@ -203,6 +203,27 @@ describe("REST API against its OpenAPI document", () => {
     expect((await ok<Row[]>("GET", "/api/sessions")).map((s) => s.name)).toEqual(["errors"]);
   });
 
+  it("access: who am I, tokens (created with their secret once, listed, revoked) and the audit log", async () => {
+    const refused = async (method: string, template: string, opts: Call, status: number, text: string) => {
+      const { status: got, body } = await call<{ error: { message: string } }>(method, template, opts);
+      expect(got, JSON.stringify(body)).toBe(status);
+      expect(body.error.message).toContain(text);
+    };
+    expect(await ok("GET", "/api/access", { token: null })).toEqual({ tokenRequired: true, principal: null, observeOnly: false });
+    expect(await ok("GET", "/api/access")).toMatchObject({ tokenRequired: true, principal: { name: "ROZET_TOKEN", role: "admin" } });
+    const created = await ok<{ token: Row; secret: string }>("POST", "/api/tokens", { body: { name: "contract", role: "viewer" } });
+    expect(created.secret).toMatch(/^rzt_/);
+    expect(await ok("GET", "/api/access", { token: created.secret })).toMatchObject({ principal: { name: "contract", role: "viewer" } });
+    await refused("GET", "/api/tokens", { token: created.secret }, 403, "admin");
+    expect((await ok<Row[]>("GET", "/api/tokens")).map((t) => t.name)).toContain("contract");
+    await refused("POST", "/api/tokens", { body: { name: "bad name", role: "viewer" } }, 400, "name");
+    expect(await ok("POST", "/api/tokens/{token}/revoke", { params: { token: "contract" } })).toMatchObject({ name: "contract", revokedAt: expect.any(String) });
+    await refused("POST", "/api/tokens/{token}/revoke", { params: { token: "contract" } }, 404, "contract");
+    const audit = await ok<{ procedure: string; result: string }[]>("GET", "/api/audit", { query: { procedure: "token.", limit: "10" } });
+    expect(audit.map((e) => `${e.procedure} ${e.result}`)).toEqual(["token.revoke NOT_FOUND", "token.revoke ok", "token.create BAD_REQUEST", "token.create ok"]);
+    await refused("GET", "/api/audit", { query: { limit: "0" } }, 400, "limit");
+  });
+
   it("exercised every route of the document with a 2xx answer", () => {
     const routes = Object.entries(document.paths ?? {}).flatMap(([template, item]) => Object.keys(item as object).map((method) => `${method.toUpperCase()} ${template}`));
     expect(routes.length).toBeGreaterThanOrEqual(30);

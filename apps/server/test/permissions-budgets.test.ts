@@ -74,7 +74,7 @@ describe("permission broker", () => {
     expect((await w.commandDone(command.id)).status).toBe("completed");
     expect(existsSync(path.join(session.workspaceRoot!, "two.txt"))).toBe(true);
     const audit = await w.api.permission.list.query({ sessionId: session.id, limit: 10 });
-    expect(audit.map((p) => p.answeredBy?.split(":")[0]).sort()).toEqual(["operator", "rule"]);
+    expect(audit.map((p) => p.answeredBy?.split(":")[0]).sort()).toEqual(["rule", "token"]);
   });
 
   it("allow with edited input runs the tool with the operator's input", async () => {

@@ -1,11 +1,9 @@
 import type { IncomingMessage } from "node:http";
 import type { ControlRoom } from "@rozet/orchestrator";
 import type { WebSocket } from "ws";
-
-export interface AuthPolicy {
-  /** Null when no token is configured (loopback default): everyone on the allowed hosts is an operator. */
-  token: string | null;
-}
+import type { AuditTrail } from "./access/audit.ts";
+import { clientAddress, presentedToken, resolveAccess, type AccessPolicy } from "./access/principal.ts";
+import type { RateLimits } from "./access/rate-limits.ts";
 
 /** Where the web app's telemetry goes (the server counts it for /metrics). */
 export interface Telemetry {
@@ -16,7 +14,11 @@ export interface Telemetry {
 
 export interface ContextDeps {
   room: ControlRoom;
-  auth: AuthPolicy;
+  access: AccessPolicy;
+  audit: AuditTrail;
+  limits: RateLimits;
+  /** ROZET_CONTROL_ROOM_ENABLED=false: agents, commands, tasks and permissions may be watched, not changed. */
+  observeOnly: boolean;
   telemetry: Telemetry;
 }
 
@@ -26,31 +28,21 @@ interface ContextSource {
   info?: { connectionParams?: Record<string, string | undefined> | null };
 }
 
-/** Reads a bearer token from the Authorization header or, for WebSockets, the `token` connection param. */
-export function presentedToken(req: IncomingMessage, connectionParams?: Record<string, string | undefined> | null): string | null {
-  const header = req.headers.authorization;
-  if (header?.startsWith("Bearer ")) return header.slice("Bearer ".length).trim();
-  return connectionParams?.token ?? null;
-}
-
-export function tokenMatches(policy: AuthPolicy, presented: string | null): boolean {
-  if (policy.token === null) return true;
-  if (presented === null || presented.length !== policy.token.length) return false;
-  // Constant-time compare: the token is the only secret guarding a remote control room.
-  let diff = 0;
-  for (let i = 0; i < presented.length; i++) diff |= presented.charCodeAt(i) ^ policy.token.charCodeAt(i);
-  return diff === 0;
-}
-
-/** Builds `createContext` for both the HTTP and the WebSocket adapter. */
+/** Builds `createContext` for both the HTTP and the WebSocket adapter (and REST, which calls the same procedures). */
 export function createContextFactory(deps: ContextDeps) {
   return (opts: ContextSource) => {
     const res = opts.res as { bufferedAmount?: number; readyState?: number } | undefined;
     const socket = res && typeof res.bufferedAmount === "number" ? (res as unknown as WebSocket) : null;
+    const access = resolveAccess(deps.access, presentedToken(opts.req, opts.info?.connectionParams));
     return {
       room: deps.room,
       telemetry: deps.telemetry,
-      operator: tokenMatches(deps.auth, presentedToken(opts.req, opts.info?.connectionParams)),
+      audit: deps.audit,
+      limits: deps.limits,
+      observeOnly: deps.observeOnly,
+      /** Whether a token is configured, and whose token this call carries (checked per procedure by role). */
+      access,
+      clientAddress: clientAddress(opts.req),
       /** The client's WebSocket, for subscription back-pressure; null over HTTP. */
       socket,
     };

@@ -12,5 +12,7 @@ export const domainErrorMap: Record<DomainErrorCode, { trpc: TRPC_ERROR_CODE_KEY
   UNAUTHORIZED: { trpc: "UNAUTHORIZED", http: 401 },
   FORBIDDEN: { trpc: "FORBIDDEN", http: 403 },
   OVERLOADED: { trpc: "TOO_MANY_REQUESTS", http: 429 },
+  RATE_LIMITED: { trpc: "TOO_MANY_REQUESTS", http: 429 },
+  OBSERVE_ONLY: { trpc: "FORBIDDEN", http: 403 },
   AGENT_FAILED: { trpc: "BAD_GATEWAY", http: 502 },
 };

@@ -1,10 +1,12 @@
 import { agentRouter } from "./routers/agents.ts";
+import { auditRouter } from "./routers/audit.ts";
 import { controlRouter } from "./routers/control.ts";
 import { eventRouter } from "./routers/events.ts";
 import { permissionRouter } from "./routers/permissions.ts";
 import { sessionRouter } from "./routers/sessions.ts";
 import { systemRouter } from "./routers/system.ts";
 import { taskRouter } from "./routers/tasks.ts";
+import { tokenRouter } from "./routers/tokens.ts";
 import { router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -15,6 +17,8 @@ export const appRouter = router({
   event: eventRouter,
   control: controlRouter,
   permission: permissionRouter,
+  token: tokenRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,7 +1,8 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import { DomainError, newId } from "@rozet/vocabulary";
+import { DomainError, newId, roleAllows, type Role } from "@rozet/vocabulary";
 import type { OpenApiMeta } from "trpc-to-openapi";
 import { ZodError } from "zod";
+import { auditTarget } from "./access/audit.ts";
 import type { Context } from "./context.ts";
 import { domainErrorMap } from "./errors.ts";
 import { assertWellFormedText } from "./well-formed.ts";
@@ -10,10 +11,24 @@ import { assertWellFormedText } from "./well-formed.ts";
 export const sendStacks = process.env.ROZET_DEV === "1";
 
 /**
- * What a procedure may declare besides its input and output: its REST route (`openapi`, read by trpc-to-openapi
- * for /api/openapi.json and by the server's REST adapter). Extend the intersection for more (e.g. a role).
+ * Who may call a procedure. Without `role` it follows the procedure's type: queries and subscriptions need a
+ * viewer, mutations an operator. `public` needs no token (health). `audit: false` keeps high-volume calls
+ * (ingest, page telemetry) out of the audit log.
  */
-export type RozetMeta = OpenApiMeta;
+export interface AccessMeta {
+  role?: Role | "public";
+  audit?: boolean;
+}
+
+/**
+ * What a procedure may declare besides its input and output: its REST route (`openapi`, read by trpc-to-openapi
+ * for /api/openapi.json and by the server's REST adapter) and who may call it.
+ */
+export type RozetMeta = OpenApiMeta & AccessMeta;
+
+export function requiredRole(meta: AccessMeta | undefined, type: "query" | "mutation" | "subscription"): Role | "public" {
+  return meta?.role ?? (type === "mutation" ? "operator" : "viewer");
+}
 
 const t = initTRPC.context<Context>().meta<RozetMeta>().create({
   isDev: sendStacks,
@@ -55,17 +70,69 @@ const refuseIllFormedText = t.middleware(async ({ getRawInput, next }) => {
   return next();
 });
 
+/**
+ * Every state-changing call is appended to the audit log (synced) before it is answered, whatever its result:
+ * refusals (401/403/429) included.
+ */
+const recordAudit = t.middleware(async ({ ctx, type, path, meta, getRawInput, next }) => {
+  if (type !== "mutation" || meta?.audit === false) return next();
+  const result = await next();
+  const error = result.ok ? null : result.error;
+  await ctx.audit.record({
+    at: new Date().toISOString(),
+    token: ctx.access.principal?.name ?? null,
+    role: ctx.access.principal?.role ?? null,
+    procedure: path,
+    target: auditTarget(await getRawInput().catch(() => null)),
+    result: error ? (error.cause instanceof DomainError ? error.cause.code : error.code) : "ok",
+    client: ctx.clientAddress,
+  });
+  return result;
+});
+
+/** Mutations are rate limited per token and per client address (before the token is checked: guessing costs too). */
+const limitMutations = t.middleware(({ ctx, type, next }) => {
+  if (type === "mutation") ctx.limits.check("mutation", { token: ctx.access.principal?.name ?? null, address: ctx.clientAddress });
+  return next();
+});
+
+/** The role check, in one place for tRPC, REST and WebSocket calls alike; narrows the context to a known caller. */
+const authorize = t.middleware(({ ctx, meta, type, path, next }) => {
+  const need = requiredRole(meta, type);
+  const principal = ctx.access.principal;
+  if (need !== "public") {
+    if (!principal) throw new DomainError("UNAUTHORIZED", "missing, wrong or revoked token (Authorization: Bearer <token>)");
+    if (!roleAllows(principal.role, need)) {
+      throw new DomainError("FORBIDDEN", `${path} needs the ${need} role; token ${principal.name} is ${principal.role}`, { need, role: principal.role });
+    }
+  }
+  return next({ ctx: { ...ctx, principal } });
+});
+
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
-/** Open to anyone who passed the server's Host/Origin checks: health only. */
-export const publicProcedure = t.procedure.use(mapDomainErrors).use(refuseIllFormedText);
+/** The one base: errors mapped, text checked, mutations audited and rate limited, the role checked. */
+export const procedure = t.procedure.use(mapDomainErrors).use(recordAudit).use(refuseIllFormedText).use(limitMutations).use(authorize);
 
-/** Everything else: needs the operator token when one is configured. */
-export const operatorProcedure = publicProcedure.use(({ ctx, next }) => {
-  if (!ctx.operator) throw new TRPCError({ code: "UNAUTHORIZED", message: "missing or wrong token (Authorization: Bearer <ROZET_TOKEN>)" });
-  return next({ ctx: { ...ctx, operator: true as const } });
+/** Open to anyone who passed the server's Host/Origin checks: health and "who am I" only. */
+export const publicProcedure = procedure.meta({ role: "public" });
+
+/** Tokens, rules, deletes, the audit log. */
+export const adminProcedure = procedure.meta({ role: "admin" });
+
+/** Agents, commands, tasks, permissions: their mutations are refused in observe-only mode. */
+export const controlProcedure = procedure.use(({ ctx, type, next }) => {
+  if (type === "mutation" && ctx.observeOnly) {
+    throw new DomainError("OBSERVE_ONLY", "the control room is observe-only (ROZET_CONTROL_ROOM_ENABLED=false): agents, commands, tasks and permissions cannot be changed");
+  }
+  return next();
 });
+
+/** Who a change is attributed to in the records it leaves (command issuedBy, permission answeredBy). */
+export function actorOf(principal: { name: string } | null): string {
+  return `token:${principal?.name ?? "anonymous"}`;
+}
 
 /**
  * Field errors keyed by the input's top-level field (as z.flattenError does), each message naming the nested

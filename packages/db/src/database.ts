@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { TokenLookup } from "./access/token-lookup.ts";
 import { SqliteEventStore } from "./events/sqlite-event-store.ts";
 import { WalSyncer } from "./events/wal-syncer.ts";
 import type { EventStore } from "./events/types.ts";
@@ -14,6 +15,8 @@ export interface Database {
   file: string;
   prisma: PrismaClient;
   events: EventStore;
+  /** Per-request token checks (API tokens are created and revoked through Prisma). */
+  tokens: TokenLookup;
   appliedMigrations: string[];
   close(): Promise<void>;
 }
@@ -33,6 +36,7 @@ export async function openDatabase(file: string, options: SqliteOptions = {}): P
     file,
     prisma,
     events,
+    tokens: new TokenLookup(sqlite),
     appliedMigrations,
     async close() {
       await prisma.$disconnect();

@@ -10,3 +10,4 @@ export { sqliteNow } from "./time.ts";
 export type { PrismaClient } from "./prisma.ts";
 export type * as Models from "./generated/prisma/models.ts";
 export { PgEventStore } from "./events/pg-event-store.ts";
+export { hashTokenSecret, TokenLookup, type TokenRecord } from "./access/token-lookup.ts";

@@ -71,6 +71,7 @@ export function commandDto(row: Models.CommandModel) {
     error: row.error,
     idempotencyKey: row.idempotencyKey,
     taskId: row.taskId,
+    issuedBy: row.issuedBy,
     createdAt: row.createdAt.toISOString(),
     acceptedAt: row.acceptedAt?.toISOString() ?? null,
     startedAt: row.startedAt?.toISOString() ?? null,

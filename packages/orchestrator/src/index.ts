@@ -20,3 +20,4 @@ export * from "./runtime/agent-commands.ts";
 export { agentStatuses, type AgentStatus } from "./runtime/lifecycle.ts";
 export type { AgentDriver, DriverContext, DriverHost, DriverEvent, DriverFactory, PermissionDecision, PermissionRequest, TurnResult } from "./runtime/driver.ts";
 export type { OperatorAnswer } from "./runtime/permission-broker.ts";
+export { createToken, listTokens, revokeToken, tokenDto, TOKEN_SECRET_PREFIX, type TokenDto } from "./access/tokens.ts";

@@ -9,6 +9,10 @@ export const domainErrorCodes = [
   "UNAUTHORIZED",
   "FORBIDDEN",
   "OVERLOADED",
+  /** Too many calls from one token or address: answered with Retry-After (details.retryAfterSeconds). */
+  "RATE_LIMITED",
+  /** The control room runs observe-only (ROZET_CONTROL_ROOM_ENABLED=false): agents, commands, tasks and permissions are read-only. */
+  "OBSERVE_ONLY",
   /** The agent process or its model failed (not the caller's fault, not ours). */
   "AGENT_FAILED",
 ] as const;

@@ -22,6 +22,9 @@ const USAGE = `rozet — Rozet Control Room
   rozet backup <file> [--home DIR]             consistent copy of the database while the control room runs
   rozet hooks install <dir> [--url URL] [--app NAME] [--mode http|command] [--shared]
                                                configure every Claude Code hook of a project to report here
+  rozet token create --name NAME --role viewer|operator|admin [--home DIR]   prints the secret once
+  rozet token list [--home DIR]                 names, roles, created, revoked
+  rozet token revoke NAME|ID [--home DIR]       stops it working at its next request
 `;
 
 /** Runs a command; a failure is one clear line on stderr and a non-zero exit status, never a stack trace. */
@@ -53,6 +56,9 @@ async function run(argv: string[]): Promise<void> {
       return doctor(rest);
     case "backup":
       return backup(rest);
+    case "token":
+      // Loaded on use: the database client is not what `rozet hook` should pay for at every start.
+      return (await import("./token.ts")).runToken(rest, (text) => process.stdout.write(text));
     case undefined:
     case "help":
     case "--help":

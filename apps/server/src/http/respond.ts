@@ -5,10 +5,16 @@ import { DomainError, newId } from "@rozet/vocabulary";
 /** Where request failures are logged; an unexpected one comes with the correlation id its response names. */
 export type ErrorLog = (error: unknown, correlationId?: string) => void;
 
-export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
+  res.writeHead(status, { ...headers, "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text) });
   res.end(text);
+}
+
+/** `Retry-After` for a RATE_LIMITED error (its details say how many seconds); nothing for any other. */
+export function retryAfterHeader(error: DomainError): Record<string, string> {
+  const seconds = error.details?.retryAfterSeconds;
+  return error.code === "RATE_LIMITED" && typeof seconds === "number" ? { "retry-after": String(seconds) } : {};
 }
 
 /**
@@ -17,7 +23,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
  */
 export function sendError(res: ServerResponse, error: unknown, log: ErrorLog): void {
   if (error instanceof DomainError) {
-    sendJson(res, domainErrorMap[error.code].http, { error: { code: error.code, message: error.message, details: error.details ?? null } });
+    sendJson(res, domainErrorMap[error.code].http, { error: { code: error.code, message: error.message, details: error.details ?? null } }, retryAfterHeader(error));
     return;
   }
   const correlationId = newId();

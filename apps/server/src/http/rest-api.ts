@@ -5,7 +5,7 @@ import { getErrorShape, getTRPCErrorFromUnknown, type AnyTRPCProcedure } from "@
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import { readBodyText } from "./body.ts";
 import { isJsonContentType } from "./content-type.ts";
-import { sendError, sendJson, type ErrorLog } from "./respond.ts";
+import { retryAfterHeader, sendError, sendJson, type ErrorLog } from "./respond.ts";
 import { decodeUrlPart } from "./url-parts.ts";
 
 /** Bodies of REST calls (prompts, edited tool input): generous, but far below ingest's 16 MiB. */
@@ -132,7 +132,9 @@ export function createRestApi(deps: { document: OpenAPIObject; createContext: (o
       ? `invalid input: ${Object.entries(fieldErrors).map(([field, messages]) => `${field}: ${messages.join(", ")}`).join("; ")}`
       : shape.message;
     const code = domainCode ?? (fieldErrors ? "INVALID_INPUT" : error.code);
-    sendJson(res, getHTTPStatusCodeFromError(error), { error: { code, message, details, fieldErrors, correlationId } });
+    // A rate-limited call says when to come back, as over /trpc.
+    const headers = error.cause instanceof DomainError ? retryAfterHeader(error.cause) : {};
+    sendJson(res, getHTTPStatusCodeFromError(error), { error: { code, message, details, fieldErrors, correlationId } }, headers);
   }
 
   return {

@@ -103,6 +103,8 @@ export const commandOutput = z.object({
   error: z.string().nullable(),
   idempotencyKey: z.string().nullable(),
   taskId: z.string().nullable(),
+  /** Who sent it: `token:<name>` for API calls, `task:<id>` for task runs. */
+  issuedBy: z.string().nullable(),
   createdAt: isoTime,
   acceptedAt: isoTime.nullable(),
   startedAt: isoTime.nullable(),

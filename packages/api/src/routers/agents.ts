@@ -1,6 +1,6 @@
 import { createAgent, getAgent, interruptAgent, listAgentCommands, listAgents, respondToPermission, resumeAgent, sendAgentCommand, setAgentBudget, setAgentMode, stopAgent } from "@rozet/orchestrator";
 import { z } from "zod";
-import { operatorProcedure, router } from "../trpc.ts";
+import { actorOf, controlProcedure, router } from "../trpc.ts";
 import { agentMustBeInSession, agentMustExist, sessionMustExist } from "./must-exist.ts";
 import {
   agentBudgetInput,
@@ -20,12 +20,12 @@ import {
 const tags = ["agents"];
 
 export const agentRouter = router({
-  create: operatorProcedure
+  create: controlProcedure
     .meta({ openapi: { method: "POST", path: "/api/sessions/{sessionId}/agents", tags, summary: "Start an agent in a session" } })
     .input(createAgentInput)
     .output(agentOutput)
     .mutation(({ ctx, input }) => createAgent(ctx.room, input)),
-  list: operatorProcedure
+  list: controlProcedure
     .meta({ openapi: { method: "GET", path: "/api/sessions/{sessionId}/agents", tags, summary: "A session's agents" } })
     .input(listAgentsInput)
     .output(z.array(agentOutput))
@@ -33,22 +33,22 @@ export const agentRouter = router({
       await sessionMustExist(ctx.room, input.sessionId);
       return listAgents(ctx.room, input);
     }),
-  get: operatorProcedure
+  get: controlProcedure
     .meta({ openapi: { method: "GET", path: "/api/agents/{id}", tags, summary: "One agent" } })
     .input(agentIdInput)
     .output(agentOutput)
     .query(({ ctx, input }) => getAgent(ctx.room, input)),
   /** A prompt (or shell command line); queued behind the running turn. Returns the accepted command. */
-  command: operatorProcedure
+  command: controlProcedure
     .meta({ openapi: { method: "POST", path: "/api/sessions/{sessionId}/agents/{agentId}/commands", tags, summary: "Send a prompt (or shell command line); answered once accepted" } })
     .input(agentCommandInput)
     .output(commandOutput)
     .mutation(async ({ ctx, input }) => {
       await agentMustBeInSession(ctx.room, input.agentId, input.sessionId);
-      return sendAgentCommand(ctx.room, input);
+      return sendAgentCommand(ctx.room, { ...input, issuedBy: actorOf(ctx.principal) });
     }),
   /** Command history, newest first. */
-  commands: operatorProcedure
+  commands: controlProcedure
     .meta({ openapi: { method: "GET", path: "/api/agents/{agentId}/commands", tags, summary: "An agent's commands, newest first" } })
     .input(agentCommandsInput)
     .output(z.array(commandOutput))
@@ -56,41 +56,41 @@ export const agentRouter = router({
       await agentMustExist(ctx.room, input.agentId);
       return listAgentCommands(ctx.room, input);
     }),
-  interrupt: operatorProcedure
+  interrupt: controlProcedure
     .meta({ openapi: { method: "POST", path: "/api/agents/{agentId}/interrupt", tags, summary: "Interrupt the running turn" } })
     .input(agentControlInput)
     .output(commandOutput)
     .mutation(async ({ ctx, input }) => {
       await agentMustBeInSession(ctx.room, input.agentId, input.sessionId);
-      return interruptAgent(ctx.room, input);
+      return interruptAgent(ctx.room, { ...input, issuedBy: actorOf(ctx.principal) });
     }),
-  stop: operatorProcedure
+  stop: controlProcedure
     .meta({ openapi: { method: "DELETE", path: "/api/sessions/{sessionId}/agents/{agentId}", tags, summary: "Stop an agent (its history stays)" } })
     .input(agentControlInput)
     .output(commandOutput)
     .mutation(async ({ ctx, input }) => {
       await agentMustBeInSession(ctx.room, input.agentId, input.sessionId);
-      return stopAgent(ctx.room, input);
+      return stopAgent(ctx.room, { ...input, issuedBy: actorOf(ctx.principal) });
     }),
-  resume: operatorProcedure
+  resume: controlProcedure
     .meta({ openapi: { method: "POST", path: "/api/agents/{id}/resume", tags, summary: "Resume a stopped, failed or lost agent" } })
     .input(agentIdInput)
     .output(agentOutput)
     .mutation(({ ctx, input }) => resumeAgent(ctx.room, { agentId: input.id })),
   /** Permission mode of a Claude/ACP agent: default (ask), acceptEdits, plan. */
-  setMode: operatorProcedure
+  setMode: controlProcedure
     .meta({ openapi: { method: "POST", path: "/api/agents/{agentId}/mode", tags, summary: "Set the permission mode (default, acceptEdits, plan)" } })
     .input(agentModeInput)
     .output(commandOutput)
-    .mutation(({ ctx, input }) => setAgentMode(ctx.room, input)),
-  setBudget: operatorProcedure
+    .mutation(({ ctx, input }) => setAgentMode(ctx.room, { ...input, issuedBy: actorOf(ctx.principal) })),
+  setBudget: controlProcedure
     .meta({ openapi: { method: "POST", path: "/api/agents/{agentId}/budget", tags, summary: "Set or remove (null) the USD and token limits" } })
     .input(agentBudgetInput)
     .output(agentOutput)
     .mutation(({ ctx, input }) => setAgentBudget(ctx.room, input)),
-  respondPermission: operatorProcedure
+  respondPermission: controlProcedure
     .meta({ openapi: { method: "POST", path: "/api/permissions/{requestId}/answer", tags: ["permissions"], summary: "Answer a permission request (allow, deny, allow with edits, allow for the session)" } })
     .input(respondPermissionInput)
     .output(respondPermissionOutput)
-    .mutation(({ ctx, input }) => respondToPermission(ctx.room, input)),
+    .mutation(({ ctx, input }) => respondToPermission(ctx.room, { ...input, issuedBy: actorOf(ctx.principal) })),
 });

@@ -1,11 +1,11 @@
 import { tracked } from "@trpc/server";
 import { z } from "zod";
-import { operatorProcedure, router } from "../trpc.ts";
+import { procedure, router } from "../trpc.ts";
 import { idSchema } from "./common.contracts.ts";
 
 export const controlRouter = router({
   /** Lifecycle changes of sessions, agents, commands and tasks; resumable from the last tracked id. */
-  onUpdate: operatorProcedure
+  onUpdate: procedure
     .input(z.object({ sessionId: idSchema.optional(), lastEventId: z.string().max(64).nullish() }).default({}))
     .subscription(async function* ({ ctx, input, signal }) {
       const relevant = (sessionId: string | null) => !input.sessionId || sessionId === input.sessionId;

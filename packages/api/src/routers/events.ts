@@ -2,7 +2,7 @@ import { commandRunLog } from "@rozet/orchestrator";
 import { notFound } from "@rozet/vocabulary";
 import { boundedPayload } from "../json-text.ts";
 import { subscribeEvents } from "../live/subscribe-events.ts";
-import { operatorProcedure, router } from "../trpc.ts";
+import { procedure, router } from "../trpc.ts";
 import { agentMustExist, sessionMustExist, taskMustBeInSession } from "./must-exist.ts";
 import {
   eventGetInput,
@@ -25,11 +25,11 @@ const tags = ["events"];
 
 export const eventRouter = router({
   /** Over HTTP, POST /events and /api/events take the same bodies without tRPC (the hot path). */
-  ingest: operatorProcedure.input(ingestInput).output(ingestOutput).mutation(async ({ ctx, input }) => {
+  ingest: procedure.meta({ audit: false }).input(ingestInput).output(ingestOutput).mutation(async ({ ctx, input }) => {
     const results = await ctx.room.writer.append(parseIngestBody(input.events));
     return ingestReceipt(results);
   }),
-  timeline: operatorProcedure
+  timeline: procedure
     .meta({
       openapi: {
         method: "GET",
@@ -48,7 +48,7 @@ export const eventRouter = router({
     return ctx.room.events.page(input);
   }),
   /** Rows by position over the whole filtered session (position ↔ seq), for a scrollbar over all of it and jumps. */
-  window: operatorProcedure
+  window: procedure
     .meta({
       openapi: {
         method: "GET",
@@ -66,7 +66,7 @@ export const eventRouter = router({
     return ctx.room.events.window(input);
   }),
   /** Events and cost over time in bounded buckets, for charts: one query instead of reading the history. */
-  histogram: operatorProcedure
+  histogram: procedure
     .meta({ openapi: { method: "GET", path: "/api/sessions/{sessionId}/histogram", tags, summary: "Events and cost over time in bounded buckets" } })
     .input(histogramInput)
     .output(histogramOutput)
@@ -74,7 +74,7 @@ export const eventRouter = router({
     await sessionMustExist(ctx.room, input.sessionId);
     return ctx.room.events.histogram(input.sessionId, input.maxBuckets);
   }),
-  get: operatorProcedure
+  get: procedure
     .meta({ openapi: { method: "GET", path: "/api/events/{seq}", tags, summary: "One event with its payload" } })
     .input(eventGetInput)
     .output(fullEventOutput)
@@ -84,7 +84,7 @@ export const eventRouter = router({
     return { ...event, payload: boundedPayload(event.payload) };
   }),
   /** A command's events with their payloads (output, tool results), page by page: the run log view. */
-  runLog: operatorProcedure
+  runLog: procedure
     .meta({ openapi: { method: "GET", path: "/api/commands/{commandId}/log", tags, summary: "One command's events with payloads (its run log), page by page" } })
     .input(runLogInput)
     .output(runLogOutput)
@@ -92,7 +92,7 @@ export const eventRouter = router({
     const page = await commandRunLog(ctx.room, input);
     return { ...page, events: page.events.map((event) => ({ ...event, payload: boundedPayload(event.payload) })) };
   }),
-  subscribe: operatorProcedure.input(subscribeInput).subscription(({ ctx, input, signal }) =>
+  subscribe: procedure.input(subscribeInput).subscription(({ ctx, input, signal }) =>
     subscribeEvents({
       store: ctx.room.events,
       bus: ctx.room.bus,

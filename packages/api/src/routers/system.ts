@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { publicProcedure, operatorProcedure, router } from "../trpc.ts";
+import { procedure, publicProcedure, router } from "../trpc.ts";
+import { accessOutput } from "./access.contracts.ts";
 
 const telemetryInput = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("page_load"), durationMs: z.number().finite().nonnegative().max(600_000) }),
@@ -23,7 +24,7 @@ export const systemRouter = router({
     uptimeMs: Date.now() - startedAt,
     writeBacklog: ctx.room.writer.backlog,
   })),
-  info: operatorProcedure
+  info: procedure
     .meta({ openapi: { method: "GET", path: "/api/info", tags, summary: "Server version, database file, workspaces root, newest seq" } })
     .output(
       z.object({ name: z.string(), version: z.string(), node: z.string(), database: z.string(), workspacesRoot: z.string(), lastSeq: z.number().int() }),
@@ -36,8 +37,17 @@ export const systemRouter = router({
     workspacesRoot: ctx.room.workspacesRoot,
     lastSeq: await ctx.room.events.lastSeq(),
   })),
+  /** Whether a token is needed, whose token this is, and whether agents may be controlled: the page asks first. */
+  access: publicProcedure
+    .meta({ openapi: { method: "GET", path: "/api/access", tags, summary: "Whether a token is needed, whose token this is (name, role), observe-only or not (no token needed)", protect: false } })
+    .output(accessOutput)
+    .query(({ ctx }) => ({
+    tokenRequired: ctx.access.required,
+    principal: ctx.principal,
+    observeOnly: ctx.observeOnly,
+  })),
   /** Page load timing and command outcomes from the web app, counted on GET /metrics. */
-  telemetry: operatorProcedure.input(telemetryInput).output(z.object({ recorded: z.literal(true) })).mutation(({ ctx, input }) => {
+  telemetry: procedure.meta({ role: "viewer", audit: false }).input(telemetryInput).output(z.object({ recorded: z.literal(true) })).mutation(({ ctx, input }) => {
     ctx.telemetry.record(input);
     return { recorded: true as const };
   }),

@@ -1,18 +1,18 @@
 import { cancelTask, createTask, getTask, listTasks } from "@rozet/orchestrator";
 import { z } from "zod";
-import { operatorProcedure, router } from "../trpc.ts";
+import { controlProcedure, router } from "../trpc.ts";
 import { sessionMustExist, taskMustBeInSession } from "./must-exist.ts";
 import { cancelTaskInput, createTaskInput, listTasksInput, taskIdInput, taskOutput } from "./tasks.contracts.ts";
 
 const tags = ["tasks"];
 
 export const taskRouter = router({
-  create: operatorProcedure
+  create: controlProcedure
     .meta({ openapi: { method: "POST", path: "/api/sessions/{sessionId}/tasks", tags, summary: "Create a task (assigned, or waiting for its dependencies)" } })
     .input(createTaskInput)
     .output(taskOutput)
     .mutation(({ ctx, input }) => createTask(ctx.room, input)),
-  list: operatorProcedure
+  list: controlProcedure
     .meta({ openapi: { method: "GET", path: "/api/sessions/{sessionId}/tasks", tags, summary: "A session's tasks, oldest first" } })
     .input(listTasksInput)
     .output(z.array(taskOutput))
@@ -20,12 +20,12 @@ export const taskRouter = router({
       await sessionMustExist(ctx.room, input.sessionId);
       return listTasks(ctx.room, input);
     }),
-  get: operatorProcedure
+  get: controlProcedure
     .meta({ openapi: { method: "GET", path: "/api/tasks/{id}", tags, summary: "One task" } })
     .input(taskIdInput)
     .output(taskOutput)
     .query(({ ctx, input }) => getTask(ctx.room, input)),
-  cancel: operatorProcedure
+  cancel: controlProcedure
     .meta({ openapi: { method: "POST", path: "/api/sessions/{sessionId}/tasks/{id}/cancel", tags, summary: "Cancel a task (interrupts its work)" } })
     .input(cancelTaskInput)
     .output(taskOutput)

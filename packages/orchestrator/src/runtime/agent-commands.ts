@@ -15,7 +15,7 @@ export interface AgentCommandDeps extends Pick<Stores, "prisma" | "control"> {
 /** Runs a short control command (interrupt, stop, permission answer) through the same command lifecycle. */
 async function runControlCommand(
   deps: Pick<AgentCommandDeps, "prisma" | "control">,
-  input: { agentId: string; kind: CommandDto["kind"]; input: Record<string, unknown>; idempotencyKey?: string | undefined },
+  input: { agentId: string; kind: CommandDto["kind"]; input: Record<string, unknown>; idempotencyKey?: string | undefined; issuedBy?: string | undefined },
   action: () => Promise<string>,
 ): Promise<CommandDto> {
   // An unknown agent is a 404 naming it (the command row would otherwise fail on its foreign key).
@@ -33,11 +33,11 @@ async function runControlCommand(
 }
 
 /** A prompt for the agent. Queued behind the running turn if the agent is busy; acknowledged once accepted. */
-export async function sendAgentCommand(deps: Pick<AgentCommandDeps, "prisma" | "control" | "agents">, input: { agentId: string; text: string; idempotencyKey?: string | undefined }): Promise<CommandDto> {
+export async function sendAgentCommand(deps: Pick<AgentCommandDeps, "prisma" | "control" | "agents">, input: { agentId: string; text: string; idempotencyKey?: string | undefined; issuedBy?: string | undefined }): Promise<CommandDto> {
   const agent = await deps.prisma.agent.findUnique({ where: { id: input.agentId } });
   if (!agent) throw notFound("agent", input.agentId);
   assertDriven(agent);
-  const { command, existing } = await createCommand(deps, { agentId: input.agentId, kind: "prompt", input: { text: input.text }, idempotencyKey: input.idempotencyKey });
+  const { command, existing } = await createCommand(deps, { agentId: input.agentId, kind: "prompt", input: { text: input.text }, idempotencyKey: input.idempotencyKey, issuedBy: input.issuedBy });
   if (existing) return command;
   const runtime = deps.agents.find(input.agentId);
   if (!runtime || !COMMANDABLE_AGENT_STATUSES.has(runtime.status)) {
@@ -50,16 +50,16 @@ export async function sendAgentCommand(deps: Pick<AgentCommandDeps, "prisma" | "
   return accepted;
 }
 
-export async function interruptAgent(deps: Pick<AgentCommandDeps, "prisma" | "control" | "agents">, input: { agentId: string; idempotencyKey?: string | undefined }) {
+export async function interruptAgent(deps: Pick<AgentCommandDeps, "prisma" | "control" | "agents">, input: { agentId: string; idempotencyKey?: string | undefined; issuedBy?: string | undefined }) {
   await assertDrivenAgent(deps, input.agentId);
-  return runControlCommand(deps, { agentId: input.agentId, kind: "interrupt", input: {}, idempotencyKey: input.idempotencyKey }, async () =>
+  return runControlCommand(deps, { agentId: input.agentId, kind: "interrupt", input: {}, idempotencyKey: input.idempotencyKey, issuedBy: input.issuedBy }, async () =>
     (await deps.agents.get(input.agentId).interrupt()) ? interruptResults.delivered : interruptResults.noop,
   );
 }
 
-export async function stopAgent(deps: Pick<AgentCommandDeps, "prisma" | "control" | "agents">, input: { agentId: string; idempotencyKey?: string | undefined }) {
+export async function stopAgent(deps: Pick<AgentCommandDeps, "prisma" | "control" | "agents">, input: { agentId: string; idempotencyKey?: string | undefined; issuedBy?: string | undefined }) {
   await assertDrivenAgent(deps, input.agentId);
-  return runControlCommand(deps, { agentId: input.agentId, kind: "stop", input: {}, idempotencyKey: input.idempotencyKey }, async () => {
+  return runControlCommand(deps, { agentId: input.agentId, kind: "stop", input: {}, idempotencyKey: input.idempotencyKey, issuedBy: input.issuedBy }, async () => {
     await deps.agents.stop(input.agentId);
     return "stopped";
   });
@@ -76,12 +76,12 @@ export async function resumeAgent(deps: Pick<AgentCommandDeps, "prisma" | "agent
   return agentDto(await deps.prisma.agent.findUniqueOrThrow({ where: { id: input.agentId } }));
 }
 
-export async function respondToPermission(deps: Pick<AgentCommandDeps, "prisma" | "control" | "permissions">, input: { requestId: string; answer: OperatorAnswer; idempotencyKey?: string | undefined }) {
+export async function respondToPermission(deps: Pick<AgentCommandDeps, "prisma" | "control" | "permissions">, input: { requestId: string; answer: OperatorAnswer; idempotencyKey?: string | undefined; issuedBy?: string | undefined }) {
   const request = await deps.permissions.get(input.requestId);
   const command = await runControlCommand(
     deps,
-    { agentId: request.agentId, kind: "permission", input: { requestId: input.requestId, answer: input.answer }, idempotencyKey: input.idempotencyKey },
-    async () => (await deps.permissions.respond({ id: input.requestId, answer: input.answer })).status,
+    { agentId: request.agentId, kind: "permission", input: { requestId: input.requestId, answer: input.answer }, idempotencyKey: input.idempotencyKey, issuedBy: input.issuedBy },
+    async () => (await deps.permissions.respond({ id: input.requestId, answer: input.answer, answeredBy: input.issuedBy })).status,
   );
   // Also right for a retried (idempotent) answer: the request as it stands now.
   return { command, permission: await deps.permissions.get(input.requestId) };
@@ -98,9 +98,9 @@ export async function setAgentBudget(deps: Pick<AgentCommandDeps, "prisma" | "co
   return dto;
 }
 
-export async function setAgentMode(deps: Pick<AgentCommandDeps, "prisma" | "control" | "agents">, input: { agentId: string; mode: string; idempotencyKey?: string | undefined }) {
+export async function setAgentMode(deps: Pick<AgentCommandDeps, "prisma" | "control" | "agents">, input: { agentId: string; mode: string; idempotencyKey?: string | undefined; issuedBy?: string | undefined }) {
   await assertDrivenAgent(deps, input.agentId);
-  return runControlCommand(deps, { agentId: input.agentId, kind: "mode", input: { mode: input.mode }, idempotencyKey: input.idempotencyKey }, async () => {
+  return runControlCommand(deps, { agentId: input.agentId, kind: "mode", input: { mode: input.mode }, idempotencyKey: input.idempotencyKey, issuedBy: input.issuedBy }, async () => {
     await deps.agents.get(input.agentId).setMode(input.mode);
     return `mode ${input.mode}`;
   });

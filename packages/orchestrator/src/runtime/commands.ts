@@ -5,7 +5,15 @@ import { commandDto, type CommandDto, type CommandStatus } from "../dto.ts";
 /** Command rows are stored and published: the database and the control feed. */
 export type CommandDeps = Pick<Stores, "prisma" | "control">;
 
-type NewCommand = { agentId: string; kind: CommandDto["kind"]; input: Record<string, unknown>; idempotencyKey?: string | undefined; taskId?: string | undefined };
+type NewCommand = {
+  agentId: string;
+  kind: CommandDto["kind"];
+  input: Record<string, unknown>;
+  idempotencyKey?: string | undefined;
+  taskId?: string | undefined;
+  /** Who sent it: `token:<name>` for API calls, `task:<id>` for task runs. */
+  issuedBy?: string | undefined;
+};
 
 /**
  * Command rows: queued → accepted → running → completed | failed | cancelled, each step stored and published.
@@ -21,7 +29,7 @@ export async function createCommand(deps: CommandDeps, input: NewCommand): Promi
   let row;
   try {
     row = await deps.prisma.command.create({
-      data: { id: newId(), agentId: input.agentId, kind: input.kind, input: stored, idempotencyKey: input.idempotencyKey ?? null, taskId: input.taskId ?? null },
+      data: { id: newId(), agentId: input.agentId, kind: input.kind, input: stored, idempotencyKey: input.idempotencyKey ?? null, taskId: input.taskId ?? null, issuedBy: input.issuedBy ?? null },
       include: withSession,
     });
   } catch (error) {

@@ -107,7 +107,7 @@ export class TaskScheduler {
         if (task.status !== "pending" || task.error !== reason) await this.update(task.id, { status: "pending", error: reason });
         continue;
       }
-      const { command } = await createCommand(this.deps, { agentId: runtime.agentId, kind: "prompt", input: { text: task.prompt }, taskId: task.id });
+      const { command } = await createCommand(this.deps, { agentId: runtime.agentId, kind: "prompt", input: { text: task.prompt }, taskId: task.id, issuedBy: `task:${task.id}` });
       await setCommandStatus(this.deps, command.id, "accepted");
       await this.update(task.id, { status: "queued", agentId: runtime.agentId, attempts: { increment: 1 }, error: null });
       await recordEvent(this.deps, { sessionId, agentId: runtime.agentId, taskId: task.id, commandId: command.id, type: "task.assigned", summary: task.title });

@@ -1,0 +1,41 @@
+import type { IncomingMessage } from "node:http";
+import { clientAddress, isLoopbackAddress, presentedToken, resolveAccess, type AccessPolicy, type Principal, type RateLimits } from "@rozet/api";
+import { DomainError, roleAllows, type Role } from "@rozet/vocabulary";
+
+/**
+ * The role check for the server's own HTTP routes (ingest, exports, /metrics): the same tokens and roles as the
+ * tRPC procedures. Throws UNAUTHORIZED / FORBIDDEN / RATE_LIMITED as DomainErrors (sendError answers them).
+ */
+export function createHttpAccess(policy: AccessPolicy, limits: RateLimits) {
+  return {
+    /** Downloads are plain links, which cannot carry headers: `allowQueryToken` takes `?token=` too. */
+    authorize(req: IncomingMessage, need: Role, options: { allowQueryToken?: boolean } = {}): Principal {
+      const presented = presentedToken(req) ?? (options.allowQueryToken ? new URL(req.url ?? "/", "http://x").searchParams.get("token") : null);
+      const { principal } = resolveAccess(policy, presented);
+      if (!principal) throw new DomainError("UNAUTHORIZED", "missing, wrong or revoked token (Authorization: Bearer <token>)");
+      if (!roleAllows(principal.role, need)) {
+        throw new DomainError("FORBIDDEN", `${req.url?.split("?", 1)[0] ?? "this route"} needs the ${need} role; token ${principal.name} is ${principal.role}`, { need, role: principal.role });
+      }
+      return principal;
+    },
+    /** The refusal `authorize` would throw, or null: for a WebSocket upgrade, answered on the raw socket. */
+    refusal(req: IncomingMessage, need: Role, options: { allowQueryToken?: boolean } = {}): DomainError | null {
+      try {
+        this.authorize(req, need, options);
+        return null;
+      } catch (error) {
+        if (error instanceof DomainError) return error;
+        throw error;
+      }
+    },
+    /** Ingest needs an operator and is rate limited, except (by default) from loopback: local hooks are never throttled. */
+    authorizeIngest(req: IncomingMessage): Principal {
+      const address = clientAddress(req);
+      const principal = resolveAccess(policy, presentedToken(req)).principal;
+      if (limits.config.throttleLoopbackIngest || !isLoopbackAddress(address)) limits.check("ingest", { token: principal?.name ?? null, address });
+      return this.authorize(req, "operator");
+    },
+  };
+}
+
+export type HttpAccess = ReturnType<typeof createHttpAccess>;
