@@ -33,6 +33,10 @@ describe("control room background work", () => {
     // What issue 14's restart test does: close the database directly, as a crash would, timers still running.
     await first.database.close();
     expect(() => vi.advanceTimersByTime(1_000)).not.toThrow();
+    // Store reads are asynchronous: the tick's failure is logged a few turns of the event loop later.
+    for (let turn = 0; turn < 1_000 && !lines.some((line) => line.message === "live totals not published"); turn++) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
     expect(lines).toContainEqual(expect.objectContaining({ level: "warn", message: "live totals not published", context: expect.objectContaining({ sessionId }) }));
     await first.close().catch(() => undefined);
   });
