@@ -9,6 +9,7 @@ import { SessionPage } from "./pages/session/SessionPage.tsx";
 import { preloadEvent, preloadSession } from "./pages/session/session.data.ts";
 import { SessionsPage } from "./pages/sessions/SessionsPage.tsx";
 import { preloadSessions } from "./pages/sessions/sessions.data.ts";
+import { AccessProvider } from "./providers/access.tsx";
 import { ApiProvider } from "./providers/api.tsx";
 import { CommandsProvider } from "./providers/commands.tsx";
 import { ConnectionProvider } from "./providers/connection.tsx";
@@ -19,6 +20,7 @@ const NoSelection = () => null;
 export function App() {
   return (
     <ApiProvider>
+      <AccessProvider>
       <ConnectionProvider>
         <PermissionsProvider>
           <CommandsProvider>
@@ -36,6 +38,7 @@ export function App() {
           </CommandsProvider>
         </PermissionsProvider>
       </ConnectionProvider>
+      </AccessProvider>
     </ApiProvider>
   );
 }

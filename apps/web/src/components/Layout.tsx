@@ -1,6 +1,7 @@
 import { A, type RouteSectionProps } from "@solidjs/router";
 import { Show, onMount } from "solid-js";
 import { pageLoadDuration, sendTelemetry } from "../lib/telemetry.ts";
+import { useAccess } from "../providers/access.tsx";
 import { useApi } from "../providers/api.tsx";
 import { NotificationsProvider, useNotifications } from "../providers/notifications.tsx";
 import { usePermissions } from "../providers/permissions.tsx";
@@ -8,6 +9,7 @@ import { ShortcutsProvider, useShortcutRegistry } from "../providers/shortcuts.t
 import { ToastProvider } from "../providers/toasts.tsx";
 import { useConnection } from "../providers/connection.tsx";
 import { ConnectionBadge } from "./ConnectionBadge.tsx";
+import { signOut } from "./SignInView.tsx";
 import { ServerDownBanner } from "./ServerDownBanner.tsx";
 import { ThemeToggle } from "./ThemeToggle.tsx";
 
@@ -41,15 +43,18 @@ export function Layout(props: RouteSectionProps) {
                   Sessions
                 </A>
                 <PermissionsLink />
+                <AdminLinks />
               </nav>
               <div class="header-end">
                 <ConnectionBadge />
                 <NotificationToggle />
                 <HelpButton />
                 <ThemeToggle />
+                <AccessBadge />
               </div>
             </header>
             <ServerDownBanner />
+            <ObserveOnlyBanner />
             <main id="main" class="app-main" tabindex="-1">
               {/* While the server is unreachable every control on the page is disabled at once (a disabled fieldset). */}
               <fieldset class="controls-gate" disabled={connection.serverDown()}>
@@ -76,6 +81,47 @@ function PermissionsLink() {
       </span>
       <span class="visually-hidden"> pending</span>
     </A>
+  );
+}
+
+/** Tokens and Audit: admins only. */
+function AdminLinks() {
+  const access = useAccess();
+  return (
+    <Show when={access.isAdmin() && access.tokenRequired()}>
+      <A href="/tokens">Tokens</A>
+      <A href="/audit">Audit</A>
+    </Show>
+  );
+}
+
+/** Whose token this is: a "read-only (viewer)" badge for viewers, and the way to sign out. */
+function AccessBadge() {
+  const access = useAccess();
+  return (
+    <>
+      <Show when={access.role() === "viewer"}>
+        <span class="pill access-badge" title={`Signed in as ${access.name() ?? "?"}: you can look, not change`}>
+          read-only (viewer)
+        </span>
+      </Show>
+      <Show when={access.tokenRequired()}>
+        <button type="button" class="button ghost small" onClick={signOut} title={`Signed in as ${access.name() ?? "?"}`}>
+          Sign out
+        </button>
+      </Show>
+    </>
+  );
+}
+
+function ObserveOnlyBanner() {
+  const access = useAccess();
+  return (
+    <Show when={access.observeOnly()}>
+      <p class="banner observe-only" role="status">
+        Observe-only: ROZET_CONTROL_ROOM_ENABLED=false — ingest, timeline, replay and export work; agent, task and permission actions are off
+      </p>
+    </Show>
   );
 }
 

@@ -1,3 +1,4 @@
+import { useAccess } from "../providers/access.tsx";
 import { A } from "@solidjs/router";
 import { For, Show, createMemo, createSignal, createUniqueId, onCleanup, untrack } from "solid-js";
 import type { Permission, PermissionAnswer } from "../api/types.ts";
@@ -72,6 +73,7 @@ export function PermissionCard(props: {
   /** Receives the card's actions (for keyboard shortcuts); called once. */
   actions?: (actions: PermissionCardActions) => void;
 }) {
+  const access = useAccess();
   const tick = useNow();
   const id = createUniqueId();
   const [editing, setEditing] = createSignal(false);
@@ -190,7 +192,7 @@ export function PermissionCard(props: {
           </Show>
         </div>
       </Show>
-      <Show when={denying()}>
+      <Show when={denying() && access.canOperate()}>
         <form
           class="inline-form"
           onSubmit={(e) => {
@@ -205,6 +207,7 @@ export function PermissionCard(props: {
           </button>
         </form>
       </Show>
+      <Show when={access.canOperate()}>
       <div class="permission-actions">
         <Show
           when={editing()}
@@ -247,6 +250,7 @@ export function PermissionCard(props: {
           Deny
         </button>
       </div>
+      </Show>
     </article>
   );
 }

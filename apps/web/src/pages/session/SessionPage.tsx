@@ -6,6 +6,7 @@ import { ErrorNotice } from "../../components/ErrorNotice.tsx";
 import { agentHue, rosterHues } from "../../lib/agent-colour.ts";
 import { errorMessage, isNotFound } from "../../lib/errors.ts";
 import { formatCost, formatCount, formatTokens, parseTypeList } from "../../lib/format.ts";
+import { useAccess } from "../../providers/access.tsx";
 import { useCommands } from "../../providers/commands.tsx";
 import { useConnection, useControlUpdates } from "../../providers/connection.tsx";
 import { useShortcuts } from "../../providers/shortcuts.tsx";
@@ -55,6 +56,7 @@ function createNow() {
 
 /** `/sessions/:id` and, as a child route, `/sessions/:id/events/:seq` (the inspector arrives as `children`). */
 export function SessionPage(props: RouteSectionProps) {
+  const access = useAccess();
   const params = useParams();
   const location = useLocation();
   const navigate = useNavigate();
@@ -173,7 +175,7 @@ export function SessionPage(props: RouteSectionProps) {
 
   useShortcuts([
     ...VIEWS.map((v) => ({ keys: v.keys, description: `Show ${v.label.toLowerCase()}`, group: "Session", run: () => setView(v.id) })),
-    { keys: "n", description: "New agent", group: "Session", run: () => setCreating(true) },
+    { keys: "n", description: "New agent", group: "Session", run: () => access.canOperate() && setCreating(true) },
     {
       keys: "c",
       description: "Write a command to an agent",
@@ -310,7 +312,7 @@ export function SessionPage(props: RouteSectionProps) {
                           activity={activity()}
                           commands={sessionCommands()}
                           now={now}
-                          actions={actions}
+                          actions={access.canOperate() ? actions : undefined}
                         />
                       </Show>
                     </Suspense>
@@ -330,14 +332,16 @@ export function SessionPage(props: RouteSectionProps) {
                       <TaskFilterChip sessionId={id()} taskId={search.task ?? ""} onClear={() => setSearch({ task: undefined })} />
                       <Timeline rows={timeline} jump agents={agentsById()} hueOf={hueOf} selectedSeq={selectedSeq()} hrefFor={hrefFor} select={(seq) => navigate(hrefFor(seq))} />
                       {/* Docked at the bottom of the timeline column, like a chat box. */}
-                      <CommandBar
-                        agents={agents}
-                        agentId={composeAgentId()}
-                        onAgentChange={setComposeFor}
-                        commands={sessionCommands()}
-                        send={commands.send}
-                        ref={(el) => (commandBox = el)}
-                      />
+                      <Show when={access.canOperate()}>
+                        <CommandBar
+                          agents={agents}
+                          agentId={composeAgentId()}
+                          onAgentChange={setComposeFor}
+                          commands={sessionCommands()}
+                          send={commands.send}
+                          ref={(el) => (commandBox = el)}
+                        />
+                      </Show>
                     </Match>
                   </Switch>
                 </div>
@@ -391,6 +395,7 @@ function SessionNotFound(props: { id: string }) {
 
 /** Crumbs, name, status and the archive button: one line above the views. */
 function SessionTitle(props: { id: string }) {
+  const access = useAccess();
   const session = createAsync(() => getSession(props.id));
   const archiving = useSubmission(archiveSession, ([id]) => id === props.id);
   return (
@@ -404,7 +409,7 @@ function SessionTitle(props: { id: string }) {
           <span class="pill" data-status={s().status}>
             {s().status}
           </span>
-          <Show when={s().status === "active"}>
+          <Show when={s().status === "active" && access.canChangeSessions()}>
             <form action={archiveSession.with(s().id)} method="post">
               <button type="submit" class="button small ghost" disabled={archiving.pending}>
                 {archiving.pending ? "Archiving…" : "Archive session"}

@@ -1,3 +1,4 @@
+import { useAccess } from "../../providers/access.tsx";
 import { A } from "@solidjs/router";
 import { For, Show, createEffect, createMemo, createSignal, createUniqueId } from "solid-js";
 import type { Agent, Permission } from "../../api/types.ts";
@@ -62,6 +63,7 @@ function PermissionStrip(props: {
   listId: string;
   onReview(): void;
 }) {
+  const access = useAccess();
   const { busy, answer } = createPermissionAnswer(() => props.request);
   return (
     <div class="permission-strip" data-request={props.request.id}>
@@ -81,12 +83,14 @@ function PermissionStrip(props: {
       <button type="button" class="button small" aria-expanded={props.reviewing} aria-controls={props.listId} onClick={() => props.onReview()}>
         {props.reviewing ? "Hide" : "Review"}
       </button>
-      <button type="button" class="button small primary" disabled={busy()} onClick={() => void answer({ behavior: "allow" })}>
-        Allow
-      </button>
-      <button type="button" class="button small danger" disabled={busy()} onClick={() => void answer({ behavior: "deny" })}>
-        Deny
-      </button>
+      <Show when={access.canOperate()}>
+        <button type="button" class="button small primary" disabled={busy()} onClick={() => void answer({ behavior: "allow" })}>
+          Allow
+        </button>
+        <button type="button" class="button small danger" disabled={busy()} onClick={() => void answer({ behavior: "deny" })}>
+          Deny
+        </button>
+      </Show>
     </div>
   );
 }

@@ -8,6 +8,7 @@ import { useControlUpdates } from "../../providers/connection.tsx";
 import { useToasts } from "../../providers/toasts.tsx";
 import { FINISHED_TASK_STATUSES, TASK_COLUMNS, applyTaskUpdate, groupTasks } from "../../state/tasks.ts";
 import { waitingOn } from "../../state/task-graph.ts";
+import { useAccess } from "../../providers/access.tsx";
 import { CreateTaskDialog } from "./CreateTaskDialog.tsx";
 import { TaskGraph } from "./TaskGraph.tsx";
 import { cancelTask, getTasks } from "./session.data.ts";
@@ -19,6 +20,7 @@ import "./tasks.css";
  * its events; "New task" opens a dialog (assign, dependencies, budget); cancel.
  */
 export function TasksBoard(props: { sessionId: string; agents: readonly Agent[] }) {
+  const access = useAccess();
   const fetched = createAsync(() => getTasks(props.sessionId));
   const [tasks, setTasks] = createStore<Task[]>([]);
   createEffect(() => {
@@ -52,9 +54,11 @@ export function TasksBoard(props: { sessionId: string; agents: readonly Agent[] 
             Graph
           </button>
         </div>
-        <button type="button" class="button primary small" aria-haspopup="dialog" onClick={() => setCreating(true)}>
-          New task
-        </button>
+        <Show when={access.canOperate()}>
+          <button type="button" class="button primary small" aria-haspopup="dialog" onClick={() => setCreating(true)}>
+            New task
+          </button>
+        </Show>
       </div>
       <CreateTaskDialog sessionId={props.sessionId} agents={props.agents} tasks={tasks} open={creating()} onClose={() => setCreating(false)} />
       <Show when={fetched()} fallback={<p class="muted">Loading tasks…</p>}>
@@ -82,6 +86,7 @@ export function TasksBoard(props: { sessionId: string; agents: readonly Agent[] 
 }
 
 function TaskCard(props: { task: Task; sessionId: string; agentName: string | null; byId: ReadonlyMap<string, Task> }) {
+  const access = useAccess();
   const cancel = useAction(cancelTask);
   const submission = useSubmission(cancelTask, ([input]) => input.taskId === props.task.id);
   const toasts = useToasts();
@@ -122,7 +127,7 @@ function TaskCard(props: { task: Task; sessionId: string; agentName: string | nu
       <A class="button small" href={taskEventsHref(props.sessionId, props.task.id)}>
         Events<span class="visually-hidden"> of {props.task.title}</span>
       </A>
-      <Show when={!finished()}>
+      <Show when={!finished() && access.canOperate()}>
         <button
           type="button"
           class="button small danger"

@@ -5,6 +5,7 @@ import type { ControlUpdate, SessionListItem } from "../../api/types.ts";
 import { ErrorNotice } from "../../components/ErrorNotice.tsx";
 import { errorMessage } from "../../lib/errors.ts";
 import { formatCost, formatCount, formatDateTime, formatTokens } from "../../lib/format.ts";
+import { useAccess } from "../../providers/access.tsx";
 import { useControlUpdates } from "../../providers/connection.tsx";
 import { usePermissions } from "../../providers/permissions.tsx";
 import { formatAge } from "../../state/activity.ts";
@@ -24,6 +25,7 @@ import "./sessions.css";
 const REFETCH_DELAY_MS = 300;
 
 export function SessionsPage() {
+  const access = useAccess();
   const [search, setSearch] = useSearchParams<{ q?: string; sort?: string }>();
   const view = createMemo(() => readSessionListView(search));
   const setView = (change: Partial<SessionListView>) => setSearch(sessionListSearch({ ...view(), ...change }), { replace: true });
@@ -36,7 +38,9 @@ export function SessionsPage() {
           Refresh
         </button>
       </div>
-      <CreateSessionForm />
+      <Show when={access.canChangeSessions()}>
+        <CreateSessionForm />
+      </Show>
       <div class="sessions-controls" role="search" aria-label="Sessions">
         <label for="session-search" class="visually-hidden">
           Search sessions
@@ -193,6 +197,7 @@ function SessionsTable(props: { view: SessionListView }) {
 }
 
 function SessionRow(props: { session: SessionListItem; now: number }) {
+  const access = useAccess();
   const inbox = usePermissions();
   const waiting = () => inbox.pending().filter((p) => p.sessionId === props.session.id).length;
   const [confirming, setConfirming] = createSignal(false);
@@ -249,16 +254,18 @@ function SessionRow(props: { session: SessionListItem; now: number }) {
           when={confirming()}
           fallback={
             <>
-              <Show when={props.session.status === "active"}>
+              <Show when={props.session.status === "active" && access.canChangeSessions()}>
                 <form action={archiveSession.with(props.session.id)} method="post">
                   <button type="submit" class="button small" disabled={archiving.pending}>
                     {archiving.pending ? "Archiving…" : "Archive"}
                   </button>
                 </form>
               </Show>
-              <button type="button" class="button small danger" onClick={() => setConfirming(true)}>
-                Delete
-              </button>
+              <Show when={access.isAdmin()}>
+                <button type="button" class="button small danger" onClick={() => setConfirming(true)}>
+                  Delete
+                </button>
+              </Show>
             </>
           }
         >
