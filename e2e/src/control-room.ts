@@ -22,6 +22,10 @@ export interface ControlRoomOptions {
   scenario?: ScenarioInput;
   /** Unanswered permission requests are denied after this long. */
   permissionTimeoutMs?: number;
+  /** ROZET_TOKEN: an admin token; the page and the room's client then need it (the client is given it). */
+  token?: string;
+  /** ROZET_CONTROL_ROOM_ENABLED=false: observe-only. */
+  observeOnly?: boolean;
 }
 
 export interface ControlRoom {
@@ -42,10 +46,18 @@ export async function startControlRoom(options: ControlRoomOptions = {}): Promis
   if (!existsSync(path.join(DEFAULT_WEB_DIST, "index.html"))) throw new Error(`the web app is not built (${DEFAULT_WEB_DIST}); run npm run build -w @rozet/web`);
   const stub = await startModelStub({ scenario: options.scenario ?? quietScenario });
   const home = mkdtempSync(path.join(os.tmpdir(), "rozet-e2e-"));
-  const config = { home, port: 0, quiet: true, permissionTimeoutMs: options.permissionTimeoutMs ?? 120_000, agentEnv: stubEnv(stub.url) };
+  const config = {
+    home,
+    port: 0,
+    quiet: true,
+    permissionTimeoutMs: options.permissionTimeoutMs ?? 120_000,
+    agentEnv: stubEnv(stub.url),
+    token: options.token ?? null,
+    controlEnabled: !options.observeOnly,
+  };
   let server = await startServer(config);
   const port = server.port;
-  const client = createRozetClient({ url: server.url });
+  const client = createRozetClient({ url: server.url, token: options.token });
   const room: ControlRoom = {
     stub,
     server,

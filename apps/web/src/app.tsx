@@ -1,5 +1,7 @@
 import { Route, Router } from "@solidjs/router";
 import { Layout } from "./components/Layout.tsx";
+import { AuditPage } from "./pages/admin/AuditPage.tsx";
+import { TokensPage } from "./pages/admin/TokensPage.tsx";
 import { NotFound } from "./pages/NotFound.tsx";
 import { PermissionsPage } from "./pages/permissions/PermissionsPage.tsx";
 import { preloadPermissions } from "./pages/permissions/permissions.data.ts";
@@ -27,6 +29,8 @@ export function App() {
           <Router root={Layout}>
             <Route path="/" component={SessionsPage} preload={preloadSessions} />
             <Route path="/permissions" component={PermissionsPage} preload={preloadPermissions} />
+            <Route path="/tokens" component={TokensPage} />
+            <Route path="/audit" component={AuditPage} />
             <Route path="/sessions/:id/commands/:commandId" component={RunLogPage} />
             {/* One page for both: the timeline stays mounted (and subscribed) while the inspector opens and closes. */}
             <Route path="/sessions/:id" component={SessionPage} preload={preloadSession}>

@@ -1,6 +1,6 @@
 import { interruptResults } from "@rozet/vocabulary";
 import { describe, expect, it } from "vitest";
-import { agentHref, commandHref, commandStatusLabel, commandTitle, interruptOutcome, nameOr, permissionAnswerText, ruleHref, taskHref } from "../src/lib/names.ts";
+import { actorText, agentHref, commandHref, commandStatusLabel, commandTitle, interruptOutcome, nameOr, permissionAnswerText, ruleHref, taskHref } from "../src/lib/names.ts";
 
 describe("names, not ids", () => {
   it("a command is named by what it carries, an interrupt as an Interrupt", () => {
@@ -27,6 +27,13 @@ describe("names, not ids", () => {
     expect(permissionAnswerText("denied", "rule:gone", rules)).toEqual({ text: "denied by a deleted rule", ruleId: "gone" });
     expect(permissionAnswerText("denied", "operator", rules)).toEqual({ text: "denied by the operator", ruleId: null });
     expect(permissionAnswerText("timed_out", "timeout", [])).toEqual({ text: "timed_out by timeout", ruleId: null });
+    expect(permissionAnswerText("allowed", "token:alice", [])).toEqual({ text: "allowed by alice (token)", ruleId: null });
+  });
+
+  it("names who issued a command: a token by its name, a task by its short id", () => {
+    expect(actorText("token:ROZET_TOKEN")).toBe("ROZET_TOKEN (token)");
+    expect(actorText("task:dcf846d4-0000-4000-8000-000000000000")).toBe("task dcf846d4");
+    expect(actorText("operator")).toBe("the operator");
   });
 
   it("each name links to its place; an unknown id is shortened, never shown whole", () => {

@@ -33,8 +33,8 @@ export function SignInView() {
   );
 }
 
-/** Forgets the stored token and starts over (the sign-in view appears when a token is needed). */
+/** Forgets the stored token and starts over at the sessions list (the sign-in view appears when a token is needed). */
 export function signOut(): void {
   saveToken("");
-  window.location.reload();
+  window.location.assign("/");
 }

@@ -71,6 +71,13 @@ export function permissionAnswerText(status: string, answeredBy: string | null |
     const rule = rules.find((r) => r.id === ruleId);
     return { text: `${status} by ${rule ? `rule “${describePermissionRule(rule)}”` : "a deleted rule"}`, ruleId };
   }
-  const who = answeredBy === "operator" ? "the operator" : (answeredBy ?? "nobody");
-  return { text: `${status} by ${who}`, ruleId: null };
+  return { text: `${status} by ${answeredBy ? actorText(answeredBy) : "nobody"}`, ruleId: null };
+}
+
+/** Who issued a command or answered a request, in words: `token:alice` → `alice (token)`, `task:…` → `task …`. */
+export function actorText(actor: string): string {
+  if (actor === "operator") return "the operator";
+  if (actor.startsWith("token:")) return `${actor.slice("token:".length)} (token)`;
+  if (actor.startsWith("task:")) return `task ${shortId(actor.slice("task:".length))}`;
+  return actor;
 }

@@ -1,7 +1,7 @@
 import { A, createAsync } from "@solidjs/router";
 import { Show, type JSX } from "solid-js";
 import type { FullEvent } from "../../api/types.ts";
-import { agentHref, commandHref, commandStatusLabel, commandTitle, nameOr, permissionAnswerText, ruleHref, taskHref } from "../../lib/names.ts";
+import { agentHref, commandHref, commandStatusLabel, commandTitle, actorText, nameOr, permissionAnswerText, ruleHref, taskHref } from "../../lib/names.ts";
 import { getRules } from "../permissions/permissions.data.ts";
 import { getAgents, getCommand, getTask } from "./session.data.ts";
 
@@ -67,6 +67,7 @@ export function EventNameRows(props: { event: FullEvent }) {
           </Row>
         )}
       </Show>
+      <Show when={command()?.issuedBy}>{(by) => <Row label="Issued by">{actorText(by())}</Row>}</Show>
       <Show when={answer()}>
         {(a) => (
           <Row label="Answered">

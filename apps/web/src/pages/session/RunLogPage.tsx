@@ -3,7 +3,7 @@ import { Show, untrack } from "solid-js";
 import { AnsiInline } from "../../components/AnsiText.tsx";
 import { LogView } from "../../components/LogView.tsx";
 import { formatDateTime } from "../../lib/format.ts";
-import { agentHref, commandStatusLabel, commandTitle, taskHref } from "../../lib/names.ts";
+import { agentHref, commandStatusLabel, actorText, commandTitle, taskHref } from "../../lib/names.ts";
 import { createRunLog } from "../../state/run-log-store.ts";
 import { getSession, getTask } from "./session.data.ts";
 
@@ -57,6 +57,14 @@ function RunLog(props: { sessionId: string; commandId: string }) {
                     <dd>
                       <A href={taskHref(command().sessionId, taskId())}>{task()?.title ?? "task"}</A>
                     </dd>
+                  </>
+                )}
+              </Show>
+              <Show when={command().issuedBy}>
+                {(by) => (
+                  <>
+                    <dt>Issued by</dt>
+                    <dd>{actorText(by())}</dd>
                   </>
                 )}
               </Show>
