@@ -13,12 +13,14 @@
  */
 import { test as base } from "@playwright/test";
 import type { ScenarioInput } from "@rozet/model-stub";
-import { startControlRoom, type ControlRoom } from "./control-room.ts";
+import { startControlRoom, type ControlRoom, type ControlRoomOptions } from "./control-room.ts";
 import { seedFor, type Seed } from "./seed.ts";
 
 export interface ControlRoomFixtures {
   /** What the model stub answers in this test (default: one line for anything). */
   scenario: ScenarioInput | undefined;
+  /** Token and observe-only for this test's control room (`test.use({ roomAccess: { token } })`). */
+  roomAccess: Pick<ControlRoomOptions, "token" | "observeOnly">;
   controlRoom: ControlRoom;
   api: ControlRoom["api"];
   seed: Seed;
@@ -26,8 +28,9 @@ export interface ControlRoomFixtures {
 
 export const test = base.extend<ControlRoomFixtures>({
   scenario: [undefined, { option: true }],
-  controlRoom: async ({ scenario }, use) => {
-    const room = await startControlRoom(scenario ? { scenario } : {});
+  roomAccess: [{}, { option: true }],
+  controlRoom: async ({ scenario, roomAccess }, use) => {
+    const room = await startControlRoom({ ...roomAccess, ...(scenario ? { scenario } : {}) });
     try {
       await use(room);
     } finally {

@@ -1,9 +1,14 @@
 import type { Page } from "@playwright/test";
-import { expect, launchBrowser, seedFor, startControlRoom, test, type ControlRoom } from "../src/fixtures.ts";
+import { describeViolations, expect, launchBrowser, seriousViolations, seedFor, startControlRoom, test, type ControlRoom } from "../src/fixtures.ts";
 
 /** Who may do what, on the page: sign-in, roles hiding controls, the Tokens and Audit pages, observe-only. */
 
 const ADMIN_TOKEN = "e2e-admin-token-0123456789";
+
+async function expectAccessible(page: Page) {
+  const violations = await seriousViolations(page);
+  expect(violations, describeViolations(violations)).toEqual([]);
+}
 
 async function signIn(page: Page, token: string) {
   await page.getByLabel("Token", { exact: true }).fill(token);
@@ -32,6 +37,7 @@ test("a token room: sign-in, a refused token, an admin creates a viewer token, t
     // No token stored: the sign-in view, not a page of errors.
     await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
     await expect(page.getByRole("link", { name: "Sessions" })).toHaveCount(0);
+    await expectAccessible(page);
 
     await signIn(page, "not-the-right-token-at-all");
     await expect(page.getByRole("alert")).toContainText("That token was refused");
@@ -49,6 +55,7 @@ test("a token room: sign-in, a refused token, an admin creates a viewer token, t
     await expect(secretBox).toHaveText(/^rzt_/);
     const secret = (await secretBox.textContent())!.trim();
     await expect(page.locator('tr[data-token="watcher"]')).toContainText("viewer");
+    await expectAccessible(page);
     // Shown once: gone after Done, and not shown again after a reload.
     await page.getByRole("button", { name: "Done" }).click();
     await expect(secretBox).toHaveCount(0);
@@ -60,6 +67,7 @@ test("a token room: sign-in, a refused token, an admin creates a viewer token, t
     const creation = page.locator(".audit-table tbody tr", { hasText: "token.create" });
     await expect(creation).toContainText("name=watcher");
     await expect(creation).toContainText("ROZET_TOKEN");
+    await expectAccessible(page);
     // The seeded session's creation is there too; filtering by procedure keeps only it, then nothing.
     await expect(page.locator(".audit-table tbody tr", { hasText: "session.create" })).toHaveCount(1);
     await page.getByLabel("Procedure").fill("session.");
@@ -80,6 +88,7 @@ test("a token room: sign-in, a refused token, an admin creates a viewer token, t
     await expect(page.getByRole("button", { name: "Delete" })).toHaveCount(0);
     await expect(page.getByRole("link", { name: "Tokens" })).toHaveCount(0);
     await expectNoControls(page, room, session.id);
+    await expectAccessible(page);
   } finally {
     await browser.close();
     await room.close();

@@ -4,6 +4,7 @@ import { For, Show, Suspense, createEffect, createMemo, createSignal } from "sol
 import type { Permission } from "../../api/types.ts";
 import { ErrorNotice } from "../../components/ErrorNotice.tsx";
 import { PermissionCard, type PermissionCardActions } from "../../components/PermissionCard.tsx";
+import { useAccess } from "../../providers/access.tsx";
 import { usePermissions } from "../../providers/permissions.tsx";
 import { useShortcuts } from "../../providers/shortcuts.tsx";
 import { formatDateTime } from "../../lib/format.ts";
@@ -11,6 +12,7 @@ import { getAgentNames, getRules, getSessionNames } from "./permissions.data.ts"
 
 /** `/permissions`: every pending request of every session, oldest first, answerable from the keyboard too. */
 export function PermissionsPage() {
+  const access = useAccess();
   const inbox = usePermissions();
   const sessionNames = createAsync(() => getSessionNames());
   const [selected, setSelected] = createSignal(0);
@@ -33,13 +35,15 @@ export function PermissionsPage() {
     current()?.focus();
   };
   const has = () => pending().length > 0;
+  // Viewers and observe-only rooms see no answer buttons, and get no answer shortcuts either.
+  const answerable = () => has() && access.canOperate();
   useShortcuts([
     { keys: "j", description: "Next request", group: "Permission inbox", run: () => move(1), when: has },
     { keys: "k", description: "Previous request", group: "Permission inbox", run: () => move(-1), when: has },
-    { keys: "a", description: "Allow the selected request", group: "Permission inbox", run: () => current()?.allow(), when: has },
-    { keys: "s", description: "Allow it for the rest of the session", group: "Permission inbox", run: () => current()?.allowForSession(), when: has },
-    { keys: "e", description: "Edit its input, then allow", group: "Permission inbox", run: () => current()?.edit(), when: has },
-    { keys: "d", description: "Deny it", group: "Permission inbox", run: () => current()?.deny(), when: has },
+    { keys: "a", description: "Allow the selected request", group: "Permission inbox", run: () => current()?.allow(), when: answerable },
+    { keys: "s", description: "Allow it for the rest of the session", group: "Permission inbox", run: () => current()?.allowForSession(), when: answerable },
+    { keys: "e", description: "Edit its input, then allow", group: "Permission inbox", run: () => current()?.edit(), when: answerable },
+    { keys: "d", description: "Deny it", group: "Permission inbox", run: () => current()?.deny(), when: answerable },
   ]);
 
   return (
