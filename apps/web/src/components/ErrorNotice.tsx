@@ -4,7 +4,7 @@ import { saveToken, storedToken } from "../providers/api.tsx";
 import { useConnection } from "../providers/connection.tsx";
 
 /**
- * An error in a region of the page, with a retry; asks for the operator token when that is what is missing.
+ * An error in a region of the page, with a retry; asks for a token when that is what is missing.
  * When the connection to the server comes back, the region retries by itself (its error may only have been that).
  */
 export function ErrorNotice(props: { error: unknown; retry?: () => void; title?: string }) {
@@ -36,7 +36,7 @@ export function ErrorNotice(props: { error: unknown; retry?: () => void; title?:
             window.location.reload();
           }}
         >
-          <label for="operator-token">Operator token (ROZET_TOKEN)</label>
+          <label for="operator-token">Token (ROZET_TOKEN or a named token)</label>
           <input id="operator-token" type="password" autocomplete="off" value={token()} onInput={(e) => setToken(e.currentTarget.value)} />
           <button type="submit" class="button primary">
             Save and reload
