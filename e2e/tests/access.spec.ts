@@ -1,5 +1,5 @@
 import type { Page } from "@playwright/test";
-import { describeViolations, expect, launchBrowser, seriousViolations, seedFor, startControlRoom, test, type ControlRoom } from "../src/fixtures.ts";
+import { describeViolations, expect, launchBrowser, seedFor, seriousViolations, startControlRoom, test, waitFor, type ControlRoom } from "../src/fixtures.ts";
 
 /** Who may do what, on the page: sign-in, roles hiding controls, the Tokens and Audit pages, observe-only. */
 
@@ -21,6 +21,7 @@ async function expectNoControls(page: Page, room: ControlRoom, sessionId: string
   await expect(page.getByRole("heading", { name: /Agents/ })).toBeVisible();
   await expect(page.getByRole("button", { name: "+ New agent" })).toHaveCount(0);
   await expect(page.locator(".command-bar")).toHaveCount(0);
+  await expect(page.getByRole("group", { name: /^Actions for/ })).toHaveCount(0);
   await page.goto(`${room.url}/sessions/${sessionId}?view=tasks`);
   await expect(page.getByRole("group", { name: "Show tasks as" })).toBeVisible();
   await expect(page.getByRole("button", { name: "New task" })).toHaveCount(0);
@@ -30,7 +31,12 @@ test("a token room: sign-in, a refused token, an admin creates a viewer token, t
   const room = await startControlRoom({ token: ADMIN_TOKEN });
   const browser = await launchBrowser();
   try {
-    const session = await seedFor(room).session("guarded");
+    const seed = seedFor(room);
+    const session = await seed.session("guarded");
+    // A command sent with ROZET_TOKEN: the page names who issued it.
+    const sh = await seed.shellAgent(session.id, "builder");
+    await waitFor(async () => (await room.api.agent.get.query({ id: sh.id })).status === "idle", 30_000, "shell agent idle");
+    const command = await room.api.agent.command.mutate({ agentId: sh.id, text: "echo hello" });
     const page = await browser.newPage();
     await page.goto(room.url);
 
@@ -47,6 +53,10 @@ test("a token room: sign-in, a refused token, an admin creates a viewer token, t
     await signIn(page, ADMIN_TOKEN);
     await expect(page.getByRole("heading", { name: "New session" })).toBeVisible();
     await expect(page.getByText("read-only (viewer)")).toHaveCount(0);
+    // The admin has the controls a viewer must not see (so their absence below means something).
+    await page.goto(`${room.url}/sessions/${session.id}`);
+    await expect(page.getByRole("group", { name: "Actions for builder" })).toBeVisible();
+    await expect(page.locator(".command-bar")).toBeVisible();
     await page.getByRole("link", { name: "Tokens" }).click();
     await page.getByLabel("Name").fill("watcher");
     await page.getByLabel("Role").selectOption("viewer");
@@ -74,7 +84,7 @@ test("a token room: sign-in, a refused token, an admin creates a viewer token, t
     await page.getByLabel("Procedure").press("Enter");
     await expect(page).toHaveURL(/procedure=session\./);
     await expect(page.locator(".audit-table tbody tr")).toHaveCount(1);
-    await page.getByLabel("Procedure").fill("agent.");
+    await page.getByLabel("Procedure").fill("permission.");
     await page.getByLabel("Procedure").press("Enter");
     await expect(page.getByText("Nothing recorded matches.")).toBeVisible();
 
@@ -89,6 +99,9 @@ test("a token room: sign-in, a refused token, an admin creates a viewer token, t
     await expect(page.getByRole("link", { name: "Tokens" })).toHaveCount(0);
     await expectNoControls(page, room, session.id);
     await expectAccessible(page);
+    await page.goto(`${room.url}/sessions/${session.id}/commands/${command.id}`);
+    await expect(page.locator(".run-log-head")).toContainText("Issued by");
+    await expect(page.locator(".run-log-head")).toContainText("ROZET_TOKEN (token)");
   } finally {
     await browser.close();
     await room.close();
