@@ -42,6 +42,18 @@ export function applyTaskUpdate<T extends BoardTask>(tasks: readonly T[], update
   return { tasks: tasks as T[], refetch: true };
 }
 
+/**
+ * A fetched list can be older than the live updates applied while it was on its way (a task finishing during the
+ * read): keep the newer row of each task, so a late answer never moves a finished task back to "running".
+ */
+export function mergeFetchedTasks<T extends BoardTask & Pick<Task, "updatedAt">>(current: readonly T[], fetched: readonly T[]): T[] {
+  const live = new Map(current.map((task) => [task.id, task]));
+  return fetched.map((row) => {
+    const mine = live.get(row.id);
+    return mine && mine.updatedAt > row.updatedAt ? mine : row;
+  });
+}
+
 /** Tasks by column id, each column oldest first. */
 export function groupTasks<T extends BoardTask>(tasks: readonly T[]): Record<string, T[]> {
   const groups: Record<string, T[]> = Object.fromEntries(TASK_COLUMNS.map((c) => [c.id, [] as T[]]));

@@ -6,7 +6,7 @@ import { errorMessage } from "../../lib/errors.ts";
 import { formatCost, formatCount } from "../../lib/format.ts";
 import { useControlUpdates } from "../../providers/connection.tsx";
 import { useToasts } from "../../providers/toasts.tsx";
-import { FINISHED_TASK_STATUSES, TASK_COLUMNS, applyTaskUpdate, groupTasks } from "../../state/tasks.ts";
+import { FINISHED_TASK_STATUSES, TASK_COLUMNS, applyTaskUpdate, groupTasks, mergeFetchedTasks } from "../../state/tasks.ts";
 import { waitingOn } from "../../state/task-graph.ts";
 import { useAccess } from "../../providers/access.tsx";
 import { CreateTaskDialog } from "./CreateTaskDialog.tsx";
@@ -25,7 +25,7 @@ export function TasksBoard(props: { sessionId: string; agents: readonly Agent[] 
   const [tasks, setTasks] = createStore<Task[]>([]);
   createEffect(() => {
     const list = fetched();
-    if (list) setTasks(reconcile(list, { key: "id" }));
+    if (list) setTasks(reconcile(mergeFetchedTasks(unwrap(tasks), list), { key: "id" }));
   });
   useControlUpdates((update) => {
     if (update.entity !== "task") return;
