@@ -92,11 +92,19 @@ export class PgEventStore implements EventStore {
     private readonly reader: pg.Pool,
   ) {}
 
-  static async open(url: string): Promise<PgEventStore> {
+  /**
+   * `onConnectionError` hears connections the server ends under us (restart, admin shutdown). pg emits those as
+   * 'error' events, which would otherwise crash the process; the next query on such a connection fails instead.
+   */
+  static async open(url: string, options: { onConnectionError?: (error: Error) => void } = {}): Promise<PgEventStore> {
+    const onError = options.onConnectionError ?? (() => undefined);
     const writer = new pg.Client({ connectionString: url, types });
+    writer.on("error", onError);
     await writer.connect();
     await writer.query(SCHEMA);
-    return new PgEventStore(writer, new pg.Pool({ connectionString: url, types, max: 4 }));
+    const reader = new pg.Pool({ connectionString: url, types, max: 4 });
+    reader.on("error", onError);
+    return new PgEventStore(writer, reader);
   }
 
   async appendBatch(events: NewEvent[], encoded?: EncodedCommit): Promise<AppendOutcome> {
