@@ -20,7 +20,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { createRozetClient } from "@rozet/api/client";
-import { startModelStub, type ModelStub, type ScenarioInput } from "@rozet/model-stub";
+import { claudeCodeEnv, startModelStub, type ModelStub, type ScenarioInput } from "@rozet/model-stub";
 import { launchBrowser } from "../e2e/src/browser.ts";
 import { processCpuSeconds, processMemory, spawnRozet } from "./lib/children.ts";
 import { keepAliveAgent, nowMs, request } from "./lib/load.ts";
@@ -50,17 +50,6 @@ function workScenario(index: number): ScenarioInput {
 /** An interrupter's script: every answer takes 30 s to arrive, so the turn is still running when it is interrupted. */
 function slowScenario(): ScenarioInput {
   return { name: "slow", steps: [{ content: [{ text: "Thinking for a long time." }], delayMs: 30_000, repeat: 10_000 }] };
-}
-
-function stubEnv(stubUrl: string): Record<string, string> {
-  return {
-    ANTHROPIC_BASE_URL: stubUrl,
-    ANTHROPIC_API_KEY: "stub-key",
-    IS_SANDBOX: "1",
-    DISABLE_TELEMETRY: "1",
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-    CLAUDE_CODE_MAX_RETRIES: "1",
-  };
 }
 
 const FINISHED = new Set(["completed", "failed", "cancelled"]);
@@ -144,7 +133,7 @@ try {
     const interrupter = index < INTERRUPTERS;
     const stub = await startModelStub({ scenario: interrupter ? slowScenario() : workScenario(index) });
     stubs.push(stub);
-    const agent = await api.agent.create.mutate({ sessionId: session.id, name: `${interrupter ? "interrupter" : "worker"}-${index}`, driver: "claude", config: { env: stubEnv(stub.url) } });
+    const agent = await api.agent.create.mutate({ sessionId: session.id, name: `${interrupter ? "interrupter" : "worker"}-${index}`, driver: "claude", config: { env: claudeCodeEnv(stub.url) } });
     agents.push({ id: agent.id, index, interrupter, stub });
   }
   for (;;) {

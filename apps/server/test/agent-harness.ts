@@ -1,18 +1,8 @@
 import { startModelStub, type ScenarioInput } from "@rozet/model-stub";
 import { clientFor, removeHome, startTestServer } from "./harness.ts";
 
-/** The environment that points Claude Code at the model stub, offline. */
-export function stubEnv(stubUrl: string): Record<string, string> {
-  return {
-    ANTHROPIC_BASE_URL: stubUrl,
-    ANTHROPIC_API_KEY: "stub-key",
-    IS_SANDBOX: "1",
-    DISABLE_TELEMETRY: "1",
-    // No side requests (session titles) that would take scripted steps meant for the agent's turn.
-    CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: "1",
-    CLAUDE_CODE_MAX_RETRIES: "1",
-  };
-}
+/** The environment that points Claude Code at the model stub, offline (one definition, shared with the benches). */
+export { claudeCodeEnv as stubEnv } from "@rozet/model-stub";
 
 /** A started server + model stub + typed client, torn down together. */
 export async function startAgentWorld(scenario: ScenarioInput, overrides: Parameters<typeof startTestServer>[0] = {}) {

@@ -1,3 +1,4 @@
+export { claudeCodeEnv } from "./claude-env.ts";
 export { runStubModelCli } from './cli.ts';
 export { errorBody, errorTypeFor } from './errors.ts';
 export type { AnthropicBlock, AnthropicMessage } from './message.ts';
