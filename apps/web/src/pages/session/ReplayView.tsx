@@ -1,5 +1,5 @@
 import { useSearchParams } from "@solidjs/router";
-import { For, Show, createEffect, createMemo, createSignal, on, onCleanup } from "solid-js";
+import { For, Show, createEffect, createMemo, createSignal, on, onCleanup, untrack } from "solid-js";
 import type { Agent, TimelineEvent } from "../../api/types.ts";
 import { ErrorNotice } from "../../components/ErrorNotice.tsx";
 import { formatClock, formatCount } from "../../lib/format.ts";
@@ -59,13 +59,15 @@ export function ReplayView(props: { sessionId: string; agents: readonly Agent[];
   const start = () => index().times[0] ?? 0;
   const end = () => index().times.at(-1) ?? 0;
 
-  // History, page by page; playback can start while later pages load.
+  // History, page by page; playback can start while later pages load. Read once: the session page remounts
+  // this view (keyed) when the session changes.
+  const sessionId = untrack(() => props.sessionId);
   const controller = new AbortController();
   onCleanup(() => controller.abort());
   void (async () => {
     try {
       const result = await readHistory(api, {
-        sessionId: props.sessionId,
+        sessionId,
         maxEvents: REPLAY_MAX_EVENTS,
         signal: controller.signal,
         onPage(page) {

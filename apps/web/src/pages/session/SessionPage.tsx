@@ -288,7 +288,9 @@ export function SessionPage(props: RouteSectionProps) {
           <CreateAgentDialog sessionId={id()} open={creating()} onClose={() => setCreating(false)} onCreated={(agentId) => setComposeFor(agentId)} />
           <Switch>
             <Match when={view() === "replay"}>
-              <ReplayView sessionId={id()} agents={agents} hueOf={hueOf} />
+              <Show when={id()} keyed>
+                {(sessionId) => <ReplayView sessionId={sessionId} agents={agents} hueOf={hueOf} />}
+              </Show>
             </Match>
             <Match when={true}>
               <div class="session-grid">
