@@ -115,8 +115,10 @@ export function createMetrics(room: ControlRoom, live: () => { websocketClients:
   const pageLoad = new Histogram({ name: "rozet_ui_page_load_seconds", help: "Page load time reported by the web app", buckets: [0.1, 0.25, 0.5, 1, 2, 5, 10], registers });
   const uiCommands = new Counter({ name: "rozet_ui_commands_total", help: "Commands sent from the web app, by outcome", labelNames: ["name", "ok"], registers });
 
-  // Counted per committed batch, not per event.
-  room.bus.subscribe("events", (batch) => eventsStored.inc(batch.length));
+  // Counted per committed batch, not per event; events another replica stored are counted there.
+  room.bus.subscribe("events", (batch, origin) => {
+    if (origin === "local") eventsStored.inc(batch.length);
+  });
   room.bus.subscribe("control", ({ update }) => observeLifecycle(update as ControlMessage));
 
   function observeLifecycle(update: ControlMessage): void {

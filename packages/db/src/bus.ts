@@ -1,4 +1,5 @@
 import { EventEmitter, on } from "node:events";
+import type { EventOrigin } from "./events/pg-event-fanout.ts";
 import type { EventSummary } from "./events/types.ts";
 
 /** A lifecycle change as the bus transports it; the orchestrator's ControlFeed gives it its precise type. */
@@ -12,15 +13,18 @@ export interface ControlUpdate {
 }
 
 export interface BusEvents {
-  /** Committed events of one batch, ascending seq. */
-  events: [EventSummary[]];
+  /**
+   * Committed events of one batch, ascending seq. `local`: committed by this process (its side effects ran here);
+   * `replica`: committed by another replica on the same Postgres, published here by the fan-out.
+   */
+  events: [EventSummary[], EventOrigin];
   /** `id` is the feed id a `control.onUpdate` client resumes from. */
   control: [{ id: string; update: ControlUpdate }];
 }
 
 /**
  * In-process typed bus. It only wakes subscribers; the database stays the source of truth for replay.
- * A multi-replica deployment swaps this for a broker-backed implementation of the same interface.
+ * Across replicas (Postgres), PgEventFanout publishes every replica's committed events on each replica's bus.
  */
 export interface Bus {
   publish<K extends keyof BusEvents>(name: K, ...args: BusEvents[K]): void;

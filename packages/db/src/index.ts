@@ -11,3 +11,4 @@ export type { PrismaClient } from "./prisma.ts";
 export type * as Models from "./generated/prisma/models.ts";
 export { PgEventStore } from "./events/pg-event-store.ts";
 export { hashTokenSecret, TokenLookup, type TokenRecord } from "./access/token-lookup.ts";
+export { PgEventFanout, type EventOrigin, type PgEventFanoutOptions } from "./events/pg-event-fanout.ts";

@@ -56,7 +56,7 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
     store: database.events,
     log,
     onCommit(outcome) {
-      if (outcome.stored.length > 0) bus.publish("events", outcome.stored);
+      if (outcome.stored.length > 0) bus.publish("events", outcome.stored, "local");
       for (const event of outcome.stored) stats.markDirty(event.sessionId);
       for (const id of outcome.createdSessions) control.publish({ entity: "session", id, sessionId: id, action: "created" });
       for (const agent of outcome.createdAgents) {

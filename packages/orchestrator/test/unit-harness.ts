@@ -43,7 +43,7 @@ export async function openUnitStores(): Promise<UnitStores> {
     store: database.events,
     log,
     onCommit(outcome) {
-      if (outcome.stored.length > 0) bus.publish("events", outcome.stored);
+      if (outcome.stored.length > 0) bus.publish("events", outcome.stored, "local");
     },
   });
   return {

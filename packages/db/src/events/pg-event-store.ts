@@ -1,5 +1,6 @@
 import pg from "pg";
 import { newId } from "@rozet/vocabulary";
+import { OwnCommits } from "./own-commits.ts";
 import { decodeBytes, decodePayload, encodeCommit, PayloadEncoding, type EncodedCommit } from "./payload.ts";
 import { filterClause, SUMMARY_COLUMNS } from "./sql-filter.ts";
 import { commandPage, commandPageLength, foldHistogram, histogramBuckets, timelinePage } from "./store-results.ts";
@@ -53,6 +54,14 @@ CREATE TABLE IF NOT EXISTS "SessionStats" ("sessionId" text PRIMARY KEY, "events
   "inputTokens" bigint NOT NULL DEFAULT 0, "outputTokens" bigint NOT NULL DEFAULT 0, "toolOk" bigint NOT NULL DEFAULT 0, "toolFailed" bigint NOT NULL DEFAULT 0);
 `;
 
+/** The channel a commit announces its newest seq on (every replica LISTENs; see PgEventFanout). */
+export const EVENTS_CHANNEL = "rozet_events";
+/**
+ * The advisory lock every event commit holds from seq allocation to COMMIT, on every replica: commits take seqs in
+ * commit order, so once seq N is visible every lower seq is committed or gone, and "seq > cursor" skips nothing.
+ */
+const EVENT_COMMIT_LOCK = 0x726f7a6574; // "rozet"
+
 /** bigint and numeric come back as numbers (seqs, ms and counts stay far below 2^53). */
 const types = {
   getTypeParser: (oid: number, format?: string) =>
@@ -86,6 +95,8 @@ function pgFilter(filter: Parameters<typeof filterClause>[0]) {
  */
 export class PgEventStore implements EventStore {
   private readonly blocks = new Map<number, Buffer>();
+  /** Seqs this store committed (for the fan-out: which events are this replica's own). */
+  readonly ownCommits = new OwnCommits();
 
   private constructor(
     private readonly writer: pg.Client,
@@ -146,6 +157,8 @@ export class PgEventStore implements EventStore {
         );
         rows.push(`(${Array.from({ length: INSERT_WIDTH }, (_, k) => `$${base + k + 1}`).join(", ")})`);
       }
+      // Held until COMMIT: no other replica allocates seqs meanwhile (seq order = commit order).
+      await db.query("SELECT pg_advisory_xact_lock($1)", [EVENT_COMMIT_LOCK]);
       const inserted = await db.query<{ seq: number; eventId: string }>(
         `INSERT INTO "Event" (${INSERT_COLUMNS}) VALUES ${rows.join(", ")} ON CONFLICT ("eventId") DO NOTHING RETURNING "seq", "eventId"`,
         values,
@@ -219,6 +232,13 @@ export class PgEventStore implements EventStore {
           [a.costUsd, a.inputTokens, a.outputTokens, agentId],
         );
       }
+      const last = outcome.stored.at(-1);
+      if (last) {
+        // Recorded before COMMIT, so the fan-out knows them as its own before their notification can arrive.
+        this.ownCommits.add(outcome.stored[0]!.seq, last.seq);
+        // Delivered at COMMIT, only if it commits: a cursor (the newest seq), never the events (payloads ≤ 8000 bytes).
+        await db.query("SELECT pg_notify($1, $2)", [EVENTS_CHANNEL, String(last.seq)]);
+      }
       await db.query("COMMIT");
       return outcome;
     } catch (error) {
@@ -230,8 +250,10 @@ export class PgEventStore implements EventStore {
   private async resolveSession(ref: { ref: string; name?: string }, outcome: AppendOutcome): Promise<string> {
     const found = await this.writer.query<{ id: string }>(`SELECT "id" FROM "Session" WHERE "id" = $1 OR "externalKey" = $1 LIMIT 1`, [ref.ref]);
     if (found.rows[0]) return found.rows[0].id;
+    // Another replica may create it at the same time: the loser waits for its commit and takes that row.
     const id = newId();
-    await this.writer.query(`INSERT INTO "Session" ("id", "name", "externalKey") VALUES ($1, $2, $3)`, [id, ref.name ?? ref.ref, ref.ref]);
+    const created = await this.writer.query(`INSERT INTO "Session" ("id", "name", "externalKey") VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [id, ref.name ?? ref.ref, ref.ref]);
+    if (created.rowCount === 0) return this.resolveSession(ref, outcome);
     outcome.createdSessions.push(id);
     return id;
   }
@@ -243,10 +265,11 @@ export class PgEventStore implements EventStore {
     );
     if (found.rows[0]) return found.rows[0].id;
     const id = newId();
-    await this.writer.query(
-      `INSERT INTO "Agent" ("id", "sessionId", "name", "driver", "model", "status", "externalSessionId") VALUES ($1, $2, $3, 'external', $4, 'idle', $5)`,
+    const created = await this.writer.query(
+      `INSERT INTO "Agent" ("id", "sessionId", "name", "driver", "model", "status", "externalSessionId") VALUES ($1, $2, $3, 'external', $4, 'idle', $5) ON CONFLICT DO NOTHING`,
       [id, sessionId, ref.name ?? ref.ref, ref.model ?? null, ref.ref],
     );
+    if (created.rowCount === 0) return this.resolveAgent(sessionId, ref, outcome);
     outcome.createdAgents.push({ id, sessionId });
     return id;
   }

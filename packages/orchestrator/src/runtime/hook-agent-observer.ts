@@ -35,7 +35,9 @@ export class HookAgentObserver {
   constructor(private readonly deps: HookAgentObserverDeps) {}
 
   start(): void {
-    this.unsubscribe = this.deps.bus.subscribe("events", (batch) => {
+    this.unsubscribe = this.deps.bus.subscribe("events", (batch, origin) => {
+      // Another replica's events are observed there (once), not again here.
+      if (origin !== "local") return;
       const hooks = batch.filter((e) => e.agentId !== null && e.hookEventType !== null);
       if (hooks.length === 0) return;
       const run = () => this.observe(hooks);
