@@ -3,6 +3,7 @@ import { ErrorBoundary, For, Show, Suspense } from "solid-js";
 import { ErrorNotice } from "../../components/ErrorNotice.tsx";
 import { formatDateTime } from "../../lib/format.ts";
 import { getAudit } from "./admin.data.ts";
+import { DataTable } from "../../components/DataTable.tsx";
 
 type AuditSearch = { token?: string; procedure?: string; result?: string };
 
@@ -41,25 +42,15 @@ export function AuditPage() {
   );
 }
 
+const AUDIT_COLUMNS = ["When", "Token", "Procedure", "Target", "Result", "Client"].map((label) => ({ label }));
+
 function AuditTable(props: { filter: Parameters<typeof getAudit>[0] }) {
   const entries = createAsync(() => getAudit(props.filter));
   return (
     <Show when={entries()}>
       {(list) => (
         <Show when={list().length > 0} fallback={<p class="muted">Nothing recorded matches.</p>}>
-          <div class="table-wrap">
-<table class="table audit-table">
-            <thead>
-              <tr>
-                <th scope="col">When</th>
-                <th scope="col">Token</th>
-                <th scope="col">Procedure</th>
-                <th scope="col">Target</th>
-                <th scope="col">Result</th>
-                <th scope="col">Client</th>
-              </tr>
-            </thead>
-            <tbody>
+          <DataTable class="audit-table" columns={AUDIT_COLUMNS}>
               <For each={list()}>
                 {(entry) => (
                   <tr>
@@ -76,9 +67,7 @@ function AuditTable(props: { filter: Parameters<typeof getAudit>[0] }) {
                   </tr>
                 )}
               </For>
-            </tbody>
-          </table>
-</div>
+          </DataTable>
         </Show>
       )}
     </Show>

@@ -5,8 +5,11 @@ import { ErrorNotice } from "../../components/ErrorNotice.tsx";
 import { errorMessage } from "../../lib/errors.ts";
 import { formatDateTime } from "../../lib/format.ts";
 import { createToken, getTokens, revokeToken } from "./admin.data.ts";
+import { DataTable } from "../../components/DataTable.tsx";
 
 /** `/tokens` (admins): named tokens with their roles; create one (its secret shown once) or revoke one. */
+const TOKEN_COLUMNS = [{ label: "Name" }, { label: "Role" }, { label: "Created" }, { label: "Status" }, { label: "Actions", hidden: true }];
+
 export function TokensPage() {
   return (
     <div class="page admin-page">
@@ -104,20 +107,7 @@ function TokenTable() {
             </p>
           </Show>
           <Show when={list().length > 0} fallback={<p class="muted">No named tokens yet.</p>}>
-            <div class="table-wrap">
-<table class="table">
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Role</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
+            <DataTable columns={TOKEN_COLUMNS}>
                 <For each={list()}>
                   {(token) => (
                     <tr data-token={token.name}>
@@ -142,9 +132,7 @@ function TokenTable() {
                     </tr>
                   )}
                 </For>
-              </tbody>
-            </table>
-</div>
+            </DataTable>
           </Show>
         </section>
       )}

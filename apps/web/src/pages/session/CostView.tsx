@@ -10,6 +10,7 @@ import { seriesData } from "../../state/series.ts";
 import { budgetLeft } from "./AgentRoster.tsx";
 import { getSessionMetrics, setAgentBudget } from "./session.data.ts";
 import { formText } from "../../lib/form-text.ts";
+import { DataTable } from "../../components/DataTable.tsx";
 
 export interface SessionTotals {
   events: number;
@@ -23,6 +24,15 @@ function bucketLabel(ms: number): string {
 }
 
 /** Cost and activity: per-agent spend against budgets, and the session's cost and events over time. */
+const COST_COLUMNS = [
+  { label: "Agent" },
+  { label: "Cost", numeric: true },
+  { label: "Tokens in", numeric: true },
+  { label: "Tokens out", numeric: true },
+  { label: "Budget left" },
+  { label: "Actions", hidden: true },
+];
+
 export function CostView(props: { sessionId: string; agents: readonly Agent[]; totals: SessionTotals | null; hueOf(agentId: string): number }) {
   const data = createSessionSeries(() => props.sessionId);
   // Live totals arrive only while events flow: a quiet session (or Cost opened directly) shows its last read.
@@ -70,34 +80,11 @@ export function CostView(props: { sessionId: string; agents: readonly Agent[]; t
           </dl>
         )}
       </Show>
-      <div class="table-wrap">
-        <table class="table cost-table">
-          <caption class="visually-hidden">Cost, tokens and budget per agent</caption>
-          <thead>
-            <tr>
-              <th scope="col">Agent</th>
-              <th scope="col" class="num">
-                Cost
-              </th>
-              <th scope="col" class="num">
-                Tokens in
-              </th>
-              <th scope="col" class="num">
-                Tokens out
-              </th>
-              <th scope="col">Budget left</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
+      <DataTable class="cost-table" caption="Cost, tokens and budget per agent" columns={COST_COLUMNS}>
             <For each={props.agents} fallback={<tr><td colspan="6" class="muted">No agents yet.</td></tr>}>
               {(agent) => <AgentCostRow agent={agent} sessionId={props.sessionId} />}
             </For>
-          </tbody>
-        </table>
-      </div>
+      </DataTable>
       <Show when={data.error()}>{(error) => <ErrorNotice error={error()} title="Could not load the history" />}</Show>
       <p class="muted small" role="status">
         {data.loading() ? "Reading history…" : `${formatCount(data.series().events)} events charted; live.`}

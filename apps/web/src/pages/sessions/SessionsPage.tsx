@@ -20,6 +20,7 @@ import {
 } from "../../state/sessions-list.ts";
 import { archiveSession, createSession, deleteSession, getSessions } from "./sessions.data.ts";
 import "./sessions.css";
+import { DataTable } from "../../components/DataTable.tsx";
 
 /** A re-read of `session.list` (new sessions, agent counts) waits this long, so a burst of changes costs one. */
 const REFETCH_DELAY_MS = 300;
@@ -150,6 +151,18 @@ function CreateSessionForm() {
   );
 }
 
+const SESSION_COLUMNS = [
+  { label: "Name" },
+  { label: "Status" },
+  { label: "Agents", numeric: true },
+  { label: "Events", numeric: true },
+  { label: "Cost", numeric: true },
+  { label: "Tokens", numeric: true },
+  { label: "Last activity" },
+  { label: "Created" },
+  { label: "Actions", hidden: true },
+];
+
 function SessionsTable(props: { view: SessionListView }) {
   const sessions = createLiveSessions();
   const shown = createMemo(() => visibleSessions(sessions.list, props.view));
@@ -159,37 +172,9 @@ function SessionsTable(props: { view: SessionListView }) {
     <Show when={sessions.loaded()}>
       <Show when={sessions.list.length > 0} fallback={<p class="muted empty">No sessions yet. Create one above, or send events from an agent's hooks.</p>}>
         <Show when={shown().length > 0} fallback={<p class="muted empty">No session matches “{props.view.q}”.</p>}>
-          <div class="table-wrap">
-            <table class="table sessions-table">
-              <caption class="visually-hidden">Sessions, sorted by {sortLabel()}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Status</th>
-                  <th scope="col" class="num">
-                    Agents
-                  </th>
-                  <th scope="col" class="num">
-                    Events
-                  </th>
-                  <th scope="col" class="num">
-                    Cost
-                  </th>
-                  <th scope="col" class="num">
-                    Tokens
-                  </th>
-                  <th scope="col">Last activity</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
+          <DataTable class="sessions-table" caption={`Sessions, sorted by ${sortLabel()}`} columns={SESSION_COLUMNS}>
                 <For each={shown()}>{(session) => <SessionRow session={session} now={now()} />}</For>
-              </tbody>
-            </table>
-          </div>
+          </DataTable>
         </Show>
       </Show>
     </Show>
