@@ -1,5 +1,5 @@
 import { EventEmitter, on } from "node:events";
-import type { EventOrigin } from "./events/pg-event-fanout.ts";
+import type { EventOrigin } from "./replicas/pg-event-fanout.ts";
 import type { EventSummary } from "./events/types.ts";
 
 /** A lifecycle change as the bus transports it; the orchestrator's ControlFeed gives it its precise type. */

@@ -11,4 +11,5 @@ export type { PrismaClient } from "./prisma.ts";
 export type * as Models from "./generated/prisma/models.ts";
 export { PgEventStore } from "./events/pg-event-store.ts";
 export { hashTokenSecret, TokenLookup, type TokenRecord } from "./access/token-lookup.ts";
-export { PgEventFanout, type EventOrigin, type PgEventFanoutOptions } from "./events/pg-event-fanout.ts";
+export { PgEventFanout, type EventOrigin, type PgEventFanoutOptions } from "./replicas/pg-event-fanout.ts";
+export { localSignals, PgSignals, type ReplicaSignals, type SignalTopics } from "./replicas/signals.ts";

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { newId } from "@rozet/vocabulary";
-import { OwnCommits } from "./own-commits.ts";
+import { OwnCommits } from "../replicas/own-commits.ts";
 import { decodeBytes, decodePayload, encodeCommit, PayloadEncoding, type EncodedCommit } from "./payload.ts";
 import { filterClause, SUMMARY_COLUMNS } from "./sql-filter.ts";
 import { commandPage, commandPageLength, foldHistogram, histogramBuckets, timelinePage } from "./store-results.ts";

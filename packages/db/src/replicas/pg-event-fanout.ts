@@ -1,7 +1,7 @@
-import pg from "pg";
-import { background, silentLogger, type Logger } from "@rozet/vocabulary";
-import { EVENTS_CHANNEL, type PgEventStore } from "./pg-event-store.ts";
-import type { EventSummary } from "./types.ts";
+import { silentLogger, type Logger } from "@rozet/vocabulary";
+import { EVENTS_CHANNEL, type PgEventStore } from "../events/pg-event-store.ts";
+import type { EventSummary } from "../events/types.ts";
+import { ListenConnection } from "./listen-connection.ts";
 
 /** Whether this replica committed the events (their side effects ran here) or another replica did. */
 export type EventOrigin = "local" | "replica";
@@ -27,13 +27,12 @@ const PAGE = 1_000;
  * committed meanwhile is skipped.
  */
 export class PgEventFanout {
-  private client: pg.Client | null = null;
+  private connection: ListenConnection | null = null;
   private cursor = 0;
   /** Newest seq announced: nothing to read while the cursor is at or past it. */
   private announced = 0;
   private work: Promise<void> = Promise.resolve();
   private closed = false;
-  private retry: NodeJS.Timeout | null = null;
   private readonly log: Logger;
 
   private constructor(private readonly options: PgEventFanoutOptions) {
@@ -43,7 +42,22 @@ export class PgEventFanout {
   /** Listens first, then takes the newest seq as its cursor: a commit in between is read, not missed. */
   static async start(options: PgEventFanoutOptions): Promise<PgEventFanout> {
     const fanout = new PgEventFanout(options);
-    await fanout.listen();
+    fanout.connection = await ListenConnection.open({
+      url: options.url,
+      channels: [EVENTS_CHANNEL],
+      log: fanout.log,
+      ...(options.reconnectMs ? { reconnectMs: options.reconnectMs } : {}),
+      onNotification: (_channel, payload) => {
+        const seq = Number(payload);
+        if (Number.isSafeInteger(seq) && seq > fanout.announced) fanout.announced = seq;
+        fanout.catchUp();
+      },
+      onReconnected: () => {
+        // Commits made while it was away announced themselves to nobody: read everything after the cursor.
+        fanout.announced = Number.MAX_SAFE_INTEGER;
+        fanout.catchUp();
+      },
+    });
     fanout.cursor = await options.store.lastSeq();
     fanout.announced = fanout.cursor;
     return fanout;
@@ -52,45 +66,6 @@ export class PgEventFanout {
   /** The newest seq published here. */
   get position(): number {
     return this.cursor;
-  }
-
-  private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.url });
-    client.on("notification", (message) => {
-      const seq = Number(message.payload);
-      if (Number.isSafeInteger(seq) && seq > this.announced) this.announced = seq;
-      this.catchUp();
-    });
-    const lost = (error?: Error) => {
-      if (this.client !== client) return;
-      this.client = null;
-      client.removeAllListeners("end");
-      if (!this.closed) this.reconnect(error, this.options.reconnectMs ?? 250);
-    };
-    client.on("error", lost);
-    client.on("end", () => lost());
-    await client.connect();
-    await client.query(`LISTEN ${EVENTS_CHANNEL}`);
-    this.client = client;
-  }
-
-  private reconnect(error: Error | undefined, waitMs: number): void {
-    this.log.warn({ err: error, waitMs }, "event fan-out lost its LISTEN connection; reconnecting");
-    this.retry = setTimeout(() => {
-      this.retry = null;
-      background(this.log, "reconnect the event fan-out", async () => {
-        try {
-          await this.listen();
-        } catch (failed) {
-          if (!this.closed) this.reconnect(failed as Error, Math.min(waitMs * 2, 5_000));
-          return;
-        }
-        // Commits made while it was away announced themselves to nobody: read everything after the cursor.
-        this.announced = Number.MAX_SAFE_INTEGER;
-        this.catchUp();
-      });
-    }, waitMs);
-    this.retry.unref();
   }
 
   /** One read at a time, in order; a failed read is logged and retried by the next notification. */
@@ -125,10 +100,7 @@ export class PgEventFanout {
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.retry) clearTimeout(this.retry);
-    const client = this.client;
-    this.client = null;
-    await client?.end().catch(() => undefined);
-    await this.work.catch(() => undefined);
+    await this.connection?.close();
+    await this.work;
   }
 }
