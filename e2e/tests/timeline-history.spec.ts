@@ -49,6 +49,13 @@ test("the whole history: counts agree, go to #N and to a time, deep links centre
   await expect(newest).toHaveAttribute("datetime", new Date(HISTORY_START + EVENTS * 360).toISOString());
   await expect(newest).toHaveClass(/received-later/);
 
+  // Following live, the scrollbar dragged to the very top shows the first event and stays there (the first page
+  // is already held from the page's first render, and touching it used to snap the view back to the newest).
+  await page.locator(".tl-viewport").evaluate((el) => (el.scrollTop = 0));
+  await expect(page.locator(`.tl-row[data-seq="${seqs[0]}"]`)).toContainText("Bash: echo 1");
+  await expect(page.locator(".live-flag")).toHaveText("live, scrolled up");
+  expect(await page.locator(".tl-viewport").evaluate((el) => el.scrollTop)).toBe(0);
+
   // Go to #N: an event from the first quarter, far outside what used to be kept.
   const target = seqs[3_999]!;
   await page.getByLabel("Go to event number or time").fill(`#${target}`);

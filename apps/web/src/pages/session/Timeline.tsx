@@ -1,4 +1,4 @@
-import { For, Show, createEffect, createMemo, createSignal, on, onCleanup, onMount, untrack } from "solid-js";
+import { For, Show, batch, createEffect, createMemo, createSignal, on, onCleanup, onMount, untrack } from "solid-js";
 import type { Agent, TimelineEvent } from "../../api/types.ts";
 import { AnsiInline } from "../../components/AnsiText.tsx";
 import { ErrorNotice } from "../../components/ErrorNotice.tsx";
@@ -47,7 +47,9 @@ export function Timeline(props: TimelineProps) {
   /** The total when following stopped: what came since is "N new events". */
   const [totalWhenLeft, setTotalWhenLeft] = createSignal(0);
 
-  const total = () => props.rows.total();
+  // A memo: effects "on the count" must run when the count changes, not on every change of the rows store (a page
+  // fetched or touched by scrolling used to re-run them and snap the view back to where it was).
+  const total = createMemo(() => props.rows.total());
   const geometry = (): ScrollGeometry => ({ total: total(), rowHeight: ROW_HEIGHT, viewportHeight: viewportHeight() });
   const first = createMemo(() => firstRowAt(scrollTop(), geometry()));
   const range = createMemo(
@@ -85,13 +87,18 @@ export function Timeline(props: TimelineProps) {
 
   function onScroll() {
     const top = viewport.scrollTop;
-    setScrollTop(top);
-    // Rows may have been added between our scroll and its event (hundreds a second live): that is not the
-    // operator scrolling up, so it must not stop the following.
-    if (Math.abs(top - autoScrollTop) < 2) return;
-    anchorRow = firstRowAt(top, untrack(geometry));
-    if (top + viewport.clientHeight >= viewport.scrollHeight - ROW_HEIGHT / 2) setStick(true);
-    else leave();
+    // Whether we follow and where the view is anchored are settled before the new position is published, so
+    // nothing that runs on it (fetching pages, a count that grew) sees the old ones.
+    batch(() => {
+      // Rows may have been added between our scroll and its event (hundreds a second live): that is not the
+      // operator scrolling up, so it must not stop the following.
+      if (Math.abs(top - autoScrollTop) >= 2) {
+        anchorRow = firstRowAt(top, untrack(geometry));
+        if (top + viewport.clientHeight >= viewport.scrollHeight - ROW_HEIGHT / 2) setStick(true);
+        else leave();
+      }
+      setScrollTop(top);
+    });
   }
 
   function followLatest() {
