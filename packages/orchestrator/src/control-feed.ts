@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { Bus, SessionEventStats } from "@rozet/db";
+import type { Logger } from "@rozet/vocabulary";
+import type { Replicas } from "./replica-topics.ts";
 import type { AgentDto, CommandDto, PermissionDto, SessionDto, TaskDto } from "./dto.ts";
 
 interface ControlBase {
@@ -27,7 +29,8 @@ export interface ControlFeedEntry {
 /**
  * Lifecycle updates for `control.onUpdate`, with ids a client can resume from. Updates are not stored (their
  * rows are); a ring of recent ones lets a reconnecting client catch up. Ids carry a boot id, so a client that
- * comes back to a restarted server gets the whole ring instead of nothing.
+ * comes back to a restarted server gets the whole ring instead of nothing (so does one that moves to another replica:
+ * every replica's ring holds every replica's updates, under ids of its own).
  */
 export class ControlFeed {
   private readonly bootId = randomBytes(4).toString("hex");
@@ -35,15 +38,23 @@ export class ControlFeed {
   private readonly ring: ControlFeedEntry[] = [];
 
   constructor(
-    private readonly bus: Bus,
+    private readonly deps: { bus: Bus; replicas: Replicas; log: Logger },
     private readonly capacity = 2_000,
-  ) {}
+  ) {
+    deps.replicas.on("control", (update) => this.deliver(update));
+  }
 
+  /** To this replica's clients, and the other replicas'. */
   publish(update: ControlMessage): void {
+    this.deliver(update);
+    this.deps.replicas.send("control", update).catch((error: unknown) => this.deps.log.warn({ err: error, entity: update.entity, id: update.id }, "control update not sent to the other replicas"));
+  }
+
+  private deliver(update: ControlMessage): void {
     const entry = { id: `${this.bootId}-${++this.counter}`, update };
     this.ring.push(entry);
     if (this.ring.length > this.capacity) this.ring.shift();
-    this.bus.publish("control", entry);
+    this.deps.bus.publish("control", entry);
   }
 
   /** Entries after `lastId`; all retained entries when the id is unknown or from another boot. */

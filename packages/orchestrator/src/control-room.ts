@@ -1,9 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { silentLogger, type Logger } from "@rozet/vocabulary";
-import { createBus, EventWriter, openDatabase, type Database } from "@rozet/db";
+import { createBus, EventWriter, localSignals, openDatabase, type Database } from "@rozet/db";
 import { createAgent } from "./agents.ts";
 import { ControlFeed } from "./control-feed.ts";
 import type { Stores } from "./deps.ts";
+import type { ReplicaTopics } from "./replica-topics.ts";
 import { prepareAgentWorkspace } from "./runtime/agent-workspace.ts";
 import type { DriverFactory } from "./runtime/driver.ts";
 import { PermissionBroker } from "./runtime/permission-broker.ts";
@@ -45,8 +46,9 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
   mkdirSync(options.workspacesRoot, { recursive: true });
   const database = await openDatabase(options.databaseFile, options.synchronous ? { synchronous: options.synchronous } : {});
   const bus = createBus();
-  const control = new ControlFeed(bus);
   const log = options.logger ?? silentLogger;
+  const replicas = localSignals<ReplicaTopics>();
+  const control = new ControlFeed({ bus, replicas, log });
   const stats = new StatsTicker({
     read: (sessionId) => database.events.stats(sessionId),
     publish: (sessionId, data) => control.publish({ entity: "stats", id: sessionId, sessionId, action: "updated", data }),
@@ -64,7 +66,7 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
       }
     },
   });
-  const stores: Stores = { prisma: database.prisma, events: database.events, writer, bus, control, log, workspacesRoot: options.workspacesRoot };
+  const stores: Stores = { prisma: database.prisma, events: database.events, writer, bus, control, replicas, log, workspacesRoot: options.workspacesRoot };
   const permissions = new PermissionBroker({ ...stores, timeoutMs: options.permissionTimeoutMs ?? 10 * 60_000 });
   // The scheduler and the registry call each other: each reaches the other through a closure, bound by the time
   // anything runs (no agent or task runs before both exist).

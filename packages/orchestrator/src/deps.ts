@@ -1,6 +1,7 @@
 import type { Bus, EventStore, EventWriter, PrismaClient } from "@rozet/db";
 import type { Logger } from "@rozet/vocabulary";
 import type { ControlFeed } from "./control-feed.ts";
+import type { Replicas } from "./replica-topics.ts";
 
 /**
  * The stores and feeds the domain draws from. A service or domain function takes a `Pick` of the few it uses
@@ -15,6 +16,8 @@ export interface Stores {
   writer: EventWriter;
   bus: Bus;
   control: ControlFeed;
+  /** The other replicas on the same Postgres (a no-op with SQLite). */
+  replicas: Replicas;
   /** Where background failures go (never the console). */
   log: Logger;
   workspacesRoot: string;

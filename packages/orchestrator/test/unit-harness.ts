@@ -1,10 +1,11 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createBus, EventWriter, openDatabase, type ControlUpdate, type Database } from "@rozet/db";
+import { createBus, EventWriter, localSignals, openDatabase, type ControlUpdate, type Database } from "@rozet/db";
 import { newId, type Logger } from "@rozet/vocabulary";
 import { ControlFeed } from "../src/control-feed.ts";
 import type { Stores } from "../src/deps.ts";
+import type { Replicas, ReplicaTopics } from "../src/replica-topics.ts";
 
 /** A logger that keeps what it was told, for tests that assert on background failures. */
 export function recordingLogger() {
@@ -28,17 +29,22 @@ export interface UnitStores extends Stores {
   close(): Promise<void>;
 }
 
-export async function openUnitStores(): Promise<UnitStores> {
+/**
+ * `databaseFile`: share another stores' database (a second replica of the same control room); `replicas`: how it
+ * reaches the others (none by default).
+ */
+export async function openUnitStores(opts: { databaseFile?: string; replicas?: Replicas } = {}): Promise<UnitStores> {
   const home = mkdtempSync(path.join(os.tmpdir(), "rozet-unit-"));
   const workspacesRoot = path.join(home, "ws");
   mkdirSync(workspacesRoot, { recursive: true });
   // NORMAL: these tests need a real store, not a durable one (no fsync per commit).
-  const database = await openDatabase(path.join(home, "rozet.db"), { synchronous: "NORMAL" });
+  const database = await openDatabase(opts.databaseFile ?? path.join(home, "rozet.db"), { synchronous: "NORMAL" });
   const bus = createBus();
-  const control = new ControlFeed(bus);
+  const { log, lines } = recordingLogger();
+  const replicas = opts.replicas ?? localSignals<ReplicaTopics>();
+  const control = new ControlFeed({ bus, replicas, log });
   const published: ControlUpdate[] = [];
   bus.subscribe("control", (entry) => void published.push(entry.update));
-  const { log, lines } = recordingLogger();
   const writer = new EventWriter({
     store: database.events,
     log,
@@ -52,6 +58,7 @@ export async function openUnitStores(): Promise<UnitStores> {
     writer,
     bus,
     control,
+    replicas,
     log,
     workspacesRoot,
     database,

@@ -9,7 +9,7 @@ export type OperatorAnswer =
   | { behavior: "allow"; updatedInput?: Record<string, unknown> | undefined; forSession?: boolean | undefined }
   | { behavior: "deny"; message?: string | undefined; interrupt?: boolean | undefined };
 
-export interface PermissionBrokerDeps extends Pick<Stores, "prisma" | "control" | "writer" | "log"> {
+export interface PermissionBrokerDeps extends Pick<Stores, "prisma" | "control" | "writer" | "log" | "replicas"> {
   /** An unanswered request is denied after this long. */
   timeoutMs: number;
   /** The clock a request's expiry is stamped from (Date.now unless a test moves time). */
@@ -26,12 +26,44 @@ interface Pending {
  * One queue of permission requests across every agent of every session. Rules answer first; otherwise the
  * operator does (API or page), or the timeout denies. Every answer is stored with who gave it, and put on the
  * timeline, so the PermissionRequest table is also the audit log.
+ *
+ * Across replicas (Postgres) the waiting agent lives on one replica and the answer may come to another: every answer
+ * (operator, rule, timeout, withdrawal) claims the row while it is still pending, so exactly one wins; the answering
+ * replica stores and announces it, and the agent's replica hands the stored decision to the agent.
  */
 export class PermissionBroker {
   private readonly pending = new Map<string, Pending>();
   private readonly rulesBySession = new Map<string, PermissionRuleDto[]>();
 
-  constructor(private readonly deps: PermissionBrokerDeps) {}
+  constructor(private readonly deps: PermissionBrokerDeps) {
+    deps.replicas.on("permission.answered", ({ id }) => this.takeStoredAnswer(id));
+    deps.replicas.on("permission.rules", ({ sessionId }) => this.rulesBySession.delete(sessionId));
+    // Cut off for a while: answers and rule changes announced meanwhile reached nobody here.
+    deps.replicas.onResync(() => {
+      this.rulesBySession.clear();
+      for (const id of this.pending.keys()) this.takeStoredAnswer(id);
+    });
+  }
+
+  /** An answer stored by another replica for a request an agent here waits for. */
+  private takeStoredAnswer(id: string): void {
+    if (!this.pending.has(id)) return;
+    background(this.deps.log, `hand over the answer to permission request ${id}`, async () => {
+      const row = await this.deps.prisma.permissionRequest.findUnique({ where: { id } });
+      if (!row || row.status === "pending") return;
+      this.release(id)?.resolve(row.decision ? (JSON.parse(row.decision) as PermissionDecision) : { behavior: "deny", message: `request ${row.status}` });
+    });
+  }
+
+  private release(id: string): Pending | undefined {
+    const pending = this.pending.get(id);
+    if (pending) {
+      this.pending.delete(id);
+      clearTimeout(pending.timer);
+      pending.cleanup();
+    }
+    return pending;
+  }
 
   /** Requests left pending by a previous server process can never be answered: close them. */
   async closeOrphans(): Promise<void> {
@@ -76,12 +108,12 @@ export class PermissionBroker {
     }
     // Answerable from the moment anyone can see it (the row is listed, the update below goes out): registered
     // before any further await, so a quick answer never finds it "not pending".
-    const onAbort = () => background(this.deps.log, `withdraw permission request ${row.id}`, () => this.settle(row.id, { behavior: "deny", message: "request withdrawn" }, "agent", "cancelled"));
+    const onAbort = () => background(this.deps.log, `withdraw permission request ${row.id}`, () => this.settleUnlessAnswered(row.id, { behavior: "deny", message: "request withdrawn" }, "agent", "cancelled"));
     const decided = new Promise<PermissionDecision>((resolve) => {
       const timer = setTimeout(
         () =>
           background(this.deps.log, `time out permission request ${row.id}`, () =>
-            this.settle(row.id, { behavior: "deny", message: `no answer within ${Math.round(this.deps.timeoutMs / 1000)} s` }, "timeout", "timed_out"),
+            this.settleUnlessAnswered(row.id, { behavior: "deny", message: `no answer within ${Math.round(this.deps.timeoutMs / 1000)} s` }, "timeout", "timed_out"),
           ),
         this.deps.timeoutMs,
       );
@@ -105,14 +137,11 @@ export class PermissionBroker {
     return decided;
   }
 
-  /** The operator's answer. */
+  /** The operator's answer (the agent may wait on this replica or another). */
   async respond(input: { id: string; answer: OperatorAnswer; answeredBy?: string | undefined }): Promise<PermissionDto> {
-    if (!this.pending.has(input.id)) {
-      const row = await this.deps.prisma.permissionRequest.findUnique({ where: { id: input.id } });
-      if (!row) throw notFound("permission request", input.id);
-      throw new DomainError("ILLEGAL_STATE", `permission request ${input.id} is already ${row.status} (by ${row.answeredBy ?? "?"})`, { status: row.status });
-    }
-    const row = await this.deps.prisma.permissionRequest.findUniqueOrThrow({ where: { id: input.id } });
+    const row = await this.deps.prisma.permissionRequest.findUnique({ where: { id: input.id } });
+    if (!row) throw notFound("permission request", input.id);
+    if (row.status !== "pending") throw alreadyAnswered(row);
     const answer = input.answer;
     if (answer.behavior === "allow" && answer.forSession) {
       await this.addRule({ sessionId: row.sessionId, tool: row.toolName, pattern: null, action: "allow", createdBy: `allow-for-session:${row.id}` });
@@ -125,21 +154,34 @@ export class PermissionBroker {
   }
 
   private async settle(id: string, decision: PermissionDecision, answeredBy: string, status: "allowed" | "denied" | "timed_out" | "cancelled") {
-    const pending = this.pending.get(id);
-    if (pending) {
-      this.pending.delete(id);
-      clearTimeout(pending.timer);
-      pending.cleanup();
+    let dto: PermissionDto;
+    try {
+      dto = await this.finish(id, decision, answeredBy, status);
+    } catch (error) {
+      // Answered first elsewhere (another replica, or its timeout): the agent here gets that answer.
+      if (error instanceof DomainError && error.code === "ILLEGAL_STATE") this.takeStoredAnswer(id);
+      throw error;
     }
-    const dto = await this.finish(id, decision, answeredBy, status);
-    pending?.resolve(decision);
+    const pending = this.release(id);
+    if (pending) pending.resolve(decision);
+    else await this.deps.replicas.send("permission.answered", { id });
     return dto;
   }
 
-  /** `answeredByText`: how the timeline names who answered (a rule by its description, not its id). */
+  /** A timeout or withdrawal that lost to an answer (given on another replica) is no failure. */
+  private async settleUnlessAnswered(...args: Parameters<PermissionBroker["settle"]>): Promise<void> {
+    await this.settle(...args).catch((error: unknown) => {
+      if (!(error instanceof DomainError && error.code === "ILLEGAL_STATE")) throw error;
+    });
+  }
+
+  /**
+   * Stores the answer if the request is still pending (the one check that makes answers exactly-once across
+   * replicas). `answeredByText`: how the timeline names who answered (a rule by its description, not its id).
+   */
   private async finish(id: string, decision: PermissionDecision, answeredBy: string, status?: string, answeredByText = answeredBy): Promise<PermissionDto> {
-    const row = await this.deps.prisma.permissionRequest.update({
-      where: { id },
+    const claimed = await this.deps.prisma.permissionRequest.updateMany({
+      where: { id, status: "pending" },
       data: {
         status: status ?? (decision.behavior === "allow" ? "allowed" : "denied"),
         decision: JSON.stringify(decision),
@@ -147,6 +189,8 @@ export class PermissionBroker {
         answeredAt: new Date(),
       },
     });
+    const row = await this.deps.prisma.permissionRequest.findUniqueOrThrow({ where: { id } });
+    if (claimed.count === 0) throw alreadyAnswered(row);
     const dto = permissionDto(row);
     this.deps.control.publish({ entity: "permission", id, sessionId: row.sessionId, action: "updated", status: dto.status, data: dto });
     await recordEvent(this.deps, {
@@ -190,6 +234,7 @@ export class PermissionBroker {
       data: { id: newId(), sessionId: input.sessionId, tool: input.tool, pattern: input.pattern, action: input.action, createdBy: input.createdBy ?? "operator" },
     });
     this.rulesBySession.delete(input.sessionId);
+    await this.deps.replicas.send("permission.rules", { sessionId: input.sessionId });
     return permissionRuleDto(row);
   }
 
@@ -198,6 +243,11 @@ export class PermissionBroker {
     if (!row) throw notFound("permission rule", input.id);
     await this.deps.prisma.permissionRule.delete({ where: { id: input.id } });
     this.rulesBySession.delete(row.sessionId);
+    await this.deps.replicas.send("permission.rules", { sessionId: row.sessionId });
     return { id: input.id, deleted: true as const };
   }
+}
+
+function alreadyAnswered(row: { id: string; status: string; answeredBy: string | null }): DomainError {
+  return new DomainError("ILLEGAL_STATE", `permission request ${row.id} is already ${row.status} (by ${row.answeredBy ?? "?"})`, { status: row.status });
 }

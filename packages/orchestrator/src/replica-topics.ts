@@ -1,0 +1,17 @@
+import type { ReplicaSignals } from "@rozet/db";
+import type { ControlMessage } from "./control-feed.ts";
+
+/**
+ * What replicas of one control room tell each other (Postgres; with SQLite there is one process and nobody to tell).
+ * Messages say that something changed in the database; the receiver reads the rest from there.
+ */
+export type ReplicaTopics = {
+  /** A lifecycle update for the control feeds of the other replicas. */
+  control: ControlMessage;
+  /** A permission request was answered here; the replica whose agent waits for it hands the stored answer over. */
+  "permission.answered": { id: string };
+  /** A session's permission rules changed: drop them from the cache. */
+  "permission.rules": { sessionId: string };
+};
+
+export type Replicas = ReplicaSignals<ReplicaTopics>;
