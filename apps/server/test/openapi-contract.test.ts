@@ -161,6 +161,16 @@ describe("REST API against its OpenAPI document", () => {
     expect((await ok<Row>("GET", "/api/tasks/{id}", { params: { id: task.id } })).title).toBe("later");
     const cancelled = await ok<Row>("POST", "/api/sessions/{sessionId}/tasks/{id}/cancel", { params: { sessionId: session.id, id: task.id }, body: { reason: "not needed" } });
     expect(cancelled).toMatchObject({ status: "cancelled", error: "not needed" });
+    // A task stopped on a merge conflict (the real git flow is task-merge.test.ts; here only the route's shape):
+    // stored as the scheduler stores it, then answered with "cancel".
+    const stuck = await ok<Row>("POST", "/api/sessions/{sessionId}/tasks", { params: { sessionId: session.id }, body: { title: "stuck", prompt: "merge first" } });
+    const conflict = { dependencyTaskId: task.id, dependencyTitle: "later", commit: "0".repeat(40), branch: null, path: session.workspaceRoot, files: ["a.txt"], hunks: [], reason: null, merged: [] };
+    await world.server.room.prisma.task.update({ where: { id: stuck.id }, data: { status: "blocked", error: "merge conflict in a.txt", mergeConflict: JSON.stringify(conflict) } });
+    expect((await ok<Row>("GET", "/api/tasks/{id}", { params: { id: stuck.id } })).mergeConflict).toMatchObject({ files: ["a.txt"] });
+    const resolved = await ok<Row>("POST", "/api/sessions/{sessionId}/tasks/{id}/resolve-conflict", { params: { sessionId: session.id, id: stuck.id }, body: { resolution: "cancel" } });
+    expect(resolved).toMatchObject({ status: "cancelled", mergeConflict: null });
+    const wrong = await call("POST", "/api/sessions/{sessionId}/tasks/{id}/resolve-conflict", { params: { sessionId: session.id, id: stuck.id }, body: { resolution: "undo" } });
+    expect([wrong.status, JSON.stringify(wrong.body)]).toEqual([400, expect.stringContaining("resolution")]);
 
     await ok("POST", "/api/agents/{id}/resume", { params: { id: agent.id } });
     await agentStatus("idle");

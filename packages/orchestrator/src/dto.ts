@@ -1,5 +1,5 @@
 import type { Models } from "@rozet/db";
-import type { TaskStatus } from "@rozet/vocabulary";
+import type { EventPayload, TaskStatus } from "@rozet/vocabulary";
 
 /** Rows as they go over the wire: dates as ISO strings, JSON columns parsed. */
 export function sessionDto(row: Models.SessionModel) {
@@ -37,6 +37,16 @@ export function agentDto(row: Models.AgentModel) {
   };
 }
 
+/** A task's stopped upstream merge (the `task.merge_conflict` payload), until the operator resolves it. */
+export type StoredMergeConflict = Omit<EventPayload<"task.merge_conflict">, "raw" | "parentToolUseId"> & {
+  /** Set by the operator: "agent" = the task's next turn resolves it first. */
+  resolution?: "agent" | undefined;
+};
+
+export function readMergeConflict(row: Pick<Models.TaskModel, "mergeConflict">): StoredMergeConflict | null {
+  return row.mergeConflict ? (JSON.parse(row.mergeConflict) as StoredMergeConflict) : null;
+}
+
 export function taskDto(row: Models.TaskModel) {
   return {
     id: row.id,
@@ -54,6 +64,10 @@ export function taskDto(row: Models.TaskModel) {
     tokens: row.tokens,
     result: row.result,
     error: row.error,
+    branch: row.branch,
+    baseCommit: row.baseCommit,
+    headCommit: row.headCommit,
+    mergeConflict: readMergeConflict(row),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
     finishedAt: row.finishedAt?.toISOString() ?? null,

@@ -3,6 +3,7 @@ export { ControlFeed, type ControlFeedEntry, type ControlMessage } from "./contr
 export * from "./sessions.ts";
 export * from "./agents.ts";
 export * from "./tasks.ts";
+export { resolveTaskConflict, type ConflictResolution } from "./task-conflicts.ts";
 export { recordEvent } from "./timeline.ts";
 export { commandRunLog, RUN_LOG_PAGE_BYTES } from "./run-log.ts";
 export * from "./workspaces/index.ts";

@@ -30,9 +30,13 @@ describe("AgentRuntime (unit: scripted driver, real SQLite)", () => {
         status: "starting",
         budget: { usd: null, tokens: opts.budgetTokens ?? null },
         spent: { usd: 0, tokens: 0 },
-        sharedWorkspace: null,
+        workspace: null,
         watchdogMs: opts.watchdogMs ?? 60_000,
-        onCommandStarted: async (taskId) => void started.push(taskId),
+        onTaskTurnStarting: async (turn) => {
+          started.push(turn.taskId);
+          return { text: turn.text };
+        },
+        onTaskTurnEnded: async () => undefined,
         onCommandFinished: (...args) => void finished.push(args),
         onIdle: () => void (idle += 1),
       },

@@ -18,7 +18,11 @@ describe("AgentRegistry (unit: real SQLite, scripted drivers)", () => {
     const broker = new PermissionBroker({ ...stores, timeoutMs: 5_000 });
     const heard: { idle: string[]; finished: string[]; started: string[] } = { idle: [], finished: [], started: [] };
     const tasks: AgentTaskCallbacks = {
-      commandStarted: async (taskId) => void heard.started.push(taskId),
+      taskTurnStarting: async (turn) => {
+        heard.started.push(turn.taskId);
+        return { text: turn.text };
+      },
+      taskTurnEnded: async () => undefined,
       commandFinished: (commandId) => void heard.finished.push(commandId),
       agentIdle: (sessionId) => void heard.idle.push(sessionId),
     };

@@ -139,7 +139,7 @@ describe("TaskScheduler (unit: real SQLite, an agent directory of its own)", () 
     const { addAgent, task, row, scheduler, finishTurn, session } = await schedulerFor();
     const agent = await addAgent();
     const t = await task("watch");
-    await scheduler.commandStarted(t.id);
+    await scheduler.taskTurnStarting({ taskId: t.id, agentId: agent.agentId, text: "do watch", workspace: null });
     expect((await row(t.id)).status).toBe("running");
     expect(stores.published).toContainEqual(expect.objectContaining({ entity: "task", id: t.id, action: "updated", status: "running" }));
     finishTurn(agent, "cancelled", "interrupted by the operator");

@@ -36,6 +36,7 @@ const decisions: Record<string, Role | "public"> = {
   "task.list": "viewer",
   "task.get": "viewer",
   "task.cancel": "operator",
+  "task.resolveConflict": "operator",
   "event.ingest": "operator",
   "event.timeline": "viewer",
   "event.histogram": "viewer",

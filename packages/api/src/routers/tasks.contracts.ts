@@ -24,6 +24,12 @@ export const listTasksInput = z.object({
   status: z.enum(taskStatuses).optional(),
 });
 export const taskIdInput = z.object({ id: idSchema });
+export const resolveConflictInput = z.object({
+  sessionId: scopingSessionId,
+  id: idSchema,
+  /** resolved: fixed by hand in the worktree, start the task; agent: start it with "resolve the conflict first"; cancel: abort the merge and cancel. */
+  resolution: z.enum(["resolved", "agent", "cancel"]),
+});
 export const cancelTaskInput = z.object({ sessionId: scopingSessionId, id: idSchema, reason: z.string().max(1_000).optional() });
 
 export const taskOutput = z.object({
@@ -42,6 +48,25 @@ export const taskOutput = z.object({
   tokens: z.number().int(),
   result: z.string().nullable(),
   error: z.string().nullable(),
+  /** The agent's branch the task's work was committed on (own worktree), HEAD when it started, its work's commit. */
+  branch: z.string().nullable(),
+  baseCommit: z.string().nullable(),
+  headCommit: z.string().nullable(),
+  /** Set while the task is stopped on a merge of upstream work (see the `task.merge_conflict` event). */
+  mergeConflict: z
+    .object({
+      dependencyTaskId: z.string(),
+      dependencyTitle: z.string(),
+      commit: z.string(),
+      branch: z.string().nullable(),
+      path: z.string(),
+      files: z.array(z.string()),
+      hunks: z.array(z.object({ path: z.string(), text: z.string(), truncated: z.boolean() })),
+      reason: z.string().nullable(),
+      merged: z.array(z.object({ taskId: z.string(), title: z.string(), commit: z.string(), branch: z.string().nullable(), outcome: z.enum(["merged", "up-to-date"]) })),
+      resolution: z.literal("agent").optional(),
+    })
+    .nullable(),
   createdAt: isoTime,
   updatedAt: isoTime,
   finishedAt: isoTime.nullable(),

@@ -1,8 +1,8 @@
-import { cancelTask, createTask, getTask, listTasks } from "@rozet/orchestrator";
+import { cancelTask, createTask, getTask, listTasks, resolveTaskConflict } from "@rozet/orchestrator";
 import { z } from "zod";
 import { controlProcedure, router } from "../trpc.ts";
 import { sessionMustExist, taskMustBeInSession } from "./must-exist.ts";
-import { cancelTaskInput, createTaskInput, listTasksInput, taskIdInput, taskOutput } from "./tasks.contracts.ts";
+import { cancelTaskInput, createTaskInput, listTasksInput, resolveConflictInput, taskIdInput, taskOutput } from "./tasks.contracts.ts";
 
 const tags = ["tasks"];
 
@@ -32,5 +32,15 @@ export const taskRouter = router({
     .mutation(async ({ ctx, input }) => {
       await taskMustBeInSession(ctx.room, input.id, input.sessionId);
       return cancelTask(ctx.room, input);
+    }),
+  resolveConflict: controlProcedure
+    .meta({
+      openapi: { method: "POST", path: "/api/sessions/{sessionId}/tasks/{id}/resolve-conflict", tags, summary: "Answer a task stopped on a merge conflict: resolved by hand, hand it to the agent, or cancel" },
+    })
+    .input(resolveConflictInput)
+    .output(taskOutput)
+    .mutation(async ({ ctx, input }) => {
+      await taskMustBeInSession(ctx.room, input.id, input.sessionId);
+      return resolveTaskConflict(ctx.room, input);
     }),
 });

@@ -7,6 +7,7 @@ import type { AgentDriver, DriverEvent, DriverHost, PermissionDecision, Permissi
 import type { PermissionBroker } from "./permission-broker.ts";
 import { withWorkspaceLock } from "../workspaces/lock.ts";
 import { assertTransition, type AgentStatus } from "./lifecycle.ts";
+import type { PreparedTurn, TaskTurn } from "./task-turns.ts";
 
 export interface QueuedPrompt {
   commandId: string;
@@ -27,12 +28,17 @@ export interface AgentRuntimeOptions {
   status: AgentStatus;
   budget: { usd: number | null; tokens: number | null };
   spent: { usd: number; tokens: number };
-  /** Set when the agent shares its folder with others: its turns then take the workspace lock. */
-  sharedWorkspace: string | null;
+  /** The agent's folder (null: refused before it had one). Not isolated = shared with others: turns take the workspace lock. */
+  workspace: TaskTurn["workspace"];
   /** Seconds without any update from a busy agent before the timeline says it is stalled. */
   watchdogMs: number;
-  /** Called when a task's prompt starts running, before its first event (the task turns `running`). */
-  onCommandStarted: (taskId: string) => Promise<void>;
+  /**
+   * Called when a task's prompt is about to run, inside the turn (and the workspace lock), before its first event:
+   * the task turns `running` and gets the text to prompt with (its dependencies' handoff), or is stopped.
+   */
+  onTaskTurnStarting: (turn: TaskTurn) => Promise<PreparedTurn>;
+  /** Called when a task's turn has ended, before the next turn may start in the same folder (its work is committed). */
+  onTaskTurnEnded: (turn: TaskTurn, status: "completed" | "failed" | "cancelled") => Promise<void>;
   /** Called whenever a prompt command finishes, for the task scheduler. */
   onCommandFinished: (commandId: string, taskId: string | undefined, status: "completed" | "failed" | "cancelled", detail: string | undefined) => void;
   /** Called when the agent is idle and has nothing queued (a task may be waiting for it). */
@@ -227,21 +233,18 @@ export class AgentRuntime {
     this.turnCost.usd = 0;
     this.turnCost.tokens = 0;
     this.streamedTokens = 0;
-    let outcome: { status: "completed" | "failed" | "cancelled"; detail?: string | undefined };
+    let outcome: TurnOutcome;
     const watchdog = setInterval(() => this.checkStalled(), Math.min(this.options.watchdogMs, 5_000));
     watchdog.unref();
     try {
       await this.transition("busy");
       await setCommandStatus(this.deps, turn.commandId, "running");
-      if (turn.taskId) await this.options.onCommandStarted(turn.taskId);
-      this.emit({ type: "prompt.submitted", summary: turn.text, payload: { text: turn.text } });
-      this.touch();
-      const result = this.options.sharedWorkspace
-        ? await withWorkspaceLock(this.options.sharedWorkspace, () => driver.prompt(turn.text), {
+      const shared = this.options.workspace && !this.options.workspace.isolated ? this.options.workspace.cwd : null;
+      outcome = shared
+        ? await withWorkspaceLock(shared, () => this.promptInFolder(turn, driver), {
             onWait: () => this.emit({ type: "agent.waiting", status: "workspace-locked", summary: "waiting for another agent's turn in the shared workspace", payload: {} }),
           })
-        : await driver.prompt(turn.text);
-      outcome = turnOutcome(turn, result);
+        : await this.promptInFolder(turn, driver);
     } catch (error) {
       outcome = { status: "failed", detail: (error as Error).message };
     } finally {
@@ -268,6 +271,18 @@ export class AgentRuntime {
       }
     }
     this.pump();
+  }
+
+  /** One turn in the agent's folder: a task's turn is prepared first (handoff, upstream merges) and its work kept after. */
+  private async promptInFolder(turn: RunningTurn, driver: AgentDriver): Promise<TurnOutcome> {
+    const taskTurn: TaskTurn | null = turn.taskId ? { taskId: turn.taskId, agentId: this.agentId, text: turn.text, workspace: this.options.workspace } : null;
+    const prepared = taskTurn ? await this.options.onTaskTurnStarting(taskTurn) : { text: turn.text };
+    if ("refused" in prepared) return { status: "failed", detail: prepared.refused };
+    this.emit({ type: "prompt.submitted", summary: prepared.text, payload: { text: prepared.text } });
+    this.touch();
+    const outcome = turnOutcome(turn, await driver.prompt(prepared.text));
+    if (taskTurn) await this.options.onTaskTurnEnded(taskTurn, outcome.status);
+    return outcome;
   }
 
   private emit(event: DriverEvent): void {
@@ -446,7 +461,9 @@ interface RunningTurn extends QueuedPrompt {
  * agent's budget is cancelled with the reason; a turn that ended on its own keeps its own outcome (the agent
  * still pauses after it when it crossed the agent's budget).
  */
-function turnOutcome(turn: RunningTurn, result: TurnResult): { status: "completed" | "failed" | "cancelled"; detail?: string | undefined } {
+type TurnOutcome = { status: "completed" | "failed" | "cancelled"; detail?: string | undefined };
+
+function turnOutcome(turn: RunningTurn, result: TurnResult): TurnOutcome {
   if (turn.overBudget) return { status: "failed", detail: turn.overBudget };
   if (result.status === "cancelled" && turn.agentOverBudget && !turn.cancelled) return { status: "cancelled", detail: turn.agentOverBudget };
   const status = turn.cancelled && result.status !== "failed" ? "cancelled" : result.status;

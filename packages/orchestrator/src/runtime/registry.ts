@@ -11,7 +11,8 @@ import { AGENT_ID_ENV, killOrphans } from "../process/orphans.ts";
 
 /** What the task scheduler hears from the agents (bound late: the scheduler in turn looks agents up here). */
 export interface AgentTaskCallbacks {
-  commandStarted(taskId: string): Promise<void>;
+  taskTurnStarting: AgentRuntimeOptions["onTaskTurnStarting"];
+  taskTurnEnded: AgentRuntimeOptions["onTaskTurnEnded"];
   commandFinished: AgentRuntimeOptions["onCommandFinished"];
   agentIdle(sessionId: string): void;
 }
@@ -93,7 +94,7 @@ export class AgentRegistry {
       const dataDir = path.join(this.deps.dataDir, "agents", agent.id);
       mkdirSync(dataDir, { recursive: true });
       const workspace = await this.deps.prepareWorkspace({ workspace: agent.session.workspaceRoot, agentId: agent.id, agentName: agent.name, worktree: config.worktree === true });
-      runtime = this.track(agent, workspace.isolated ? null : workspace.cwd);
+      runtime = this.track(agent, { cwd: workspace.cwd, isolated: workspace.isolated });
       // The id marks the agent's processes and their children, so recover() can find them after a crash.
       const env = { ...this.deps.agentEnv, ...(config.env as Record<string, string> | undefined), [AGENT_ID_ENV]: agent.id };
       driver = factory({
@@ -118,7 +119,7 @@ export class AgentRegistry {
   }
 
   /** A runtime for the agent as stored, registered under its id (replacing a stopped or failed one). */
-  private track(agent: StoredAgent, sharedWorkspace: string | null): AgentRuntime {
+  private track(agent: StoredAgent, workspace: AgentRuntimeOptions["workspace"]): AgentRuntime {
     const runtime = new AgentRuntime(this.deps, {
       agentId: agent.id,
       sessionId: agent.sessionId,
@@ -126,8 +127,9 @@ export class AgentRegistry {
       budget: { usd: agent.budgetUsd, tokens: agent.budgetTokens },
       spent: { usd: agent.costUsd, tokens: agent.inputTokens + agent.outputTokens },
       watchdogMs: this.deps.watchdogMs,
-      sharedWorkspace,
-      onCommandStarted: (taskId) => this.deps.tasks.commandStarted(taskId),
+      workspace,
+      onTaskTurnStarting: (turn) => this.deps.tasks.taskTurnStarting(turn),
+      onTaskTurnEnded: (turn, status) => this.deps.tasks.taskTurnEnded(turn, status),
       onCommandFinished: (commandId, taskId, status, detail) => this.deps.tasks.commandFinished(commandId, taskId, status, detail),
       onIdle: () => this.deps.tasks.agentIdle(agent.sessionId),
     });

@@ -1,10 +1,11 @@
 import { background, TASK_READY_AGENT_STATUSES } from "@rozet/vocabulary";
 import type { Stores } from "../deps.ts";
-import { taskDto, type AgentDto } from "../dto.ts";
+import type { AgentDto } from "../dto.ts";
 import type { AgentRuntime } from "./agent-runtime.ts";
 import { recordEvent } from "../timeline.ts";
 import { createCommand, setCommandStatus } from "./commands.ts";
 import { dependencyVerdict } from "./task-dependencies.ts";
+import { finishTaskTurn, prepareTaskTurn, updateTask, type PreparedTurn, type TaskTurn } from "./task-turns.ts";
 
 /** A running agent as the scheduler sees it: its state, and a queue to put the task's prompt in. */
 export type SchedulableAgent = Pick<AgentRuntime, "agentId" | "status" | "enqueue">;
@@ -60,7 +61,8 @@ export class TaskScheduler {
     if (!taskId) return;
     background(this.deps.log, `task ${taskId} follows command ${commandId}`, async () => {
       const task = await this.deps.prisma.task.findUnique({ where: { id: taskId } });
-      if (!task || task.status === "cancelled") return;
+      // A task stopped on a merge conflict keeps that status and reason (its command failed because of it).
+      if (!task || task.status === "cancelled" || (task.status === "blocked" && task.mergeConflict !== null)) return;
       await this.update(taskId, {
         status,
         finishedAt: new Date(),
@@ -71,9 +73,14 @@ export class TaskScheduler {
     });
   }
 
-  /** Marks the task's command as started (status follows the command). */
-  async commandStarted(taskId: string): Promise<void> {
-    await this.update(taskId, { status: "running" });
+  /** A task's turn is starting in its agent's folder: merge upstream work, hand it over, mark the task running. */
+  taskTurnStarting(turn: TaskTurn): Promise<PreparedTurn> {
+    return prepareTaskTurn(this.deps, turn);
+  }
+
+  /** A task's turn ended: keep its work (a commit on its agent's branch) for the tasks after it. */
+  taskTurnEnded(turn: TaskTurn, status: "completed" | "failed" | "cancelled"): Promise<void> {
+    return finishTaskTurn(this.deps, turn, status);
   }
 
   private async pass(sessionId: string): Promise<void> {
@@ -84,6 +91,8 @@ export class TaskScheduler {
       // A session with many tasks must not hold up every other request for the whole pass.
       if (index > 0 && index % 200 === 0) await new Promise((resolve) => setImmediate(resolve));
       if (task.status !== "pending" && task.status !== "waiting" && task.status !== "blocked") continue;
+      // Stopped on a merge conflict: it waits for the operator (task.resolveConflict), not for its dependencies.
+      if (task.status === "blocked" && task.mergeConflict !== null) continue;
       const verdict = dependencyVerdict((JSON.parse(task.dependsOn) as string[]).map((id) => byId.get(id)));
       if (verdict.kind !== "ready") {
         if (task.status === verdict.kind && task.error === verdict.reason) continue;
@@ -116,9 +125,7 @@ export class TaskScheduler {
     }
   }
 
-  private async update(taskId: string, data: Parameters<Stores["prisma"]["task"]["update"]>[0]["data"]) {
-    const row = await this.deps.prisma.task.update({ where: { id: taskId }, data });
-    this.deps.control.publish({ entity: "task", id: row.id, sessionId: row.sessionId, action: "updated", status: row.status, data: taskDto(row) });
-    return row;
+  private update(taskId: string, data: Parameters<typeof updateTask>[2]) {
+    return updateTask(this.deps, taskId, data);
   }
 }

@@ -60,6 +60,57 @@ const turnOutcome = {
   permissionDenials: z.array(z.unknown()).optional(),
 };
 
+/** An upstream task's work merged into a task's worktree before its turn. */
+const mergedUpstream = z.object({ taskId: z.string(), title: z.string(), commit: z.string(), branch: z.string().nullable(), outcome: z.enum(["merged", "up-to-date"]) });
+
+/**
+ * What a task was handed from the tasks it depends on (the handoff text itself is in the turn's `prompt.submitted`):
+ * per dependency its summary's size, the files it changed with each diff's size and how much of it was shown, its
+ * artifacts, and whether the size guard cut anything; the upstream commits merged into its worktree first.
+ */
+const handoffPayload = payload({
+  dependencies: z.array(
+    z.object({
+      taskId: z.string(),
+      title: z.string(),
+      status: z.string(),
+      branch: z.string().nullable(),
+      commit: z.string().nullable(),
+      summaryBytes: z.number(),
+      summaryTruncated: z.boolean(),
+      files: z.array(z.object({ path: z.string(), status: z.string(), diffBytes: z.number().nullable(), shownBytes: z.number() })),
+      /** Why no file list could be given (no own worktree, not a repository). */
+      filesNote: z.string().nullable(),
+      diffBytes: z.number(),
+      shownBytes: z.number(),
+      truncated: z.boolean(),
+      artifacts: z.array(z.object({ name: z.string(), path: z.string(), size: z.number(), mimeType: z.string().nullable() })),
+    }),
+  ),
+  merged: z.array(mergedUpstream),
+  limits: z.object({ perDependencyBytes: z.number(), totalBytes: z.number(), summaryBytes: z.number() }),
+  /** Bytes of handoff text put in front of the task's prompt. */
+  textBytes: z.number(),
+  truncated: z.boolean(),
+  /** false for shell agents: their prompt is a command line, so the handoff is only recorded. */
+  delivered: z.boolean(),
+});
+
+/** A merge of upstream work that stopped: which dependency, the conflicting files and their marked regions, where. */
+const mergeConflictPayload = payload({
+  dependencyTaskId: z.string(),
+  dependencyTitle: z.string(),
+  commit: z.string(),
+  branch: z.string().nullable(),
+  /** The worktree the merge stopped in (to fix by hand). */
+  path: z.string(),
+  files: z.array(z.string()),
+  hunks: z.array(z.object({ path: z.string(), text: z.string(), truncated: z.boolean() })),
+  /** git's words when it refused to merge at all (no conflicting files: e.g. uncommitted changes in the way). */
+  reason: z.string().nullable(),
+  merged: z.array(mergedUpstream),
+});
+
 /** What every telemetry log event carries: Claude Code's event name (without `claude_code.`), its session, prompt and order. */
 const otel = { name: z.string(), sessionId: str, promptId: str, sequence: num };
 
@@ -192,6 +243,9 @@ export const eventCatalogue = {
   "task.completed": { payload: hookPayload },
   "task.failed": { payload: payload({}) },
   "task.cancelled": { status: ["cancelled"], payload: payload({}) },
+  "task.handoff": { payload: handoffPayload },
+  "task.merge_conflict": { status: ["blocked"], payload: mergeConflictPayload },
+  "task.conflict_resolved": { status: ["resolved", "agent", "cancelled"], payload: payload({ resolution: z.enum(["resolved", "agent", "cancel"]), path: str, files: z.array(z.string()).optional() }) },
   "subagent.started": {
     payload: payload({ taskId: str, toolUseId: str, description: str, subagentType: str, prompt: str }),
   },
