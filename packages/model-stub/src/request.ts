@@ -30,11 +30,13 @@ export interface RequestFacts {
   systemText: string;
   /** Text of the newest user message that has any (tool results and system reminders skipped). */
   lastUserText: string;
-  /** From "Primary working directory: <abs path>" in the system text (or, failing that, a user message). */
+  /** The agent's working directory as its prompt names it (see CWD_PATTERNS), system text first, then the messages. */
   cwd: string | undefined;
 }
 
-const CWD_LINE = /Primary working directory:\s*(\S[^\n]*)/;
+// "Primary working directory: /abs" (Claude Code), "Working directory: /abs" (OpenCode), the first entry under
+// "**Workspace Directories:**" (Gemini CLI's session context).
+const CWD_PATTERNS = [/(?:Primary working directory|Working directory):\s*(\S[^\n]*)/, /\*\*Workspace Directories:\*\*\s*\n\s*-\s*(\S[^\n]*)/];
 
 function blocksText(content: MessagesRequest['messages'][number]['content']): string[] {
   if (typeof content === 'string') return [content];
@@ -56,10 +58,13 @@ function lastUserText(messages: MessagesRequest['messages']): string {
   return '';
 }
 
-function findCwd(systemText: string, messages: MessagesRequest['messages']): string | undefined {
-  for (const text of [systemText, ...messages.flatMap((message) => blocksText(message.content))]) {
-    const hit = CWD_LINE.exec(text);
-    if (hit) return hit[1]?.trim();
+/** The working directory named in the first text that names one (system text first, then the messages). */
+export function findCwd(texts: readonly string[]): string | undefined {
+  for (const text of texts) {
+    for (const pattern of CWD_PATTERNS) {
+      const hit = pattern.exec(text);
+      if (hit) return hit[1]?.trim();
+    }
   }
   return undefined;
 }
@@ -85,6 +90,6 @@ export function requestFacts(body: MessagesRequest): RequestFacts {
     toolNames: tools.flatMap((tool) => toolName(tool) ?? []),
     systemText: system,
     lastUserText: lastUserText(body.messages),
-    cwd: findCwd(system, body.messages),
+    cwd: findCwd([system, ...body.messages.flatMap((message) => blocksText(message.content))]),
   };
 }

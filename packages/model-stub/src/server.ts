@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { errorBody } from './errors.ts';
+import { geminiRequestFacts, geminiRequestSchema, geminiRoute, respondGemini, sendGoogleJson } from './gemini.ts';
 import { createIdSource, type IdSource } from './message.ts';
 import { messagesRequestSchema, requestFacts, type RequestFacts } from './request.ts';
 import { respond, sendJson } from './respond.ts';
@@ -18,14 +19,14 @@ export interface RecordedRequest {
   path: string;
   /** Date.now() when the request arrived. */
   time: number;
-  /** The following are set for POST /v1/messages, /v1/messages/count_tokens and /v1/responses with a valid body. */
+  /** The following are set for POST /v1/messages, /v1/messages/count_tokens, /v1/responses and the Gemini model methods with a valid body. */
   model?: string | undefined;
   stream?: boolean;
   hasTools?: boolean;
   toolNames?: string[];
   lastUserText?: string;
   cwd?: string | undefined;
-  /** Which scenario step answered (POST /v1/messages and /v1/responses). */
+  /** Which scenario step answered (POST /v1/messages, /v1/responses, Gemini generateContent and streamGenerateContent). */
   step?: number | 'fallback';
   /** The parsed JSON body, for deeper assertions. */
   body?: unknown;
@@ -82,6 +83,13 @@ async function readMessagesRequest(req: IncomingMessage): Promise<{ body: unknow
   return { body, facts: requestFacts(parsed.data) };
 }
 
+async function readGeminiRequest(req: IncomingMessage, model: string, stream: boolean): Promise<{ body: unknown; facts: RequestFacts }> {
+  const body = await readJson(req);
+  const parsed = geminiRequestSchema.safeParse(body);
+  if (!parsed.success) throw new BadRequest(`invalid Gemini API request: ${z.prettifyError(parsed.error)}`);
+  return { body, facts: geminiRequestFacts(parsed.data, model, stream) };
+}
+
 function factsRecord(facts: RequestFacts): Partial<RecordedRequest> {
   const { model, stream, hasTools, toolNames, lastUserText, cwd } = facts;
   return { model, stream, hasTools, toolNames, lastUserText, cwd };
@@ -121,21 +129,34 @@ async function handle(req: IncomingMessage, res: ServerResponse, state: StubStat
   const dialect = method === 'POST' ? DIALECTS[pathname] : undefined;
   if (dialect) {
     const { body, facts } = await dialect.read(req);
-    const { response, step } = state.script.pick(facts);
-    Object.assign(record, factsRecord(facts), { body, step });
-    const aborted = new AbortController();
-    res.on('close', () => aborted.abort());
-    await dialect.respond(res, response, {
-      stream: facts.stream,
-      model: facts.model,
-      ids: state.ids,
-      placeholders: { cwd: facts.cwd },
-      signal: aborted.signal,
-    });
+    Object.assign(record, factsRecord(facts), { body });
+    await answer(res, state, record, facts, dialect.respond);
+    return;
+  }
+
+  // Gemini: the model and the method are in the path (`/v1beta/models/gemini-2.5-pro:streamGenerateContent`).
+  const gemini = method === 'POST' ? geminiRoute(pathname) : undefined;
+  if (gemini) {
+    const { body, facts } = await readGeminiRequest(req, gemini.model, gemini.method === 'streamGenerateContent');
+    Object.assign(record, factsRecord(facts), { body });
+    if (gemini.method === 'countTokens') {
+      sendGoogleJson(res, 200, { totalTokens: countTokens(body) });
+      return;
+    }
+    await answer(res, state, record, facts, respondGemini);
     return;
   }
 
   sendJson(res, 404, errorBody(404, 'not_found_error', `model stub: no route for ${method} ${pathname}`), state.ids.request());
+}
+
+/** Takes the next step for this request and writes it in the caller's wire format. */
+async function answer(res: ServerResponse, state: StubState, record: RecordedRequest, facts: RequestFacts, respondWith: typeof respond): Promise<void> {
+  const { response, step } = state.script.pick(facts);
+  record.step = step;
+  const aborted = new AbortController();
+  res.on('close', () => aborted.abort());
+  await respondWith(res, response, { stream: facts.stream, model: facts.model, ids: state.ids, placeholders: { cwd: facts.cwd }, signal: aborted.signal });
 }
 
 const DIALECTS: Record<string, { read: typeof readMessagesRequest | typeof readResponsesRequest; respond: typeof respond | typeof respondResponses }> = {

@@ -253,6 +253,13 @@ describe('placeholders and ids', () => {
     expect(s.requests[0]?.cwd).toBe('/srv/x y');
   });
 
+  it('takes the cwd from OpenCode\'s "Working directory:" environment line', async () => {
+    const s = await stub({ steps: [writeStep] });
+    const body = messagesBody({ stream: false, system: 'Here is some useful information about the environment you are running in:\n<env>\n  Working directory: /srv/oc\n  Is directory a git repo: no\n</env>' });
+    const message = (await (await post(s.url, '/v1/messages', body)).json()) as { content: Array<{ input?: { file_path: string } }> };
+    expect(message.content[1]?.input?.file_path).toBe('/srv/oc/a.txt');
+  });
+
   it('leaves {{cwd}} in place when the request names no working directory', async () => {
     const s = await stub({ steps: [writeStep] });
     const message = (await (await post(s.url, '/v1/messages', messagesBody({ stream: false }))).json()) as {

@@ -431,10 +431,29 @@ describe("ACP driver pieces", () => {
       expect(codex.env.CODEX_HOME).toBe("/data/b");
       expect(codex.authMethods).toEqual(["openai-api-key"]);
 
-      expect(resolveLaunch({ config: parseAcpConfig({ profile: "gemini" }), env: {}, dataDir: "/d", model: "gemini-2.5-pro" }).args).toEqual(
-        expect.arrayContaining(["--acp", "-m", "gemini-2.5-pro"]),
-      );
-      expect(resolveLaunch({ config: parseAcpConfig({ profile: "opencode" }), env: {}, dataDir: "/d" }).args).toEqual(["acp"]);
+      const gemini = resolveLaunch({ config: parseAcpConfig({ profile: "gemini" }), env: { GEMINI_API_KEY: "k" }, dataDir: "/d", model: "gemini-2.5-pro" });
+      expect(gemini.args).toEqual(expect.arrayContaining(["--acp", "-m", "gemini-2.5-pro"]));
+      expect(gemini.args[0]).toMatch(/@google\/gemini-cli\/bundle\/gemini\.js$/);
+      expect(gemini.env).toMatchObject({ GEMINI_CLI_HOME: "/d", GEMINI_CLI_NO_RELAUNCH: "true" });
+      expect(gemini.clientFileSystem).toBe(false);
+      expect(JSON.parse(gemini.files!["/d/.gemini/settings.json"]!)).toMatchObject({ privacy: { usageStatisticsEnabled: false }, telemetry: { enabled: false } });
+
+      const opencode = resolveLaunch({
+        config: parseAcpConfig({ profile: "opencode" }),
+        env: { ANTHROPIC_BASE_URL: "http://127.0.0.1:9/", OPENCODE_DISABLE_SHARE: "0" },
+        dataDir: "/d",
+        model: "claude-sonnet-4-5",
+      });
+      expect(opencode.args).toEqual(["acp"]);
+      // The native binary of opencode-<os>-<arch>, not opencode-ai's placeholder bin.
+      expect(opencode.command).toMatch(/opencode-linux-x64\/bin\/opencode$/);
+      expect(opencode.env).toMatchObject({ XDG_CONFIG_HOME: "/d/config", XDG_DATA_HOME: "/d/data", OPENCODE_DISABLE_MODELS_FETCH: "1", OPENCODE_DISABLE_SHARE: "0" });
+      expect(JSON.parse(opencode.env.OPENCODE_CONFIG_CONTENT!)).toMatchObject({
+        model: "anthropic/claude-sonnet-4-5",
+        provider: { anthropic: { options: { baseURL: "http://127.0.0.1:9/v1" } } },
+        permission: { edit: "ask", bash: "ask" },
+      });
+      expect(Object.keys(opencode.files!)).toContain("/d/config/opencode/package-lock.json");
     } finally {
       delete process.env.ROZET_SECRET_FOR_TEST;
     }

@@ -29,6 +29,7 @@ import type {
 import { AcpEventMapper, toolName } from "./events.ts";
 import { describeExit, spawnAcpProcess, type AcpProcess } from "./process.ts";
 import { parseAcpConfig, resolveLaunch, type AcpConfig, type LaunchSpec } from "./profiles.ts";
+import { writeMissingFiles } from "./launch-files.ts";
 import { readTextFileInSandbox, writeTextFileInSandbox } from "./sandbox-fs.ts";
 
 // One ACP agent process, one ACP session. The SDK's `client()` app answers the agent's requests (permissions,
@@ -118,6 +119,7 @@ class AcpDriver implements AgentDriver {
     const spec = resolveLaunch({ config: this.config, env: this.context.env, dataDir: this.context.dataDir, model: this.context.model });
     this.spec = spec;
     await mkdir(this.context.dataDir, { recursive: true });
+    await writeMissingFiles(spec.files ?? {});
 
     // A command or cwd that cannot be used rejects here with the process helpers' DomainError.
     const proc = await spawnAcpProcess({ command: spec.command, args: spec.args, cwd: this.context.cwd, env: spec.env });
@@ -135,7 +137,7 @@ class AcpDriver implements AgentDriver {
     try {
       const init = await connection.agent.request("initialize", {
         protocolVersion: PROTOCOL_VERSION,
-        clientCapabilities: { fs: { readTextFile: true, writeTextFile: true }, terminal: false },
+        clientCapabilities: { fs: { readTextFile: spec.clientFileSystem, writeTextFile: spec.clientFileSystem }, terminal: false },
         clientInfo: CLIENT_INFO,
       });
       await this.openSession(connection.agent, init);

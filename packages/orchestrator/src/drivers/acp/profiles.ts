@@ -61,6 +61,13 @@ export interface LaunchSpec {
   authMethods: string[];
   /** `_meta` of session/new, load and resume (claude-agent-acp reads SDK options from `claudeCode.options`). */
   sessionMeta?: Record<string, unknown> | undefined;
+  /**
+   * Offer the client file system (fs/read_text_file, fs/write_text_file, confined to the workspace). false: the agent
+   * reads and writes files itself.
+   */
+  clientFileSystem: boolean;
+  /** Config files the agent reads (absolute path → content), written before it starts unless they already exist. */
+  files?: Record<string, string> | undefined;
 }
 
 export interface LaunchInput {
@@ -128,6 +135,27 @@ export function codexAcpBin(): string {
   return launcher;
 }
 
+/**
+ * OpenCode's native binary. `opencode-ai`'s own bin is a placeholder that its postinstall replaces (we do not run
+ * it); the binary comes with the optional dependency `opencode-<os>-<arch>`, resolved from opencode-ai.
+ */
+export function opencodeBin(): string | undefined {
+  const exe = process.platform === "win32" ? "opencode.exe" : "opencode";
+  const native = `opencode-${process.platform === "win32" ? "windows" : process.platform}-${process.arch}`;
+  try {
+    const fromOpencode = createRequire(require.resolve("opencode-ai/package.json"));
+    const path = join(dirname(fromOpencode.resolve(`${native}/package.json`)), "bin", exe);
+    return existsSync(path) ? path : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Gemini CLI's bundled entry script (`@google/gemini-cli`), run with this Node. */
+export function geminiBin(): string | undefined {
+  return packageBin("@google/gemini-cli", "gemini");
+}
+
 /** TOML basic string; JSON escapes are a subset TOML accepts for the characters we meet in URLs and ids. */
 function toml(value: string): string {
   return JSON.stringify(value);
@@ -146,6 +174,54 @@ function codexProviderArgs(env: Record<string, string>): string[] {
     "-c",
     `model_providers.rozet={name="rozet",base_url=${toml(baseUrl)},env_key="OPENAI_API_KEY",wire_api="responses",supports_websockets=false}`,
   ];
+}
+
+/** Gemini CLI settings of the agent's own home: no usage statistics, telemetry or update checks. */
+const GEMINI_SETTINGS = {
+  general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
+  privacy: { usageStatisticsEnabled: false },
+  telemetry: { enabled: false },
+};
+
+/** OpenCode's own traffic off: models.dev catalogue fetch (the bundled snapshot is used), self-update, sharing, LSP downloads. */
+const OPENCODE_QUIET_ENV: Record<string, string> = {
+  OPENCODE_DISABLE_MODELS_FETCH: "1",
+  OPENCODE_DISABLE_AUTOUPDATE: "1",
+  OPENCODE_DISABLE_SHARE: "1",
+  OPENCODE_DISABLE_LSP_DOWNLOAD: "1",
+  // Not ~/.claude's CLAUDE.md and skills: the agent's instructions come from its workspace.
+  OPENCODE_DISABLE_CLAUDE_CODE: "1",
+};
+
+/**
+ * OpenCode's config: edits, shell commands and web fetches ask (through ACP, i.e. our permission broker) instead of
+ * OpenCode's default "allow"; no session-title side request (an extra model call per session); the Anthropic
+ * provider pointed at `ANTHROPIC_BASE_URL` when set (the Claude convention: without `/v1`).
+ */
+function opencodeConfig(env: Record<string, string>, model: string | undefined): Record<string, unknown> {
+  const baseUrl = env.ANTHROPIC_BASE_URL?.replace(/\/+$/, "");
+  return {
+    autoupdate: false,
+    share: "disabled",
+    permission: { edit: "ask", bash: "ask", webfetch: "ask" },
+    agent: { title: { disable: true } },
+    ...(model ? { model: model.includes("/") ? model : `anthropic/${model}` } : {}),
+    ...(baseUrl ? { provider: { anthropic: { options: { baseURL: `${baseUrl}/v1` } } } } : {}),
+  };
+}
+
+/**
+ * OpenCode installs `@opencode-ai/plugin` (types for config-dir plugins) from the npm registry into its config dir on
+ * every start unless the dir already lists it as installed. A package.json and lock that do, plus an empty
+ * node_modules, keep it offline; nothing there is loaded.
+ */
+function opencodePluginStub(configDir: string): Record<string, string> {
+  const dependencies = { "@opencode-ai/plugin": "*" };
+  return {
+    [join(configDir, "package.json")]: JSON.stringify({ dependencies }),
+    [join(configDir, "package-lock.json")]: JSON.stringify({ lockfileVersion: 3, packages: { "": { dependencies } } }),
+    [join(configDir, "node_modules", ".keep")]: "",
+  };
 }
 
 export function resolveLaunch(input: LaunchInput): LaunchSpec {
@@ -169,6 +245,7 @@ export function resolveLaunch(input: LaunchInput): LaunchSpec {
         // The adapter starts in "auto" (a classifier approves tools); "default" routes every ask to us.
         initialMode: config.mode ?? "default",
         authMethods: [],
+        clientFileSystem: true,
         // The adapter loads user, project and local settings unless told otherwise.
         sessionMeta: { claudeCode: { options: { settingSources: config.settingSources ?? [] } } },
       };
@@ -184,10 +261,15 @@ export function resolveLaunch(input: LaunchInput): LaunchSpec {
         env,
         initialMode: config.mode,
         authMethods: env.OPENAI_API_KEY ? ["openai-api-key"] : env.CODEX_API_KEY ? ["codex-api-key"] : [],
+        clientFileSystem: true,
       };
     }
     case "gemini": {
-      const bin = packageBin("@google/gemini-cli", "gemini");
+      // Everything Gemini CLI keeps in ~/.gemini (settings, chats, trusted folders) goes to the agent's data dir.
+      env.GEMINI_CLI_HOME ??= dataDir;
+      // One process: otherwise the CLI relaunches itself as a child with a larger heap.
+      env.GEMINI_CLI_NO_RELAUNCH ??= "true";
+      const bin = geminiBin();
       const args = ["--acp", ...(model ? ["-m", model] : []), ...extra];
       return {
         profile: "gemini",
@@ -196,23 +278,36 @@ export function resolveLaunch(input: LaunchInput): LaunchSpec {
         env,
         initialMode: config.mode,
         authMethods: env.GEMINI_API_KEY ? ["gemini-api-key"] : [],
+        // Gemini CLI 0.61 takes our "not found" answer for a new file as a failed read (it expects an Error instance,
+        // the ACP SDK rejects with the plain JSON-RPC error) and then cannot write any new file; it uses its own
+        // file system instead, limited to the workspace by its own path checks.
+        clientFileSystem: false,
+        files: { [join(env.GEMINI_CLI_HOME, ".gemini", "settings.json")]: JSON.stringify(GEMINI_SETTINGS, null, 2) },
       };
     }
     case "opencode": {
-      const bin = packageBin("opencode-ai", "opencode");
+      // OpenCode follows the XDG base directories: its config, sessions database, cache and logs go to the data dir.
+      env.XDG_CONFIG_HOME ??= join(dataDir, "config");
+      env.XDG_DATA_HOME ??= join(dataDir, "data");
+      env.XDG_CACHE_HOME ??= join(dataDir, "cache");
+      env.XDG_STATE_HOME ??= join(dataDir, "state");
+      for (const [key, value] of Object.entries(OPENCODE_QUIET_ENV)) env[key] ??= value;
+      env.OPENCODE_CONFIG_CONTENT ??= JSON.stringify(opencodeConfig(env, model));
       return {
         profile: "opencode",
-        command: bin ?? onPath("opencode", env) ?? "opencode",
+        command: opencodeBin() ?? onPath("opencode", env) ?? "opencode",
         args: ["acp", ...extra],
         env,
         initialMode: config.mode,
         authMethods: [],
+        clientFileSystem: true,
+        files: opencodePluginStub(join(env.XDG_CONFIG_HOME, "opencode")),
       };
     }
     case "custom": {
       const [program, ...rest] = config.command ?? [];
       if (!program) throw new AcpConfigError('profile "custom" needs config.command');
-      return { profile: "custom", command: program, args: [...rest, ...extra], env, initialMode: config.mode, authMethods: [] };
+      return { profile: "custom", command: program, args: [...rest, ...extra], env, initialMode: config.mode, authMethods: [], clientFileSystem: true };
     }
   }
 }
