@@ -5,7 +5,7 @@ import type { AgentRuntime } from "./agent-runtime.ts";
 import { recordEvent } from "../timeline.ts";
 import { createCommand, setCommandStatus } from "./commands.ts";
 import { dependencyVerdict } from "./task-dependencies.ts";
-import { finishTaskTurn, prepareTaskTurn, updateTask, type PreparedTurn, type TaskTurn } from "./task-turns.ts";
+import { claimTask, finishTaskTurn, prepareTaskTurn, updateTask, type PreparedTurn, type TaskChange, type TaskRow, type TaskTurn } from "./task-turns.ts";
 
 /** A running agent as the scheduler sees it: its state, and a queue to put the task's prompt in. */
 export type SchedulableAgent = Pick<AgentRuntime, "agentId" | "status" | "enqueue">;
@@ -48,7 +48,9 @@ export class TaskScheduler {
     this.dirty.add(sessionId);
     this.running = this.running.then(async () => {
       if (!this.dirty.delete(sessionId)) return;
-      await this.pass(sessionId).catch((error: unknown) => this.deps.log.error({ err: error, sessionId }, "task scheduling failed"));
+      const raced = await this.pass(sessionId).catch((error: unknown) => this.deps.log.error({ err: error, sessionId }, "task scheduling failed"));
+      // Another replica changed a task under this pass: look again with what it did.
+      if (raced) background(this.deps.log, `schedule tasks of session ${sessionId} again`, () => this.schedule(sessionId));
     });
     return this.running;
   }
@@ -83,7 +85,14 @@ export class TaskScheduler {
     return finishTaskTurn(this.deps, turn, status);
   }
 
-  private async pass(sessionId: string): Promise<void> {
+  /** True when another replica changed a task this pass meant to change (then it left that task alone). */
+  private async pass(sessionId: string): Promise<boolean> {
+    let raced = false;
+    const claim = async (task: TaskRow, data: TaskChange) => {
+      const row = await this.claim(task, data);
+      if (!row) raced = true;
+      return row;
+    };
     const tasks = await this.deps.prisma.task.findMany({ where: { sessionId }, orderBy: { createdAt: "asc" } });
     const byId = new Map(tasks.map((t) => [t.id, t]));
     // Oldest first: a task only depends on older ones, so a reason set here reaches its dependents in this pass.
@@ -96,7 +105,9 @@ export class TaskScheduler {
       const verdict = dependencyVerdict((JSON.parse(task.dependsOn) as string[]).map((id) => byId.get(id)));
       if (verdict.kind !== "ready") {
         if (task.status === verdict.kind && task.error === verdict.reason) continue;
-        byId.set(task.id, await this.update(task.id, { status: verdict.kind, error: verdict.reason }));
+        const changed = await claim(task, { status: verdict.kind, error: verdict.reason });
+        if (!changed) continue;
+        byId.set(task.id, changed);
         if (verdict.kind === "blocked") {
           await recordEvent(this.deps, { sessionId, taskId: task.id, type: "task.blocked", status: "blocked", summary: `${task.title}: ${verdict.reason}` });
         }
@@ -106,6 +117,7 @@ export class TaskScheduler {
       if (!runtime && !task.agentId && task.agentProfile) {
         // Nobody idle to take it: start an agent from the task's profile; it picks the task up once idle.
         const profile = JSON.parse(task.agentProfile) as Omit<AgentProfile, "sessionId" | "name">;
+        if (!(await claim(task, { status: "pending", error: "starting an agent for it" }))) continue;
         const agent = await this.deps.startAgent({ sessionId, name: `task-${task.id.slice(0, 8)}`, ...profile });
         await this.update(task.id, { status: "pending", agentId: agent.id, error: "waiting for its agent to be running" });
         await recordEvent(this.deps, { sessionId, agentId: agent.id, taskId: task.id, type: "task.agent_started", summary: `${task.title}: started ${agent.name} (${agent.driver})` });
@@ -113,19 +125,25 @@ export class TaskScheduler {
       }
       if (!runtime || (task.agentId && !TASK_READY_AGENT_STATUSES.has(runtime.status))) {
         const reason = task.agentId ? "waiting for its agent to be running" : "waiting for an idle agent";
-        if (task.status !== "pending" || task.error !== reason) await this.update(task.id, { status: "pending", error: reason });
+        if (task.status !== "pending" || task.error !== reason) await claim(task, { status: "pending", error: reason });
         continue;
       }
+      // Queued exactly once, also when two replicas' passes find the task ready at the same time.
+      if (!(await claim(task, { status: "queued", agentId: runtime.agentId, attempts: { increment: 1 }, error: null }))) continue;
       const { command } = await createCommand(this.deps, { agentId: runtime.agentId, kind: "prompt", input: { text: task.prompt }, taskId: task.id, issuedBy: `task:${task.id}` });
       await setCommandStatus(this.deps, command.id, "accepted");
-      await this.update(task.id, { status: "queued", agentId: runtime.agentId, attempts: { increment: 1 }, error: null });
       await recordEvent(this.deps, { sessionId, agentId: runtime.agentId, taskId: task.id, commandId: command.id, type: "task.assigned", summary: task.title });
       const taskBudget = task.budgetUsd !== null || task.budgetTokens !== null ? { usd: task.budgetUsd, tokens: task.budgetTokens } : undefined;
       runtime.enqueue({ commandId: command.id, text: task.prompt, taskId: task.id, taskBudget });
     }
+    return raced;
   }
 
   private update(taskId: string, data: Parameters<typeof updateTask>[2]) {
     return updateTask(this.deps, taskId, data);
+  }
+
+  private claim(task: TaskRow, data: TaskChange) {
+    return claimTask(this.deps, task, data);
   }
 }

@@ -148,7 +148,22 @@ async function resolutionInstructions(cwd: string, conflict: StoredMergeConflict
 
 /** Stores a change to a task and publishes it on the control feed (one way for the scheduler and the turns). */
 export async function updateTask(deps: Pick<Stores, "prisma" | "control">, taskId: string, data: Parameters<Stores["prisma"]["task"]["update"]>[0]["data"]) {
-  const row = await deps.prisma.task.update({ where: { id: taskId }, data });
+  return announceTask(deps, await deps.prisma.task.update({ where: { id: taskId }, data }));
+}
+
+export type TaskRow = Awaited<ReturnType<Stores["prisma"]["task"]["findUniqueOrThrow"]>>;
+export type TaskChange = Parameters<Stores["prisma"]["task"]["updateMany"]>[0]["data"];
+
+/**
+ * Changes the task only if it is still as it was read (status and version), so two replicas' passes never both act
+ * on it: null when somebody changed it first.
+ */
+export async function claimTask(deps: Pick<Stores, "prisma" | "control">, task: TaskRow, data: TaskChange) {
+  const { count } = await deps.prisma.task.updateMany({ where: { id: task.id, status: task.status, updatedAt: task.updatedAt }, data });
+  return count === 0 ? null : announceTask(deps, await deps.prisma.task.findUniqueOrThrow({ where: { id: task.id } }));
+}
+
+function announceTask(deps: Pick<Stores, "control">, row: TaskRow): TaskRow {
   deps.control.publish({ entity: "task", id: row.id, sessionId: row.sessionId, action: "updated", status: row.status, data: taskDto(row) });
   return row;
 }
