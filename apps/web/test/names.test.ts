@@ -16,6 +16,8 @@ describe("names, not ids", () => {
     expect(interruptOutcome("running", null)).toBe("sent");
     expect(interruptOutcome("completed", interruptResults.delivered)).toBe("delivered");
     expect(interruptOutcome("completed", interruptResults.noop)).toBe("no-op");
+    expect(interruptOutcome("completed", interruptResults.endedFirst)).toBe("no-op");
+    expect(interruptOutcome("completed", interruptResults.unconfirmed)).toBe("sent");
     expect(interruptOutcome("failed", null)).toBe("failed");
     expect(commandStatusLabel({ kind: "interrupt", status: "completed", result: interruptResults.noop })).toBe("no-op");
     expect(commandStatusLabel({ kind: "prompt", status: "completed", result: "ok" })).toBe("completed");

@@ -1,3 +1,4 @@
+import { interruptResults } from "@rozet/vocabulary";
 import { afterEach, describe, expect, it } from "vitest";
 import { AgentRuntime, type AgentRuntimeOptions } from "../src/runtime/agent-runtime.ts";
 import { createCommand } from "../src/runtime/commands.ts";
@@ -147,6 +148,39 @@ describe("AgentRuntime (unit: scripted driver, real SQLite)", () => {
     expect(driver.cancels).toBe(1);
     expect(driver.turns).toHaveLength(1);
     expect(await runtime.interrupt()).toBe(false);
+  });
+
+  it("an operator's interrupt says what it did: delivered, nothing running, the turn ended first, or not yet confirmed", async () => {
+    const { runtime, prompt, commandRow } = await runtimeFor();
+    // A driver whose interrupt does not take effect (Claude Code drops one read before the turn began).
+    const driver = new (class extends ScriptedDriver {
+      override async cancel() {
+        this.cancels += 1;
+      }
+    })();
+    await runtime.start(driver);
+    expect(await runtime.interruptAndConfirm()).toBe(interruptResults.noop);
+
+    const first = await prompt("answer");
+    await waitFor(() => driver.turns.length === 1, "turn running");
+    const confirming = runtime.interruptAndConfirm(5_000);
+    driver.running!.finish({ status: "completed", result: "the answer" });
+    expect(await confirming).toBe(interruptResults.endedFirst);
+    // The prompt keeps its true outcome: it completed, it was not cancelled.
+    expect(await commandRow(first)).toMatchObject({ status: "completed", result: "the answer" });
+
+    const second = await prompt("again");
+    await waitFor(() => driver.turns.length === 2, "second turn running");
+    expect(await runtime.interruptAndConfirm(50)).toBe(interruptResults.unconfirmed);
+    driver.running!.finish({ status: "cancelled" });
+    await waitFor(async () => (await commandRow(second)).status === "cancelled", "second turn cancelled");
+
+    const third = await prompt("third");
+    await waitFor(() => driver.turns.length === 3, "third turn running");
+    const delivered = runtime.interruptAndConfirm(5_000);
+    driver.running!.finish({ status: "cancelled" });
+    expect(await delivered).toBe(interruptResults.delivered);
+    expect((await commandRow(third)).status).toBe("cancelled");
   });
 
   it("the agent's budget crossed by streamed usage interrupts the turn (cancelled, naming the budget) and pauses the agent until it is raised", async () => {

@@ -41,5 +41,15 @@ export const FINISHED_COMMAND_STATUSES: readonly CommandStatus[] = ["completed",
 export const taskStatuses = ["pending", "waiting", "blocked", "queued", "running", "completed", "failed", "cancelled"] as const;
 export type TaskStatus = (typeof taskStatuses)[number];
 
-/** What a completed interrupt command records as its result: the page tells "delivered" from "no-op" by it. */
-export const interruptResults = { delivered: "interrupted the running turn", noop: "nothing was running" } as const;
+/**
+ * What a completed interrupt command records as its result: the page tells "delivered" from "no-op" by it. The
+ * interrupt waits for the turn to end: a turn can end on its own before the interrupt takes effect (then its
+ * command keeps its own outcome), or not end within the wait.
+ */
+export const interruptResults = {
+  delivered: "interrupted the running turn",
+  noop: "nothing was running",
+  endedFirst: "the turn ended on its own before the interrupt took effect",
+  unconfirmed: "interrupt sent; the turn had not ended when the wait ran out",
+} as const;
+export type InterruptResult = (typeof interruptResults)[keyof typeof interruptResults];

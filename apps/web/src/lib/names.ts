@@ -42,11 +42,14 @@ export function commandTitle(command: Pick<Command, "kind" | "input">): string {
 
 export type InterruptOutcome = "sent" | "delivered" | "no-op" | "failed";
 
-/** What happened to an interrupt: still on its way, reached a running turn, found nothing running, or failed. */
+/**
+ * What happened to an interrupt: still on its way (or sent, its turn not yet ended), stopped a running turn, did
+ * nothing (nothing was running, or the turn ended on its own first), or failed.
+ */
 export function interruptOutcome(status: CommandStatus, result: string | null): InterruptOutcome {
   if (status === "failed" || status === "cancelled") return "failed";
-  if (status !== "completed") return "sent";
-  return result === interruptResults.noop ? "no-op" : "delivered";
+  if (status !== "completed" || result === interruptResults.unconfirmed) return "sent";
+  return result === interruptResults.noop || result === interruptResults.endedFirst ? "no-op" : "delivered";
 }
 
 /** The status word a command list shows: an interrupt's outcome, else the command's status. */

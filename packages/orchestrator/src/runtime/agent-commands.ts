@@ -1,4 +1,4 @@
-import { DomainError, notFound, COMMANDABLE_AGENT_STATUSES, RESUMABLE_AGENT_STATUSES, interruptResults, type AgentStatus } from "@rozet/vocabulary";
+import { DomainError, notFound, COMMANDABLE_AGENT_STATUSES, RESUMABLE_AGENT_STATUSES, type AgentStatus } from "@rozet/vocabulary";
 import type { Stores } from "../deps.ts";
 import { agentDto, commandDto, type CommandDto } from "../dto.ts";
 import { createCommand, setCommandStatus } from "./commands.ts";
@@ -52,8 +52,8 @@ export async function sendAgentCommand(deps: Pick<AgentCommandDeps, "prisma" | "
 
 export async function interruptAgent(deps: Pick<AgentCommandDeps, "prisma" | "control" | "agents">, input: { agentId: string; idempotencyKey?: string | undefined; issuedBy?: string | undefined }) {
   await assertDrivenAgent(deps, input.agentId);
-  return runControlCommand(deps, { agentId: input.agentId, kind: "interrupt", input: {}, idempotencyKey: input.idempotencyKey, issuedBy: input.issuedBy }, async () =>
-    (await deps.agents.get(input.agentId).interrupt()) ? interruptResults.delivered : interruptResults.noop,
+  return runControlCommand(deps, { agentId: input.agentId, kind: "interrupt", input: {}, idempotencyKey: input.idempotencyKey, issuedBy: input.issuedBy }, () =>
+    deps.agents.get(input.agentId).interruptAndConfirm(),
   );
 }
 

@@ -1,4 +1,4 @@
-import { background, DomainError, errorMessage } from "@rozet/vocabulary";
+import { background, DomainError, errorMessage, interruptResults, type InterruptResult } from "@rozet/vocabulary";
 import type { Stores } from "../deps.ts";
 import { agentDto } from "../dto.ts";
 import { ownEvent, recordEvent } from "../timeline.ts";
@@ -8,6 +8,9 @@ import type { PermissionBroker } from "./permission-broker.ts";
 import { withWorkspaceLock } from "../workspaces/lock.ts";
 import { assertTransition, type AgentStatus } from "./lifecycle.ts";
 import type { PreparedTurn, TaskTurn } from "./task-turns.ts";
+
+/** How long an operator's interrupt waits for the turn to end before answering "not confirmed". */
+const INTERRUPT_CONFIRM_MS = 10_000;
 
 export interface QueuedPrompt {
   commandId: string;
@@ -139,6 +142,20 @@ export class AgentRuntime {
     return true;
   }
 
+  /**
+   * The operator's interrupt: interrupts the running turn and waits (at most `waitMs`) for it to end, so the
+   * answer says what the interrupt really did — a turn can end on its own before an interrupt takes effect.
+   */
+  async interruptAndConfirm(waitMs = INTERRUPT_CONFIRM_MS): Promise<InterruptResult> {
+    const turn = this.current;
+    if (!turn || !(await this.interrupt())) return interruptResults.noop;
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([turn.ended.promise, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), waitMs)))]);
+    clearTimeout(timer);
+    if (!outcome) return interruptResults.unconfirmed;
+    return outcome.status === "cancelled" ? interruptResults.delivered : interruptResults.endedFirst;
+  }
+
   /** Switches the agent's permission mode (Claude: default, acceptEdits, plan) where its driver has modes. */
   async setMode(mode: string): Promise<void> {
     if (!this.driver?.setMode) throw new DomainError("INVALID_INPUT", `this agent's driver has no permission modes`, { field: "mode" });
@@ -222,7 +239,7 @@ export class AgentRuntime {
       this.options.onIdle();
       return;
     }
-    this.current = { ...next, cancelled: false };
+    this.current = { ...next, cancelled: false, ended: deferred() };
     const turn = this.current;
     const driver = this.driver;
     // A turn that throws (its events or status cannot be stored) leaves the queue stuck: the agent fails with the reason.
@@ -253,6 +270,7 @@ export class AgentRuntime {
     // Whoever waits for the command's completion may read the timeline at once: the turn's events come first.
     await this.eventsStored();
     await setCommandStatus(this.deps, turn.commandId, outcome.status, outcome.status === "completed" ? { result: outcome.detail } : { error: outcome.detail ?? outcome.status });
+    turn.ended.resolve(outcome);
     await this.showTurnError(outcome);
     if (turn.taskId) {
       await this.deps.prisma.task.update({
@@ -454,20 +472,32 @@ interface RunningTurn extends QueuedPrompt {
   overBudget?: string;
   /** The agent's budget was crossed during the turn: it is interrupted, and the agent pauses after it. */
   agentOverBudget?: string;
+  /** Resolved with the command's outcome once it is stored. */
+  ended: Deferred<TurnOutcome>;
+}
+
+type TurnOutcome = { status: "completed" | "failed" | "cancelled"; detail?: string | undefined };
+
+interface Deferred<T> {
+  promise: Promise<T>;
+  resolve: (value: T) => void;
+}
+
+function deferred<T>(): Deferred<T> {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
 }
 
 /**
  * The command's outcome, truthfully: a task over its budget fails with the reason; a turn interrupted for the
- * agent's budget is cancelled with the reason; a turn that ended on its own keeps its own outcome (the agent
- * still pauses after it when it crossed the agent's budget).
+ * agent's budget is cancelled with the reason; a turn that ended on its own keeps its own outcome, also when an
+ * interrupt came too late to stop it (the agent still pauses after it when it crossed the agent's budget).
  */
-type TurnOutcome = { status: "completed" | "failed" | "cancelled"; detail?: string | undefined };
-
 function turnOutcome(turn: RunningTurn, result: TurnResult): TurnOutcome {
   if (turn.overBudget) return { status: "failed", detail: turn.overBudget };
   if (result.status === "cancelled" && turn.agentOverBudget && !turn.cancelled) return { status: "cancelled", detail: turn.agentOverBudget };
-  const status = turn.cancelled && result.status !== "failed" ? "cancelled" : result.status;
-  return { status, detail: result.error ?? result.result };
+  return { status: result.status, detail: result.error ?? result.result };
 }
 
 function overLimit(budget: { usd: number | null; tokens: number | null }, spent: { usd: number; tokens: number }): boolean {

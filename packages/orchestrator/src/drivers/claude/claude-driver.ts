@@ -9,6 +9,8 @@ import { readClaudeConfig } from "./config.ts";
 import { agentProcessEnv } from "./env.ts";
 
 const STOP_GRACE_MS = 2_000;
+/** At most this many repeats of one interrupt (see `repeatInterrupt`). */
+const INTERRUPT_REPEATS = 3;
 const STDERR_TAIL_LINES = 20;
 
 /**
@@ -24,7 +26,8 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
   let session: Query | null = null;
   let child: ChildProcess | null = null;
   let exited: Promise<void> = Promise.resolve();
-  let turn: { resolve: (result: TurnResult) => void } | null = null;
+  // interruptsLeft: set when the operator interrupts the turn; each later message of the turn repeats it.
+  let turn: { resolve: (result: TurnResult) => void; interruptsLeft?: number } | null = null;
   let stopping = false;
   let exitReported = false;
   // Each open() is a generation; late exits of an abandoned process (a failed resume) are ignored.
@@ -74,6 +77,22 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
       : { behavior: "deny", message: decision.message, ...(decision.interrupt ? { interrupt: true } : {}) };
   };
 
+  /**
+   * Claude Code drops an interrupt that it reads before it has begun the turn (the prompt still queued behind
+   * it, e.g. on a busy machine) and then runs the turn. So every message of an interrupted turn that is not its
+   * result repeats the interrupt (a few times at most): it stops the turn as soon as the turn has begun. A repeat
+   * that finds the turn already stopping is a no-op, and it cannot reach the next turn, whose prompt is only
+   * written after this turn's result.
+   */
+  function repeatInterrupt(stream: Query) {
+    const current = turn;
+    if (!current?.interruptsLeft) return;
+    current.interruptsLeft -= 1;
+    const repeat = () => stream.interrupt();
+    if (context.host.background) context.host.background("repeat the interrupt", repeat);
+    else repeat().catch(() => undefined); // a bare test host has no log
+  }
+
   async function readMessages(stream: Query, readIn: number) {
     try {
       for await (const message of stream) {
@@ -88,6 +107,7 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
           ending?.resolve(normalizer.turnOutcome(message));
           continue;
         }
+        repeatInterrupt(stream);
         for (const event of events) context.host.emit(event);
         if ((message as { type?: string }).type === "assistant") context.host.turnUsage?.(normalizer.turnTokensSoFar);
       }
@@ -170,6 +190,7 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
 
     async cancel() {
       if (!turn) return;
+      turn.interruptsLeft = INTERRUPT_REPEATS;
       normalizer.noteInterruptSent();
       await session?.interrupt();
     },
