@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { parseIngestBody } from "@rozet/api";
-import { EventWriter, openDatabase, PgEventStore, type EventStore, type NewEvent } from "@rozet/db";
+import { EventWriter, openDatabase, type EventStore, type NewEvent } from "@rozet/db";
 import { startTestPostgres } from "@rozet/db/testing";
 import { benchEventStream } from "./lib/events.ts";
 
@@ -50,7 +50,9 @@ await sqlite.prisma.$disconnect();
 rmSync(home, { recursive: true, force: true });
 const server = await startTestPostgres({ fsync: true });
 try {
-  await measure(await PgEventStore.open(server.url), "postgres");
+  const postgres = await openDatabase(server.url);
+  await measure(postgres.events, "postgres");
+  await postgres.prisma.$disconnect();
 } finally {
   await server.stop();
 }

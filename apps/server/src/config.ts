@@ -19,6 +19,12 @@ const configSchema = z
     allowedOrigins: z.array(z.string().url()).default([]),
     /** Where the built web app lives; served at `/` when present. */
     webDist: z.string().nullable().default(null),
+    /** ROZET_DATABASE_URL / --database-url: the shared Postgres store instead of the SQLite file in the home. */
+    databaseUrl: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/\S+$/i, "ROZET_DATABASE_URL must be a postgres:// or postgresql:// URL")
+      .nullable()
+      .default(null),
     synchronous: z.enum(["FULL", "NORMAL"]).default("FULL"),
     /** Unanswered permission requests are denied after this long. */
     permissionTimeoutMs: z.number().int().positive().default(10 * 60_000),
@@ -70,6 +76,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     token: env.ROZET_TOKEN || null,
     allowedHosts: list(env.ROZET_ALLOWED_HOSTS),
     allowedOrigins: list(env.ROZET_ALLOWED_ORIGINS),
+    databaseUrl: env.ROZET_DATABASE_URL || null,
     synchronous: env.ROZET_SQLITE_SYNCHRONOUS === "NORMAL" ? "NORMAL" : "FULL",
     ...(env.ROZET_PERMISSION_TIMEOUT_MS ? { permissionTimeoutMs: Number(env.ROZET_PERMISSION_TIMEOUT_MS) } : {}),
     ...(env.ROZET_WATCHDOG_MS ? { watchdogMs: Number(env.ROZET_WATCHDOG_MS) } : {}),

@@ -49,7 +49,7 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
   const log = createLogger(config.quiet);
   const paths = homePaths(config.home);
   const room = await createControlRoom({
-    databaseFile: paths.database,
+    database: config.databaseUrl ?? paths.database,
     workspacesRoot: paths.workspaces,
     dataDir: config.home,
     drivers: builtinDrivers,
@@ -108,7 +108,7 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     "/v1/metrics": ingestRoute(createOtlpHandler("metrics"), "/v1/metrics", "otlp"),
   };
 
-  const route = (req: IncomingMessage, res: ServerResponse) => {
+  const route = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const refusal = guard.check(req);
     if (refusal) return sendJson(res, refusal.status, { error: { code: refusal.code, message: refusal.message } });
     const url = req.url ?? "/";
@@ -118,7 +118,7 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     const ingest = ingestRoutes[pathname];
     if (ingest) {
       if (req.method !== "POST") return sendJson(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: `POST to ${pathname}` } });
-      httpAccess.authorizeIngest(req);
+      await httpAccess.authorizeIngest(req);
       if (ingest.mediaType === "json" && !isJsonContentType(req.headers["content-type"])) {
         req.resume();
         const message = `Content-Type must be application/json (or a +json type) in UTF-8, not ${JSON.stringify(req.headers["content-type"] ?? "")}`;
@@ -128,7 +128,7 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     }
     const exportMatch = /^\/api\/sessions\/([^/]+)\/export\.(ndjson|json|zip)$/.exec(pathname);
     if (exportMatch || pathname === "/metrics") {
-      httpAccess.authorize(req, "viewer", { allowQueryToken: true });
+      await httpAccess.authorize(req, "viewer", { allowQueryToken: true });
       if (req.method !== "GET") return sendJson(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: "GET only" } });
       if (exportMatch) return void handleExport(room, req, res, { encodedSessionId: exportMatch[1]!, format: exportMatch[2]! }, logError);
       return void metrics.registry.metrics().then(
@@ -141,7 +141,7 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     }
     if (pathname === "/events/recent" || pathname === "/events/filter-options") {
       // The legacy dashboard cannot send headers (a plain fetch, a WebSocket URL): ?token= too.
-      httpAccess.authorize(req, "viewer", { allowQueryToken: true });
+      await httpAccess.authorize(req, "viewer", { allowQueryToken: true });
       if (legacyDashboard.handle(req, res, pathname)) return;
     }
     const rest = restApi.match(req.method ?? "GET", pathname);
@@ -165,14 +165,12 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
       metrics.httpRequest(route, req.method ?? "", res.statusCode, (performance.now() - started) / 1000);
     });
     // Whatever a request does wrong, it gets an answer and the process lives.
-    try {
-      route(req, res);
-    } catch (error) {
+    route(req, res).catch((error: unknown) => {
       if (res.headersSent) {
         logError(error);
         res.destroy();
       } else sendError(res, error, logError);
-    }
+    });
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD });
@@ -196,9 +194,16 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
       return;
     }
     if (legacyStream) {
-      const denied = httpAccess.refusal(req, "viewer", { allowQueryToken: true });
-      if (denied) socket.end(`HTTP/1.1 ${domainErrorMap[denied.code].http} ${denied.code}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
-      else legacyDashboard.upgrade(req, socket, head);
+      httpAccess.refusal(req, "viewer", { allowQueryToken: true }).then(
+        (denied) => {
+          if (denied) socket.end(`HTTP/1.1 ${domainErrorMap[denied.code].http} ${denied.code}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
+          else legacyDashboard.upgrade(req, socket, head);
+        },
+        (error: unknown) => {
+          logError(error);
+          socket.destroy();
+        },
+      );
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
@@ -219,7 +224,7 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
   const port = (server.address() as AddressInfo).port;
   const displayHost = config.host.includes(":") ? `[${config.host}]` : config.host;
   const url = `http://${displayHost}:${port}`;
-  log.info({ url, database: paths.database, migrations: room.database.appliedMigrations }, "Rozet Control Room listening");
+  log.info({ url, database: room.database.file, migrations: room.database.appliedMigrations }, "Rozet Control Room listening");
 
   let closing: Promise<void> | null = null;
   return {

@@ -206,7 +206,8 @@ describe("events", () => {
     expect(full.payload).toEqual({ last_assistant_message: "done", chat: transcript });
     expect(full.type).toBe("turn.finished");
     // Stored deflated: the row is far smaller than the JSON.
-    const [stored] = await server.room.prisma.$queryRawUnsafe<{ bytes: number }[]>("SELECT length(payload) AS bytes FROM Event WHERE seq = ?", seq);
+    // Tagged $queryRaw: Prisma writes the placeholder each store wants.
+    const [stored] = await server.room.prisma.$queryRaw<{ bytes: number }[]>`SELECT length("payload") AS bytes FROM "Event" WHERE "seq" = ${seq}`;
     expect(Number(stored!.bytes)).toBeLessThan(page.events[0]!.payloadSize / 5);
     await expect(client.api.event.get.query({ seq: 99_999_999 })).rejects.toMatchObject({ data: { code: "NOT_FOUND" } });
   });

@@ -8,6 +8,7 @@ import { createRozetClient } from "@rozet/api/client";
 import { afterAll, beforeAll } from "vitest";
 import { startServer, type RunningServer } from "../src/server.ts";
 import type { ServerConfigInput } from "../src/config.ts";
+import { testDatabaseUrl } from "./test-store.ts";
 
 export function tempHome(): string {
   return mkdtempSync(path.join(os.tmpdir(), "rozet-test-"));
@@ -16,7 +17,8 @@ export function tempHome(): string {
 /** A real server on port 0 with its own ROZET_HOME. */
 export async function startTestServer(overrides: Partial<ServerConfigInput> = {}): Promise<RunningServer & { home: string }> {
   const home = overrides.home ?? tempHome();
-  const server = await startServer({ home, port: 0, quiet: true, webDist: null, ...overrides });
+  const databaseUrl = await testDatabaseUrl(home);
+  const server = await startServer({ home, port: 0, quiet: true, webDist: null, ...(databaseUrl ? { databaseUrl } : {}), ...overrides });
   return Object.assign(server, { home });
 }
 

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { ROZET_BIN } from "./harness.ts";
+import { storeEnv } from "./test-store.ts";
 
 /** `rozet start` as a real child process (so a test can kill -9 it), on port 0 with the given home. */
 export interface ServerProcess {
@@ -13,7 +14,7 @@ export interface ServerProcess {
 
 export async function startServerProcess(home: string, env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, [ROZET_BIN, "start", "--port", "0", "--home", home], {
-    env: { ...process.env, ROZET_LOG_LEVEL: "warn", ...env },
+    env: { ...process.env, ROZET_LOG_LEVEL: "warn", ...(await storeEnv(home)), ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const exited = new Promise<string>((resolve) => child.once("exit", (code, signal) => resolve(signal ?? String(code))));

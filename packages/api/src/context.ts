@@ -30,10 +30,10 @@ interface ContextSource {
 
 /** Builds `createContext` for both the HTTP and the WebSocket adapter (and REST, which calls the same procedures). */
 export function createContextFactory(deps: ContextDeps) {
-  return (opts: ContextSource) => {
+  return async (opts: ContextSource) => {
     const res = opts.res as { bufferedAmount?: number; readyState?: number } | undefined;
     const socket = res && typeof res.bufferedAmount === "number" ? (res as unknown as WebSocket) : null;
-    const access = resolveAccess(deps.access, presentedToken(opts.req, opts.info?.connectionParams));
+    const access = await resolveAccess(deps.access, presentedToken(opts.req, opts.info?.connectionParams));
     return {
       room: deps.room,
       telemetry: deps.telemetry,
@@ -49,4 +49,4 @@ export function createContextFactory(deps: ContextDeps) {
   };
 }
 
-export type Context = ReturnType<ReturnType<typeof createContextFactory>>;
+export type Context = Awaited<ReturnType<ReturnType<typeof createContextFactory>>>;

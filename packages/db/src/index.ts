@@ -1,4 +1,5 @@
-export { openDatabase, MIGRATIONS_DIR, type Database } from "./database.ts";
+export { openDatabase, migratePostgres, probePostgres, MIGRATIONS_DIR, type Database, type DatabaseOptions } from "./database.ts";
+export { isPostgresUrl, redactUrl } from "./postgres.ts";
 export { backupDatabase } from "./backup.ts";
 export { createBus, type Bus, type BusEvents, type ControlUpdate } from "./bus.ts";
 export { EventWriter, type EventWriterOptions } from "./events/writer.ts";
@@ -10,6 +11,6 @@ export { sqliteNow } from "./time.ts";
 export type { PrismaClient } from "./prisma.ts";
 export type * as Models from "./generated/prisma/models.ts";
 export { PgEventStore } from "./events/pg-event-store.ts";
-export { hashTokenSecret, TokenLookup, type TokenRecord } from "./access/token-lookup.ts";
+export { hashTokenSecret, type TokenLookup, type TokenRecord } from "./access/token-lookup.ts";
 export { PgEventFanout, type EventOrigin, type PgEventFanoutOptions } from "./replicas/pg-event-fanout.ts";
 export { localSignals, PgSignals, type ReplicaSignals, type SignalTopics } from "./replicas/signals.ts";

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EventWriter, openDatabase, PgEventStore, type EventStore, type NewEvent } from "../src/index.ts";
+import { EventWriter, openDatabase, type EventStore, type NewEvent } from "../src/index.ts";
 import { startTestPostgres, type TestPostgres } from "../src/testing/postgres.ts";
 
 /** One suite, two backends: every EventStore behaves the same through the writer. */
@@ -24,8 +24,8 @@ const backends: [string, () => Promise<Backend>][] = [
     "postgres",
     async () => {
       const server: TestPostgres = await startTestPostgres({ fsync: false });
-      const store = await PgEventStore.open(server.url);
-      return { store, close: async () => (await store.close(), await server.stop()) };
+      const db = await openDatabase(server.url);
+      return { store: db.events, close: async () => (await db.close(), await server.stop()) };
     },
   ],
 ];

@@ -1,6 +1,6 @@
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EventWriter, PgEventFanout, PgEventStore, type EventOrigin, type NewEvent } from "../src/index.ts";
+import { EventWriter, migratePostgres, PgEventFanout, PgEventStore, type EventOrigin, type NewEvent } from "../src/index.ts";
 import { startTestPostgres, type TestPostgres } from "../src/testing/postgres.ts";
 
 /** One replica as far as events go: its own store (writer connection + pool), writer and fan-out. */
@@ -65,6 +65,7 @@ describe("event fan-out across replicas on one Postgres", () => {
   let admin: pg.Client;
   beforeAll(async () => {
     server = await startTestPostgres({ fsync: false });
+    await migratePostgres(server.url);
     a = await startReplica(server.url);
     b = await startReplica(server.url);
     admin = new pg.Client({ connectionString: server.url });

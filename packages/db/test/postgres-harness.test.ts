@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { PgEventStore } from "../src/index.ts";
+import { openDatabase } from "../src/index.ts";
 import { startTestPostgres } from "../src/testing/postgres.ts";
 
 function alive(pid: number): boolean {
@@ -28,16 +28,17 @@ describe("test Postgres harness", () => {
   });
 });
 
-describe("PgEventStore when its server goes away", () => {
+describe("the Postgres store when its server goes away", () => {
   it("hands the ended connections to its handler instead of crashing, and the next read fails", async () => {
     const server = await startTestPostgres({ fsync: false });
     const errors: Error[] = [];
-    const store = await PgEventStore.open(server.url, { onConnectionError: (error) => errors.push(error) });
+    const db = await openDatabase(server.url, { onConnectionError: (error) => errors.push(error) });
+    const store = db.events;
     await store.lastSeq(); // the read pool holds an idle connection now
     await server.stop(); // fast shutdown: the server ends every connection
     await expect.poll(() => errors.length).toBeGreaterThan(0);
     expect(errors.map((e) => e.message).join(" ")).toMatch(/terminat/);
     await expect(store.lastSeq()).rejects.toThrow();
-    await store.close().catch(() => undefined);
+    await db.close().catch(() => undefined);
   });
 });

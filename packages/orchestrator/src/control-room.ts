@@ -14,7 +14,8 @@ import { TaskScheduler } from "./runtime/task-scheduler.ts";
 import { StatsTicker } from "./stats-ticker.ts";
 
 export interface ControlRoomOptions {
-  databaseFile: string;
+  /** The SQLite file, or a `postgres://` URL for the shared Postgres store. */
+  database: string;
   workspacesRoot: string;
   /** Control-room data dir (agent config dirs live under it). */
   dataDir: string;
@@ -44,9 +45,13 @@ export interface ControlRoom extends Stores {
 
 export async function createControlRoom(options: ControlRoomOptions): Promise<ControlRoom> {
   mkdirSync(options.workspacesRoot, { recursive: true });
-  const database = await openDatabase(options.databaseFile, options.synchronous ? { synchronous: options.synchronous } : {});
-  const bus = createBus();
   const log = options.logger ?? silentLogger;
+  const database = await openDatabase(options.database, {
+    ...(options.synchronous ? { synchronous: options.synchronous } : {}),
+    // Postgres going away (restart, failover) fails the queries that need it; the process lives on.
+    onConnectionError: (error) => log.warn({ err: error }, "database connection ended"),
+  });
+  const bus = createBus();
   const replicas = localSignals<ReplicaTopics>();
   const control = new ControlFeed({ bus, replicas, log });
   const stats = new StatsTicker({

@@ -22,7 +22,7 @@ describe("control room background work", () => {
   async function room(logger: Logger, drivers: ControlRoomOptions["drivers"] = {}): Promise<ControlRoom> {
     const home = mkdtempSync(path.join(os.tmpdir(), "rozet-room-"));
     homes.push(home);
-    return createControlRoom({ databaseFile: path.join(home, "rozet.db"), workspacesRoot: path.join(home, "ws"), dataDir: home, drivers, logger });
+    return createControlRoom({ database: path.join(home, "rozet.db"), workspacesRoot: path.join(home, "ws"), dataDir: home, drivers, logger });
   }
 
   it("a stats tick after the store closed under it (a crash) is logged, not thrown into the event loop", async () => {

@@ -27,7 +27,7 @@ describe("shell output stored with a summary", () => {
 
   it("a real shell command's shell.output rows carry a one-line summary without escape codes", async () => {
     const room = await createControlRoom({
-      databaseFile: path.join(home, "rozet.db"),
+      database: path.join(home, "rozet.db"),
       workspacesRoot: path.join(home, "ws"),
       dataDir: home,
       drivers: { shell: builtinDrivers.shell! },

@@ -8,6 +8,7 @@ export function parseStartFlags(argv: string[]) {
       port: { type: "string" },
       host: { type: "string" },
       home: { type: "string" },
+      "database-url": { type: "string" },
     },
     strict: true,
   });

@@ -123,12 +123,25 @@ export function checkHooks(project: string): Check {
   return { level: "ok", name: "hooks", detail: withHooks.map((entry) => `${entry.events} hook events in ${entry.file}`).join("; ") };
 }
 
-export async function runDoctor(options: { host: string; port: number; home: string; project: string; env?: NodeJS.ProcessEnv }): Promise<Check[]> {
+/** ROZET_DATABASE_URL: the Postgres server answers, and the migrations the next start will apply. */
+export async function checkPostgres(url: string): Promise<Check> {
+  const { probePostgres, redactUrl } = await import("@rozet/db");
+  try {
+    const { version, pendingMigrations } = await probePostgres(url);
+    const migrations = pendingMigrations.length === 0 ? "schema up to date" : `${pendingMigrations.length} migrations to apply at the next start`;
+    return { level: "ok", name: "postgres", detail: `${redactUrl(url)}: PostgreSQL ${version}, ${migrations}` };
+  } catch (error) {
+    return { level: "fail", name: "postgres", detail: `${redactUrl(url)}: cannot connect: ${(error as Error).message}` };
+  }
+}
+
+export async function runDoctor(options: { host: string; port: number; home: string; project: string; databaseUrl?: string | null; env?: NodeJS.ProcessEnv }): Promise<Check[]> {
   const env = options.env ?? process.env;
   return [
     checkNode(),
     await checkPort(options.host, options.port),
     checkHome(options.home),
+    ...(options.databaseUrl ? [await checkPostgres(options.databaseUrl)] : []),
     ...checkAgentClis(env),
     ...checkModelKeys(env),
     checkHooks(options.project),

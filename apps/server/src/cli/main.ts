@@ -13,18 +13,19 @@ import { formatChecks, runDoctor } from "./doctor.ts";
 
 const USAGE = `rozet — Rozet Control Room
 
-  rozet start [--port 4800] [--host 127.0.0.1] [--home ~/.rozet]   start the control room
+  rozet start [--port 4800] [--host 127.0.0.1] [--home ~/.rozet] [--database-url postgres://…]
+                                               start the control room (on SQLite in the home, or on Postgres)
   rozet demo [--port 4800] [--home DIR]        start the control room with a live demo session (model stub, real Claude Code)
   rozet stub-model --scenario FILE [--port N]  run the scriptable Anthropic Messages API stub
   rozet hook [--url URL] [--app NAME] [--home DIR] Claude Code command hook: post stdin to the control room (spooled under the home while it is down)
-  rozet doctor [--port N] [--host H] [--home DIR] [--project DIR]
-                                               check Node, the port, the home, agent CLIs, model keys, a project's hooks
-  rozet backup <file> [--home DIR]             consistent copy of the database while the control room runs
+  rozet doctor [--port N] [--host H] [--home DIR] [--project DIR] [--database-url URL]
+                                               check Node, the port, the home or Postgres, agent CLIs, model keys, a project's hooks
+  rozet backup <file> [--home DIR]             consistent copy of the SQLite database while the control room runs (Postgres: pg_dump)
   rozet hooks install <dir> [--url URL] [--app NAME] [--mode http|command] [--shared]
                                                configure every Claude Code hook of a project to report here
-  rozet token create --name NAME --role viewer|operator|admin [--home DIR]   prints the secret once
-  rozet token list [--home DIR]                 names, roles, created, revoked
-  rozet token revoke NAME|ID [--home DIR]       stops it working at its next request
+  rozet token create --name NAME --role viewer|operator|admin [--home DIR] [--database-url URL]   prints the secret once
+  rozet token list [--home DIR] [--database-url URL]   names, roles, created, revoked
+  rozet token revoke NAME|ID [--home DIR] [--database-url URL]   stops it working at its next request
 `;
 
 /** Runs a command; a failure is one clear line on stderr and a non-zero exit status, never a stack trace. */
@@ -78,6 +79,7 @@ function configFromFlags(argv: string[]) {
     ...(flags.port !== undefined ? { port: Number(flags.port) } : {}),
     ...(flags.host !== undefined ? { host: flags.host } : {}),
     ...(flags.home !== undefined ? { home: path.resolve(flags.home) } : {}),
+    ...(flags["database-url"] !== undefined ? { databaseUrl: flags["database-url"] } : {}),
   };
   assertHomeUsable(config.home);
   return config;
@@ -150,7 +152,10 @@ function hooks(argv: string[]): void {
 }
 
 async function doctor(argv: string[]): Promise<void> {
-  const { values } = parseArgs({ args: argv, options: { port: { type: "string" }, host: { type: "string" }, home: { type: "string" }, project: { type: "string" } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { port: { type: "string" }, host: { type: "string" }, home: { type: "string" }, project: { type: "string" }, "database-url": { type: "string" } },
+  });
   const env = configFromEnv();
   const port = Number(values.port ?? env.port ?? 4800);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be 0-65535, not ${values.port}`);
@@ -159,6 +164,7 @@ async function doctor(argv: string[]): Promise<void> {
     port,
     home: path.resolve(values.home ?? env.home),
     project: path.resolve(values.project ?? "."),
+    databaseUrl: values["database-url"] ?? env.databaseUrl ?? null,
   });
   process.stdout.write(`${formatChecks(checks)}\n`);
   if (checks.some((check) => check.level === "fail")) process.exitCode = 1;
@@ -168,7 +174,9 @@ async function backup(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { home: { type: "string" } } });
   const target = positionals[0];
   if (!target) throw new UsageError("backup: name the file to write, e.g. rozet backup rozet-$(date +%F).db");
-  const home = path.resolve(values.home ?? configFromEnv().home);
+  const env = configFromEnv();
+  if (env.databaseUrl) throw new UsageError("backup copies the SQLite file; on Postgres (ROZET_DATABASE_URL) use pg_dump");
+  const home = path.resolve(values.home ?? env.home);
   const file = path.resolve(target);
   const { backupDatabase } = await import("@rozet/db");
   const result = await backupDatabase(homePaths(home).database, file);

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { openDatabase } from "@rozet/db";
+import { isPostgresUrl, openDatabase } from "@rozet/db";
 import { createToken, listTokens, revokeToken } from "@rozet/orchestrator";
 import { ROLES, type Role } from "@rozet/vocabulary";
 import { configFromEnv, homePaths } from "../config.ts";
@@ -15,13 +15,16 @@ export async function runToken(argv: string[], out: (text: string) => void): Pro
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
-    options: { name: { type: "string" }, role: { type: "string" }, home: { type: "string" } },
+    options: { name: { type: "string" }, role: { type: "string" }, home: { type: "string" }, "database-url": { type: "string" } },
     strict: true,
   });
-  const home = values.home !== undefined ? path.resolve(values.home) : configFromEnv().home;
-  assertHomeUsable(home);
+  const env = configFromEnv();
+  const databaseUrl = values["database-url"] ?? env.databaseUrl ?? null;
+  if (databaseUrl && !isPostgresUrl(databaseUrl)) throw new UsageError("--database-url must be a postgres:// or postgresql:// URL");
+  const home = values.home !== undefined ? path.resolve(values.home) : env.home;
+  if (!databaseUrl) assertHomeUsable(home);
   const action = tokenAction(sub, values, positionals);
-  const database = await openDatabase(homePaths(home).database);
+  const database = await openDatabase(databaseUrl ?? homePaths(home).database);
   try {
     out(await action({ prisma: database.prisma }));
   } finally {

@@ -9,9 +9,9 @@ import { DomainError, roleAllows, type Role } from "@rozet/vocabulary";
 export function createHttpAccess(policy: AccessPolicy, limits: RateLimits) {
   return {
     /** Downloads are plain links, which cannot carry headers: `allowQueryToken` takes `?token=` too. */
-    authorize(req: IncomingMessage, need: Role, options: { allowQueryToken?: boolean } = {}): Principal {
+    async authorize(req: IncomingMessage, need: Role, options: { allowQueryToken?: boolean } = {}): Promise<Principal> {
       const presented = presentedToken(req) ?? (options.allowQueryToken ? new URL(req.url ?? "/", "http://x").searchParams.get("token") : null);
-      const { principal } = resolveAccess(policy, presented);
+      const { principal } = await resolveAccess(policy, presented);
       if (!principal) throw new DomainError("UNAUTHORIZED", "missing, wrong or revoked token (Authorization: Bearer <token>)");
       if (!roleAllows(principal.role, need)) {
         throw new DomainError("FORBIDDEN", `${req.url?.split("?", 1)[0] ?? "this route"} needs the ${need} role; token ${principal.name} is ${principal.role}`, { need, role: principal.role });
@@ -19,9 +19,9 @@ export function createHttpAccess(policy: AccessPolicy, limits: RateLimits) {
       return principal;
     },
     /** The refusal `authorize` would throw, or null: for a WebSocket upgrade, answered on the raw socket. */
-    refusal(req: IncomingMessage, need: Role, options: { allowQueryToken?: boolean } = {}): DomainError | null {
+    async refusal(req: IncomingMessage, need: Role, options: { allowQueryToken?: boolean } = {}): Promise<DomainError | null> {
       try {
-        this.authorize(req, need, options);
+        await this.authorize(req, need, options);
         return null;
       } catch (error) {
         if (error instanceof DomainError) return error;
@@ -29,9 +29,9 @@ export function createHttpAccess(policy: AccessPolicy, limits: RateLimits) {
       }
     },
     /** Ingest needs an operator and is rate limited, except (by default) from loopback: local hooks are never throttled. */
-    authorizeIngest(req: IncomingMessage): Principal {
+    async authorizeIngest(req: IncomingMessage): Promise<Principal> {
       const address = clientAddress(req);
-      const principal = resolveAccess(policy, presentedToken(req)).principal;
+      const { principal } = await resolveAccess(policy, presentedToken(req));
       if (limits.config.throttleLoopbackIngest || !isLoopbackAddress(address)) limits.check("ingest", { token: principal?.name ?? null, address });
       return this.authorize(req, "operator");
     },

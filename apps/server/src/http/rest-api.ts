@@ -75,7 +75,7 @@ function readQueryValue(kind: QueryKind, values: string[]): unknown {
  * trpc-to-openapi's: that one turns every number in the router's schemas into a coercing one (for tRPC callers
  * too), accepts only exactly `application/json`, and answers errors in another shape than the rest of the server.
  */
-export function createRestApi(deps: { document: OpenAPIObject; createContext: (opts: { req: IncomingMessage; res: ServerResponse }) => Context; log: ErrorLog }): RestApi {
+export function createRestApi(deps: { document: OpenAPIObject; createContext: (opts: { req: IncomingMessage; res: ServerResponse }) => Promise<Context>; log: ErrorLog }): RestApi {
   const procedures = proceduresByRoute();
   const routes: RestRoute[] = [];
   for (const [template, pathItem] of Object.entries(deps.document.paths ?? {})) {
@@ -159,7 +159,7 @@ export function createRestApi(deps: { document: OpenAPIObject; createContext: (o
       }
       let ctx: Context | undefined;
       try {
-        ctx = deps.createContext({ req, res });
+        ctx = await deps.createContext({ req, res });
         const caller: unknown = appRouter.createCaller(ctx);
         const call = route.procedurePath.split(".").reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], caller) as (input: unknown) => Promise<unknown>;
         const data = await call(route.takesInput ? input : undefined);

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "@rozet/db";
-import { homePaths } from "../../src/config.ts";
 import { removeHome, ROZET_BIN, runProcess, startTestServer, tempHome, type TestServer } from "../harness.ts";
+import { storeEnv, storeLocation } from "../test-store.ts";
 import { callOverHttp } from "./access-helpers.ts";
 
 const home = tempHome();
 let server: TestServer;
 
-function rozet(...args: string[]) {
-  return runProcess(process.execPath, [ROZET_BIN, "token", ...args, "--home", home]);
+async function rozet(...args: string[]) {
+  return runProcess(process.execPath, [ROZET_BIN, "token", ...args, "--home", home], { env: { ...process.env, ...(await storeEnv(home)) } });
 }
 
 beforeAll(async () => {
@@ -43,7 +43,7 @@ describe("rozet token (a real child process on the running server's home)", () =
     expect(listed.stdout).not.toContain(secret!);
 
     // Only the hash is stored: the secret is nowhere in the database.
-    const database = await openDatabase(homePaths(home).database);
+    const database = await openDatabase(await storeLocation(home));
     try {
       const rows = await database.prisma.apiToken.findMany();
       expect(rows.map((r) => r.name)).toEqual(["ci"]);

@@ -12,7 +12,8 @@ export interface Principal {
 export interface AccessPolicy {
   /** ROZET_TOKEN: an admin token that needs no database row. Null when unset. */
   envToken: string | null;
-  tokens: { find(secret: string): { name: string; role: string } | null; hasActiveTokens(): boolean };
+  /** Asked on every call (a database query on Postgres): a token revoked elsewhere counts at once. */
+  tokens: { find(secret: string): Promise<{ name: string; role: string } | null>; hasActiveTokens(): Promise<boolean> };
 }
 
 export interface Access {
@@ -32,12 +33,12 @@ export function presentedToken(req: IncomingMessage, connectionParams?: Record<s
 }
 
 /** Resolves the caller from the token it presented (null: none). */
-export function resolveAccess(policy: AccessPolicy, presented: string | null): Access {
-  if (policy.envToken === null && !policy.tokens.hasActiveTokens()) return OPEN;
+export async function resolveAccess(policy: AccessPolicy, presented: string | null): Promise<Access> {
+  if (policy.envToken === null && !(await policy.tokens.hasActiveTokens())) return OPEN;
   if (presented === null || presented.length === 0 || presented.length > 512) return { required: true, principal: null };
   if (policy.envToken !== null && constantTimeEqual(presented, policy.envToken)) return { required: true, principal: { name: "ROZET_TOKEN", role: "admin" } };
   // Named tokens are looked up by the SHA-256 of the secret: nothing secret-dependent is compared byte by byte.
-  const found = policy.tokens.find(presented);
+  const found = await policy.tokens.find(presented);
   const role = ROLES.find((r) => r === found?.role);
   return { required: true, principal: found && role ? { name: found.name, role } : null };
 }

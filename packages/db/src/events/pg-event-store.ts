@@ -1,4 +1,5 @@
 import pg from "pg";
+import { pgConnection } from "../postgres.ts";
 import { newId } from "@rozet/vocabulary";
 import { OwnCommits } from "../replicas/own-commits.ts";
 import { decodeBytes, decodePayload, encodeCommit, PayloadEncoding, type EncodedCommit } from "./payload.ts";
@@ -31,28 +32,6 @@ const INSERT_WIDTH = 23;
 
 type StoredEvent = EventSummary & { payloadEncoding: number; payload: Buffer | null; payloadBlock: number | null; payloadOffset: number | null };
 
-/**
- * The event store's own tables on Postgres (the Prisma models are not on Postgres yet: sessions and agents that
- * events create on first sight go into these minimal tables).
- */
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS "Session" ("id" text PRIMARY KEY, "name" text NOT NULL, "externalKey" text UNIQUE, "status" text NOT NULL DEFAULT 'active',
-  "createdAt" timestamptz NOT NULL DEFAULT now(), "updatedAt" timestamptz NOT NULL DEFAULT now());
-CREATE TABLE IF NOT EXISTS "Agent" ("id" text PRIMARY KEY, "sessionId" text NOT NULL, "name" text NOT NULL, "driver" text NOT NULL, "model" text,
-  "status" text NOT NULL, "externalSessionId" text, "costUsd" double precision NOT NULL DEFAULT 0, "inputTokens" bigint NOT NULL DEFAULT 0,
-  "outputTokens" bigint NOT NULL DEFAULT 0, "lastEventAt" timestamptz, "createdAt" timestamptz NOT NULL DEFAULT now(), "updatedAt" timestamptz NOT NULL DEFAULT now());
-CREATE UNIQUE INDEX IF NOT EXISTS "Agent_external" ON "Agent" ("sessionId", "externalSessionId");
-CREATE TABLE IF NOT EXISTS "Event" ("seq" bigserial PRIMARY KEY, "eventId" text NOT NULL UNIQUE, "sessionId" text NOT NULL, "agentId" text,
-  "taskId" text, "commandId" text, "source" text NOT NULL, "type" text NOT NULL, "hookEventType" text, "schemaVersion" integer NOT NULL,
-  "clientTs" double precision, "receivedAt" bigint NOT NULL, "toolName" text, "filePath" text, "status" text, "costUsd" double precision,
-  "inputTokens" bigint, "outputTokens" bigint, "summary" text, "payloadEncoding" smallint NOT NULL, "payloadSize" integer NOT NULL,
-  "payload" bytea, "payloadBlock" bigint, "payloadOffset" integer);
-CREATE INDEX IF NOT EXISTS "Event_session_seq" ON "Event" ("sessionId", "seq");
-CREATE INDEX IF NOT EXISTS "Event_command_seq" ON "Event" ("commandId", "seq") WHERE "commandId" IS NOT NULL;
-CREATE TABLE IF NOT EXISTS "PayloadBlock" ("id" bigserial PRIMARY KEY, "encoding" smallint NOT NULL, "size" integer NOT NULL, "bytes" bytea NOT NULL);
-CREATE TABLE IF NOT EXISTS "SessionStats" ("sessionId" text PRIMARY KEY, "events" bigint NOT NULL DEFAULT 0, "costUsd" double precision NOT NULL DEFAULT 0,
-  "inputTokens" bigint NOT NULL DEFAULT 0, "outputTokens" bigint NOT NULL DEFAULT 0, "toolOk" bigint NOT NULL DEFAULT 0, "toolFailed" bigint NOT NULL DEFAULT 0);
-`;
 
 /** The channel a commit announces its newest seq on (every replica LISTENs; see PgEventFanout). */
 export const EVENTS_CHANNEL = "rozet_events";
@@ -61,12 +40,6 @@ export const EVENTS_CHANNEL = "rozet_events";
  * commit order, so once seq N is visible every lower seq is committed or gone, and "seq > cursor" skips nothing.
  */
 const EVENT_COMMIT_LOCK = 0x726f7a6574; // "rozet"
-
-/** bigint and numeric come back as numbers (seqs, ms and counts stay far below 2^53). */
-const types = {
-  getTypeParser: (oid: number, format?: string) =>
-    oid === 20 || oid === 1700 ? (value: string) => Number(value) : (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format),
-} as pg.CustomTypesConfig;
 
 /** Named `@param`s of the shared filter SQL → Postgres `$n`. */
 function positional(sql: string, params: Record<string, unknown>): { text: string; values: unknown[] } {
@@ -104,16 +77,16 @@ export class PgEventStore implements EventStore {
   ) {}
 
   /**
+   * On a database migrated with prisma/postgres/migrations (openDatabase and migratePostgres do that).
    * `onConnectionError` hears connections the server ends under us (restart, admin shutdown). pg emits those as
    * 'error' events, which would otherwise crash the process; the next query on such a connection fails instead.
    */
   static async open(url: string, options: { onConnectionError?: (error: Error) => void } = {}): Promise<PgEventStore> {
     const onError = options.onConnectionError ?? (() => undefined);
-    const writer = new pg.Client({ connectionString: url, types });
+    const writer = new pg.Client(pgConnection(url));
     writer.on("error", onError);
     await writer.connect();
-    await writer.query(SCHEMA);
-    const reader = new pg.Pool({ connectionString: url, types, max: 4 });
+    const reader = new pg.Pool({ ...pgConnection(url), max: 4 });
     reader.on("error", onError);
     return new PgEventStore(writer, reader);
   }
@@ -252,7 +225,7 @@ export class PgEventStore implements EventStore {
     if (found.rows[0]) return found.rows[0].id;
     // Another replica may create it at the same time: the loser waits for its commit and takes that row.
     const id = newId();
-    const created = await this.writer.query(`INSERT INTO "Session" ("id", "name", "externalKey") VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [id, ref.name ?? ref.ref, ref.ref]);
+    const created = await this.writer.query(`INSERT INTO "Session" ("id", "name", "externalKey", "updatedAt") VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING`, [id, ref.name ?? ref.ref, ref.ref]);
     if (created.rowCount === 0) return this.resolveSession(ref, outcome);
     outcome.createdSessions.push(id);
     return id;
@@ -266,7 +239,7 @@ export class PgEventStore implements EventStore {
     if (found.rows[0]) return found.rows[0].id;
     const id = newId();
     const created = await this.writer.query(
-      `INSERT INTO "Agent" ("id", "sessionId", "name", "driver", "model", "status", "externalSessionId") VALUES ($1, $2, $3, 'external', $4, 'idle', $5) ON CONFLICT DO NOTHING`,
+      `INSERT INTO "Agent" ("id", "sessionId", "name", "driver", "model", "status", "externalSessionId", "updatedAt") VALUES ($1, $2, $3, 'external', $4, 'idle', $5, now()) ON CONFLICT DO NOTHING`,
       [id, sessionId, ref.name ?? ref.ref, ref.model ?? null, ref.ref],
     );
     if (created.rowCount === 0) return this.resolveAgent(sessionId, ref, outcome);
@@ -372,7 +345,7 @@ export class PgEventStore implements EventStore {
     if (range.first === null || range.last === null) return { bucketMs: 1_000, maxBuckets, start: null, counts: [], cost: [], costByAgent: {}, lastSeq, events: 0 };
     const buckets = histogramBuckets(range.first, range.last, maxBuckets);
     const rows = (await this.reader.query<{ bucket: number; agentId: string | null; events: number; cost: number }>(
-      `SELECT (("receivedAt" - $2) / $3)::bigint AS bucket, "agentId", COUNT(*) AS events, COALESCE(SUM("costUsd"), 0) AS cost
+      `SELECT floor(("receivedAt" - $2) / $3)::bigint AS bucket, "agentId", COUNT(*) AS events, COALESCE(SUM("costUsd"), 0) AS cost
        FROM "Event" WHERE "sessionId" = $1 AND "seq" <= $4 GROUP BY bucket, "agentId"`,
       [sessionId, buckets.start, buckets.bucketMs, lastSeq],
     )).rows;
@@ -386,8 +359,6 @@ export class PgEventStore implements EventStore {
       await db.query(`DELETE FROM "PayloadBlock" WHERE "id" IN (SELECT "payloadBlock" FROM "Event" WHERE "sessionId" = $1 AND "payloadBlock" IS NOT NULL)`, [sessionId]);
       await db.query(`DELETE FROM "Event" WHERE "sessionId" = $1`, [sessionId]);
       await db.query(`DELETE FROM "SessionStats" WHERE "sessionId" = $1`, [sessionId]);
-      await db.query(`DELETE FROM "Agent" WHERE "sessionId" = $1`, [sessionId]);
-      await db.query(`DELETE FROM "Session" WHERE "id" = $1`, [sessionId]);
       await db.query("COMMIT");
     } catch (error) {
       await db.query("ROLLBACK");

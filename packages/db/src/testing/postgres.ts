@@ -3,6 +3,7 @@ import { chownSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import pg from "pg";
 
 /** A PostgreSQL server of its own for a test or a bench: a temp data dir, a free loopback port, stopped by `stop()`. */
 export interface TestPostgres {
@@ -139,4 +140,19 @@ function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** A fresh, empty database on a test cluster (cheap: a copy of template1); returns its URL. */
+export async function createTestDatabase(server: TestPostgres, name: string): Promise<string> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(server.url);
+  url.pathname = `/${name}`;
+  return url.toString();
 }

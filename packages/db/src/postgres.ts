@@ -1,0 +1,32 @@
+import type pg from "pg";
+import pgTypes from "pg";
+
+/** A `postgres://` or `postgresql://` URL selects the Postgres store; anything else is a SQLite file path. */
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
+
+/** The URL without its password, for logs and `system.info`. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = "***";
+    return parsed.toString();
+  } catch {
+    return "postgres://(unparseable URL)";
+  }
+}
+
+/** bigint and numeric come back as numbers (seqs, ms and counts stay far below 2^53). */
+const types = {
+  getTypeParser: (oid: number, format?: string) =>
+    oid === 20 || oid === 1700 ? (value: string) => Number(value) : (pgTypes.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format),
+} as pg.CustomTypesConfig;
+
+/**
+ * Settings for every connection of ours: numbers as numbers, and the session in UTC, because Prisma's DateTime
+ * columns are `timestamp(3)` without a time zone that Prisma reads as UTC, and our own SQL writes them with now().
+ */
+export function pgConnection(url: string): pg.ClientConfig {
+  return { connectionString: url, types, options: "-c TimeZone=UTC" };
+}
