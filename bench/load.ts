@@ -24,6 +24,7 @@ import { claudeCodeEnv, startModelStub, type ModelStub, type ScenarioInput } fro
 import { launchBrowser } from "../e2e/src/browser.ts";
 import { processCpuSeconds, processMemory, spawnRozet } from "./lib/children.ts";
 import { keepAliveAgent, nowMs, request } from "./lib/load.ts";
+import { loadAverage, readFrames, startFrameSampling } from "./lib/frames.ts";
 import { distribution, mib, ms, num, type Distribution } from "./lib/stats.ts";
 
 const AGENTS = Number(process.env.ROZET_LOAD_AGENTS ?? 50);
@@ -246,21 +247,8 @@ try {
   const page = await context.newPage();
   await page.goto(`${server.url}/sessions/${encodeURIComponent(session.id)}`);
   await page.waitForFunction(() => performance.getEntriesByName("rozet:timeline-ready").length > 0, undefined, { timeout: 60_000 });
-  await page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __longTasks: number[] };
-    w.__frames = [];
-    w.__longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) w.__longTasks.push(entry.duration);
-    }).observe({ type: "longtask" });
-    let last = performance.now();
-    const loop = (now: number) => {
-      w.__frames.push(now - last);
-      last = now;
-      requestAnimationFrame(loop);
-    };
-    requestAnimationFrame(loop);
-  });
+  await startFrameSampling(page);
+  const loadBefore = loadAverage();
 
   const cpuBefore = processCpuSeconds(server.pid);
   const rss: number[] = [];
@@ -282,10 +270,8 @@ try {
   await page.locator(".tl-row").first().click();
   await page.locator("#inspector-title").waitFor({ timeout: 10_000 });
   const clickToInspectorMs = performance.now() - clickStarted;
-  const pageFigures = await page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __longTasks: number[] };
-    return { frames: w.__frames.slice(1), longTasks: w.__longTasks };
-  });
+  const frames = await readFrames(page);
+  const loadAfter = loadAverage();
   control.unsubscribe();
   events.unsubscribe();
 
@@ -303,7 +289,6 @@ try {
   const loadAck = distribution(loadAcks);
   const interrupt = distribution(interruptMs);
   const resume = distribution(resumeMs);
-  const frames = distribution(pageFigures.frames);
   const peakRss = Math.max(...rss);
   const result = {
     agents: AGENTS,
@@ -325,11 +310,12 @@ try {
     hooksStored: stored,
     eventsStored: total,
     eventsStreamedToBench: streamed,
-    pageFrameP50: Math.round(frames.p50 * 10) / 10,
-    pageFrameP99: Math.round(frames.p99 * 10) / 10,
-    pageFrameMax: Math.round(frames.max),
-    pageLongTasks: pageFigures.longTasks.length,
-    pageLongestTaskMs: Math.round(Math.max(0, ...pageFigures.longTasks)),
+    pageFrameP50: frames.p50,
+    pageFrameP99: frames.p99,
+    pageFrameMax: frames.max,
+    pageLongTasks: frames.longTasks,
+    pageLongestTaskMs: frames.longestTaskMs,
+    loadAverage: { before: loadBefore, after: loadAfter },
     clickToInspectorMs: Math.round(clickToInspectorMs),
     failures: failures.length,
   };
@@ -344,7 +330,7 @@ Load: ${AGENTS} Claude Code agents (${INTERRUPTERS} interrupted in a loop) + ${H
   server RSS peak                            ${mib(peakRss)}
   server CPU                                 ${result.serverCpuCores} cores on average (machine: ${os.cpus().length} cores)
   hook events acked / stored                 ${num(hooksAcked)} / ${num(stored)}  (refused ${num(hooksRefused)}; all events stored ${num(total)})
-  page frames (session open, following)      p50 ${ms(frames.p50)}  p99 ${ms(frames.p99)}  max ${ms(frames.max)}; long tasks ${pageFigures.longTasks.length} (longest ${result.pageLongestTaskMs} ms)
+  page frames (session open, following)      p50 ${ms(frames.p50)}  p99 ${ms(frames.p99)}  max ${ms(frames.max)}; long tasks ${frames.longTasks} (longest ${frames.longestTaskMs} ms); load average ${loadBefore} → ${loadAfter}
   page click → inspector after the load      ${result.clickToInspectorMs} ms
   failures                                   ${failures.length}${failures.length ? `: ${failures.slice(0, 5).join("; ")}` : ""}
 `);

@@ -21,6 +21,7 @@ import path from "node:path";
 import { startServer } from "@rozet/server";
 import type { CDPSession, Page } from "@playwright/test";
 import { launchBrowser } from "../e2e/src/browser.ts";
+import { loadAverage, readFrames, startFrameSampling } from "./lib/frames.ts";
 
 const TOTAL = Number(process.env.ROZET_BENCH_EVENTS ?? 100_000);
 const RATE = Number(process.env.ROZET_BENCH_RATE ?? 500);
@@ -49,37 +50,25 @@ async function post(url: string, events: unknown[]) {
 }
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
-};
 
 
 type Live = Awaited<ReturnType<typeof streamLive>>;
 
 function frameLine(live: Live): string {
   const busy = live.mainThreadMsPerSecond;
-  return `p50 ${live.frameMsP50} ms, p95 ${live.frameMsP95} ms, p99 ${live.frameMsP99} ms, max ${live.frameMsMax} ms, ${live.framesOver50ms} over 50 ms of ${live.frames}; ${live.delivered}/${live.sent} delivered in ${live.flushes} flushes (max ${live.maxFlush}); main thread ${busy.tasks} ms/s (script ${busy.script}, style+layout ${busy.styleLayout})`;
+  return `p50 ${live.frameMsP50} ms, p95 ${live.frameMsP95} ms, p99 ${live.frameMsP99} ms, max ${live.frameMsMax} ms, ${live.framesOver50ms} over 50 ms of ${live.frames}, ${live.longTasks} long tasks (longest ${live.longestTaskMs} ms); ${live.delivered}/${live.sent} delivered in ${live.flushes} flushes (max ${live.maxFlush}); main thread ${busy.tasks} ms/s (script ${busy.script}, style+layout ${busy.styleLayout}); load average ${live.loadAverage.before} → ${live.loadAverage.after}`;
 }
 
 /** Streams RATE events a second for SECONDS and returns the page's frame gaps and flush counters meanwhile. */
 async function streamLive(page: Page, url: string) {
   await page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __framesLoop?: boolean; __rozetPerf: { flushes: number; flushedEvents: number; maxFlush: number } };
+    const w = window as unknown as { __rozetPerf: { flushes: number; flushedEvents: number; maxFlush: number } };
     w.__rozetPerf.flushes = 0;
     w.__rozetPerf.flushedEvents = 0;
     w.__rozetPerf.maxFlush = 0;
-    w.__frames = [];
-    if (w.__framesLoop) return;
-    w.__framesLoop = true;
-    let last = performance.now();
-    const loop = (now: number) => {
-      w.__frames.push(now - last);
-      last = now;
-      requestAnimationFrame(loop);
-    };
-    requestAnimationFrame(loop);
   });
+  await startFrameSampling(page);
+  const loadBefore = loadAverage();
   const heapBefore = await heap(page);
   // Main-thread time spent meanwhile (Chrome's own counters): what the page costs, apart from waiting for the CPU.
   const cdp = await page.context().newCDPSession(page);
@@ -98,14 +87,14 @@ async function streamLive(page: Page, url: string) {
   }
   const liveMs = performance.now() - liveStarted;
   await page.waitForFunction((n) => (window as unknown as { __rozetPerf: { flushedEvents: number } }).__rozetPerf.flushedEvents >= n, sent, { timeout: 30_000 });
+  const frames = await readFrames(page);
   const live = await page.evaluate(() => {
-    const w = window as unknown as { __frames: number[]; __rozetPerf: { flushes: number; flushedEvents: number; maxFlush: number } };
-    return { frames: w.__frames.slice(1), ...w.__rozetPerf, rows: document.querySelectorAll(".tl-row").length, held: document.querySelector(".timeline-bar .muted.small")?.textContent ?? "" };
+    const w = window as unknown as { __rozetPerf: { flushes: number; flushedEvents: number; maxFlush: number } };
+    return { ...w.__rozetPerf, rows: document.querySelectorAll(".tl-row").length, held: document.querySelector(".timeline-bar .muted.small")?.textContent ?? "" };
   });
   const heapAfter = await heap(page);
   const busyAfter = await mainThread(cdp);
   await cdp.detach();
-  const frames = live.frames;
   return {
     ratePerSecond: RATE,
     seconds: Math.round(liveMs / 100) / 10,
@@ -114,12 +103,16 @@ async function streamLive(page: Page, url: string) {
     flushes: live.flushes,
     eventsPerFlushAvg: Math.round((live.flushedEvents / Math.max(1, live.flushes)) * 10) / 10,
     maxFlush: live.maxFlush,
-    frames: frames.length,
-    frameMsP50: Math.round(percentile(frames, 50) * 10) / 10,
-    frameMsP95: Math.round(percentile(frames, 95) * 10) / 10,
-    frameMsP99: Math.round(percentile(frames, 99) * 10) / 10,
-    frameMsMax: Math.round(Math.max(...frames)),
-    framesOver50ms: frames.filter((f) => f > 50).length,
+    frames: frames.frames,
+    frameMsP50: frames.p50,
+    frameMsP95: frames.p95,
+    frameMsP99: frames.p99,
+    frameMsMax: frames.max,
+    framesOver50ms: frames.over50ms,
+    longTasks: frames.longTasks,
+    longestTaskMs: frames.longestTaskMs,
+    /** The machine's load average (1 / 5 / 15 min) before and after: the frames share the CPU with it. */
+    loadAverage: { before: loadBefore, after: loadAverage() },
     rowsInDom: live.rows,
     held: live.held.trim(),
     heapMB: heapBefore === null || heapAfter === null ? null : { before: Math.round(heapBefore / 1e5) / 10, after: Math.round(heapAfter / 1e5) / 10 },

@@ -1,7 +1,9 @@
 /**
  * Coalesces a burst of pushes into one flush per animation frame, so a subscription delivering hundreds of events a
  * second costs one reducer run and one DOM update per frame. A hidden tab gets no frames, so there it falls back
- * to a timer; `maxBuffered` bounds memory either way by flushing early.
+ * to a timer; `maxBuffered` bounds memory either way by flushing early. `minIntervalMs` spaces flushes further
+ * apart (a fast stream then updates the page a few times a second instead of every frame: the same events for a
+ * fraction of the layout and paint).
  */
 export type Scheduler = (run: () => void) => () => void;
 
@@ -26,12 +28,24 @@ export const frameScheduler: Scheduler = (run) => {
 
 export function createFrameBatcher<T>(
   apply: (items: T[]) => void,
-  options: { schedule?: Scheduler; maxBuffered?: number } = {},
+  options: { schedule?: Scheduler; maxBuffered?: number; minIntervalMs?: number; now?: () => number } = {},
 ): FrameBatcher<T> {
   const schedule = options.schedule ?? frameScheduler;
   const maxBuffered = options.maxBuffered ?? 10_000;
+  const minIntervalMs = options.minIntervalMs ?? 0;
+  const now = options.now ?? (() => performance.now());
   let buffer: T[] = [];
   let cancel: (() => void) | null = null;
+  let lastFlush = Number.NEGATIVE_INFINITY;
+
+  /** A frame came: flush, unless the last flush was too recent (then wait for a later frame). */
+  function onFrame(): void {
+    if (minIntervalMs > 0 && now() - lastFlush < minIntervalMs) {
+      cancel = schedule(onFrame);
+      return;
+    }
+    flush();
+  }
 
   function flush(): void {
     cancel?.();
@@ -39,6 +53,7 @@ export function createFrameBatcher<T>(
     if (buffer.length === 0) return;
     const items = buffer;
     buffer = [];
+    if (minIntervalMs > 0) lastFlush = now();
     apply(items);
   }
 
@@ -46,7 +61,7 @@ export function createFrameBatcher<T>(
     push(item) {
       buffer.push(item);
       if (buffer.length >= maxBuffered) flush();
-      else cancel ??= schedule(flush);
+      else cancel ??= schedule(onFrame);
     },
     flush,
     clear() {

@@ -44,6 +44,11 @@ export interface TimelineRows {
 const CONTEXT_ROWS = 100;
 /** Pages fetched at once; more wait for the view to settle (a dragged thumb asks for many). */
 const MAX_IN_FLIGHT = 3;
+/**
+ * Live rows reach the page at most this often: at hundreds of events a second, every frame's relayout and repaint
+ * of the rows cost more than a 2-core box has, and ten updates a second read as live.
+ */
+export const LIVE_FLUSH_MS = 100;
 
 export function createTimelineWindow(query: Accessor<TimelineQuery>): TimelineRows {
   const api = useApi();
@@ -53,10 +58,23 @@ export function createTimelineWindow(query: Accessor<TimelineQuery>): TimelineRo
   const [error, setError] = createSignal<unknown>(null);
   const [live, setLive] = createSignal(false);
 
-  const batcher = createFrameBatcher<TimelineEvent>((events) => {
-    recordFlush(events.length);
-    setState((current) => current && applyLive(current, events));
-  });
+  const [seenTypes, setSeenTypes] = createSignal<string[]>([]);
+  const batcher = createFrameBatcher<TimelineEvent>(
+    (events) => {
+      recordFlush(events.length);
+      setState((current) => current && applyLive(current, events));
+      noteTypes(events);
+    },
+    { minIntervalMs: LIVE_FLUSH_MS },
+  );
+
+  /** Types seen since the last load, grown from what arrives (scanning every held row each frame was costly). */
+  let typesSeen = new Set<string>();
+  function noteTypes(events: readonly TimelineEvent[]): void {
+    const before = typesSeen.size;
+    for (const event of events) typesSeen.add(event.type);
+    if (typesSeen.size !== before) setSeenTypes([...typesSeen]);
+  }
 
   /** Bumped on every reload and on unmount: late answers of a superseded load are dropped. */
   let generation = 0;
@@ -100,11 +118,14 @@ export function createTimelineWindow(query: Accessor<TimelineQuery>): TimelineRo
     setLive(false);
     setPhase("loading");
     setError(null);
+    typesSeen = new Set();
+    setSeenTypes([]);
     const q = untrack(query);
     try {
       const answer = await api.event.window.query({ ...serverQuery(q), limit: WINDOW_PAGE });
       if (gen !== generation) return;
       setState(createWindowState(answer, { agentId: q.agentId, taskId: q.taskId, types: q.types, text: q.text }));
+      noteTypes(answer.events);
       setPhase("ready");
       markFirstRender(answer.events.length);
       subscribe(gen, q, answer.lastSeq);
@@ -124,6 +145,7 @@ export function createTimelineWindow(query: Accessor<TimelineQuery>): TimelineRo
       if (gen !== generation) return;
       inFlight.delete(page);
       setState((current) => current && applyWindow(current, answer));
+      noteTypes(answer.events);
       // The view may have moved on while this was out: fetch what it needs now.
       if (lastRequest) request(...lastRequest);
     } catch (err) {
@@ -159,18 +181,13 @@ export function createTimelineWindow(query: Accessor<TimelineQuery>): TimelineRo
       const answer = await api.event.window.query({ ...serverQuery(untrack(query)), ...target, before: CONTEXT_ROWS, limit: CONTEXT_ROWS * 2 + 1 });
       if (gen !== generation) return null;
       setState((held) => held && applyWindow(held, answer));
+      noteTypes(answer.events);
       return { position: answer.anchor, seq: answer.anchorSeq };
     } catch (err) {
       if (gen === generation) setError(err);
       return null;
     }
   }
-
-  const seenTypes = createMemo(() => {
-    const types = new Set<string>();
-    for (const rows of state()?.pages.values() ?? []) for (const row of rows) if (row) types.add(row.type);
-    return [...types];
-  });
 
   // Any change of session or filter: new window, new subscription.
   const key = createMemo(() => JSON.stringify(serverQuery(query())));

@@ -73,10 +73,14 @@ export function Timeline(props: TimelineProps) {
   let anchorRow = 0;
 
   function scrollTo(top: number) {
+    const g = untrack(geometry);
+    // The rows of the new view go into the DOM first, so the browser lays the list out once (moving the scroll
+    // position forces a layout; done before the rows change, the frame paid for a second one).
+    setScrollTop(Math.max(0, Math.min(top, contentHeight(g) - g.viewportHeight)));
     viewport.scrollTop = top;
     autoScrollTop = viewport.scrollTop;
-    setScrollTop(viewport.scrollTop);
-    anchorRow = firstRowAt(viewport.scrollTop, untrack(geometry));
+    setScrollTop(autoScrollTop);
+    anchorRow = firstRowAt(autoScrollTop, g);
   }
 
   function leave() {
@@ -103,7 +107,7 @@ export function Timeline(props: TimelineProps) {
 
   function followLatest() {
     setStick(true);
-    scrollTo(viewport.scrollHeight);
+    scrollTo(contentHeight(untrack(geometry)));
   }
 
   function centre(position: number) {
