@@ -48,7 +48,8 @@ async function openSqliteDatabase(file: string, options: SqliteOptions): Promise
   mkdirSync(path.dirname(file), { recursive: true });
   const sqlite = openSqlite(file, { synchronous: "NORMAL" });
   const appliedMigrations = applyMigrations(sqlite, SQLITE_MIGRATIONS_DIR);
-  const prisma = await createPrisma(file);
+  const client = await createPrisma(file);
+  const prisma = client.prisma;
   const events = new SqliteEventStore(sqlite, (options.synchronous ?? "FULL") === "FULL" ? new WalSyncer(`${file}-wal`) : undefined);
   return {
     kind: "sqlite",
@@ -58,7 +59,7 @@ async function openSqliteDatabase(file: string, options: SqliteOptions): Promise
     tokens: new SqliteTokenLookup(sqlite),
     appliedMigrations,
     async close() {
-      await prisma.$disconnect();
+      await client.close();
       await events.close();
     },
   };

@@ -3,19 +3,43 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { PrismaClient as PostgresPrismaClient } from "./generated/prisma-postgres/client.ts";
 import { pgConnection } from "./postgres.ts";
+import { TransactionGate } from "./prisma-transaction-gate.ts";
 
 export type { PrismaClient };
 export * as Prisma from "./generated/prisma/models.ts";
 
+/** How long closing waits for Prisma transactions still queued or open. */
+const CLOSE_DRAIN_MS = 10_000;
+
 /** Prisma for ordinary CRUD, on the same SQLite file as the event store, with a busy timeout. */
-export async function createPrisma(file: string): Promise<PrismaClient> {
+export async function createPrisma(file: string): Promise<{ prisma: PrismaClient; close(): Promise<void> }> {
   const adapter = new PrismaBetterSQLite3({ url: `file:${file}`, timeout: 5000 });
-  const prisma = new PrismaClient({ adapter });
+  const gate = new TransactionGate();
+  let closed = false;
+  const prisma = new PrismaClient({
+    adapter: {
+      provider: adapter.provider,
+      adapterName: adapter.adapterName,
+      // Prisma connects again on a query after $disconnect: after close that would open a new handle nobody closes.
+      connect: async () => {
+        if (closed) throw new Error("the database is closed");
+        return gate.wrap(await adapter.connect());
+      },
+    },
+  });
   // PRAGMA returns a row, so it needs a query call; verify before the server listens.
   await prisma.$queryRawUnsafe("PRAGMA busy_timeout = 5000");
   const [mode] = await prisma.$queryRawUnsafe<{ journal_mode: string }[]>("PRAGMA journal_mode");
   if (mode?.journal_mode !== "wal") throw new Error(`Prisma connection is not in WAL mode (${mode?.journal_mode})`);
-  return prisma;
+  return {
+    prisma,
+    async close() {
+      // $disconnect cancels transactions in flight (see TransactionGate): let them finish first.
+      await gate.drain(CLOSE_DRAIN_MS);
+      closed = true;
+      await prisma.$disconnect();
+    },
+  };
 }
 
 /**
