@@ -110,7 +110,7 @@ export function homePaths(home: string) {
 }
 
 /** Provider settings the server passes on to the agents it starts. Nothing else of its environment leaks. */
-const AGENT_ENV_PREFIXES = ["ANTHROPIC_", "CLAUDE_CODE_", "OPENAI_", "GEMINI_", "GOOGLE_", "CODEX_"];
+const AGENT_ENV_PREFIXES = ["ANTHROPIC_", "CLAUDE_CODE_", "OPENAI_", "GEMINI_", "GOOGLE_", "CODEX_", "OPENCODE_"];
 const AGENT_ENV_NAMES = ["IS_SANDBOX", "DISABLE_TELEMETRY", "API_TIMEOUT_MS", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY"];
 
 export function agentEnvFrom(env: NodeJS.ProcessEnv): Record<string, string> {

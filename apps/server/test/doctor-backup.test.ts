@@ -21,6 +21,9 @@ describe("rozet doctor", () => {
       expect(busy.stdout).toMatch(new RegExp(`^fail\\s+port\\s+127\\.0\\.0\\.1:${otherPort} is in use by another program`, "m"));
       expect(busy.stdout).toMatch(/^(ok|warn)\s+node\s+Node \d+/m);
       expect(busy.stdout).toMatch(/^ok\s+agent claude \(driver claude\)\s+@anthropic-ai\/claude-code/m);
+      expect(busy.stdout).toMatch(/^ok\s+agent gemini \(ACP profile gemini\)\s+@google\/gemini-cli \d+\.\d+\.\d+ \(bundled\)$/m);
+      // Its native binary, not opencode-ai's placeholder bin.
+      expect(busy.stdout).toMatch(/^ok\s+agent opencode \(ACP profile opencode\)\s+opencode-ai \d+\.\d+\.\d+ \(bundled\): .*opencode-linux-x64\/bin\/opencode$/m);
       expect(busy.stdout).toMatch(/^warn\s+model key anthropic\s+none/m);
       expect(busy.stdout).toMatch(/^warn\s+hooks\s+no control-room hooks/m);
 

@@ -16,6 +16,7 @@ export {
 export { normalizeHookEvent, hookEventTypes, describeToolInput, clip } from "./normalize/hook-events.ts";
 export type { SessionDto, AgentDto, TaskDto, CommandDto, PermissionDto, PermissionRuleDto } from "./dto.ts";
 export { builtinDrivers } from "./drivers/index.ts";
+export { opencodeBin } from "./drivers/acp/index.ts";
 export { driverConfigSchemas, driverConfigShape } from "./drivers/config.ts";
 export * from "./runtime/agent-commands.ts";
 export { agentStatuses, type AgentStatus } from "./runtime/lifecycle.ts";

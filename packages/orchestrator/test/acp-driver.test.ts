@@ -454,6 +454,8 @@ describe("ACP driver pieces", () => {
         permission: { edit: "ask", bash: "ask" },
       });
       expect(Object.keys(opencode.files!)).toContain("/d/config/opencode/package-lock.json");
+      // Its local HTTP API (which the ACP layer talks to) takes a per-launch password.
+      expect(opencode.env.OPENCODE_SERVER_PASSWORD).toMatch(/^[\w-]{32}$/);
     } finally {
       delete process.env.ROZET_SECRET_FOR_TEST;
     }

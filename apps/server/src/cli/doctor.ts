@@ -3,6 +3,7 @@ import { createServer } from "node:net";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
+import { opencodeBin } from "@rozet/orchestrator";
 import { homePaths } from "../config.ts";
 import { installedHooks } from "./hooks-install.ts";
 
@@ -82,17 +83,24 @@ function onPath(command: string, env: NodeJS.ProcessEnv): string | undefined {
 
 /** The agents the drivers can start: bundled packages first, then commands on PATH. */
 export function checkAgentClis(env: NodeJS.ProcessEnv = process.env): Check[] {
-  const agents: [name: string, pkg: string, command: string, needed: boolean][] = [
+  // nativeBin: a package whose own bin is only a launcher for a per-platform binary (opencode-ai).
+  const agents: [name: string, pkg: string, command: string, needed: boolean, nativeBin?: () => string | undefined][] = [
     ["claude (driver claude)", "@anthropic-ai/claude-code", "claude", true],
     ["claude-agent-acp (ACP profile claude)", "@agentclientprotocol/claude-agent-acp", "claude-agent-acp", false],
     ["codex-acp (ACP profile codex)", "@zed-industries/codex-acp", "codex-acp", false],
     ["gemini (ACP profile gemini)", "@google/gemini-cli", "gemini", false],
-    ["opencode (ACP profile opencode)", "opencode-ai", "opencode", false],
+    ["opencode (ACP profile opencode)", "opencode-ai", "opencode", false, opencodeBin],
   ];
-  return agents.map(([name, pkg, command, needed]) => {
+  return agents.map(([name, pkg, command, needed, nativeBin]) => {
     const version = installed(pkg);
-    if (version) return { level: "ok", name: `agent ${name}`, detail: `${pkg} ${version} (bundled)` };
     const found = onPath(command, env);
+    if (version && nativeBin) {
+      const bin = nativeBin();
+      if (bin) return { level: "ok", name: `agent ${name}`, detail: `${pkg} ${version} (bundled): ${bin}` };
+      if (!found) return { level: "warn", name: `agent ${name}`, detail: `${pkg} ${version} is installed but its native binary (the platform package it depends on optionally) is missing` };
+    } else if (version) {
+      return { level: "ok", name: `agent ${name}`, detail: `${pkg} ${version} (bundled)` };
+    }
     if (found) return { level: "ok", name: `agent ${name}`, detail: found };
     return { level: needed ? "warn" : "ok", name: `agent ${name}`, detail: needed ? `not found: install ${pkg} or put ${command} on PATH` : "not installed (optional)" };
   });

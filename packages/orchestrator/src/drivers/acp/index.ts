@@ -4,6 +4,7 @@ export {
   ACP_PROFILES,
   AcpConfigError,
   acpConfigSchema,
+  opencodeBin,
   parseAcpConfig,
   resolveLaunch,
   type AcpConfig,

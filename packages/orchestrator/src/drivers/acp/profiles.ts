@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { delimiter, dirname, join } from "node:path";
@@ -292,6 +293,9 @@ export function resolveLaunch(input: LaunchInput): LaunchSpec {
       env.XDG_CACHE_HOME ??= join(dataDir, "cache");
       env.XDG_STATE_HOME ??= join(dataDir, "state");
       for (const [key, value] of Object.entries(OPENCODE_QUIET_ENV)) env[key] ??= value;
+      // `opencode acp` serves its whole HTTP API (sessions, shell) on 127.0.0.1 (port 4096 when free) for its own ACP
+      // layer; a per-launch password keeps other local processes out of it.
+      env.OPENCODE_SERVER_PASSWORD ??= randomBytes(24).toString("base64url");
       env.OPENCODE_CONFIG_CONTENT ??= JSON.stringify(opencodeConfig(env, model));
       return {
         profile: "opencode",
