@@ -1,4 +1,5 @@
 import { appRouter, type OpenAPIObject } from "@rozet/api";
+import { submitPlanStep } from "@rozet/model-stub";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,8 +11,12 @@ import { startAgentWorld, stubEnv, waitForAsync } from "./agent-harness.ts";
  * document's schema for its status, and every route of the document must have answered 2xx at least once.
  */
 const TOKEN = "contract-test-token-0123456789";
+const PLANNER = { lastUserTextIncludes: "You are the planner" };
 const scenario = {
   steps: [
+    // The planner's requests only (steps with a match never take another request).
+    submitPlanStep([{ key: "check", title: "check", prompt: "exit 1", agentProfile: { driver: "shell" } }], { match: PLANNER }),
+    { match: PLANNER, content: [{ text: "Submitted." }] },
     { content: [{ tool_use: { name: "Write", input: { file_path: "{{cwd}}/contract.txt", content: "hi\n" } } }] },
     { content: [{ text: "Wrote it." }] },
     { content: [{ text: "Resumed." }] },
@@ -181,6 +186,27 @@ describe("REST API against its OpenAPI document", () => {
     expect(await ok("GET", "/api/health", { token: null })).toMatchObject({ ok: true });
     expect((await ok<Row>("GET", "/api/info")).name).toBe("Rozet Control Room");
   }, 120_000);
+
+  it("plans: create, read, edit, approve, decide after a failure, cancel", async () => {
+    const session = await ok<Row>("POST", "/api/sessions", { body: { name: "contract plans" } });
+    const params = { sessionId: session.id };
+    const plan = await ok<Row>("POST", "/api/sessions/{sessionId}/plans", { params, body: { goal: "check the repo", profile: { driver: "claude", config: { env: stubEnv(world.stub.url) } } } });
+    const planStatus = (status: string) =>
+      waitForAsync(async () => {
+        const current = await ok<Row>("GET", "/api/plans/{id}", { params: { id: plan.id } });
+        return current.status === status ? current : undefined;
+      }, 60_000, `plan ${status}`);
+    await planStatus("draft");
+    expect((await ok<Row[]>("GET", "/api/sessions/{sessionId}/plans", { params })).map((p) => p.id)).toEqual([plan.id]);
+    const edited = await ok<Row>("POST", "/api/sessions/{sessionId}/plans/{id}/update", { params: { ...params, id: plan.id }, body: { budgetUsd: 1 } });
+    expect(edited.budgetUsd).toBe(1);
+    await ok("POST", "/api/sessions/{sessionId}/plans/{id}/approve", { params: { ...params, id: plan.id }, body: {} });
+    await waitForAsync(async () => (await ok<Row>("GET", "/api/plans/{id}", { params: { id: plan.id } })).decision, 30_000, "the decision after the failed task");
+    await ok("POST", "/api/sessions/{sessionId}/plans/{id}/decide", { params: { ...params, id: plan.id }, body: { decision: "retry" } });
+    const cancelled = await ok<Row>("POST", "/api/sessions/{sessionId}/plans/{id}/cancel", { params: { ...params, id: plan.id }, body: {} });
+    expect(cancelled.status).toBe("cancelled");
+    await ok("DELETE", "/api/sessions/{id}", { params: { id: session.id } });
+  });
 
   it("answers bad input with a 4xx naming the field, in the document's error shape", async () => {
     const named = async (method: string, template: string, opts: Call, status: number, field: string) => {

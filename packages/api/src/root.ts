@@ -3,6 +3,7 @@ import { auditRouter } from "./routers/audit.ts";
 import { controlRouter } from "./routers/control.ts";
 import { eventRouter } from "./routers/events.ts";
 import { permissionRouter } from "./routers/permissions.ts";
+import { planRouter } from "./routers/plans.ts";
 import { sessionRouter } from "./routers/sessions.ts";
 import { systemRouter } from "./routers/system.ts";
 import { taskRouter } from "./routers/tasks.ts";
@@ -14,6 +15,7 @@ export const appRouter = router({
   session: sessionRouter,
   agent: agentRouter,
   task: taskRouter,
+  plan: planRouter,
   event: eventRouter,
   control: controlRouter,
   permission: permissionRouter,

@@ -17,3 +17,4 @@ export {
   type StepMatch,
 } from './scenario.ts';
 export { startModelStub, type ModelStub, type RecordedRequest, type StartModelStubOptions } from './server.ts';
+export { submitPlanStep, SUBMIT_PLAN_TOOL_NAME } from './plan-steps.ts';

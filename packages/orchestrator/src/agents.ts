@@ -14,6 +14,8 @@ export interface AgentDeps extends Pick<Stores, "prisma" | "control" | "log"> {
 export async function createAgent(
   deps: AgentDeps,
   input: {
+    /** Chosen by the caller when it must know the id before the agent starts (a planner's tools are keyed by it). */
+    id?: string | undefined;
     sessionId: string;
     name: string;
     driver: (typeof agentDrivers)[number];
@@ -29,7 +31,7 @@ export async function createAgent(
   if (clash) throw new DomainError("CONFLICT", `session already has an agent named ${input.name}`, { field: "name" });
   const row = await deps.prisma.agent.create({
     data: {
-      id: newId(),
+      id: input.id ?? newId(),
       sessionId: input.sessionId,
       name: input.name,
       driver: input.driver,

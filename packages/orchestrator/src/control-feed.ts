@@ -3,6 +3,7 @@ import type { Bus, SessionEventStats } from "@rozet/db";
 import type { Logger } from "@rozet/vocabulary";
 import type { Replicas } from "./replica-topics.ts";
 import type { AgentDto, CommandDto, PermissionDto, SessionDto, TaskDto } from "./dto.ts";
+import type { PlanDto } from "./plans/plan-dto.ts";
 
 interface ControlBase {
   id: string;
@@ -18,6 +19,7 @@ export type ControlMessage =
   | (ControlBase & { entity: "command"; data?: CommandDto })
   | (ControlBase & { entity: "task"; data?: TaskDto })
   | (ControlBase & { entity: "permission"; data?: PermissionDto })
+  | (ControlBase & { entity: "plan"; data?: PlanDto })
   /** Running totals of a session, at most once a second while its events flow. */
   | (ControlBase & { entity: "stats"; data: SessionEventStats });
 

@@ -12,6 +12,10 @@ import { HookAgentObserver } from "./runtime/hook-agent-observer.ts";
 import { AgentRegistry } from "./runtime/registry.ts";
 import { TaskScheduler } from "./runtime/task-scheduler.ts";
 import { StatsTicker } from "./stats-ticker.ts";
+import { PlanCoordinator } from "./plans/coordinator.ts";
+import { Planner } from "./plans/planner.ts";
+import { failInterruptedPlanning } from "./plans/plans.ts";
+import { PlanQueue } from "./plans/plan-store.ts";
 
 export interface ControlRoomOptions {
   /** The SQLite file, or a `postgres://` URL for the shared Postgres store. */
@@ -38,6 +42,8 @@ export interface ControlRoom extends Stores {
   permissions: PermissionBroker;
   agents: AgentRegistry;
   tasks: TaskScheduler;
+  /** Plans: the planner agents, the coordinator that runs approved plans, and the per-plan work queue. */
+  plans: { planner: Planner; coordinator: PlanCoordinator; queue: PlanQueue };
   database: Database;
   /** Stops agents, flushes the write queue and closes the database. */
   close(): Promise<void>;
@@ -80,6 +86,15 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
     agents: { find: (agentId) => agents.find(agentId), idleIn: (sessionId) => agents.idleIn(sessionId) },
     startAgent: (profile) => createAgent({ ...stores, agents }, profile),
   });
+  // Planner and coordinator call each other (approve on autoApprovePlans, replan after a failure): closures again.
+  const queue = new PlanQueue();
+  const planner: Planner = new Planner({
+    ...stores,
+    agents: { launch: (id, opts) => agents.launch(id, opts), find: (id) => agents.find(id), get: (id) => agents.get(id), stop: (id) => agents.stop(id) },
+    queue,
+    approve: (planId, by) => coordinator.approve(planId, by),
+  });
+  const coordinator: PlanCoordinator = new PlanCoordinator({ ...stores, tasks, agents: { find: (id) => agents.find(id) }, queue, planner });
   const agents: AgentRegistry = new AgentRegistry({
     ...stores,
     requestPermission: (request) => permissions.request(request),
@@ -89,10 +104,12 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
     dataDir: options.dataDir,
     agentEnv: options.agentEnv ?? {},
     watchdogMs: options.watchdogMs ?? 60_000,
+    toolsFor: (agentId) => planner.toolsFor(agentId),
   });
   try {
     await agents.recover();
     await permissions.closeOrphans();
+    await failInterruptedPlanning(stores);
   } catch (error) {
     // Nothing half-open left behind: the caller gets the error and no store, writer or timer outlives it.
     await writer.close().catch(() => undefined);
@@ -103,14 +120,18 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
   stats.start();
   const hookAgents = new HookAgentObserver(stores);
   hookAgents.start();
+  coordinator.start();
   return {
     ...stores,
     database,
     permissions,
     agents,
     tasks,
+    plans: { planner, coordinator, queue },
     async close() {
       stats.stop();
+      coordinator.stop();
+      planner.close();
       await hookAgents.stop();
       await agents.shutdown();
       await writer.close();

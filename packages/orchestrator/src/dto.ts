@@ -9,6 +9,7 @@ export function sessionDto(row: Models.SessionModel) {
     externalKey: row.externalKey,
     workspaceRoot: row.workspaceRoot,
     status: row.status as "active" | "archived",
+    autoApprovePlans: row.autoApprovePlans,
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -57,6 +58,8 @@ export function taskDto(row: Models.TaskModel) {
     agentId: row.agentId,
     parentId: row.parentId,
     dependsOn: JSON.parse(row.dependsOn) as string[],
+    planId: row.planId,
+    planKey: row.planKey,
     attempts: row.attempts,
     budgetUsd: row.budgetUsd,
     budgetTokens: row.budgetTokens,

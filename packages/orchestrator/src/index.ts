@@ -23,3 +23,6 @@ export { agentStatuses, type AgentStatus } from "./runtime/lifecycle.ts";
 export type { AgentDriver, DriverContext, DriverHost, DriverEvent, DriverFactory, PermissionDecision, PermissionRequest, TurnResult } from "./runtime/driver.ts";
 export type { OperatorAnswer } from "./runtime/permission-broker.ts";
 export { createToken, listTokens, revokeToken, tokenDto, TOKEN_SECRET_PREFIX, type TokenDto } from "./access/tokens.ts";
+export { createPlan, getPlan, listPlans, updatePlan, approvePlan, decidePlan, cancelPlan } from "./plans/plans.ts";
+export type { PlanDto, PlanTask, PlanRefusal, PendingDecision, PlannerProfile } from "./plans/plan-dto.ts";
+export { validateProposal } from "./plans/plan-validation.ts";

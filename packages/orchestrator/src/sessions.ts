@@ -9,12 +9,12 @@ export interface SessionDeps extends Pick<Stores, "prisma" | "control" | "worksp
   agents: Pick<AgentRegistry, "stopSession">;
 }
 
-export async function createSession(deps: Pick<SessionDeps, "prisma" | "control" | "workspacesRoot">, input: { name: string; workspace?: string | undefined }) {
+export async function createSession(deps: Pick<SessionDeps, "prisma" | "control" | "workspacesRoot">, input: { name: string; workspace?: string | undefined; autoApprovePlans?: boolean | undefined }) {
   const id = newId();
   // Default workspace: a folder of its own under the workspaces root, named after the session.
   const slug = input.name.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 40) || "session";
   const workspaceRoot = ensureWorkspace(deps.workspacesRoot, input.workspace ?? `${slug}-${id.slice(0, 8)}`);
-  const row = await deps.prisma.session.create({ data: { id, name: input.name, workspaceRoot } });
+  const row = await deps.prisma.session.create({ data: { id, name: input.name, workspaceRoot, autoApprovePlans: input.autoApprovePlans ?? false } });
   const dto = sessionDto(row);
   deps.control.publish({ entity: "session", id, sessionId: id, action: "created", status: dto.status, data: dto });
   return dto;

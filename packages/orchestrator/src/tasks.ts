@@ -26,6 +26,8 @@ export async function createTask(
     budgetUsd?: number | undefined;
     budgetTokens?: number | undefined;
     agentProfile?: { driver: "claude" | "acp" | "shell"; model?: string | undefined; config?: Record<string, unknown> | undefined } | undefined;
+    /** The plan the task is part of, and its key there (set by the plan coordinator only). */
+    plan?: { id: string; key: string } | undefined;
   },
 ) {
   const session = await getSession(deps, { id: input.sessionId });
@@ -56,6 +58,8 @@ export async function createTask(
       budgetUsd: input.budgetUsd ?? null,
       budgetTokens: input.budgetTokens ?? null,
       agentProfile: input.agentProfile ? JSON.stringify(input.agentProfile) : null,
+      planId: input.plan?.id ?? null,
+      planKey: input.plan?.key ?? null,
     },
   });
   const dto = taskDto(row);

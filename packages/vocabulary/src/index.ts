@@ -7,3 +7,4 @@ export { asBoolean, asList, asNumber, asRecord, asString, asStrings, type JsonRe
 export { catalogueFields, catalogueTable, commonPayloadFields, describeShape, type CatalogueField } from "./events/describe.ts";
 export { describePermissionRule, ruleIdOf } from "./rules.ts";
 export { ROLES, roleAllows, type Role } from "./access.ts";
+export * from "./plans.ts";

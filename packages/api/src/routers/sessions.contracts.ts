@@ -6,6 +6,8 @@ export const createSessionInput = z.object({
   name: nameSchema,
   /** Folder for the session's agents, relative to (or inside) the workspaces root. Default: a new folder. */
   workspace: printable(1024).min(1).optional(),
+  /** Plans of this session start as soon as their proposal is valid, without waiting for plan.approve. */
+  autoApprovePlans: z.boolean().optional(),
 });
 export const listSessionsInput = z
   .object({ status: z.enum(["active", "archived"]).optional(), limit: z.number().int().min(1).max(500).default(100) })
@@ -18,6 +20,7 @@ export const sessionOutput = z.object({
   externalKey: z.string().nullable(),
   workspaceRoot: z.string().nullable(),
   status: z.enum(["active", "archived"]),
+  autoApprovePlans: z.boolean(),
   createdAt: isoTime,
   updatedAt: isoTime,
 }) satisfies z.ZodType<SessionDto>;

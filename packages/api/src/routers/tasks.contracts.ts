@@ -41,6 +41,9 @@ export const taskOutput = z.object({
   agentId: z.string().nullable(),
   parentId: z.string().nullable(),
   dependsOn: z.array(z.string()),
+  /** The plan that made the task, and the task's key in it (docs/planning.md). */
+  planId: z.string().nullable(),
+  planKey: z.string().nullable(),
   attempts: z.number().int(),
   budgetUsd: z.number().nullable(),
   budgetTokens: z.number().int().nullable(),

@@ -4,6 +4,7 @@
  */
 
 import type { CatalogueEvent } from "@rozet/vocabulary";
+import type { z } from "zod";
 
 /**
  * A normalized event a driver reports (docs/events.md), typed by the event catalogue: a union discriminated by
@@ -90,7 +91,21 @@ export interface DriverContext {
   resumeSessionId?: string | undefined;
   /** What the agent has cost so far: agents that report cumulative totals (Claude on resume) subtract it. */
   priorCostUsd?: number | undefined;
+  /** Tools of the control room this agent is given (drivers that cannot offer tools ignore them). */
+  tools?: readonly ControlRoomTool[] | undefined;
   host: DriverHost;
+}
+
+/**
+ * A tool the control room itself offers an agent (e.g. the planner's `submit_plan`), run in the server process.
+ * Claude gets it as an in-process MCP server named `rozet` (the model calls `mcp__rozet__<name>`).
+ */
+export interface ControlRoomTool {
+  name: string;
+  description: string;
+  inputShape: z.ZodRawShape;
+  /** Runs the call; the text goes back to the agent as the tool result (an error result when `isError`). */
+  run(input: Record<string, unknown>): Promise<{ text: string; isError?: boolean }>;
 }
 
 export type DriverFactory = (context: DriverContext) => AgentDriver;

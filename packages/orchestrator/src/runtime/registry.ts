@@ -3,7 +3,7 @@ import path from "node:path";
 import { DomainError, errorMessage, notFound, OPEN_COMMAND_STATUSES } from "@rozet/vocabulary";
 import type { Models } from "@rozet/db";
 import { AgentRuntime, type AgentRuntimeDeps, type AgentRuntimeOptions } from "./agent-runtime.ts";
-import type { AgentDriver, DriverFactory } from "./driver.ts";
+import type { AgentDriver, ControlRoomTool, DriverFactory } from "./driver.ts";
 import { observedNotDriven } from "./observed-agents.ts";
 import { LIVE_STATUSES, type AgentStatus } from "./lifecycle.ts";
 import type { AgentWorkspace, AgentWorkspaceRequest } from "./agent-workspace.ts";
@@ -27,6 +27,11 @@ export interface AgentRegistryDeps extends AgentRuntimeDeps {
   /** Environment every agent gets (model endpoints and keys configured for the server). */
   agentEnv: Record<string, string>;
   watchdogMs: number;
+  /**
+   * Tools of the control room an agent is started with (a planner's `submit_plan`). An agent that has some is
+   * reserved for that job: the task scheduler never hands it a task.
+   */
+  toolsFor?: ((agentId: string) => readonly ControlRoomTool[] | undefined) | undefined;
 }
 
 type StoredAgent = Pick<Models.AgentModel, "id" | "sessionId" | "status" | "budgetUsd" | "budgetTokens" | "costUsd" | "inputTokens" | "outputTokens">;
@@ -69,7 +74,7 @@ export class AgentRegistry {
 
   /** Idle agents of a session, oldest first (for task assignment). */
   idleIn(sessionId: string): AgentRuntime[] {
-    return [...this.runtimes.values()].filter((r) => r.sessionId === sessionId && r.status === "idle" && r.queued.length === 0);
+    return [...this.runtimes.values()].filter((r) => r.sessionId === sessionId && r.status === "idle" && r.queued.length === 0 && !this.deps.toolsFor?.(r.agentId));
   }
 
   /**
@@ -107,6 +112,7 @@ export class AgentRegistry {
         dataDir,
         resumeSessionId: opts.resume ? (agent.externalSessionId ?? undefined) : undefined,
         priorCostUsd: agent.costUsd,
+        tools: this.deps.toolsFor?.(agent.id),
         host: runtime.host,
       });
     } catch (error) {

@@ -246,6 +246,16 @@ export const eventCatalogue = {
   "task.handoff": { payload: handoffPayload },
   "task.merge_conflict": { status: ["blocked"], payload: mergeConflictPayload },
   "task.conflict_resolved": { status: ["resolved", "agent", "cancelled"], payload: payload({ resolution: z.enum(["resolved", "agent", "cancel"]), path: str, files: z.array(z.string()).optional() }) },
+  // Plans (docs/planning.md): the plan's id, and what changed
+  "plan.created": { payload: payload({ planId: z.string(), goal: str, budgetUsd: nullableNum, round: num }) },
+  "plan.proposed": { payload: payload({ planId: z.string(), tasks: num, round: num }) },
+  "plan.refused": { status: ["refused"], payload: payload({ planId: z.string(), reason: z.string(), attempt: num, attemptsLeft: num }) },
+  "plan.updated": { payload: payload({ planId: z.string(), tasks: num }) },
+  "plan.approved": { payload: payload({ planId: z.string(), by: str }) },
+  "plan.started": { payload: payload({ planId: z.string(), tasks: num, round: num }) },
+  "plan.decision_needed": { payload: payload({ planId: z.string(), taskId: str, error: str }) },
+  "plan.decided": { payload: payload({ planId: z.string(), decision: z.string(), taskId: str }) },
+  "plan.finished": { status: ["done", "failed", "cancelled"], payload: payload({ planId: z.string(), error: str, costUsd: num }) },
   "subagent.started": {
     payload: payload({ taskId: str, toolUseId: str, description: str, subagentType: str, prompt: str }),
   },

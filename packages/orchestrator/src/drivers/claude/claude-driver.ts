@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { query, type CanUseTool, type Query, type SDKUserMessage } from "@anthropic-ai/claude-agent-sdk";
+import { createSdkMcpServer, query, tool, type CanUseTool, type Query, type SDKUserMessage } from "@anthropic-ai/claude-agent-sdk";
 import { ClaudeMessageNormalizer } from "../../normalize/claude-messages.ts";
 import type { AgentDriver, DriverContext, TurnResult } from "../../runtime/driver.ts";
 import { stopProcessGroup, trackProcessGroup } from "../../process/index.ts";
@@ -11,6 +11,9 @@ import { agentProcessEnv } from "./env.ts";
 const STOP_GRACE_MS = 2_000;
 /** At most this many repeats of one interrupt (see `repeatInterrupt`). */
 const INTERRUPT_REPEATS = 3;
+/** What `readOnly` takes away: every built-in tool that writes a file or runs a command. */
+const WRITING_TOOLS = ["Write", "Edit", "MultiEdit", "NotebookEdit", "Bash", "KillShell"];
+const CONTROL_ROOM_SERVER = "rozet";
 const STDERR_TAIL_LINES = 20;
 
 /**
@@ -68,6 +71,8 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
   };
 
   const canUseTool: CanUseTool = async (toolName, toolInput, options) => {
+    // The control room's own tools only report back to it: nothing for the operator to answer.
+    if (toolName.startsWith(`mcp__${CONTROL_ROOM_SERVER}__`)) return { behavior: "allow", updatedInput: toolInput };
     const decision = await context.host.requestPermission(
       { toolName, input: toolInput, toolUseId: options.toolUseID, reason: options.decisionReason ?? options.blockedPath, extra: { suggestions: options.suggestions ?? [] } },
       options.signal,
@@ -140,6 +145,8 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
           ...context.env,
         }),
         canUseTool,
+        ...(config.readOnly ? { disallowedTools: WRITING_TOOLS } : {}),
+        ...controlRoomTools(context),
         stderr: () => undefined,
         spawnClaudeCodeProcess: spawnClaude,
         ...(config.executable ? { pathToClaudeCodeExecutable: config.executable } : {}),
@@ -205,4 +212,20 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
       await stopProcess();
     },
   };
+}
+
+/** The control room's own tools as an in-process MCP server (allowed without asking: see canUseTool). */
+function controlRoomTools(context: DriverContext) {
+  const tools = context.tools ?? [];
+  if (tools.length === 0) return {};
+  const server = createSdkMcpServer({
+    name: CONTROL_ROOM_SERVER,
+    tools: tools.map((t) =>
+      tool(t.name, t.description, t.inputShape, async (input) => {
+        const { text, isError } = await t.run(input);
+        return { content: [{ type: "text" as const, text }], ...(isError ? { isError: true } : {}) };
+      }, { alwaysLoad: true }),
+    ),
+  });
+  return { mcpServers: { [CONTROL_ROOM_SERVER]: server } };
 }

@@ -7,6 +7,8 @@ export const claudeConfigSchema = z.object({
   permissionMode: z.enum(["default", "acceptEdits", "plan"]).optional(),
   /** Which Claude Code settings files to load (none by default: a project's own hooks would double events). */
   settingSources: z.array(z.enum(["user", "project", "local"])).optional(),
+  /** Take away every tool that edits files or runs commands (a planner looks, it does not touch). */
+  readOnly: z.boolean().optional(),
   /** The Claude Code executable to run instead of the SDK's bundled one. */
   executable: z.string().min(1).max(4_096).optional(),
 });
@@ -14,7 +16,7 @@ export type ClaudeDriverConfig = z.infer<typeof claudeConfigSchema>;
 
 /** This driver's settings from the agent config (other keys belong to the runtime); a wrong value names its field. */
 export function readClaudeConfig(config: Record<string, unknown>): ClaudeDriverConfig {
-  const parsed = claudeConfigSchema.safeParse({ permissionMode: config.permissionMode, settingSources: config.settingSources, executable: config.executable });
+  const parsed = claudeConfigSchema.safeParse({ permissionMode: config.permissionMode, settingSources: config.settingSources, readOnly: config.readOnly, executable: config.executable });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const field = String(issue.path[0] ?? "config");
