@@ -29,8 +29,8 @@ interface Shape {
 }
 
 /** Types as the Prisma schema sees them: each store's spelling of String, Int, Float, Bytes, DateTime. */
-const SQLITE_TYPES: Record<string, string> = { TEXT: "String", INTEGER: "Int", REAL: "Float", BLOB: "Bytes", DATETIME: "DateTime" };
-const POSTGRES_TYPES: Record<string, string> = { text: "String", integer: "Int", "double precision": "Float", bytea: "Bytes", "timestamp without time zone": "DateTime" };
+const SQLITE_TYPES: Record<string, string> = { TEXT: "String", INTEGER: "Int", REAL: "Float", BLOB: "Bytes", DATETIME: "DateTime", BOOLEAN: "Boolean" };
+const POSTGRES_TYPES: Record<string, string> = { text: "String", integer: "Int", "double precision": "Float", bytea: "Bytes", "timestamp without time zone": "DateTime", boolean: "Boolean" };
 
 function sqliteShape(file: string): Record<string, Shape> {
   const db = openSqlite(file, { synchronous: "NORMAL" });
