@@ -1,10 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { silentLogger, type Logger } from "@rozet/vocabulary";
-import { createBus, EventWriter, localSignals, openDatabase, type Database } from "@rozet/db";
+import { createBus, EventWriter, openDatabase, type Database } from "@rozet/db";
 import { createAgent } from "./agents.ts";
 import { ControlFeed } from "./control-feed.ts";
 import type { Stores } from "./deps.ts";
-import type { ReplicaTopics } from "./replica-topics.ts";
+import { startReplication } from "./replication.ts";
 import { prepareAgentWorkspace } from "./runtime/agent-workspace.ts";
 import type { DriverFactory } from "./runtime/driver.ts";
 import { PermissionBroker } from "./runtime/permission-broker.ts";
@@ -58,7 +58,11 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
     onConnectionError: (error) => log.warn({ err: error }, "database connection ended"),
   });
   const bus = createBus();
-  const replicas = localSignals<ReplicaTopics>();
+  const replication = await startReplication({ database, location: options.database, bus, log }).catch(async (error: unknown) => {
+    await database.close().catch(() => undefined);
+    throw error;
+  });
+  const { replicas } = replication;
   const control = new ControlFeed({ bus, replicas, log });
   const stats = new StatsTicker({
     read: (sessionId) => database.events.stats(sessionId),
@@ -69,7 +73,8 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
     store: database.events,
     log,
     onCommit(outcome) {
-      if (outcome.stored.length > 0) bus.publish("events", outcome.stored, "local");
+      // With replicas the fan-out publishes them, in seq order with every other replica's.
+      if (outcome.stored.length > 0 && !replication.fansOutEvents) bus.publish("events", outcome.stored, "local");
       for (const event of outcome.stored) stats.markDirty(event.sessionId);
       for (const id of outcome.createdSessions) control.publish({ entity: "session", id, sessionId: id, action: "created" });
       for (const agent of outcome.createdAgents) {
@@ -113,6 +118,7 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
   } catch (error) {
     // Nothing half-open left behind: the caller gets the error and no store, writer or timer outlives it.
     await writer.close().catch(() => undefined);
+    await replication.close().catch(() => undefined);
     await database.close().catch(() => undefined);
     throw error;
   }
@@ -135,6 +141,7 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
       await hookAgents.stop();
       await agents.shutdown();
       await writer.close();
+      await replication.close();
       await database.close();
     },
   };
