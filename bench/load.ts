@@ -95,7 +95,8 @@ class CommandWatch {
 }
 
 process.env.ROZET_BENCH_WEB = "1";
-const server = await spawnRozet({ label: "load" });
+// ROZET_LOAD_PROFILE=<dir>: the server runs with --cpu-prof into that directory (written when it closes).
+const server = await spawnRozet({ label: "load", ...(process.env.ROZET_LOAD_PROFILE ? { cpuProfDir: process.env.ROZET_LOAD_PROFILE } : {}) });
 const { api, close: closeClient } = createRozetClient({ url: server.url });
 const stubs: ModelStub[] = [];
 const browser = await launchBrowser();

@@ -10,6 +10,7 @@ import {
   listProcessGroupMembers,
   liveProcessGroups,
   spawnAgentProcess,
+  agentNice,
   stopProcessGroup,
   watchUnexpectedExit,
   type AgentProcess,
@@ -46,6 +47,16 @@ describe("spawnAgentProcess + stopProcessGroup", () => {
     const proc = await bash("sleep 300");
     expect(listProcessGroupMembers(proc.pid)).toContain(proc.pid);
     expect(liveProcessGroups().map((group) => group.pgid)).toContain(proc.pid);
+    await stopProcessGroup(proc.child, { graceMs: 0 });
+  });
+
+  it("runs the agent, and what it starts, at a lower CPU priority than the server (nice 10), so the server's answers do not queue behind agents' work", async () => {
+    const proc = await bash("sleep 300 & wait");
+    const child = await until(() => listProcessGroupMembers(proc.pid).find((pid) => pid !== proc.pid));
+    expect(os.getPriority(proc.pid)).toBe(Math.min(19, os.getPriority() + 10));
+    expect(os.getPriority(child)).toBe(os.getPriority(proc.pid));
+    expect(agentNice({ ROZET_AGENT_NICE: "0" })).toBe(0);
+    expect(agentNice({ ROZET_AGENT_NICE: "nonsense" })).toBe(10);
     await stopProcessGroup(proc.child, { graceMs: 0 });
   });
 

@@ -1,4 +1,5 @@
 export { spawnAgentProcess, type SpawnAgentOptions, type AgentProcess } from "./spawn.ts";
+export { lowerAgentPriority, agentNice } from "./priority.ts";
 export { stopProcessGroup, killGroupStragglers, type StopOptions } from "./stop.ts";
 export { exitOf, waitForExit, hasExited, describeExit, type ProcessExit } from "./exit.ts";
 export { watchUnexpectedExit, type ExitWatcher } from "./exit-watcher.ts";

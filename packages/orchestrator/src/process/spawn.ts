@@ -4,6 +4,7 @@ import type { Readable } from "node:stream";
 import { DomainError } from "@rozet/vocabulary";
 import { exitOf, type ProcessExit } from "./exit.ts";
 import { LineSplitter, type LineHandler } from "./line-splitter.ts";
+import { lowerAgentPriority } from "./priority.ts";
 import { trackProcessGroup } from "./registry.ts";
 
 const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
@@ -59,6 +60,7 @@ export async function spawnAgentProcess(options: SpawnAgentOptions): Promise<Age
   });
   const pid = child.pid as number; // set once "spawn" fired
   trackProcessGroup(child, [options.command, ...options.args].join(" "));
+  lowerAgentPriority(child.pid);
   // Late errors (e.g. a failed kill) must not crash the server; exits are observed through `exited`.
   child.on("error", () => {});
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { createSdkMcpServer, query, tool, type CanUseTool, type Query, type SDKUserMessage } from "@anthropic-ai/claude-agent-sdk";
 import { ClaudeMessageNormalizer } from "../../normalize/claude-messages.ts";
 import type { AgentDriver, DriverContext, TurnResult } from "../../runtime/driver.ts";
-import { stopProcessGroup, trackProcessGroup } from "../../process/index.ts";
+import { lowerAgentPriority, stopProcessGroup, trackProcessGroup } from "../../process/index.ts";
 import { AsyncQueue } from "../async-queue.ts";
 import { readClaudeConfig } from "./config.ts";
 import { agentProcessEnv } from "./env.ts";
@@ -56,6 +56,7 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
     const proc = spawn(opts.command, opts.args, { cwd: opts.cwd ?? context.cwd, env: opts.env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
     child = proc;
     trackProcessGroup(proc, "claude");
+    lowerAgentPriority(proc.pid);
     const spawnedIn = generation;
     proc.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
       stderrTail.push(...chunk.split("\n").filter(Boolean));

@@ -1,0 +1,23 @@
+import { getPriority, setPriority } from "node:os";
+
+/**
+ * Agent processes run at a lower CPU priority than the server (10 nice steps below it by default;
+ * ROZET_AGENT_NICE changes the step, 0 keeps them equal): on a machine whose cores are taken by the agents' own work (50 Claude Code processes on
+ * 2 cores in bench:load), the server's answers — command acks, hook ingest, permission answers — otherwise wait
+ * in the same run queue as every agent. Their children (tools, shells) inherit it.
+ */
+export function lowerAgentPriority(pid: number | undefined, env: NodeJS.ProcessEnv = process.env): void {
+  const nice = agentNice(env);
+  if (pid === undefined || nice === 0) return;
+  try {
+    setPriority(pid, Math.min(19, getPriority() + nice));
+  } catch {
+    // The process may already be gone; a priority we cannot set changes nothing else.
+  }
+}
+
+export function agentNice(env: NodeJS.ProcessEnv): number {
+  const raw = env.ROZET_AGENT_NICE;
+  const value = raw === undefined || raw === "" ? 10 : Number(raw);
+  return Number.isInteger(value) && value >= 0 && value <= 19 ? value : 10;
+}
