@@ -13,6 +13,7 @@ import { payloadPatch, proposedChanges } from "../../lib/tool-diff.ts";
 import { createRunLog } from "../../state/run-log-store.ts";
 import { EventNameRows } from "./EventNames.tsx";
 import { getEvent } from "./session.data.ts";
+import { TaskHandoffDetails } from "./TaskHandoffDetails.tsx";
 
 /** Payloads run to megabytes (Stop events carry transcripts); render this much until asked for the rest. */
 const PREVIEW_CHARS = 100_000;
@@ -129,6 +130,7 @@ function EventBody(props: { event: FullEvent; sessionId: string }) {
       >
         <Switch>
           <Match when={tab() === "details"}>
+            <TaskHandoffDetails event={props.event} />
             <DetailsTab event={props.event} />
           </Match>
           <Match when={tab() === "files"}>

@@ -10,6 +10,7 @@ import { FINISHED_TASK_STATUSES, TASK_COLUMNS, applyTaskUpdate, groupTasks, merg
 import { waitingOn } from "../../state/task-graph.ts";
 import { useAccess } from "../../providers/access.tsx";
 import { CreateTaskDialog } from "./CreateTaskDialog.tsx";
+import { MergeConflictPanel } from "./MergeConflictPanel.tsx";
 import { TaskGraph } from "./TaskGraph.tsx";
 import { cancelTask, getTasks } from "./session.data.ts";
 import { taskEventsHref } from "./task-links.ts";
@@ -123,11 +124,18 @@ function TaskCard(props: { task: Task; sessionId: string; agentName: string | nu
       <Show when={props.task.status === "completed" && props.task.result}>
         <p class="small task-result">{props.task.result}</p>
       </Show>
+      <Show when={props.task.mergeConflict}>{(conflict) => <MergeConflictPanel task={props.task} sessionId={props.sessionId} conflict={conflict()} />}</Show>
+      <Show when={props.task.headCommit && props.task.branch}>
+        <p class="small muted task-commit">
+          Work in <code>{props.task.branch}</code> at <code>{props.task.headCommit!.slice(0, 12)}</code>
+        </p>
+      </Show>
       <div class="task-actions">
       <A class="button small" href={taskEventsHref(props.sessionId, props.task.id)}>
         Events<span class="visually-hidden"> of {props.task.title}</span>
       </A>
-      <Show when={!finished() && access.canOperate()}>
+      {/* A task stopped on a merge conflict is cancelled through the conflict's own answer (it aborts the merge). */}
+      <Show when={!finished() && access.canOperate() && !props.task.mergeConflict}>
         <button
           type="button"
           class="button small danger"

@@ -54,6 +54,13 @@ export const cancelTask = action(async (input: { sessionId: string; taskId: stri
   return json(task, { revalidate: getTasks.keyFor(input.sessionId) });
 }, "task.cancel");
 
+/** The operator's answer to a task stopped on a merge conflict: resolved by hand, hand it to the agent, or cancel. */
+export const resolveTaskConflict = action(async (input: { sessionId: string; taskId: string; resolution: "resolved" | "agent" | "cancel" }) => {
+  const api = dataApi();
+  const task = await timedCommand(api, "task.resolveConflict", () => api.task.resolveConflict.mutate({ id: input.taskId, resolution: input.resolution }));
+  return json(task, { revalidate: getTasks.keyFor(input.sessionId) });
+}, "task.resolveConflict");
+
 /** A command by id (with its agent's name), for naming it: the first page of its run log, one event long. */
 export const getCommand = query(async (commandId: string) => (await dataApi().event.runLog.query({ commandId, limit: 1 })).command, "command");
 /** One task by id, for naming it (a list read before the task existed would not know it). */
