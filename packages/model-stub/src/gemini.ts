@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { DEFAULT_USAGE, fillPlaceholders, type IdSource, type Placeholders } from './message.ts';
 import { findCwd, type RequestFacts } from './request.ts';
-import { pause, write, type RespondOptions } from './respond.ts';
+import { pause, streamFrames, type RespondOptions } from './respond.ts';
 import type { ContentBlockSpec, ScriptedResponse } from './scenario.ts';
 import { chunk } from './sse.ts';
 
@@ -161,23 +161,7 @@ export async function respondGemini(res: ServerResponse, response: ScriptedRespo
   res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   res.flushHeaders();
   // A stream error is an error object in a data frame, as the API sends one mid-stream; the stream then ends.
-  for (let i = 0; i <= chunks.length; i++) {
-    if (cutAt === i) {
-      res.destroy();
-      return;
-    }
-    if (streamError?.afterChunks === i) {
-      res.end(frame(failed));
-      return;
-    }
-    const next = chunks[i];
-    if (!next) break;
-    await write(res, frame(next));
-    if (i < chunks.length - 1 && !(await pause(response.chunkDelayMs, opts.signal))) return;
-  }
-  if (cutAt !== undefined) res.destroy();
-  else if (failed) res.end(frame(failed));
-  else res.end();
+  await streamFrames(res, chunks.map(frame), response, failed ? frame(failed) : '', opts.signal);
 }
 
 export const DEFAULT_GEMINI_MODEL = 'gemini-2.5-pro';

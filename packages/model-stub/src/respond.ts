@@ -78,23 +78,32 @@ export async function respond(res: ServerResponse, response: ScriptedResponse, o
   });
   res.flushHeaders();
 
-  const events = messageEvents(message);
-  for (let i = 0; i <= events.length; i++) {
+  const frames = messageEvents(message).map(formatSse);
+  await streamFrames(res, frames, response, streamError ? formatSse(errorEvent(streamError.type, streamError.message)) : '', opts.signal);
+}
+
+/**
+ * Writes a stream's frames with the scripted `chunkDelayMs` between them, destroying the socket after
+ * `cutStreamAfterChunks` frames or ending with `errorFrame` after `streamError.afterChunks`. A cut or error point
+ * past the last frame still happens, right after it.
+ */
+export async function streamFrames(res: ServerResponse, frames: readonly string[], response: ScriptedResponse, errorFrame: string, signal: AbortSignal): Promise<void> {
+  const { cutStreamAfterChunks: cutAt, streamError } = response;
+  for (let i = 0; i <= frames.length; i++) {
     if (cutAt === i) {
       res.destroy();
       return;
     }
     if (streamError?.afterChunks === i) {
-      res.end(formatSse(errorEvent(streamError.type, streamError.message)));
+      res.end(errorFrame);
       return;
     }
-    const event = events[i];
-    if (!event) break;
-    await write(res, formatSse(event));
-    if (i < events.length - 1 && !(await pause(response.chunkDelayMs, opts.signal))) return;
+    const frame = frames[i];
+    if (frame === undefined) break;
+    await write(res, frame);
+    if (i < frames.length - 1 && !(await pause(response.chunkDelayMs, signal))) return;
   }
-  // A cut or error point past the last event still happens, right after message_stop.
   if (cutAt !== undefined) res.destroy();
-  else if (streamError) res.end(formatSse(errorEvent(streamError.type, streamError.message)));
+  else if (streamError) res.end(errorFrame);
   else res.end();
 }

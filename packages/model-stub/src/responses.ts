@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { DEFAULT_USAGE, fillPlaceholders, type IdSource, type Placeholders } from './message.ts';
 import type { RequestFacts } from './request.ts';
-import { pause, write, type RespondOptions } from './respond.ts';
+import { pause, streamFrames, type RespondOptions } from './respond.ts';
 import type { ContentBlockSpec, ScriptedResponse } from './scenario.ts';
 import { chunk, formatSse, type SseEvent } from './sse.ts';
 
@@ -222,26 +222,9 @@ export async function respondResponses(res: ServerResponse, response: ScriptedRe
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-request-id': requestId });
   res.flushHeaders();
 
-  const events = responseEvents(built);
   // A stream error is a `response.failed` event (Codex treats it as retryable); the stream then ends.
   const failed = streamError
     ? formatSse(ev('response.failed', { response: { ...built, status: 'failed', output: [], error: { code: streamError.type, message: streamError.message } } }))
     : '';
-  for (let i = 0; i <= events.length; i++) {
-    if (cutAt === i) {
-      res.destroy();
-      return;
-    }
-    if (streamError?.afterChunks === i) {
-      res.end(failed);
-      return;
-    }
-    const event = events[i];
-    if (!event) break;
-    await write(res, formatSse(event));
-    if (i < events.length - 1 && !(await pause(response.chunkDelayMs, opts.signal))) return;
-  }
-  if (cutAt !== undefined) res.destroy();
-  else if (streamError) res.end(failed);
-  else res.end();
+  await streamFrames(res, responseEvents(built).map(formatSse), response, failed, opts.signal);
 }

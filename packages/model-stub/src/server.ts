@@ -197,6 +197,7 @@ export async function startModelStub(options: StartModelStubOptions): Promise<Mo
   });
 
   const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {
     url: `http://${urlHost}:${port}`,
@@ -206,11 +207,13 @@ export async function startModelStub(options: StartModelStubOptions): Promise<Mo
       state.script = createScript(parseScenario(scenario));
     },
     close() {
-      return new Promise<void>((resolve, reject) => {
+      // Idempotent: a test may close a stub early and still hand it to a cleanup that closes everything.
+      closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         // Idle keep-alive sockets and streams held open by a delay would otherwise keep close() waiting.
         server.closeAllConnections();
       });
+      return closing;
     },
   };
 }

@@ -1,21 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startModelStub, type ModelStub, type ScenarioInput } from '../src/index.ts';
-import { post } from './http.ts';
+import { describe, expect, it } from 'vitest';
+import { post, stubsClosedAfterEach } from './http.ts';
 
 // The Gemini API as Gemini CLI calls it (`/v1beta/models/{model}:streamGenerateContent?alt=sse`, `:generateContent`,
 // `:countTokens`), answered from the same scenario steps as /v1/messages and /v1/responses.
 
-const open: ModelStub[] = [];
-
-async function stub(scenario: ScenarioInput): Promise<ModelStub> {
-  const s = await startModelStub({ scenario });
-  open.push(s);
-  return s;
-}
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-});
+const stub = stubsClosedAfterEach();
 
 const STREAM = '/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse';
 const UNARY = '/v1beta/models/gemini-2.5-flash:generateContent';

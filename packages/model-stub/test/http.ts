@@ -1,4 +1,20 @@
+import { afterEach } from 'vitest';
+import { startModelStub, type ModelStub, type ScenarioInput } from '../src/index.ts';
+
 // Small HTTP helpers for talking to the stub the way an Anthropic client would.
+
+/** Starts stubs for a test file's tests and closes them after each test. */
+export function stubsClosedAfterEach(): (scenario: ScenarioInput) => Promise<ModelStub> {
+  const open: ModelStub[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+  });
+  return async (scenario) => {
+    const s = await startModelStub({ scenario });
+    open.push(s);
+    return s;
+  };
+}
 
 export interface SseFrame {
   event: string;

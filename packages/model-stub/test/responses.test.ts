@@ -1,21 +1,10 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startModelStub, type ModelStub, type ScenarioInput } from '../src/index.ts';
-import { post, readSse, type SseFrame } from './http.ts';
+import { describe, expect, it } from 'vitest';
+import { post, readSse, type SseFrame, stubsClosedAfterEach } from './http.ts';
 
 // POST /v1/responses: the OpenAI Responses API as Codex calls it (codex-acp, `codex exec`), answered from the
 // same scenario steps as /v1/messages.
 
-const open: ModelStub[] = [];
-
-async function stub(scenario: ScenarioInput): Promise<ModelStub> {
-  const s = await startModelStub({ scenario });
-  open.push(s);
-  return s;
-}
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-});
+const stub = stubsClosedAfterEach();
 
 /** A request shaped like Codex's: developer + environment context + the user's text, function tools. */
 function responsesBody(opts: { text?: string; stream?: boolean; cwd?: string } = {}): Record<string, unknown> {

@@ -1,18 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { startModelStub, type ModelStub, type ScenarioInput } from '../src/index.ts';
-import { assemble, messagesBody, post, readSse } from './http.ts';
+import { describe, expect, it } from 'vitest';
+import { assemble, messagesBody, post, readSse, stubsClosedAfterEach } from './http.ts';
 
-const open: ModelStub[] = [];
-
-async function stub(scenario: ScenarioInput): Promise<ModelStub> {
-  const s = await startModelStub({ scenario });
-  open.push(s);
-  return s;
-}
-
-afterEach(async () => {
-  await Promise.all(open.splice(0).map((s) => s.close()));
-});
+const stub = stubsClosedAfterEach();
 
 const writeStep = {
   content: [
@@ -334,7 +323,6 @@ describe('recording and timing', () => {
     await new Promise((r) => setTimeout(r, 50));
     const closing = Date.now();
     await s.close();
-    open.splice(open.indexOf(s), 1);
     expect(Date.now() - closing).toBeLessThan(1000);
     expect(await pending).toBe('hung up');
   });

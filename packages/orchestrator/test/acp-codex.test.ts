@@ -1,17 +1,17 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startModelStub, type ScenarioInput } from "@rozet/model-stub";
-import { createAcpDriver, processGroupMembers } from "../src/drivers/acp/index.ts";
+import type { ScenarioInput } from "@rozet/model-stub";
+import { processGroupMembers } from "../src/drivers/acp/index.ts";
 import { liveProcessGroups } from "../src/process/registry.ts";
 import { recordingHost, type RecordingHost } from "../src/drivers/acp/testing.ts";
-import { realAgentResources } from "./acp-resources.ts";
+import { cancelMidTurn, realAgentResources, slowThenShort } from "./acp-resources.ts";
 
 // The real codex-acp (native binary) against the model stub's OpenAI Responses endpoint. There is no bubblewrap
 // here, so Codex's sandbox cannot run commands; the scripted model asks for `require_escalated` instead, which is
 // exactly the path that makes Codex ask the client for approval (and runs the approved command unsandboxed).
 
-const { dirs, stubs, drivers, release } = realAgentResources();
+const { launch, release } = realAgentResources();
 afterEach(release);
 
 const escalated = (cmd: string) => ({
@@ -26,24 +26,10 @@ const writeScenario: ScenarioInput = {
   ],
 };
 
-async function setup(scenario: ScenarioInput, host: RecordingHost) {
-  const stub = await startModelStub({ scenario });
-  stubs.push(stub);
-  const cwd = await dirs.make("acp-codex-ws-");
-  const dataDir = await dirs.make("acp-codex-home-");
-  const driver = createAcpDriver({
-    agentId: "agent-1",
-    sessionId: "session-1",
-    cwd,
-    // gpt-5 gets the plain exec_command tool set (other ids get Codex's "code mode" tools).
-    model: "gpt-5",
-    config: { profile: "codex", stopGraceMs: 300 },
-    env: { OPENAI_API_KEY: "sk-stub", OPENAI_BASE_URL: `${stub.url}/v1` },
-    dataDir,
-    host,
-  });
-  drivers.push(driver);
-  return { stub, cwd, driver };
+function setup(scenario: ScenarioInput, host: RecordingHost) {
+  const env = (url: string) => ({ OPENAI_API_KEY: "sk-stub", OPENAI_BASE_URL: `${url}/v1` });
+  // gpt-5 gets the plain exec_command tool set (other ids get Codex's "code mode" tools).
+  return launch({ name: "acp-codex", config: { profile: "codex", stopGraceMs: 300 }, model: "gpt-5", scenario, host, env });
 }
 
 describe("ACP driver, codex profile (codex-acp + Responses API stub)", () => {
@@ -102,23 +88,12 @@ describe("ACP driver, codex profile (codex-acp + Responses API stub)", () => {
 
   it("cancel mid-stream resolves cancelled within 2 s and the session goes on", async () => {
     const host = recordingHost();
-    const slow: ScenarioInput = {
-      steps: [
-        { delayMs: 100, chunkDelayMs: 500, content: [{ text: "A long answer that streams slowly. ".repeat(20) }] },
-        { content: [{ text: "After the cancel." }] },
-      ],
-    };
-    const { stub, driver } = await setup(slow, host);
+    const { stub, driver } = await setup(slowThenShort, host);
     await driver.start();
-    const turn = driver.prompt("talk slowly");
-    while (!stub.requests.some((request) => request.path === "/v1/responses")) await new Promise((resolve) => setTimeout(resolve, 50));
-    await new Promise((resolve) => setTimeout(resolve, 800));
-    const at = Date.now();
-    await driver.cancel();
-    const result = await turn;
+    const { result, cancelMs } = await cancelMidTurn(driver, stub, (request) => request.path === "/v1/responses");
     expect(result.status).toBe("cancelled");
     expect(result.error).toBeUndefined();
-    expect(Date.now() - at).toBeLessThan(2000);
+    expect(cancelMs).toBeLessThan(2000);
     expect((await driver.prompt("still there?")).result).toContain("After the cancel.");
   }, 30_000);
 });

@@ -1,15 +1,15 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startModelStub, type ScenarioInput } from "@rozet/model-stub";
-import { createAcpDriver, processGroupMembers } from "../src/drivers/acp/index.ts";
+import type { ScenarioInput } from "@rozet/model-stub";
+import { processGroupMembers } from "../src/drivers/acp/index.ts";
 import { catalogueViolations, recordingHost, type RecordingHost } from "../src/drivers/acp/testing.ts";
-import { realAgentResources } from "./acp-resources.ts";
+import { cancelMidTurn, realAgentResources, slowThenShort } from "./acp-resources.ts";
 
 // The real Gemini CLI (`gemini --acp`) against the model stub's Gemini API (streamGenerateContent), offline: the
 // profile keeps ~/.gemini in the agent's data dir with usage statistics, telemetry and update checks off.
 
-const { dirs, stubs, drivers, release } = realAgentResources();
+const { launch, release } = realAgentResources();
 afterEach(release);
 
 const writeScenario: ScenarioInput = {
@@ -20,29 +20,10 @@ const writeScenario: ScenarioInput = {
   ],
 };
 
-const SLOW_TEXT = ["alpha", "bravo", "charlie", "delta", "echo", "foxtrot", "golf", "hotel", "india", "juliett", "kilo", "lima"]
-  .map((word, i) => `Part ${i + 1} talks about ${word} at some length.`)
-  .join(" ");
-
-async function setup(scenario: ScenarioInput, host: RecordingHost) {
-  const stub = await startModelStub({ scenario });
-  stubs.push(stub);
-  const cwd = await dirs.make("acp-gemini-ws-");
-  const dataDir = await dirs.make("acp-gemini-data-");
-  const home = await dirs.make("acp-gemini-home-");
-  const driver = createAcpDriver({
-    agentId: "agent-1",
-    sessionId: "session-1",
-    cwd,
-    // A fixed model: "auto" would send every turn through an extra classifier call first.
-    model: "gemini-2.5-pro",
-    config: { profile: "gemini", stopGraceMs: 300 },
-    env: { HOME: home, GOOGLE_GEMINI_BASE_URL: stub.url, GEMINI_API_KEY: "stub-key" },
-    dataDir,
-    host,
-  });
-  drivers.push(driver);
-  return { stub, cwd, home, dataDir, driver };
+function setup(scenario: ScenarioInput, host: RecordingHost) {
+  // A fixed model: "auto" would send every turn through an extra classifier call first.
+  const env = (url: string) => ({ GOOGLE_GEMINI_BASE_URL: url, GEMINI_API_KEY: "stub-key" });
+  return launch({ name: "acp-gemini", config: { profile: "gemini", stopGraceMs: 300 }, model: "gemini-2.5-pro", scenario, host, env });
 }
 
 describe("ACP driver, gemini profile (gemini --acp + Gemini API stub)", () => {
@@ -96,23 +77,11 @@ describe("ACP driver, gemini profile (gemini --acp + Gemini API stub)", () => {
 
   it("cancel mid-stream resolves cancelled within 2 s and the session goes on", async () => {
     const host = recordingHost();
-    const slow: ScenarioInput = {
-      steps: [
-        // Varied text: Gemini CLI ends a turn whose streamed text repeats itself (loop detection, stopReason max_turn_requests).
-        { delayMs: 100, chunkDelayMs: 500, content: [{ text: SLOW_TEXT }] },
-        { content: [{ text: "After the cancel." }] },
-      ],
-    };
-    const { stub, driver } = await setup(slow, host);
+    const { stub, driver } = await setup(slowThenShort, host);
     await driver.start();
-    const turn = driver.prompt("talk slowly");
-    while (!stub.requests.some((request) => request.path.includes(":streamGenerateContent"))) await new Promise((resolve) => setTimeout(resolve, 50));
-    await new Promise((resolve) => setTimeout(resolve, 800));
-    const at = Date.now();
-    await driver.cancel();
-    const result = await turn;
+    const { result, cancelMs } = await cancelMidTurn(driver, stub, (request) => request.path.includes(":streamGenerateContent"));
     expect(result.status).toBe("cancelled");
-    expect(Date.now() - at).toBeLessThan(2000);
+    expect(cancelMs).toBeLessThan(2000);
     // The agent itself confirmed the cancel (the driver's own 5 s fallback did not fire).
     expect(host.ofType("agent.notice").filter((event) => event.payload.kind === "cancel_timeout")).toEqual([]);
     expect((await driver.prompt("still there?")).result).toContain("After the cancel.");

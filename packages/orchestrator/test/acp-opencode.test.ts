@@ -1,15 +1,15 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { startModelStub, type ScenarioInput } from "@rozet/model-stub";
-import { createAcpDriver, processGroupMembers } from "../src/drivers/acp/index.ts";
+import type { ScenarioInput } from "@rozet/model-stub";
+import { processGroupMembers } from "../src/drivers/acp/index.ts";
 import { catalogueViolations, recordingHost, type RecordingHost } from "../src/drivers/acp/testing.ts";
-import { realAgentResources } from "./acp-resources.ts";
+import { cancelMidTurn, realAgentResources, slowThenShort } from "./acp-resources.ts";
 
 // The real OpenCode (its native binary, `opencode acp`) against the model stub's Anthropic Messages endpoint, offline:
 // the profile points OpenCode's Anthropic provider at ANTHROPIC_BASE_URL, turns its own traffic off and makes edits ask.
 
-const { dirs, stubs, drivers, release } = realAgentResources();
+const { launch, release } = realAgentResources();
 afterEach(release);
 
 const writeScenario: ScenarioInput = {
@@ -20,24 +20,9 @@ const writeScenario: ScenarioInput = {
   ],
 };
 
-async function setup(scenario: ScenarioInput, host: RecordingHost) {
-  const stub = await startModelStub({ scenario });
-  stubs.push(stub);
-  const cwd = await dirs.make("acp-opencode-ws-");
-  const dataDir = await dirs.make("acp-opencode-data-");
-  const home = await dirs.make("acp-opencode-home-");
-  const driver = createAcpDriver({
-    agentId: "agent-1",
-    sessionId: "session-1",
-    cwd,
-    model: "claude-sonnet-4-5",
-    config: { profile: "opencode", stopGraceMs: 300 },
-    env: { HOME: home, ANTHROPIC_BASE_URL: stub.url, ANTHROPIC_API_KEY: "stub-key" },
-    dataDir,
-    host,
-  });
-  drivers.push(driver);
-  return { stub, cwd, home, dataDir, driver };
+function setup(scenario: ScenarioInput, host: RecordingHost) {
+  const env = (url: string) => ({ ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: "stub-key" });
+  return launch({ name: "acp-opencode", config: { profile: "opencode", stopGraceMs: 300 }, model: "claude-sonnet-4-5", scenario, host, env });
 }
 
 describe("ACP driver, opencode profile (opencode acp + Messages API stub)", () => {
@@ -94,23 +79,12 @@ describe("ACP driver, opencode profile (opencode acp + Messages API stub)", () =
 
   it("cancel mid-stream: OpenCode confirms it, the turn ends cancelled and the session goes on", async () => {
     const host = recordingHost();
-    const slow: ScenarioInput = {
-      steps: [
-        { delayMs: 100, chunkDelayMs: 500, content: [{ text: "A long answer that streams slowly. ".repeat(20) }] },
-        { content: [{ text: "After the cancel." }] },
-      ],
-    };
-    const { stub, driver } = await setup(slow, host);
+    const { stub, driver } = await setup(slowThenShort, host);
     await driver.start();
-    const turn = driver.prompt("talk slowly");
-    while (!stub.requests.some((request) => request.path.startsWith("/v1/messages"))) await new Promise((resolve) => setTimeout(resolve, 50));
-    await new Promise((resolve) => setTimeout(resolve, 800));
-    const at = Date.now();
-    await driver.cancel();
-    const result = await turn;
+    const { result, cancelMs } = await cancelMidTurn(driver, stub, (request) => request.path.startsWith("/v1/messages"));
     expect(result.status).toBe("cancelled");
     // OpenCode confirms a cancel in 1.8–4.1 s here (2 shared cores under load), slower than the other agents.
-    expect(Date.now() - at).toBeLessThan(5000);
+    expect(cancelMs).toBeLessThan(5000);
     // The agent itself confirmed the cancel (the driver's own 5 s fallback did not fire).
     expect(host.ofType("agent.notice").filter((event) => event.payload.kind === "cancel_timeout")).toEqual([]);
     expect((await driver.prompt("still there?")).result).toContain("After the cancel.");
