@@ -38,8 +38,18 @@ test("the whole history: counts agree, go to #N and to a time, deep links centre
   const options = { sourceApp: session.id };
   const { seqs } = await seedHistory(controlRoom.url, options, 1, EVENTS);
 
+  // Every `event.subscribe` the page opens (tRPC over the WebSocket).
+  const subscribed: string[] = [];
+  page.on("websocket", (ws) =>
+    ws.on("framesent", ({ payload }) => {
+      for (const match of String(payload).matchAll(/"path":"event\.subscribe"/g)) subscribed.push(match[0]);
+    }),
+  );
   await page.goto(`/sessions/${session.id}`);
   await expect(page.locator(".tl-row").last()).toContainText(`Bash: echo ${EVENTS}`);
+  // The timeline and the roster's activity read one subscription of the session (each used to open its own).
+  await expect(page.locator(".live-flag")).toHaveText("following live");
+  expect(subscribed).toHaveLength(1);
   // The timeline counts the whole session, as the header does.
   await expect(page.locator(".timeline-bar [data-total]")).toHaveAttribute("data-total", String(EVENTS));
   await expect(page.locator('[data-metric="events"]')).toHaveText("20K");

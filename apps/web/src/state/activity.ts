@@ -37,7 +37,7 @@ export interface ActivityState {
   readonly lastSeq: number;
 }
 
-/** Event types the roster needs; the live roster subscribes to just these. */
+/** Event types the roster needs; the live roster reads just these. */
 export const ACTIVITY_TYPES = [
   "tool.started",
   "tool.finished",

@@ -1,20 +1,18 @@
 /**
- * The live roster's view of what each agent is doing (current tool, last event time), from a subscription to
- * just the event types that tell (ACTIVITY_TYPES), resumed from the page's `lastSeq`. Bursts are applied once
- * per frame through the pure `applyActivity`.
+ * The live roster's view of what each agent is doing (current tool, last event time): the newest events of the
+ * types that tell (ACTIVITY_TYPES), then those types from the session's live feed, applied through the pure
+ * `applyActivity`.
  */
 import { createEffect, createSignal, on, onCleanup, type Accessor } from "solid-js";
-import type { TimelineEvent } from "../api/types.ts";
 import { useApi } from "../providers/api.tsx";
-import { useConnection } from "../providers/connection.tsx";
 import { ACTIVITY_TYPES, applyActivity, emptyActivity, type ActivityState } from "./activity.ts";
-import { createFrameBatcher } from "./frame-batcher.ts";
+import type { SessionFeed } from "./session-feed.ts";
 
-export function createSessionActivity(sessionId: Accessor<string>): Accessor<ActivityState> {
+export function createSessionActivity(sessionId: Accessor<string>, feed: SessionFeed): Accessor<ActivityState> {
   const api = useApi();
-  const connection = useConnection();
   const [state, setState] = createSignal<ActivityState>(emptyActivity);
-  const batcher = createFrameBatcher<TimelineEvent>((events) => setState((s) => applyActivity(s, events)));
+  const types = [...ACTIVITY_TYPES];
+  const tells = new Set<string>(types);
   let stop: (() => void) | null = null;
   let generation = 0;
 
@@ -22,30 +20,16 @@ export function createSessionActivity(sessionId: Accessor<string>): Accessor<Act
     const gen = ++generation;
     stop?.();
     stop = null;
-    batcher.clear();
     setState(emptyActivity);
     if (!id) return;
     try {
-      const types = [...ACTIVITY_TYPES];
       const page = await api.event.timeline.query({ sessionId: id, types, limit: 500 });
       if (gen !== generation) return;
       setState(applyActivity(emptyActivity, page.events));
-      const tracker = connection.track();
-      const subscription = api.event.subscribe.subscribe(
-        { sessionId: id, types, lastEventId: String(Math.max(page.lastSeq, page.events.at(-1)?.seq ?? 0)) },
-        {
-          onStarted: tracker.onStarted,
-          onConnectionStateChange: tracker.onConnectionStateChange,
-          onError: tracker.onError,
-          onData: ({ data }) => {
-            if (gen === generation) batcher.push(data);
-          },
-        },
-      );
-      stop = () => {
-        subscription.unsubscribe();
-        tracker.dispose();
-      };
+      stop = feed.attach(id, Math.max(page.lastSeq, page.events.at(-1)?.seq ?? 0), (events) => {
+        const relevant = events.filter((event) => tells.has(event.type));
+        if (relevant.length > 0) setState((s) => applyActivity(s, relevant));
+      });
     } catch {
       // The roster still shows each agent's row; only the live activity line is missing.
     }
@@ -55,7 +39,6 @@ export function createSessionActivity(sessionId: Accessor<string>): Accessor<Act
   onCleanup(() => {
     generation++;
     stop?.();
-    batcher.clear();
   });
   return state;
 }

@@ -1,13 +1,11 @@
 /**
  * The session's activity and cost over time, for the charts: the server's histogram of its whole history (one
- * query, already in bounded buckets), then live events from the subscription folded in (`series.ts`).
+ * query, already in bounded buckets), then the session's live feed folded in (`series.ts`).
  */
 import { createEffect, createSignal, on, onCleanup, type Accessor } from "solid-js";
-import type { TimelineEvent } from "../api/types.ts";
 import { useApi } from "../providers/api.tsx";
-import { useConnection } from "../providers/connection.tsx";
-import { createFrameBatcher } from "./frame-batcher.ts";
 import { addToSeries, createSeries, type SeriesState } from "./series.ts";
+import type { SessionFeed } from "./session-feed.ts";
 
 export interface SessionSeries {
   series: Accessor<SeriesState>;
@@ -15,13 +13,11 @@ export interface SessionSeries {
   error: Accessor<unknown>;
 }
 
-export function createSessionSeries(sessionId: Accessor<string>): SessionSeries {
+export function createSessionSeries(sessionId: Accessor<string>, feed: SessionFeed): SessionSeries {
   const api = useApi();
-  const connection = useConnection();
   const [series, setSeries] = createSignal<SeriesState>(createSeries());
   const [loading, setLoading] = createSignal(true);
   const [error, setError] = createSignal<unknown>(null);
-  const batcher = createFrameBatcher<TimelineEvent>((events) => setSeries((s) => addToSeries(s, events)));
   let abort: AbortController | null = null;
   let stop: (() => void) | null = null;
 
@@ -29,7 +25,6 @@ export function createSessionSeries(sessionId: Accessor<string>): SessionSeries 
     abort?.abort();
     stop?.();
     stop = null;
-    batcher.clear();
     const controller = new AbortController();
     abort = controller;
     setSeries(createSeries());
@@ -40,22 +35,7 @@ export function createSessionSeries(sessionId: Accessor<string>): SessionSeries 
       if (controller.signal.aborted) return;
       setSeries(result);
       setLoading(false);
-      const tracker = connection.track();
-      const subscription = api.event.subscribe.subscribe(
-        { sessionId: id, lastEventId: String(result.lastSeq) },
-        {
-          onStarted: tracker.onStarted,
-          onConnectionStateChange: tracker.onConnectionStateChange,
-          onError: tracker.onError,
-          onData: ({ data }) => {
-            if (abort === controller) batcher.push(data);
-          },
-        },
-      );
-      stop = () => {
-        subscription.unsubscribe();
-        tracker.dispose();
-      };
+      stop = feed.attach(id, result.lastSeq, (events) => setSeries((s) => addToSeries(s, events)));
     } catch (err) {
       if (controller.signal.aborted) return;
       setError(err);
@@ -67,7 +47,6 @@ export function createSessionSeries(sessionId: Accessor<string>): SessionSeries 
   onCleanup(() => {
     abort?.abort();
     stop?.();
-    batcher.clear();
   });
   return { series, loading, error };
 }

@@ -1,7 +1,7 @@
 /**
  * A session's timeline over its whole history: `event.window` gives the newest rows and the total, then any other
- * page as the operator scrolls or jumps; `event.subscribe` from the window's lastSeq counts on live. Live events
- * are applied once per animation frame through the pure state in timeline-window.ts.
+ * page as the operator scrolls or jumps; the session's live feed (session-feed.ts) from the window's lastSeq counts
+ * on live. Live events are applied in the feed's batches through the pure state in timeline-window.ts.
  *
  * Not router data (`query`): it is stateful and live, and a cached page would be stale the moment it was read.
  */
@@ -9,8 +9,7 @@ import { createEffect, createMemo, createSignal, on, onCleanup, untrack, type Ac
 import type { TimelineEvent } from "../api/types.ts";
 import { markFirstRender, recordFlush } from "../lib/perf.ts";
 import { useApi } from "../providers/api.tsx";
-import { liveHandlers, useConnection } from "../providers/connection.tsx";
-import { createFrameBatcher } from "./frame-batcher.ts";
+import type { SessionFeed } from "./session-feed.ts";
 import type { TimelineFilter } from "./timeline-reducer.ts";
 import { applyLive, applyWindow, createWindowState, missingPages, positionOfSeq, rowAt, touchPages, WINDOW_PAGE, type WindowState } from "./timeline-window.ts";
 
@@ -44,29 +43,21 @@ export interface TimelineRows {
 const CONTEXT_ROWS = 100;
 /** Pages fetched at once; more wait for the view to settle (a dragged thumb asks for many). */
 const MAX_IN_FLIGHT = 3;
-/**
- * Live rows reach the page at most this often: at hundreds of events a second, every frame's relayout and repaint
- * of the rows cost more than a 2-core box has, and ten updates a second read as live.
- */
-export const LIVE_FLUSH_MS = 100;
 
-export function createTimelineWindow(query: Accessor<TimelineQuery>): TimelineRows {
+export function createTimelineWindow(query: Accessor<TimelineQuery>, feed: SessionFeed): TimelineRows {
   const api = useApi();
-  const connection = useConnection();
   const [state, setState] = createSignal<WindowState<TimelineEvent> | null>(null);
   const [phase, setPhase] = createSignal<TimelinePhase>("loading");
   const [error, setError] = createSignal<unknown>(null);
-  const [live, setLive] = createSignal(false);
+  /** Reading the session's live feed (from the window's lastSeq). */
+  const [attached, setAttached] = createSignal(false);
 
   const [seenTypes, setSeenTypes] = createSignal<string[]>([]);
-  const batcher = createFrameBatcher<TimelineEvent>(
-    (events) => {
-      recordFlush(events.length);
-      setState((current) => current && applyLive(current, events));
-      noteTypes(events);
-    },
-    { minIntervalMs: LIVE_FLUSH_MS },
-  );
+  function applyLiveEvents(events: readonly TimelineEvent[]): void {
+    recordFlush(events.length);
+    setState((current) => current && applyLive(current, events));
+    noteTypes(events);
+  }
 
   /** Types seen since the last load, grown from what arrives (scanning every held row each frame was costly). */
   let typesSeen = new Set<string>();
@@ -90,32 +81,12 @@ export function createTimelineWindow(query: Accessor<TimelineQuery>): TimelineRo
     text: q.text?.trim() || undefined,
   });
 
-  function subscribe(gen: number, q: TimelineQuery, cursor: number): void {
-    const tracker = connection.track();
-    const { sessionId, agentId, taskId, types } = serverQuery(q);
-    const subscription = api.event.subscribe.subscribe(
-      // The server filters by session, agent and types; free text is applied by the window state.
-      { sessionId, agentId, taskId, types, lastEventId: String(cursor) },
-      {
-        ...liveHandlers(tracker, setLive, setError),
-        onData({ data }) {
-          if (gen === generation) batcher.push(data);
-        },
-      },
-    );
-    stopSubscription = () => {
-      subscription.unsubscribe();
-      tracker.dispose();
-    };
-  }
-
   async function reload(): Promise<void> {
     const gen = ++generation;
     stopSubscription?.();
     stopSubscription = null;
-    batcher.clear();
+    setAttached(false);
     inFlight.clear();
-    setLive(false);
     setPhase("loading");
     setError(null);
     typesSeen = new Set();
@@ -128,7 +99,9 @@ export function createTimelineWindow(query: Accessor<TimelineQuery>): TimelineRo
       noteTypes(answer.events);
       setPhase("ready");
       markFirstRender(answer.events.length);
-      subscribe(gen, q, answer.lastSeq);
+      // The session's feed filters nothing: the window state takes the events its filter matches.
+      stopSubscription = feed.attach(q.sessionId, answer.lastSeq, applyLiveEvents);
+      setAttached(true);
       if (lastRequest) request(...lastRequest);
     } catch (err) {
       if (gen !== generation) return;
@@ -195,7 +168,6 @@ export function createTimelineWindow(query: Accessor<TimelineQuery>): TimelineRo
   onCleanup(() => {
     generation++;
     stopSubscription?.();
-    batcher.clear();
   });
 
   return {
@@ -212,8 +184,8 @@ export function createTimelineWindow(query: Accessor<TimelineQuery>): TimelineRo
     locate,
     seenTypes,
     phase,
-    error,
-    live,
+    error: () => error() ?? (attached() ? feed.error() : null),
+    live: () => attached() && feed.live(),
     reload,
   };
 }

@@ -5,6 +5,7 @@ import { Chart } from "../../components/Chart.tsx";
 import { ErrorNotice } from "../../components/ErrorNotice.tsx";
 import { errorMessage } from "../../lib/errors.ts";
 import { formatCost, formatCount } from "../../lib/format.ts";
+import type { SessionFeed } from "../../state/session-feed.ts";
 import { createSessionSeries } from "../../state/session-series.ts";
 import { seriesData } from "../../state/series.ts";
 import { budgetLeft } from "./AgentRoster.tsx";
@@ -33,8 +34,9 @@ const COST_COLUMNS = [
   { label: "Actions", hidden: true },
 ];
 
-export function CostView(props: { sessionId: string; agents: readonly Agent[]; totals: SessionTotals | null; hueOf(agentId: string): number }) {
-  const data = createSessionSeries(() => props.sessionId);
+export function CostView(props: { sessionId: string; feed: SessionFeed; agents: readonly Agent[]; totals: SessionTotals | null; hueOf(agentId: string): number }) {
+  // eslint-disable-next-line solid/reactivity -- the page's one feed, fixed for the page's life
+  const data = createSessionSeries(() => props.sessionId, props.feed);
   // Live totals arrive only while events flow: a quiet session (or Cost opened directly) shows its last read.
   const metrics = createAsync(() => getSessionMetrics(props.sessionId).catch(() => null));
   const totals = (): SessionTotals | null => props.totals ?? metrics() ?? null;

@@ -13,6 +13,7 @@ import { useShortcuts } from "../../providers/shortcuts.tsx";
 import { useToasts } from "../../providers/toasts.tsx";
 import { applyRosterUpdate } from "../../state/roster-reducer.ts";
 import { createSessionActivity } from "../../state/session-activity.ts";
+import { createSessionFeed } from "../../state/session-feed.ts";
 import { createTimelineWindow } from "../../state/timeline-window-store.ts";
 import { archiveSession } from "../sessions/sessions.data.ts";
 import { AgentRoster, type RosterActions } from "./AgentRoster.tsx";
@@ -89,7 +90,9 @@ export function SessionPage(props: RouteSectionProps) {
   const agentIds = createMemo<ReadonlySet<string>>(() => new Set(agents.map((a) => a.id)));
   const hues = createMemo(() => rosterHues(agents.map((agent) => agent.id)));
   const hueOf = (agentId: string) => hues().get(agentId) ?? agentHue(agentId);
-  const activity = createSessionActivity(id);
+  // One live subscription for the page: the roster's activity, the timeline and the cost charts read it.
+  const feed = createSessionFeed();
+  const activity = createSessionActivity(id, feed);
   const commands = useCommands();
   // Permission answers are commands too; the timeline shows those, the command lists show what was asked.
   const sessionCommands = createMemo(() => commands.entries().filter((c) => c.kind !== "permission" && agentIds().has(c.agentId)));
@@ -138,7 +141,7 @@ export function SessionPage(props: RouteSectionProps) {
   });
 
   const timelineQuery = () => ({ sessionId: id(), agentId: filters().agent || undefined, taskId: search.task || undefined, types: parseTypeList(filters().type), text: filters().q || undefined });
-  const timeline = createTimelineWindow(timelineQuery);
+  const timeline = createTimelineWindow(timelineQuery, feed);
   const hrefFor = (seq: number) => `/sessions/${encodeURIComponent(id())}/events/${seq}${location.search}`;
 
   // The command box's agent: chosen there, else the agent the timeline is filtered to, else the first one.
@@ -328,7 +331,7 @@ export function SessionPage(props: RouteSectionProps) {
                       </ErrorBoundary>
                     </Match>
                     <Match when={view() === "cost"}>
-                      <CostView sessionId={id()} agents={agents} totals={totals()} hueOf={hueOf} />
+                      <CostView sessionId={id()} feed={feed} agents={agents} totals={totals()} hueOf={hueOf} />
                     </Match>
                     <Match when={true}>
                       <TaskFilterChip sessionId={id()} taskId={search.task ?? ""} onClear={() => setSearch({ task: undefined })} />
