@@ -54,6 +54,8 @@ describe("an agent whose start is refused", () => {
     const failed = await failedWith(agent.id);
     expect(failed.lastError).toMatch(/no workspace/);
     await waitFor(() => watch.updates.some((u) => u.entity === "agent" && u.id === agent.id && u.status === "failed"), 5_000, "failed control update");
+    // The status event is committed by the event writer, possibly after the control update went out.
+    await waitForAsync(async () => (await statusEvents(sessionId, agent.id)).some((e) => e.status === "failed"), 5_000, "failure on the timeline");
     const events = await statusEvents(sessionId, agent.id);
     expect(events.map((e) => e.status)).toContain("failed");
     expect(events.find((e) => e.status === "failed")?.summary).toMatch(/no workspace/);
@@ -79,7 +81,11 @@ describe("an agent whose start is refused", () => {
       const failed = await failedWith(agent.id);
       expect(failed.lastError).toMatch(/outside the workspaces root/);
       await waitFor(() => watch.updates.some((u) => u.entity === "agent" && u.id === agent.id && u.status === "failed"), 5_000, "failed control update");
-      expect((await statusEvents(session.id, agent.id)).some((e) => e.status === "failed" && /outside the workspaces root/.test(e.summary ?? ""))).toBe(true);
+      await waitForAsync(
+        async () => (await statusEvents(session.id, agent.id)).some((e) => e.status === "failed" && /outside the workspaces root/.test(e.summary ?? "")),
+        5_000,
+        "failure with its reason on the timeline",
+      );
       watch.stop();
 
       // Put the real folder back: resume retries and the agent runs.

@@ -60,4 +60,15 @@ describe("rozet CLI mistakes", () => {
     expectOneClearLine(await rozet(["hooks", "install", home, "--mode", "ftp"]), /--mode/);
     expectOneClearLine(await rozet(["start", "--port", "http", "--home", home]), /port/);
   }, 60_000);
+
+  it("a --database-url that is not Postgres, and a Postgres that does not answer (the password never printed)", async () => {
+    expectOneClearLine(await rozet(["start", "--port", "0", "--home", home, "--database-url", "mysql://x@db/rozet"]), /ROZET_DATABASE_URL must be a postgres:\/\/ or postgresql:\/\/ URL/);
+    const closed = net.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+    const closedPort = (closed.address() as net.AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const refused = await rozet(["start", "--port", "0", "--home", home, "--database-url", `postgres://rozet:hunter2@127.0.0.1:${closedPort}/rozet`]);
+    expectOneClearLine(refused, /cannot connect to Postgres at postgres:\/\/rozet:\*\*\*@127\.0\.0\.1:\d+\/rozet: /);
+    expect(refused.stderr).not.toContain("hunter2");
+  }, 60_000);
 });

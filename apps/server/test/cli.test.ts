@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { CLAUDE_HOOK_EVENTS } from "../src/cli/hooks-install.ts";
 import { clientFor, removeHome, ROZET_BIN, runProcess, serverForFile, startTestServer, tempHome, type TestServer, waitFor } from "./harness.ts";
+import { storeEnv } from "./test-store.ts";
 
 
 const FIXTURES = fileURLToPath(new URL("../../../fixtures/claude-code/hooks", import.meta.url));
@@ -65,7 +66,7 @@ describe("rozet hooks install", () => {
 describe("rozet start", () => {
   it("prints the URL, serves, shuts down gracefully on SIGTERM and keeps acknowledged events", async () => {
     const home = tempHome();
-    const child = spawn(process.execPath, [ROZET_BIN, "start", "--port", "0", "--home", home], { env: { ...process.env, ROZET_LOG_LEVEL: "warn" } });
+    const child = spawn(process.execPath, [ROZET_BIN, "start", "--port", "0", "--home", home], { env: { ...process.env, ROZET_LOG_LEVEL: "warn", ...(await storeEnv(home)) } });
     let stdout = "";
     child.stdout.on("data", (c) => (stdout += c));
     const url = await waitFor(() => stdout.match(/is up: (http:\/\/127\.0\.0\.1:\d+)/)?.[1], 20_000, "printed URL");

@@ -4,7 +4,10 @@ import type { AddressInfo } from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { migratePostgres } from "@rozet/db";
+import { startTestPostgres } from "@rozet/db/testing";
 import { legacyEvent, postJson, removeHome, ROZET_BIN, runProcess, startTestServer, tempHome } from "./harness.ts";
+import { TEST_STORE } from "./test-store.ts";
 
 const rozet = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   runProcess(process.execPath, [ROZET_BIN, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
@@ -47,8 +50,31 @@ describe("rozet doctor", () => {
   }, 60_000);
 });
 
+describe("rozet doctor --database-url", () => {
+  it("connects to Postgres and says how many migrations the next start applies; a stopped server is a failure", async () => {
+    const postgres = await startTestPostgres({ fsync: false });
+    const home = tempHome();
+    const doctor = () => rozet(["doctor", "--port", "0", "--home", home, "--project", home, "--database-url", postgres.url]);
+    try {
+      const fresh = await doctor();
+      expect(fresh.stdout).toMatch(/^ok\s+postgres\s+postgres:\/\/rozet@127\.0\.0\.1:\d+\/postgres: PostgreSQL \d+\.\d+.*, \d+ migrations to apply at the next start$/m);
+      await migratePostgres(postgres.url);
+      const migrated = await doctor();
+      expect(migrated.stdout).toMatch(/^ok\s+postgres\s+.*schema up to date$/m);
+      expect(migrated.stdout).toMatch(/^ok\s+home\s+.*the database is on Postgres/m);
+    } finally {
+      await postgres.stop();
+    }
+    const gone = await doctor();
+    expect(gone.code).toBe(1);
+    expect(gone.stdout).toMatch(/^fail\s+postgres\s+.*cannot connect/m);
+    removeHome(home);
+  }, 60_000);
+});
+
 describe("rozet backup", () => {
-  it("copies a consistent database while ingest runs; the restored home has exactly the events of the backup", async () => {
+  // The SQLite file's online backup; a Postgres store is backed up with pg_dump (refused below).
+  it.skipIf(TEST_STORE === "postgres")("copies a consistent database while ingest runs; the restored home has exactly the events of the backup", async () => {
     const server = await startTestServer();
     const backupDir = mkdtempSync(path.join(os.tmpdir(), "rozet-backup-"));
     const file = path.join(backupDir, "rozet-backup.db");
@@ -104,5 +130,11 @@ describe("rozet backup", () => {
     const missing = await rozet(["backup", path.join(os.tmpdir(), "never.db"), "--home", path.join(os.tmpdir(), "no-such-rozet-home")]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/no database at/);
+  });
+
+  it("refuses on Postgres and points at pg_dump", async () => {
+    const result = await rozet(["backup", path.join(os.tmpdir(), "never.db")], { ROZET_DATABASE_URL: "postgres://rozet@127.0.0.1:1/rozet" });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/on Postgres \(ROZET_DATABASE_URL\) use pg_dump/);
   });
 });

@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import path from "node:path";
-import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { clientFor, removeHome, ROZET_BIN, tempHome, waitFor } from "./harness.ts";
+import { execOnStore, storeEnv } from "./test-store.ts";
 
 /** The real `rozet start`, as a user runs it (no ROZET_DEV), its log collected. */
-function startCli(home: string) {
-  const env: NodeJS.ProcessEnv = { ...process.env, ROZET_HOME: home };
+async function startCli(home: string) {
+  const env: NodeJS.ProcessEnv = { ...process.env, ROZET_HOME: home, ...(await storeEnv(home)) };
   delete env.ROZET_DEV;
   delete env.NODE_ENV;
   const child = spawn(process.execPath, [ROZET_BIN, "start", "--port", "0", "--home", home], { env });
@@ -28,15 +27,13 @@ afterAll(async () => {
 
 describe("error bodies in production", () => {
   it("an unexpected failure is a generic internal error with a correlation id that the log carries with the real error; no stack, no paths", async () => {
-    running = startCli(home);
+    running = await startCli(home);
     const url = await waitFor(() => /is up: (http:\/\/\S+)/.exec(running!.output.text)?.[1], 60_000, "server up");
     const client = clientFor(url);
     try {
       const session = await client.api.session.create.mutate({ name: "broken" });
       // Break the database under the running server: the next rules query fails inside Prisma (not a domain error).
-      const db = new Database(path.join(home, "rozet.db"));
-      db.exec("DROP TABLE PermissionRule");
-      db.close();
+      await execOnStore(home, `DROP TABLE "PermissionRule"`);
 
       const res = await fetch(`${url}/trpc/permission.rules?input=${encodeURIComponent(JSON.stringify({ sessionId: session.id }))}`);
       const text = await res.text();

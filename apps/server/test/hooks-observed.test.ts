@@ -93,7 +93,8 @@ describe("a Claude Code session observed through hooks", () => {
     });
     expect(again.status).toBe(200);
     await world.agentInStatus(agent.id, "idle", 10_000);
-    const statuses = (await world.api.event.timeline.query({ sessionId: session.id, agentId: agent.id, types: ["agent.status"] })).events.map((e) => e.status);
-    expect(statuses).toEqual(["ended", "idle"]);
+    // The status event is committed by the event writer, possibly just after the agent row changed.
+    const statuses = async () => (await world.api.event.timeline.query({ sessionId: session.id, agentId: agent.id, types: ["agent.status"] })).events.map((e) => e.status);
+    await expect.poll(statuses, { timeout: 5_000 }).toEqual(["ended", "idle"]);
   }, 120_000);
 });

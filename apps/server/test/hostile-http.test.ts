@@ -3,9 +3,9 @@ import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { parseIngestEvent } from "@rozet/api";
-import Database from "better-sqlite3";
 import { describe, expect, it } from "vitest";
 import { clientFor, legacyEvent, postJson, removeHome, serverForFile, startTestServer, type TestServer } from "./harness.ts";
+import { execOnStore } from "./test-store.ts";
 
 let server: TestServer;
 let client: ReturnType<typeof clientFor>;
@@ -144,9 +144,7 @@ describe("export failures mid-stream", () => {
       const res = await postJson(`${own.url}/events`, [legacyEvent(1, { source_app: "breaks" }), legacyEvent(2, { source_app: "breaks" })]);
       const sessionId = res.body.results[0].sessionId as string;
       // Pull the events table out from under the running server: every export page read now fails.
-      const db = new Database(path.join(own.home, "rozet.db"));
-      db.exec("ALTER TABLE Event RENAME TO EventGone");
-      db.close();
+      await execOnStore(own.home, `ALTER TABLE "Event" RENAME TO "EventGone"`);
       for (const format of ["ndjson", "json", "zip"]) {
         const download = await raw({ port: own.port, path: `/api/sessions/${sessionId}/export.${format}` });
         expect(download.status, format).toBe(200);

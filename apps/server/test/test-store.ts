@@ -1,5 +1,6 @@
 import { homePaths } from "../src/config.ts";
-import { createTestDatabase, startTestPostgres, type TestPostgres } from "@rozet/db/testing";
+import Database from "better-sqlite3";
+import { createTestDatabase, runSql, startTestPostgres, type TestPostgres } from "@rozet/db/testing";
 
 /**
  * Which store the server tests run on: SQLite in each test's home (the default), or with ROZET_TEST_STORE=postgres
@@ -43,4 +44,16 @@ export async function stopTestCluster(): Promise<void> {
 /** What `openDatabase` opens for this home's server: its Postgres database, or the SQLite file in the home. */
 export async function storeLocation(home: string): Promise<string> {
   return (await testDatabaseUrl(home)) ?? homePaths(home).database;
+}
+
+/** Runs SQL (written to work on both stores) on this home's database behind the server's back. */
+export async function execOnStore(home: string, sql: string): Promise<void> {
+  const url = await testDatabaseUrl(home);
+  if (url) return runSql(url, sql);
+  const db = new Database(homePaths(home).database);
+  try {
+    db.exec(sql);
+  } finally {
+    db.close();
+  }
 }

@@ -67,9 +67,16 @@ async function openSqliteDatabase(file: string, options: SqliteOptions): Promise
 
 /** Applies the pending Postgres migrations on a connection of its own (under Prisma's advisory lock); returns their names. */
 export async function migratePostgres(url: string, onConnectionError: (error: Error) => void = () => undefined): Promise<string[]> {
-  const migrator = new pg.Client(pgConnection(url));
+  // A server that accepts but never answers fails the start after 10 s instead of hanging it.
+  const migrator = new pg.Client({ ...pgConnection(url), connectionTimeoutMillis: 10_000 });
   migrator.on("error", onConnectionError);
-  await migrator.connect();
+  try {
+    await migrator.connect();
+  } catch (error) {
+    // AggregateError (several addresses refused) has an empty message: name the codes then.
+    const reason = (error as Error).message || String((error as { code?: string }).code ?? error);
+    throw new Error(`cannot connect to Postgres at ${redactUrl(url)}: ${reason}`, { cause: error });
+  }
   try {
     return await applyPostgresMigrations(migrator, POSTGRES_MIGRATIONS_DIR);
   } finally {
@@ -106,7 +113,7 @@ export async function probePostgres(url: string): Promise<{ version: string; pen
   client.on("error", () => undefined);
   await client.connect();
   try {
-    const version = (await client.query<{ v: string }>("SHOW server_version")).rows[0]?.v ?? "?";
+    const version = (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]?.v ?? "?";
     const bookkeeping = (await client.query<{ t: string | null }>(`SELECT to_regclass('"_prisma_migrations"')::text AS t`)).rows[0]?.t;
     const applied = bookkeeping
       ? (await client.query<{ migration_name: string }>(`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`)).rows.map((r) => r.migration_name)

@@ -74,7 +74,7 @@ describe.each(backends)("event store on %s", (_name, open) => {
   it("pages both ways with filters, replays after a seq, exports and pages a command's run log", async () => {
     await writer.append([
       event({ type: "tool.finished", toolName: "Bash", status: "ok", commandId: "cmd-1", costUsd: 0.5, inputTokens: 10, outputTokens: 5, summary: "ran needle_1" }),
-      event({ type: "tool.finished", toolName: "Edit", status: "error", commandId: "cmd-1", costUsd: 0.25 }),
+      event({ type: "tool.finished", toolName: "Edit", status: "error", commandId: "cmd-1", costUsd: 0.25, taskId: "task-1" }),
       event({ session: { ref: "other" }, type: "note.added" }),
     ]);
     const newest = await backend.store.page({ sessionId, limit: 2 });
@@ -86,6 +86,10 @@ describe.each(backends)("event store on %s", (_name, open) => {
     expect(forward.events.map((e) => e.seq)).toEqual([...older.events, ...newest.events].map((e) => e.seq));
     expect((await backend.store.page({ sessionId, limit: 10, types: ["tool.finished"], text: "needle_" })).events.map((e) => e.toolName)).toEqual(["Bash"]);
     expect((await backend.store.page({ sessionId, limit: 10, text: "%" })).events).toEqual([]);
+    // Text search ignores case on both stores (SQLite's LIKE does for ASCII; Postgres needs ILIKE).
+    expect((await backend.store.page({ sessionId, limit: 10, text: "NEEDLE_" })).events.map((e) => e.toolName)).toEqual(["Bash"]);
+    expect((await backend.store.page({ sessionId, limit: 10, taskId: "task-1" })).events.map((e) => e.toolName)).toEqual(["Edit"]);
+    expect((await backend.store.window({ sessionId, limit: 10, taskId: "task-1", text: "edit" })).total).toBe(1);
     const replay = await backend.store.readAfter({ afterSeq: forward.events[0]!.seq, limit: 1_000 });
     expect(replay.map((e) => e.seq)).toEqual([...replay.map((e) => e.seq)].sort((x, y) => x - y));
     expect(replay.some((e) => e.sessionId !== sessionId)).toBe(true);

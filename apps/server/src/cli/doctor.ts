@@ -48,7 +48,8 @@ export async function checkPort(host: string, port: number): Promise<Check> {
   return { level: "fail", name: "port", detail: `${host}:${port} cannot be bound: ${error.code ?? error.message}` };
 }
 
-export function checkHome(home: string): Check {
+/** `onPostgres`: the database is not in the home (the postgres check covers it). */
+export function checkHome(home: string, onPostgres = false): Check {
   try {
     if (existsSync(home) && !statSync(home).isDirectory()) return { level: "fail", name: "home", detail: `${home} is not a directory` };
     mkdirSync(home, { recursive: true });
@@ -56,6 +57,7 @@ export function checkHome(home: string): Check {
   } catch (error) {
     return { level: "fail", name: "home", detail: `${home} is not writable: ${(error as Error).message}` };
   }
+  if (onPostgres) return { level: "ok", name: "home", detail: `${home} (workspaces, agent config, logs; the database is on Postgres)` };
   const database = homePaths(home).database;
   return { level: "ok", name: "home", detail: existsSync(database) ? `${home} (database ${database})` : `${home} (the database is created on first start)` };
 }
@@ -148,7 +150,7 @@ export async function runDoctor(options: { host: string; port: number; home: str
   return [
     checkNode(),
     await checkPort(options.host, options.port),
-    checkHome(options.home),
+    checkHome(options.home, Boolean(options.databaseUrl)),
     ...(options.databaseUrl ? [await checkPostgres(options.databaseUrl)] : []),
     ...checkAgentClis(env),
     ...checkModelKeys(env),

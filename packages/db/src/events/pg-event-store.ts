@@ -55,10 +55,14 @@ function positional(sql: string, params: Record<string, unknown>): { text: strin
   return { text, values };
 }
 
-/** The shared filter with quoted column names. */
+/**
+ * The shared filter in Postgres terms: column names quoted, and ILIKE for LIKE, which is case-insensitive on SQLite
+ * (ASCII) but not on Postgres.
+ */
 function pgFilter(filter: Parameters<typeof filterClause>[0]) {
   const { where, params } = filterClause(filter);
-  return { where: where.map((w) => w.replace(/\b(sessionId|agentId|type|summary|toolName|filePath)\b(?= (=|IN|LIKE))/g, '"$1"')), params };
+  const pgWhere = where.map((w) => w.replace(/\b(sessionId|agentId|taskId|type|summary|toolName|filePath)\b(?= (=|IN|LIKE))/g, '"$1"').replace(/\bLIKE\b/g, "ILIKE"));
+  return { where: pgWhere, params };
 }
 
 /**

@@ -156,3 +156,14 @@ export async function createTestDatabase(server: TestPostgres, name: string): Pr
   url.pathname = `/${name}`;
   return url.toString();
 }
+
+/** Runs SQL on a test database over a connection of its own (tests that break the store under a running server). */
+export async function runSql(url: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
