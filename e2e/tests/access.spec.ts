@@ -45,9 +45,14 @@ test("a token room: sign-in, a refused token, an admin creates a viewer token, t
     await expect(page.getByRole("link", { name: "Sessions" })).toHaveCount(0);
     await expectAccessible(page);
 
+    // A wrong token is checked before it is kept: refused at once, not stored, no reload into a page of errors.
+    const navigations: string[] = [];
+    page.on("framenavigated", (frame) => void (frame === page.mainFrame() && navigations.push(frame.url())));
     await signIn(page, "not-the-right-token-at-all");
     await expect(page.getByRole("alert")).toContainText("That token was refused");
     await expect(page.getByRole("button", { name: "Sign in" })).toBeVisible();
+    expect(await page.evaluate(() => localStorage.getItem("rozet.token"))).toBeNull();
+    expect(navigations).toEqual([]);
 
     // The admin: controls and the admin pages.
     await signIn(page, ADMIN_TOKEN);
