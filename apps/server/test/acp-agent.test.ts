@@ -43,6 +43,42 @@ describe("acp driver through the API (Claude ACP adapter, real Claude Code, mode
     await waitForAsync(async () => (await w.api.agent.get.query({ id: agent.id })).status === "stopped", 10_000, "stopped");
   });
 
+  // The two agents with profiles of their own: the operator's answer through the API reaches the real binary.
+  const others = [
+    {
+      profile: "gemini",
+      model: "gemini-2.5-pro",
+      env: (url: string) => ({ GOOGLE_GEMINI_BASE_URL: url, GEMINI_API_KEY: "stub-key" }),
+      write: { name: "write_file", input: { file_path: "{{cwd}}/other.txt", content: "via acp\n" } },
+    },
+    {
+      profile: "opencode",
+      model: "claude-sonnet-4-5",
+      env: (url: string) => ({ ANTHROPIC_BASE_URL: url, ANTHROPIC_API_KEY: "stub-key" }),
+      write: { name: "write", input: { filePath: "{{cwd}}/other.txt", content: "via acp\n" } },
+    },
+  ] as const;
+  for (const other of others) {
+    it(`${other.profile}: the operator allows a write through the API and the file lands`, async () => {
+      world = await startAgentWorld({ steps: [{ content: [{ text: "Writing." }, { tool_use: other.write }] }, { content: [{ text: "Done." }] }] });
+      const w = world;
+      const session = await w.api.session.create.mutate({ name: `acp-${other.profile}` });
+      const config = { profile: other.profile, env: other.env(w.stub.url) };
+      const agent = await w.api.agent.create.mutate({ sessionId: session.id, name: other.profile, driver: "acp", model: other.model, config });
+      await w.agentInStatus(agent.id, "idle", 90_000);
+      const command = await w.api.agent.command.mutate({ agentId: agent.id, text: "please write the file" });
+      const request = await w.pendingPermission(session.id, 90_000);
+      expect(existsSync(path.join(session.workspaceRoot!, "other.txt"))).toBe(false);
+      await w.api.agent.respondPermission.mutate({ requestId: request.id, answer: { behavior: "allow" } });
+      expect((await w.commandDone(command.id)).status).toBe("completed");
+      expect(readFileSync(path.join(session.workspaceRoot!, "other.txt"), "utf8")).toBe("via acp\n");
+      const types = (await w.timeline(session.id)).map((e) => e.type);
+      expect(types).toEqual(expect.arrayContaining(["tool.started", "tool.finished", "message.assistant", "permission.requested", "permission.answered"]));
+      await w.api.agent.stop.mutate({ agentId: agent.id });
+      await waitForAsync(async () => (await w.api.agent.get.query({ id: agent.id })).status === "stopped", 15_000, "stopped");
+    }, 180_000);
+  }
+
   it("refuses an acp agent without a profile", async () => {
     world = await startAgentWorld({ steps: [] });
     const session = await world.api.session.create.mutate({ name: "acp-bad" });
