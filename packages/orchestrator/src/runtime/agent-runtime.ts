@@ -279,7 +279,7 @@ export class AgentRuntime {
       }).catch(() => undefined);
     }
     this.current = null;
-    this.options.onCommandFinished(turn.commandId, turn.taskId, outcome.status, outcome.detail);
+    this.options.onCommandFinished(turn.commandId, outcome.taskStopped ? undefined : turn.taskId, outcome.status, outcome.detail);
     if (this.status === "busy" || this.status === "waiting-for-permission") {
       if (this.pauseAfterTurn) {
         await this.transition("paused", this.pauseAfterTurn);
@@ -295,7 +295,7 @@ export class AgentRuntime {
   private async promptInFolder(turn: RunningTurn, driver: AgentDriver): Promise<TurnOutcome> {
     const taskTurn: TaskTurn | null = turn.taskId ? { taskId: turn.taskId, agentId: this.agentId, text: turn.text, workspace: this.options.workspace } : null;
     const prepared = taskTurn ? await this.options.onTaskTurnStarting(taskTurn) : { text: turn.text };
-    if ("refused" in prepared) return { status: "failed", detail: prepared.refused };
+    if ("refused" in prepared) return { status: "failed", detail: prepared.refused, taskStopped: true };
     this.emit({ type: "prompt.submitted", summary: prepared.text, payload: { text: prepared.text } });
     this.touch();
     const outcome = turnOutcome(turn, await driver.prompt(prepared.text));
@@ -476,7 +476,12 @@ interface RunningTurn extends QueuedPrompt {
   ended: Deferred<TurnOutcome>;
 }
 
-type TurnOutcome = { status: "completed" | "failed" | "cancelled"; detail?: string | undefined };
+/**
+ * `taskStopped`: the task's turn never ran because its preparation stopped the task itself (blocked on a merge
+ * conflict, status and reason set): the task does not follow this command's end, which may come after the operator
+ * already answered the conflict.
+ */
+type TurnOutcome = { status: "completed" | "failed" | "cancelled"; detail?: string | undefined; taskStopped?: true };
 
 interface Deferred<T> {
   promise: Promise<T>;
