@@ -33,6 +33,8 @@ const configSchema = z
     /** Environment given to every agent (model endpoints, keys); by default the ANTHROPIC_/OPENAI_/… vars of the server. */
     agentEnv: z.record(z.string(), z.string()).default({}),
     quiet: z.boolean().default(false),
+    /** A runner that has not renewed its leases for this long loses its agents (they go `lost`). */
+    runnerLeaseMs: z.number().int().min(500).max(3_600_000).default(30_000),
     /** ROZET_CONTROL_ROOM_ENABLED=false: observe-only (ingest, timeline, replay, export work; agents cannot be controlled). */
     controlEnabled: z.boolean().default(true),
     /** The audit log rotates before it would pass this size, keeping this many rotated files. */
@@ -81,6 +83,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     ...(env.ROZET_PERMISSION_TIMEOUT_MS ? { permissionTimeoutMs: Number(env.ROZET_PERMISSION_TIMEOUT_MS) } : {}),
     ...(env.ROZET_WATCHDOG_MS ? { watchdogMs: Number(env.ROZET_WATCHDOG_MS) } : {}),
     agentEnv: agentEnvFrom(env),
+    ...(env.ROZET_RUNNER_LEASE_MS ? { runnerLeaseMs: Number(env.ROZET_RUNNER_LEASE_MS) } : {}),
     controlEnabled: env.ROZET_CONTROL_ROOM_ENABLED !== "false",
     ...(env.ROZET_AUDIT_MAX_BYTES ? { auditMaxBytes: Number(env.ROZET_AUDIT_MAX_BYTES) } : {}),
     ...(env.ROZET_AUDIT_KEEP ? { auditKeep: Number(env.ROZET_AUDIT_KEEP) } : {}),

@@ -27,6 +27,7 @@ import { createLogger } from "./logger.ts";
 import { createOtlpHandler } from "./otlp/handle-otlp.ts";
 import { meteredWriter } from "./http/ingest-writer.ts";
 import { routeLabel } from "./http/route-label.ts";
+import { PgRunnerQueue } from "./runners/pg-runner-queue.ts";
 
 export const DEFAULT_WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url));
 
@@ -58,6 +59,8 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     permissionTimeoutMs: config.permissionTimeoutMs,
     watchdogMs: config.watchdogMs,
     logger: log,
+    runnerQueue: config.databaseUrl ? await PgRunnerQueue.open(config.databaseUrl, (error) => log.error({ err: error }, "runner queue (pg-boss)")) : undefined,
+    runnerLeaseMs: config.runnerLeaseMs,
   });
   const guard = createRequestGuard(config);
   const access = { envToken: config.token, tokens: room.database.tokens };

@@ -285,7 +285,8 @@ describe("REST API against its OpenAPI document", () => {
 
   it("puts every query and mutation of the router on a REST route, except the tRPC-only ones named here", () => {
     // Ingest has its own REST routes (POST /events, /api/events, the hot path); telemetry is the web app's.
-    const trpcOnly = ["event.ingest", "system.telemetry"];
+    // runner.*: the machine protocol of `rozet runner` (long poll, job answers), not an API for people.
+    const trpcOnly = ["event.ingest", "system.telemetry", "runner.register", "runner.heartbeat", "runner.poll", "runner.ack", "runner.report"];
     const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string; meta?: { openapi?: unknown } } }>;
     const withoutRoute = Object.entries(procedures)
       .filter(([, procedure]) => procedure._def.type !== "subscription" && !procedure._def.meta?.openapi)

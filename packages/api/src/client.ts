@@ -2,6 +2,7 @@ import {
   createTRPCClient,
   createWSClient,
   httpBatchLink,
+  httpLink,
   retryLink,
   splitLink,
   wsLink,
@@ -17,6 +18,8 @@ export interface RozetClientOptions {
   token?: string | undefined;
   /** WebSocket implementation; defaults to the global one (browsers, Node ≥ 22) or the `ws` package. */
   WebSocket?: typeof globalThis.WebSocket;
+  /** false: one HTTP request per call, so a long poll never holds up the calls made beside it (runners). */
+  batch?: boolean | undefined;
 }
 
 export interface RozetClient {
@@ -63,7 +66,7 @@ export function createRozetClient(options: RozetClientOptions): RozetClient {
           }),
           wsLink({ client: wsClient }),
         ],
-        false: httpBatchLink({ url: `${base}/trpc`, headers, maxURLLength: 4_000 }),
+        false: options.batch === false ? httpLink({ url: `${base}/trpc`, headers }) : httpBatchLink({ url: `${base}/trpc`, headers, maxURLLength: 4_000 }),
       }),
     ],
   });

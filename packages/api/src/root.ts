@@ -8,6 +8,7 @@ import { sessionRouter } from "./routers/sessions.ts";
 import { systemRouter } from "./routers/system.ts";
 import { taskRouter } from "./routers/tasks.ts";
 import { tokenRouter } from "./routers/tokens.ts";
+import { runnerRouter } from "./routers/runners.ts";
 import { router } from "./trpc.ts";
 
 export const appRouter = router({
@@ -21,6 +22,7 @@ export const appRouter = router({
   permission: permissionRouter,
   token: tokenRouter,
   audit: auditRouter,
+  runner: runnerRouter,
 });
 
 export type AppRouter = typeof appRouter;

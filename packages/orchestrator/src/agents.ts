@@ -1,6 +1,7 @@
 import { background, DomainError, newId, notFound } from "@rozet/vocabulary";
 import type { Stores } from "./deps.ts";
 import type { AgentRegistry } from "./runtime/registry.ts";
+import type { RunnerHub } from "./runners/runner-hub.ts";
 import { agentDto } from "./dto.ts";
 import { getSession, requireSession } from "./sessions.ts";
 
@@ -9,6 +10,8 @@ export const agentDrivers = ["claude", "acp", "shell", "external"] as const;
 /** Creating an agent stores it, publishes it and starts it in the background (failures go to the log). */
 export interface AgentDeps extends Pick<Stores, "prisma" | "control" | "log"> {
   agents: Pick<AgentRegistry, "launch">;
+  /** Remote runners, if this control room takes them (null: the SQLite store). */
+  runners?: RunnerHub | null | undefined;
 }
 
 export async function createAgent(
@@ -23,8 +26,13 @@ export async function createAgent(
     config?: Record<string, unknown> | undefined;
     budgetUsd?: number | undefined;
     budgetTokens?: number | undefined;
+    /** Run on a runner with this label (`rozet runner --label`), not on the server. */
+    runnerLabel?: string | undefined;
   },
 ) {
+  if (input.runnerLabel !== undefined && !deps.runners) {
+    throw new DomainError("ILLEGAL_STATE", "runnerLabel: this control room takes no runners; runners need the Postgres store (ROZET_DATABASE_URL=postgres://…)", { field: "runnerLabel" });
+  }
   const session = await getSession(deps, { id: input.sessionId });
   if (session.status === "archived") throw new DomainError("ILLEGAL_STATE", `session ${session.id} is archived`);
   const clash = await deps.prisma.agent.findFirst({ where: { sessionId: input.sessionId, name: input.name } });
@@ -38,7 +46,7 @@ export async function createAgent(
       model: input.model ?? null,
       // External agents report in through hooks; ours start now and leave `starting` when their driver is up.
       status: input.driver === "external" ? "idle" : "starting",
-      config: JSON.stringify(input.config ?? {}),
+      config: JSON.stringify(input.runnerLabel === undefined ? (input.config ?? {}) : { ...input.config, runnerLabel: input.runnerLabel }),
       budgetUsd: input.budgetUsd ?? null,
       budgetTokens: input.budgetTokens ?? null,
     },

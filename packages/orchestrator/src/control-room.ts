@@ -16,6 +16,8 @@ import { PlanCoordinator } from "./plans/coordinator.ts";
 import { Planner } from "./plans/planner.ts";
 import { failInterruptedPlanning } from "./plans/plans.ts";
 import { PlanQueue } from "./plans/plan-store.ts";
+import type { RunnerQueue } from "./runners/queue.ts";
+import { RunnerHub } from "./runners/runner-hub.ts";
 
 export interface ControlRoomOptions {
   /** The SQLite file, or a `postgres://` URL for the shared Postgres store. */
@@ -32,6 +34,10 @@ export interface ControlRoomOptions {
   watchdogMs?: number;
   /** Where the domain reports failures nobody awaits (the server passes its pino logger). */
   logger?: Logger;
+  /** Remote runners' job queue and leases (Postgres); without it, agents asking for a runner label are refused. */
+  runnerQueue?: RunnerQueue | undefined;
+  /** A runner silent for this long loses its agents (they go `lost`). */
+  runnerLeaseMs?: number | undefined;
 }
 
 /**
@@ -44,6 +50,8 @@ export interface ControlRoom extends Stores {
   tasks: TaskScheduler;
   /** Plans: the planner agents, the coordinator that runs approved plans, and the per-plan work queue. */
   plans: { planner: Planner; coordinator: PlanCoordinator; queue: PlanQueue };
+  /** Remote runners (null without a runner queue: the SQLite store). */
+  runners: RunnerHub | null;
   database: Database;
   /** Stops agents, flushes the write queue and closes the database. */
   close(): Promise<void>;
@@ -88,8 +96,8 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
   // anything runs (no agent or task runs before both exist).
   const tasks: TaskScheduler = new TaskScheduler({
     ...stores,
-    agents: { find: (agentId) => agents.find(agentId), idleIn: (sessionId) => agents.idleIn(sessionId) },
-    startAgent: (profile) => createAgent({ ...stores, agents }, profile),
+    agents: { find: (agentId) => agents.find(agentId), idleIn: (sessionId, runnerLabel) => agents.idleIn(sessionId, runnerLabel) },
+    startAgent: (profile) => createAgent({ ...stores, agents, runners }, profile),
   });
   // Planner and coordinator call each other (approve on autoApprovePlans, replan after a failure): closures again.
   const queue = new PlanQueue();
@@ -100,6 +108,9 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
     approve: (planId, by) => coordinator.approve(planId, by),
   });
   const coordinator: PlanCoordinator = new PlanCoordinator({ ...stores, tasks, agents: { find: (id) => agents.find(id) }, queue, planner });
+  const runners = options.runnerQueue
+    ? new RunnerHub({ queue: options.runnerQueue, log, bus, leaseMs: options.runnerLeaseMs ?? 30_000, lose: (agentId, reason) => agents.lose(agentId, reason) })
+    : null;
   const agents: AgentRegistry = new AgentRegistry({
     ...stores,
     requestPermission: (request) => permissions.request(request),
@@ -110,9 +121,11 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
     agentEnv: options.agentEnv ?? {},
     watchdogMs: options.watchdogMs ?? 60_000,
     toolsFor: (agentId) => planner.toolsFor(agentId),
+    runners,
   });
   try {
-    await agents.recover();
+    const lost = await agents.recover();
+    await runners?.release(lost);
     await permissions.closeOrphans();
     await failInterruptedPlanning(stores);
   } catch (error) {
@@ -120,6 +133,7 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
     await writer.close().catch(() => undefined);
     await replication.close().catch(() => undefined);
     await database.close().catch(() => undefined);
+    await options.runnerQueue?.close().catch(() => undefined);
     throw error;
   }
   // Started last: a createControlRoom that throws above leaves no timer or listener behind.
@@ -127,6 +141,7 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
   const hookAgents = new HookAgentObserver(stores);
   hookAgents.start();
   coordinator.start();
+  runners?.start();
   return {
     ...stores,
     database,
@@ -134,12 +149,15 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
     agents,
     tasks,
     plans: { planner, coordinator, queue },
+    runners,
     async close() {
       stats.stop();
       coordinator.stop();
       planner.close();
       await hookAgents.stop();
+      runners?.beginShutdown();
       await agents.shutdown();
+      await runners?.close();
       await writer.close();
       await replication.close();
       await database.close();

@@ -23,6 +23,7 @@ describe("AgentRuntime (unit: scripted driver, real SQLite)", () => {
     const finished: Finished[] = [];
     const started: string[] = [];
     let idle = 0;
+    const requeued: [string, string][] = [];
     const runtime = new AgentRuntime(
       { ...stores, requestPermission: (request) => broker.request(request) },
       {
@@ -40,6 +41,8 @@ describe("AgentRuntime (unit: scripted driver, real SQLite)", () => {
         onTaskTurnEnded: async () => undefined,
         onCommandFinished: (...args) => void finished.push(args),
         onIdle: () => void (idle += 1),
+        onTaskRequeued: (taskId, reason) => void requeued.push([taskId, reason]),
+        runnerLabel: null,
       },
     );
     const prompt = async (text: string, extra: { taskId?: string; taskBudget?: { usd: number | null; tokens: number | null } } = {}) => {
@@ -49,7 +52,7 @@ describe("AgentRuntime (unit: scripted driver, real SQLite)", () => {
     };
     const commandRow = (id: string) => stores.prisma.command.findUniqueOrThrow({ where: { id } });
     const agentRow = () => stores.prisma.agent.findUniqueOrThrow({ where: { id: agent.id } });
-    return { runtime, broker, session, agent, finished, started, idleCount: () => idle, prompt, commandRow, agentRow };
+    return { runtime, broker, session, agent, finished, started, requeued, idleCount: () => idle, prompt, commandRow, agentRow };
   }
 
   it("start: starting → idle, stored with the process id, published and on the timeline; idle with nothing queued says so", async () => {
@@ -265,6 +268,29 @@ describe("AgentRuntime (unit: scripted driver, real SQLite)", () => {
     expect((await commandRow(running)).status).toBe("failed");
     expect(runtime.status).toBe("failed");
     expect(driver.turns).toHaveLength(1);
+  });
+
+  it("lost (its runner's lease expired): the reason stored, queued prompts cancelled and their tasks handed back; the running turn ends failed; a lost agent can be stopped", async () => {
+    const { runtime, prompt, commandRow, agentRow, finished, requeued, session } = await runtimeFor();
+    const driver = new ScriptedDriver();
+    await runtime.start(driver);
+    const running = await prompt("one");
+    const queued = await prompt("two", { taskId: "task-2" });
+    await waitFor(() => driver.turns.length === 1, "turn running");
+    await runtime.lose("runner a lost: no heartbeat");
+    expect(runtime.status).toBe("lost");
+    expect(await agentRow()).toMatchObject({ status: "lost", lastError: "runner a lost: no heartbeat" });
+    expect(await commandRow(queued)).toMatchObject({ status: "cancelled", error: "agent lost before the command started: runner a lost: no heartbeat" });
+    expect(requeued).toEqual([["task-2", "runner a lost: no heartbeat"]]);
+    const statuses = (await timeline(stores, session.id)).filter((e) => e.type === "agent.status");
+    expect(statuses.at(-1)).toMatchObject({ status: "lost", summary: "busy → lost: runner a lost: no heartbeat" });
+    // The remote driver gives the running turn up; it is stored failed and the agent stays lost.
+    driver.turns[0]!.finish({ status: "failed", error: "runner a lost" });
+    await waitFor(() => finished.length === 1, "running command finished");
+    expect((await commandRow(running)).status).toBe("failed");
+    expect(runtime.status).toBe("lost");
+    await runtime.stop();
+    expect(runtime.status).toBe("stopped");
   });
 
   it("stop: stopping → stopped, queued prompts cancelled, the driver stopped; stopping twice is a no-op", async () => {

@@ -25,12 +25,14 @@ describe("AgentRegistry (unit: real SQLite, scripted drivers)", () => {
       taskTurnEnded: async () => undefined,
       commandFinished: (commandId) => void heard.finished.push(commandId),
       agentIdle: (sessionId) => void heard.idle.push(sessionId),
+      taskRequeued: () => undefined,
     };
     const registry = new AgentRegistry({
       ...stores,
       requestPermission: (request) => broker.request(request),
       prepareWorkspace: (request) => prepareAgentWorkspace(stores, request),
       tasks,
+      runners: null,
       drivers,
       dataDir: stores.home,
       agentEnv: { MODEL_URL: "http://127.0.0.1:1" },

@@ -26,6 +26,8 @@ const USAGE = `rozet — Rozet Control Room
   rozet token create --name NAME --role viewer|operator|admin [--home DIR] [--database-url URL]   prints the secret once
   rozet token list [--home DIR] [--database-url URL]   names, roles, created, revoked
   rozet token revoke NAME|ID [--home DIR] [--database-url URL]   stops it working at its next request
+  rozet runner --server URL --token T [--max-agents 4] [--label L] [--name N] [--home ~/.rozet-runner]
+                                               host agents on this machine for a control room on Postgres (connects out only)
 `;
 
 /** Runs a command; a failure is one clear line on stderr and a non-zero exit status, never a stack trace. */
@@ -60,6 +62,11 @@ async function run(argv: string[]): Promise<void> {
     case "token":
       // Loaded on use: the database client is not what `rozet hook` should pay for at every start.
       return (await import("./token.ts")).runToken(rest, (text) => process.stdout.write(text));
+    case "runner":
+      return (await import("./runner.ts")).runRunner(rest, (text) => process.stdout.write(text));
+    case "runner-reaper":
+      // Started by `rozet runner` itself: kills its agents once it is gone (see runner/reaper.ts).
+      return (await import("../runner/reaper.ts")).runReaper(rest[0] ?? "");
     case undefined:
     case "help":
     case "--help":

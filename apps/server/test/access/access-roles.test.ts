@@ -60,6 +60,11 @@ const decisions: Record<string, Role | "public"> = {
   "token.create": "admin",
   "token.revoke": "admin",
   "audit.list": "admin",
+  "runner.register": "operator",
+  "runner.heartbeat": "operator",
+  "runner.poll": "operator",
+  "runner.ack": "operator",
+  "runner.report": "operator",
 };
 
 const ADMIN = "admin-token-0123456789abcdef";

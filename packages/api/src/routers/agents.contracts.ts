@@ -1,4 +1,4 @@
-import { agentDrivers, driverConfigShape, type AgentDto, type CommandDto } from "@rozet/orchestrator";
+import { agentDrivers, driverConfigShape, runnerLabelSchema, type AgentDto, type CommandDto } from "@rozet/orchestrator";
 import { commandStatuses } from "@rozet/vocabulary";
 import { z } from "zod";
 import { idSchema, isoTime, jsonObjectSchema, nameSchema, scopingSessionId } from "./common.contracts.ts";
@@ -31,6 +31,8 @@ export const createAgentInput = z.object({
   config: agentConfigSchema.optional(),
   budgetUsd: usd.optional(),
   budgetTokens: tokens.optional(),
+  /** Run on a remote runner with this label (`rozet runner --label`; runners without one serve `default`). */
+  runnerLabel: runnerLabelSchema.optional(),
 }).refine((input) => input.driver !== "acp" || input.config?.profile !== undefined, {
   message: "an acp agent needs config.profile (claude, codex, gemini, opencode or custom)",
   path: ["config", "profile"],

@@ -1,7 +1,7 @@
 import { taskStatuses } from "@rozet/vocabulary";
 import { z } from "zod";
 import { agentConfigSchema } from "./agents.contracts.ts";
-import type { TaskDto } from "@rozet/orchestrator";
+import { runnerLabelSchema, type TaskDto } from "@rozet/orchestrator";
 import { idSchema, isoTime, scopingSessionId } from "./common.contracts.ts";
 
 export const createTaskInput = z.object({
@@ -16,7 +16,13 @@ export const createTaskInput = z.object({
   budgetTokens: z.number().int().positive().max(1_000_000_000).optional(),
   /** When no agent is named and none is idle, start one like this for the task. */
   agentProfile: z
-    .object({ driver: z.enum(["claude", "acp", "shell"]), model: z.string().min(1).max(120).optional(), config: agentConfigSchema.optional() })
+    .object({
+      driver: z.enum(["claude", "acp", "shell"]),
+      model: z.string().min(1).max(120).optional(),
+      config: agentConfigSchema.optional(),
+      /** Start the agent on a runner with this label; the task also goes only to agents on such runners. */
+      runnerLabel: runnerLabelSchema.optional(),
+    })
     .optional(),
 });
 export const listTasksInput = z.object({

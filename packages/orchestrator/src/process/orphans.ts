@@ -27,15 +27,18 @@ export interface OrphanSweep {
   orphans: OrphanedProcess[];
 }
 
-/** Live processes (not zombies) whose environment carries the id of one of `agentIds`. Linux only (reads /proc). */
-export function findOrphans(agentIds: ReadonlySet<string>): OrphanedProcess[] {
+/**
+ * Live processes (not zombies) whose environment carries the id of one of `agentIds` (in `marker`, by default
+ * ROZET_AGENT_ID; a runner marks its agents with its own id too). Linux only (reads /proc).
+ */
+export function findOrphans(agentIds: ReadonlySet<string>, marker = AGENT_ID_ENV): OrphanedProcess[] {
   if (process.platform !== "linux" || agentIds.size === 0) return [];
   const orphans: OrphanedProcess[] = [];
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     const pid = Number(entry);
     if (pid === process.pid) continue;
-    const agentId = markedAgent(pid, agentIds);
+    const agentId = markedAgent(pid, agentIds, marker);
     if (agentId === undefined) continue;
     const stat = readProcStat(pid);
     if (stat && stat.state !== "Z" && stat.state !== "X") orphans.push({ pid, pgid: stat.pgrp, agentId });
@@ -47,8 +50,8 @@ export function findOrphans(agentIds: ReadonlySet<string>): OrphanedProcess[] {
  * Kills every process group holding an orphan of `agentIds`, then any marked process that had left its group
  * (setsid). Never signals this server's own group. Synchronous: meant to run once at startup, before agents launch.
  */
-export function killOrphans(agentIds: ReadonlySet<string>): OrphanSweep {
-  const orphans = findOrphans(agentIds);
+export function killOrphans(agentIds: ReadonlySet<string>, marker = AGENT_ID_ENV): OrphanSweep {
+  const orphans = findOrphans(agentIds, marker);
   const ownGroup = readProcStat(process.pid)?.pgrp;
   const killedGroups: number[] = [];
   for (const pgid of new Set(orphans.map((orphan) => orphan.pgid))) {
@@ -66,14 +69,14 @@ export function killOrphans(agentIds: ReadonlySet<string>): OrphanSweep {
   return { killedGroups, orphans };
 }
 
-function markedAgent(pid: number, agentIds: ReadonlySet<string>): string | undefined {
+function markedAgent(pid: number, agentIds: ReadonlySet<string>, marker: string): string | undefined {
   let environ: string;
   try {
     environ = readFileSync(`/proc/${pid}/environ`, "latin1");
   } catch {
     return undefined; // another user's process, or it exited
   }
-  const prefix = `${AGENT_ID_ENV}=`;
+  const prefix = `${marker}=`;
   for (const variable of environ.split("\0")) {
     if (variable.startsWith(prefix)) {
       const id = variable.slice(prefix.length);

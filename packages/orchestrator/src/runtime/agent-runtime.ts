@@ -46,6 +46,10 @@ export interface AgentRuntimeOptions {
   onCommandFinished: (commandId: string, taskId: string | undefined, status: "completed" | "failed" | "cancelled", detail: string | undefined) => void;
   /** Called when the agent is idle and has nothing queued (a task may be waiting for it). */
   onIdle: () => void;
+  /** A task's prompt was queued here but never started, and the agent is lost: the task goes to another agent. */
+  onTaskRequeued: (taskId: string, reason: string) => void;
+  /** The runner label the agent runs under (null: on the server itself). */
+  runnerLabel: string | null;
 }
 
 /**
@@ -82,6 +86,10 @@ export class AgentRuntime {
 
   get sessionId() {
     return this.options.sessionId;
+  }
+
+  get runnerLabel(): string | null {
+    return this.options.runnerLabel;
   }
 
   get queued(): readonly QueuedPrompt[] {
@@ -177,7 +185,7 @@ export class AgentRuntime {
 
   async stop(reason = "stopped by operator"): Promise<void> {
     if (this.status === "stopped" || this.status === "stopping") return;
-    if (this.status === "failed") {
+    if (this.status === "failed" || this.status === "lost") {
       // Nothing runs any more (or never started): whatever the driver left is ended, and the agent is stopped.
       await this.driver?.stop().catch(() => undefined);
       await this.transition("stopped", reason);
@@ -199,9 +207,24 @@ export class AgentRuntime {
     }
   }
 
+  /**
+   * The agent's runner is gone (its lease expired): the agent is lost with the reason. Prompts queued behind the
+   * running turn never started; their tasks go back to the scheduler for another agent (another runner). The
+   * running turn fails when its driver call is given up.
+   */
+  async lose(reason: string): Promise<void> {
+    if (this.status === "lost" || this.status === "stopped" || this.status === "failed") return;
+    await this.deps.prisma.agent.update({ where: { id: this.agentId }, data: { lastError: reason } });
+    await this.transition("lost", reason);
+    for (const prompt of this.queue.splice(0)) {
+      await setCommandStatus(this.deps, prompt.commandId, "cancelled", { error: `agent lost before the command started: ${reason}` });
+      if (prompt.taskId) this.options.onTaskRequeued(prompt.taskId, reason);
+    }
+  }
+
   /** The driver died on its own (crash, kill -9, EOF) or could not start. */
   private async fail(reason: string): Promise<void> {
-    if (this.status === "failed" || this.status === "stopped") return;
+    if (this.status === "failed" || this.status === "stopped" || this.status === "lost") return;
     if (this.status === "stopping") return;
     await this.deps.prisma.agent.update({ where: { id: this.agentId }, data: { lastError: reason } });
     await this.transition("failed", reason);
@@ -298,7 +321,7 @@ export class AgentRuntime {
     if ("refused" in prepared) return { status: "failed", detail: prepared.refused, taskStopped: true };
     this.emit({ type: "prompt.submitted", summary: prepared.text, payload: { text: prepared.text } });
     this.touch();
-    const outcome = turnOutcome(turn, await driver.prompt(prepared.text));
+    const outcome = turnOutcome(turn, await driver.prompt(prepared.text, turn));
     if (taskTurn) await this.options.onTaskTurnEnded(taskTurn, outcome.status);
     return outcome;
   }

@@ -61,11 +61,20 @@ export interface TurnResult {
   error?: string | undefined;
 }
 
+/** The command (and task) a turn runs. */
+export interface TurnIds {
+  commandId?: string | undefined;
+  taskId?: string | undefined;
+}
+
 export interface AgentDriver {
   /** Starts the agent (spawns its process, opens its session). Resolves once it can take a prompt. */
   start(): Promise<DriverStartInfo>;
-  /** Runs one turn; resolves when the turn ends (completed, failed or cancelled). Never called concurrently. */
-  prompt(text: string): Promise<TurnResult>;
+  /**
+   * Runs one turn; resolves when the turn ends (completed, failed or cancelled). Never called concurrently. `turn`
+   * names the command (and task) the turn runs, for drivers that put events on the timeline themselves (runners).
+   */
+  prompt(text: string, turn?: TurnIds): Promise<TurnResult>;
   /** Interrupts the running turn; `prompt()` then resolves with status "cancelled". */
   cancel(): Promise<void>;
   /** Switches the permission mode where the agent has one (Claude: default, acceptEdits, plan …). */

@@ -8,6 +8,8 @@ import { observedNotDriven } from "./observed-agents.ts";
 import { LIVE_STATUSES, type AgentStatus } from "./lifecycle.ts";
 import type { AgentWorkspace, AgentWorkspaceRequest } from "./agent-workspace.ts";
 import { AGENT_ID_ENV, killOrphans } from "../process/orphans.ts";
+import type { RunnerHub } from "../runners/runner-hub.ts";
+import { runnerLabelOf } from "../runners/runner-label.ts";
 
 /** What the task scheduler hears from the agents (bound late: the scheduler in turn looks agents up here). */
 export interface AgentTaskCallbacks {
@@ -15,6 +17,7 @@ export interface AgentTaskCallbacks {
   taskTurnEnded: AgentRuntimeOptions["onTaskTurnEnded"];
   commandFinished: AgentRuntimeOptions["onCommandFinished"];
   agentIdle(sessionId: string): void;
+  taskRequeued(taskId: string, reason: string): void;
 }
 
 export interface AgentRegistryDeps extends AgentRuntimeDeps {
@@ -32,7 +35,11 @@ export interface AgentRegistryDeps extends AgentRuntimeDeps {
    * reserved for that job: the task scheduler never hands it a task.
    */
   toolsFor?: ((agentId: string) => readonly ControlRoomTool[] | undefined) | undefined;
+  /** Remote runners (null: agents asking for a runner label are refused). */
+  runners: Pick<RunnerHub, "driverFactory"> | null;
 }
+
+type LaunchedAgent = Models.AgentModel & { session: Models.SessionModel };
 
 type StoredAgent = Pick<Models.AgentModel, "id" | "sessionId" | "status" | "budgetUsd" | "budgetTokens" | "costUsd" | "inputTokens" | "outputTokens">;
 
@@ -45,8 +52,9 @@ export class AgentRegistry {
   /**
    * Agents a previous server process left running cannot be re-attached (their pipes died with it): mark them
    * lost with the reason (after killing their leftover processes), and fail their unfinished commands. They can be resumed where the driver supports it.
+   * Returns their ids (those on runners lose their leases).
    */
-  async recover(): Promise<void> {
+  async recover(): Promise<string[]> {
     const stale = await this.deps.prisma.agent.findMany({ where: { status: { in: [...LIVE_STATUSES] }, driver: { not: "external" } } });
     // First of all: their processes may still run under init (the server was killed without stopping them).
     const sweep = killOrphans(new Set(stale.map((agent) => agent.id)));
@@ -60,6 +68,7 @@ export class AgentRegistry {
       where: { status: { in: [...OPEN_COMMAND_STATUSES] } },
       data: { status: "failed", error: "server restarted before the command finished", finishedAt: new Date() },
     });
+    return stale.map((agent) => agent.id);
   }
 
   get(agentId: string): AgentRuntime {
@@ -72,9 +81,18 @@ export class AgentRegistry {
     return this.runtimes.get(agentId);
   }
 
-  /** Idle agents of a session, oldest first (for task assignment). */
-  idleIn(sessionId: string): AgentRuntime[] {
-    return [...this.runtimes.values()].filter((r) => r.sessionId === sessionId && r.status === "idle" && r.queued.length === 0 && !this.deps.toolsFor?.(r.agentId));
+  /** Idle agents of a session, oldest first (for task assignment); with a label, only agents on runners with it. */
+  idleIn(sessionId: string, runnerLabel?: string): AgentRuntime[] {
+    return [...this.runtimes.values()].filter(
+      (r) => r.sessionId === sessionId && r.status === "idle" && r.queued.length === 0 && (runnerLabel === undefined || r.runnerLabel === runnerLabel) && !this.deps.toolsFor?.(r.agentId),
+    );
+  }
+
+  /** The agent's runner is gone: it is lost with the reason (also when this server holds no runtime for it). */
+  async lose(agentId: string, reason: string): Promise<void> {
+    const runtime = this.runtimes.get(agentId);
+    if (runtime) return runtime.lose(reason);
+    await this.deps.prisma.agent.updateMany({ where: { id: agentId, status: { in: [...LIVE_STATUSES] } }, data: { status: "lost", lastError: reason } });
   }
 
   /**
@@ -92,40 +110,66 @@ export class AgentRegistry {
     if (existing && LIVE_STATUSES.has(existing.status)) throw new DomainError("ILLEGAL_STATE", `agent ${agent.name} is already ${existing.status}`);
 
     const config = JSON.parse(agent.config) as Record<string, unknown>;
-    let runtime: AgentRuntime | undefined;
+    const runnerLabel = runnerLabelOf(config);
+    const launched: { runtime?: AgentRuntime } = {};
     let driver: AgentDriver;
     try {
-      if (!agent.session.workspaceRoot) throw new DomainError("ILLEGAL_STATE", `session ${agent.sessionId} has no workspace (it was created by hooks or events)`, { sessionId: agent.sessionId });
-      const dataDir = path.join(this.deps.dataDir, "agents", agent.id);
-      mkdirSync(dataDir, { recursive: true });
-      const workspace = await this.deps.prepareWorkspace({ workspace: agent.session.workspaceRoot, agentId: agent.id, agentName: agent.name, worktree: config.worktree === true });
-      runtime = this.track(agent, { cwd: workspace.cwd, isolated: workspace.isolated });
-      // The id marks the agent's processes and their children, so recover() can find them after a crash.
-      const env = { ...this.deps.agentEnv, ...(config.env as Record<string, string> | undefined), [AGENT_ID_ENV]: agent.id };
-      driver = factory({
-        agentId: agent.id,
-        sessionId: agent.sessionId,
-        cwd: workspace.cwd,
-        model: agent.model ?? undefined,
-        config,
-        env,
-        dataDir,
-        resumeSessionId: opts.resume ? (agent.externalSessionId ?? undefined) : undefined,
-        priorCostUsd: agent.costUsd,
-        tools: this.deps.toolsFor?.(agent.id),
-        host: runtime.host,
-      });
+      driver = runnerLabel === null ? await this.localDriver(agent, config, factory, launched, opts) : this.remoteDriver(agent, config, runnerLabel, launched, opts);
     } catch (error) {
       // Refused before the driver ran: the agent must not stay `starting` with no reason.
-      await (runtime ?? this.track(agent, null)).refuseStart(`failed to start: ${errorMessage(error)}`);
+      await (launched.runtime ?? this.track(agent, null, runnerLabel)).refuseStart(`failed to start: ${errorMessage(error)}`);
       throw error instanceof DomainError ? error : new DomainError("AGENT_FAILED", `failed to start: ${errorMessage(error)}`, { agentId });
     }
-    await runtime.start(driver);
-    return runtime;
+    await launched.runtime!.start(driver);
+    return launched.runtime!;
+  }
+
+  /** The agent's driver on this machine: its workspace (sandbox-checked), data dir and environment. */
+  private async localDriver(agent: LaunchedAgent, config: Record<string, unknown>, factory: DriverFactory, launched: { runtime?: AgentRuntime }, opts: { resume?: boolean }): Promise<AgentDriver> {
+    if (!agent.session.workspaceRoot) throw new DomainError("ILLEGAL_STATE", `session ${agent.sessionId} has no workspace (it was created by hooks or events)`, { sessionId: agent.sessionId });
+    const dataDir = path.join(this.deps.dataDir, "agents", agent.id);
+    mkdirSync(dataDir, { recursive: true });
+    const workspace = await this.deps.prepareWorkspace({ workspace: agent.session.workspaceRoot, agentId: agent.id, agentName: agent.name, worktree: config.worktree === true });
+    const runtime = (launched.runtime = this.track(agent, { cwd: workspace.cwd, isolated: workspace.isolated }, null));
+    // The id marks the agent's processes and their children, so recover() can find them after a crash.
+    const env = { ...this.deps.agentEnv, ...(config.env as Record<string, string> | undefined), [AGENT_ID_ENV]: agent.id };
+    return factory({
+      agentId: agent.id,
+      sessionId: agent.sessionId,
+      cwd: workspace.cwd,
+      model: agent.model ?? undefined,
+      config,
+      env,
+      dataDir,
+      resumeSessionId: opts.resume ? (agent.externalSessionId ?? undefined) : undefined,
+      priorCostUsd: agent.costUsd,
+      tools: this.deps.toolsFor?.(agent.id),
+      host: runtime.host,
+    });
+  }
+
+  /** The agent's driver on a runner with its label: the workspace, data dir and environment are the runner's. */
+  private remoteDriver(agent: LaunchedAgent, config: Record<string, unknown>, runnerLabel: string, launched: { runtime?: AgentRuntime }, opts: { resume?: boolean }): AgentDriver {
+    const runtime = (launched.runtime = this.track(agent, null, runnerLabel));
+    if (!this.deps.runners) {
+      throw new DomainError("ILLEGAL_STATE", "runners need the Postgres store: start the server with ROZET_DATABASE_URL=postgres://… (the job queue lives there)", { field: "runnerLabel" });
+    }
+    return this.deps.runners.driverFactory(runnerLabel, agent.driver)({
+      agentId: agent.id,
+      sessionId: agent.sessionId,
+      cwd: "",
+      model: agent.model ?? undefined,
+      config,
+      env: {},
+      dataDir: "",
+      resumeSessionId: opts.resume ? (agent.externalSessionId ?? undefined) : undefined,
+      priorCostUsd: agent.costUsd,
+      host: runtime.host,
+    });
   }
 
   /** A runtime for the agent as stored, registered under its id (replacing a stopped or failed one). */
-  private track(agent: StoredAgent, workspace: AgentRuntimeOptions["workspace"]): AgentRuntime {
+  private track(agent: StoredAgent, workspace: AgentRuntimeOptions["workspace"], runnerLabel: string | null): AgentRuntime {
     const runtime = new AgentRuntime(this.deps, {
       agentId: agent.id,
       sessionId: agent.sessionId,
@@ -138,6 +182,8 @@ export class AgentRegistry {
       onTaskTurnEnded: (turn, status) => this.deps.tasks.taskTurnEnded(turn, status),
       onCommandFinished: (commandId, taskId, status, detail) => this.deps.tasks.commandFinished(commandId, taskId, status, detail),
       onIdle: () => this.deps.tasks.agentIdle(agent.sessionId),
+      onTaskRequeued: (taskId, reason) => this.deps.tasks.taskRequeued(taskId, reason),
+      runnerLabel,
     });
     this.runtimes.set(agent.id, runtime);
     return runtime;

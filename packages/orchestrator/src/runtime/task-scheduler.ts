@@ -13,8 +13,8 @@ export type SchedulableAgent = Pick<AgentRuntime, "agentId" | "status" | "enqueu
 /** Where the scheduler finds agents (the registry, bound late: the registry reports back to the scheduler). */
 export interface AgentDirectory {
   find(agentId: string): SchedulableAgent | undefined;
-  /** Idle agents of a session with nothing queued, oldest first. */
-  idleIn(sessionId: string): SchedulableAgent[];
+  /** Idle agents of a session with nothing queued, oldest first; with a label, only agents on runners with it. */
+  idleIn(sessionId: string, runnerLabel?: string): SchedulableAgent[];
 }
 
 /** A task's agent profile, to start an agent from when nobody is idle. */
@@ -24,6 +24,8 @@ export interface AgentProfile {
   driver: "claude" | "acp" | "shell";
   model?: string | undefined;
   config?: Record<string, unknown> | undefined;
+  /** Run the task's agent on a runner with this label (and give the task only to agents on such runners). */
+  runnerLabel?: string | undefined;
 }
 
 export interface TaskSchedulerDeps extends Pick<Stores, "prisma" | "control" | "writer" | "log"> {
@@ -80,6 +82,20 @@ export class TaskScheduler {
     return prepareTaskTurn(this.deps, turn);
   }
 
+  /**
+   * The task's prompt was queued on an agent that is now lost (its runner died) and never started: the task is
+   * pending again, for any agent that fits it (its profile starts one on another runner if none is idle).
+   */
+  taskRequeued(taskId: string, reason: string): void {
+    background(this.deps.log, `re-dispatch task ${taskId}`, async () => {
+      const task = await this.deps.prisma.task.findUnique({ where: { id: taskId } });
+      if (!task || (task.status !== "queued" && task.status !== "pending")) return;
+      await this.update(taskId, { status: "pending", agentId: null, error: `re-dispatched: ${reason}` });
+      await recordEvent(this.deps, { sessionId: task.sessionId, taskId, type: "task.requeued", summary: `${task.title}: re-dispatched (${reason})` });
+      await this.schedule(task.sessionId);
+    });
+  }
+
   /** A task's turn ended: keep its work (a commit on its agent's branch) for the tasks after it. */
   taskTurnEnded(turn: TaskTurn, status: "completed" | "failed" | "cancelled"): Promise<void> {
     return finishTaskTurn(this.deps, turn, status);
@@ -113,10 +129,10 @@ export class TaskScheduler {
         }
         continue;
       }
-      const runtime = task.agentId ? this.deps.agents.find(task.agentId) : this.deps.agents.idleIn(sessionId)[0];
-      if (!runtime && !task.agentId && task.agentProfile) {
+      const profile = task.agentProfile ? (JSON.parse(task.agentProfile) as Omit<AgentProfile, "sessionId" | "name">) : null;
+      const runtime = task.agentId ? this.deps.agents.find(task.agentId) : this.deps.agents.idleIn(sessionId, profile?.runnerLabel)[0];
+      if (!runtime && !task.agentId && profile) {
         // Nobody idle to take it: start an agent from the task's profile; it picks the task up once idle.
-        const profile = JSON.parse(task.agentProfile) as Omit<AgentProfile, "sessionId" | "name">;
         if (!(await claim(task, { status: "pending", error: "starting an agent for it" }))) continue;
         const agent = await this.deps.startAgent({ sessionId, name: `task-${task.id.slice(0, 8)}`, ...profile });
         await this.update(task.id, { status: "pending", agentId: agent.id, error: "waiting for its agent to be running" });

@@ -239,6 +239,7 @@ export const eventCatalogue = {
   "task.created": { payload: hookPayload },
   "task.assigned": { payload: payload({}) },
   "task.agent_started": { payload: payload({}) },
+  "task.requeued": { payload: payload({}) },
   "task.blocked": { status: ["blocked"], payload: payload({}) },
   "task.completed": { payload: hookPayload },
   "task.failed": { payload: payload({}) },
