@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { appRouter, createContextFactory, createOpenApiDocument, domainErrorMap, RateLimits } from "@rozet/api";
 import { builtinDrivers, createControlRoom, type ControlRoom } from "@rozet/orchestrator";
 import { DomainError } from "@rozet/vocabulary";
+import { TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
@@ -95,7 +96,20 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
   const openApiDocument = createOpenApiDocument();
   const restApi = createRestApi({ document: openApiDocument, createContext, log: logError });
   const serveApiDocs = createApiDocsHandler(openApiDocument);
-  const legacyDashboard = createLegacyDashboard({ room, log, logError });
+  const legacyDashboard = createLegacyDashboard({
+    room,
+    log,
+    logError,
+    // The dashboard's HITL answer is the router's permission answer: role, observe-only and audit as for any caller.
+    respondPermission: async (req, res, input) => {
+      try {
+        return await appRouter.createCaller(await createContext({ req, res })).agent.respondPermission(input);
+      } catch (error) {
+        // Answered like any REST error: the domain error (403, 404, 409 …) the procedure refused with.
+        throw error instanceof TRPCError && error.cause instanceof DomainError ? error.cause : error;
+      }
+    },
+  });
   // Every ingest route: the same token check; each writes through a writer that counts its requests for /metrics.
   // OTLP/HTTP (OpenTelemetry logs and metrics) takes JSON or protobuf and answers media-type errors in OTLP's shape.
   const ingestRoute = (handle: typeof handleRestIngest, route: string, mediaType: "json" | "otlp") => ({
@@ -141,6 +155,14 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
         },
         (error: unknown) => sendError(res, error, logError),
       );
+    }
+    const respondMatch = /^\/events\/(\d+)\/respond$/.exec(pathname);
+    if (respondMatch) {
+      if (req.method !== "POST" && req.method !== "OPTIONS") return sendJson(res, 405, { error: { code: "METHOD_NOT_ALLOWED", message: `POST to ${pathname}` } });
+      // The legacy dashboard cannot send headers: its ?token= stands for the Authorization header.
+      const queryToken = new URL(url, "http://x").searchParams.get("token");
+      if (queryToken && !req.headers.authorization) req.headers.authorization = `Bearer ${queryToken}`;
+      return legacyDashboard.respond(req, res, respondMatch[1]!);
     }
     if (pathname === "/events/recent" || pathname === "/events/filter-options") {
       // The legacy dashboard cannot send headers (a plain fetch, a WebSocket URL): ?token= too.

@@ -4,6 +4,7 @@ import type { EventSummary } from "@rozet/db";
 import type { ControlRoom } from "@rozet/orchestrator";
 import { DomainError, type Logger } from "@rozet/vocabulary";
 import { WebSocketServer, type WebSocket } from "ws";
+import { readBodyText } from "./body.ts";
 import { sendError, sendJson, type ErrorLog } from "./respond.ts";
 
 /**
@@ -12,6 +13,12 @@ import { sendError, sendJson, type ErrorLog } from "./respond.ts";
  * `/stream` (`{ type: "initial", data: HookEvent[] }`, then `{ type: "event", data: HookEvent }` per event).
  * Every event is shown, our own agents' as well as hook-reported ones: `hook_event_type` is the hook's name, or
  * our catalogue type (tool.started …) for events that came from no hook.
+ *
+ * Human in the loop: a `permission.requested` event carries the dashboard's `humanInTheLoop` (type "permission")
+ * and `humanInTheLoopStatus` (pending, or responded once answered), and the dashboard's answer
+ * `POST /events/:id/respond` (`{ permission: true | false, … }`) is our permission answer, given through the
+ * router's `agent.respondPermission` with the caller's token: the operator role, observe-only and the audit log
+ * apply as to any other answer.
  */
 
 /** The dashboard's own snapshot size (its server sends the newest 300 on connect). */
@@ -21,6 +28,9 @@ const MAX_RECENT = 1_000;
 const TYPES_WINDOW = 10_000;
 /** A dashboard this far behind is dropped; it reconnects by itself and gets a fresh snapshot. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+/** Largest HITL answer body read (the dashboard sends the answer and the whole event back). */
+const MAX_RESPOND_BYTES = 1024 * 1024;
 
 /** The dashboard's HookEvent (apps/client/src/types.ts there). */
 export interface HookEvent {
@@ -33,6 +43,21 @@ export interface HookEvent {
   summary?: string;
   timestamp: number;
   model_name?: string;
+  humanInTheLoop?: { question: string; responseWebSocketUrl: string; type: "permission" };
+  humanInTheLoopStatus?: { status: "pending" | "responded" | "timeout" | "error"; respondedAt?: number; response?: { permission: boolean; respondedAt: number; respondedBy?: string } };
+}
+
+/** What answers a permission request for the dashboard: the router's agent.respondPermission with this request's token. */
+export type RespondPermission = (req: IncomingMessage, res: ServerResponse, input: { requestId: string; answer: { behavior: "allow" } | { behavior: "deny"; message: string } }) => Promise<unknown>;
+
+/** The dashboard's HITL status of one of our permission requests. */
+function hitlStatus(row: { status: string; answeredAt: Date | null; answeredBy: string | null } | null): NonNullable<HookEvent["humanInTheLoopStatus"]> {
+  if (!row || row.status === "pending") return { status: "pending" };
+  const respondedAt = row.answeredAt?.getTime() ?? Date.now();
+  if (row.status === "timed_out") return { status: "timeout", respondedAt };
+  if (row.status !== "allowed" && row.status !== "denied") return { status: "error", respondedAt };
+  const response = { permission: row.status === "allowed", respondedAt, ...(row.answeredBy ? { respondedBy: row.answeredBy } : {}) };
+  return { status: "responded", respondedAt, response };
 }
 
 /** Names as the dashboard knows them, cached: a session's source_app, an agent's session_id and model. */
@@ -66,7 +91,7 @@ function objectPayload(payload: unknown): Record<string, unknown> {
   return payload && typeof payload === "object" && !Array.isArray(payload) ? (payload as Record<string, unknown>) : { value: payload };
 }
 
-export function createLegacyDashboard(deps: { room: ControlRoom; log: Logger; logError: ErrorLog }) {
+export function createLegacyDashboard(deps: { room: ControlRoom; log: Logger; logError: ErrorLog; respondPermission: RespondPermission }) {
   const { room } = deps;
   const names = createNames(room);
 
@@ -87,9 +112,47 @@ export function createLegacyDashboard(deps: { room: ControlRoom; log: Logger; lo
         ...(full.summary ? { summary: full.summary } : {}),
         timestamp: Math.round(full.clientTs ?? full.receivedAt),
         ...(agent?.model ? { model_name: agent.model } : {}),
+        ...(full.type === "permission.requested" ? await humanInTheLoop(payload) : {}),
       });
     }
     return events;
+  }
+
+  /** A permission request as the dashboard's HITL question, with its current status. */
+  async function humanInTheLoop(payload: Record<string, unknown>): Promise<Pick<HookEvent, "humanInTheLoop" | "humanInTheLoopStatus">> {
+    const requestId = typeof payload.id === "string" ? payload.id : null;
+    const row = requestId ? await room.prisma.permissionRequest.findUnique({ where: { id: requestId }, select: { status: true, answeredAt: true, answeredBy: true } }) : null;
+    const tool = typeof payload.toolName === "string" ? payload.toolName : "a tool";
+    return {
+      // No agent-side WebSocket: the answer goes to the waiting agent through Rozet itself.
+      humanInTheLoop: { question: `Allow ${tool}?`, responseWebSocketUrl: "", type: "permission" },
+      humanInTheLoopStatus: hitlStatus(row),
+    };
+  }
+
+  /** POST /events/:id/respond: the dashboard's answer to a permission request, answered as the operator's. */
+  async function respond(req: IncomingMessage, res: ServerResponse, seq: number): Promise<HookEvent> {
+    let body: unknown;
+    try {
+      body = JSON.parse(await readBodyText(req, MAX_RESPOND_BYTES));
+    } catch {
+      throw new DomainError("INVALID_INPUT", "the body must be a JSON object such as { \"permission\": true }", { field: "body" });
+    }
+    const permission = body && typeof body === "object" ? (body as { permission?: unknown }).permission : undefined;
+    if (typeof permission !== "boolean") {
+      throw new DomainError("INVALID_INPUT", "permission must be true (allow) or false (deny): Rozet's questions are permission requests", { field: "permission" });
+    }
+    const full = await room.events.get(seq);
+    if (!full || full.type !== "permission.requested") throw new DomainError("NOT_FOUND", `event ${seq} is not a permission request`, { field: "id" });
+    const requestId = objectPayload(full.payload).id;
+    if (typeof requestId !== "string") throw new DomainError("NOT_FOUND", `event ${seq} names no permission request`, { field: "id" });
+    await deps.respondPermission(req, res, {
+      requestId,
+      answer: permission ? { behavior: "allow" } : { behavior: "deny", message: "denied from the observability dashboard" },
+    });
+    const [event] = await toHookEvents([full]);
+    if (!event) throw new DomainError("NOT_FOUND", `event ${seq} was deleted`, { field: "id" });
+    return event;
   }
 
   async function filterOptions() {
@@ -157,6 +220,20 @@ export function createLegacyDashboard(deps: { room: ControlRoom; log: Logger; lo
   };
 
   return {
+    /** Handles POST /events/:id/respond and its CORS preflight (the caller has put a `?token=` into the Authorization header). */
+    respond(req: IncomingMessage, res: ServerResponse, id: string): void {
+      allowOrigin(req, res);
+      if (req.method === "OPTIONS") {
+        // The dashboard's page (its own origin, already admitted by the guard) posts JSON: a preflighted request.
+        res.writeHead(204, { "access-control-allow-methods": "POST", "access-control-allow-headers": "content-type, authorization", "access-control-max-age": "600" });
+        res.end();
+        return;
+      }
+      respond(req, res, Number(id)).then(
+        (event) => sendJson(res, 200, event),
+        (error: unknown) => sendError(res, error, deps.logError),
+      );
+    },
     /** Handles GET /events/recent and /events/filter-options; false for any other path. */
     handle(req: IncomingMessage, res: ServerResponse, pathname: string): boolean {
       if (pathname !== "/events/recent" && pathname !== "/events/filter-options") return false;
