@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AUDIT_FILE } from "../src/audit/audit-log.ts";
+import { hookEvent } from "./legacy-dashboard-shapes.ts";
 import { startAgentWorld, stubEnv, waitForAsync } from "./agent-harness.ts";
 import { clientFor, postJson } from "./harness.ts";
 
@@ -12,35 +13,6 @@ import { clientFor, postJson } from "./harness.ts";
  * submitPermission: POST /events/:id/respond with { permission, hookEvent, respondedAt }), against a real Claude
  * Code agent asking to write a file.
  */
-const hookEvent = z.strictObject({
-  id: z.number().optional(),
-  source_app: z.string(),
-  session_id: z.string(),
-  hook_event_type: z.string(),
-  payload: z.record(z.string(), z.any()),
-  chat: z.array(z.any()).optional(),
-  summary: z.string().optional(),
-  timestamp: z.number().optional(),
-  model_name: z.string().optional(),
-  humanInTheLoop: z
-    .strictObject({
-      question: z.string(),
-      responseWebSocketUrl: z.string(),
-      type: z.enum(["question", "permission", "choice"]),
-      choices: z.array(z.string()).optional(),
-      timeout: z.number().optional(),
-      requiresResponse: z.boolean().optional(),
-    })
-    .optional(),
-  humanInTheLoopStatus: z
-    .strictObject({
-      status: z.enum(["pending", "responded", "timeout", "error"]),
-      respondedAt: z.number().optional(),
-      response: z.strictObject({ permission: z.boolean().optional(), response: z.string().optional(), choice: z.string().optional(), respondedAt: z.number(), respondedBy: z.string().optional() }).optional(),
-    })
-    .optional(),
-});
-
 const ADMIN = "hitl-admin-token-0123456789";
 let world: Awaited<ReturnType<typeof startAgentWorld>> | null = null;
 afterEach(async () => {

@@ -3,39 +3,7 @@ import WebSocket from "ws";
 import { z } from "zod";
 import { waitForAsync } from "./agent-harness.ts";
 import { clientFor, postJson, removeHome, startTestServer, waitFor, type TestServer } from "./harness.ts";
-
-/**
- * The hook-observability dashboard's own types (disler/claude-code-hooks-multi-agent-observability,
- * apps/client/src/types.ts: HookEvent, FilterOptions, WebSocketMessage), transcribed into zod. Strict objects:
- * a field that dashboard does not know is a failure too.
- */
-const humanInTheLoop = z.strictObject({
-  question: z.string(),
-  responseWebSocketUrl: z.string(),
-  type: z.enum(["question", "permission", "choice"]),
-  choices: z.array(z.string()).optional(),
-  timeout: z.number().optional(),
-  requiresResponse: z.boolean().optional(),
-});
-const hookEvent = z.strictObject({
-  id: z.number().optional(),
-  source_app: z.string(),
-  session_id: z.string(),
-  hook_event_type: z.string(),
-  payload: z.record(z.string(), z.any()),
-  chat: z.array(z.any()).optional(),
-  summary: z.string().optional(),
-  timestamp: z.number().optional(),
-  model_name: z.string().optional(),
-  humanInTheLoop: humanInTheLoop.optional(),
-  humanInTheLoopStatus: z.strictObject({ status: z.enum(["pending", "responded", "timeout", "error"]), respondedAt: z.number().optional(), response: z.any().optional() }).optional(),
-});
-const filterOptions = z.strictObject({ source_apps: z.array(z.string()), session_ids: z.array(z.string()), hook_event_types: z.array(z.string()) });
-const webSocketMessage = z.discriminatedUnion("type", [
-  z.strictObject({ type: z.literal("initial"), data: z.array(hookEvent) }),
-  z.strictObject({ type: z.literal("event"), data: hookEvent }),
-]);
-type HookEvent = z.infer<typeof hookEvent>;
+import { filterOptions, hookEvent, webSocketMessage, type HookEvent } from "./legacy-dashboard-shapes.ts";
 
 const TOKEN = "legacy-dashboard-token-0123";
 let server: TestServer;
