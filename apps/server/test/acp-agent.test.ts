@@ -79,6 +79,19 @@ describe("acp driver through the API (Claude ACP adapter, real Claude Code, mode
     }, 180_000);
   }
 
+  it("a task with a gemini agent profile starts a Gemini CLI agent for itself and completes with its answer", async () => {
+    world = await startAgentWorld({ steps: [{ content: [{ text: "Task answer from Gemini." }] }] });
+    const w = world;
+    const session = await w.api.session.create.mutate({ name: "acp-task" });
+    const agentProfile = { driver: "acp" as const, model: "gemini-2.5-pro", config: { profile: "gemini" as const, env: { GOOGLE_GEMINI_BASE_URL: w.stub.url, GEMINI_API_KEY: "stub-key" } } };
+    const task = await w.api.task.create.mutate({ sessionId: session.id, title: "ask gemini", prompt: "answer please", agentProfile });
+    await waitForAsync(async () => ["completed", "failed"].includes((await w.api.task.get.query({ id: task.id })).status), 90_000, "task settled");
+    const done = await w.api.task.get.query({ id: task.id });
+    expect(done).toMatchObject({ status: "completed", result: expect.stringContaining("Task answer from Gemini.") as string });
+    expect(await w.api.agent.list.query({ sessionId: session.id })).toMatchObject([{ id: done.agentId, driver: "acp" }]);
+    expect(w.stub.requests.find((request) => request.path.includes(":streamGenerateContent"))?.lastUserText).toContain("answer please");
+  }, 180_000);
+
   it("refuses an acp agent without a profile", async () => {
     world = await startAgentWorld({ steps: [] });
     const session = await world.api.session.create.mutate({ name: "acp-bad" });
