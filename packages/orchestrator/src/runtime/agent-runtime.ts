@@ -96,6 +96,11 @@ export class AgentRuntime {
     return this.queue;
   }
 
+  /** A turn has been taken from the queue (its status turns busy a moment later, after an await). */
+  get hasTurn(): boolean {
+    return this.current !== null;
+  }
+
   /** The host side of the driver interface, bound to this agent. */
   readonly host: DriverHost = {
     emit: (event) => this.emit(event),

@@ -81,10 +81,13 @@ export class AgentRegistry {
     return this.runtimes.get(agentId);
   }
 
-  /** Idle agents of a session, oldest first (for task assignment); with a label, only agents on runners with it. */
+  /**
+   * Idle agents of a session, oldest first (for task assignment): not one that was just handed a prompt; with a
+   * label, only agents on runners with it.
+   */
   idleIn(sessionId: string, runnerLabel?: string): AgentRuntime[] {
     return [...this.runtimes.values()].filter(
-      (r) => r.sessionId === sessionId && r.status === "idle" && r.queued.length === 0 && (runnerLabel === undefined || r.runnerLabel === runnerLabel) && !this.deps.toolsFor?.(r.agentId),
+      (r) => r.sessionId === sessionId && r.status === "idle" && r.queued.length === 0 && !r.hasTurn && (runnerLabel === undefined || r.runnerLabel === runnerLabel) && !this.deps.toolsFor?.(r.agentId),
     );
   }
 
