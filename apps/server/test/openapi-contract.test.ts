@@ -172,6 +172,8 @@ describe("REST API against its OpenAPI document", () => {
     const conflict = { dependencyTaskId: task.id, dependencyTitle: "later", commit: "0".repeat(40), branch: null, path: session.workspaceRoot, files: ["a.txt"], hunks: [], reason: null, merged: [] };
     await world.server.room.prisma.task.update({ where: { id: stuck.id }, data: { status: "blocked", error: "merge conflict in a.txt", mergeConflict: JSON.stringify(conflict) } });
     expect((await ok<Row>("GET", "/api/tasks/{id}", { params: { id: stuck.id } })).mergeConflict).toMatchObject({ files: ["a.txt"] });
+    const artifact = await ok<Row>("POST", "/api/sessions/{sessionId}/tasks/{id}/artifacts", { params: { sessionId: session.id, id: stuck.id }, body: { name: "contract", path: "contract.txt" } });
+    expect(artifact).toMatchObject({ taskId: stuck.id, name: "contract", size: 3 });
     const resolved = await ok<Row>("POST", "/api/sessions/{sessionId}/tasks/{id}/resolve-conflict", { params: { sessionId: session.id, id: stuck.id }, body: { resolution: "cancel" } });
     expect(resolved).toMatchObject({ status: "cancelled", mergeConflict: null });
     const wrong = await call("POST", "/api/sessions/{sessionId}/tasks/{id}/resolve-conflict", { params: { sessionId: session.id, id: stuck.id }, body: { resolution: "undo" } });

@@ -95,6 +95,43 @@ describe("merging upstream work", () => {
   });
 });
 
+describe("a dependent task in the shared workspace", () => {
+  it("merges the upstream branch into the workspace's own checkout; its own work is not committed for it", async () => {
+    const w = await repoWorld();
+    const upstream = await w.worker("alpha");
+    const shared = await w.api.agent.create.mutate({ sessionId: w.session.id, name: "shared", driver: "shell" });
+    await waitForAsync(async () => (await w.api.agent.get.query({ id: shared.id })).status === "idle", 10_000, "shared idle");
+    const first = await w.api.task.create.mutate({ sessionId: w.session.id, title: "write a", prompt: "echo a > a.txt", agentId: upstream.id });
+    const second = await w.api.task.create.mutate({ sessionId: w.session.id, title: "use a", prompt: "cp a.txt used.txt", agentId: shared.id, dependsOn: [first.id] });
+    const done = await w.settled(second.id);
+    expect(done).toMatchObject({ status: "completed", branch: null, headCommit: null });
+    expect(readFileSync(path.join(w.repo, "used.txt"), "utf8")).toBe("a\n");
+    expect(git(w.repo, "log", "-1", "--format=%s", "main")).toMatch(/^Merge task "write a" \(rozet\/alpha-\w+\) for "use a"\n$/);
+    expect(git(w.repo, "status", "--porcelain")).toBe("?? used.txt\n");
+  });
+});
+
+describe("artifacts", () => {
+  it("a task's named artifact (a file in its worktree) is handed to the task after it; paths outside the workspace are refused", async () => {
+    const w = await repoWorld();
+    const writer = await w.worker("alpha");
+    const first = await w.api.task.create.mutate({ sessionId: w.session.id, title: "report", prompt: "mkdir -p out && echo findings > out/report.md", agentId: writer.id });
+    const done = await w.settled(first.id);
+    const worktree = git(w.repo, "worktree", "list", "--porcelain").split("\n\n").find((entry) => entry.includes(done.branch!))!.split("\n")[0]!.slice("worktree ".length);
+    const artifact = await w.api.task.addArtifact.mutate({ id: first.id, name: "findings", path: path.join(worktree, "out/report.md"), mimeType: "text/markdown" });
+    expect(artifact).toMatchObject({ taskId: first.id, name: "findings", size: 9, mimeType: "text/markdown" });
+    const outside = await w.api.task.addArtifact.mutate({ id: first.id, name: "passwd", path: "../../../../etc/passwd" }).catch((e: unknown) => e);
+    expect(outside).toMatchObject({ data: { domainCode: "FORBIDDEN" } });
+    const missing = await w.api.task.addArtifact.mutate({ id: first.id, name: "none", path: "no/such.md" }).catch((e: unknown) => e);
+    expect(missing).toMatchObject({ data: { domainCode: "INVALID_INPUT", details: { field: "path" } } });
+
+    const second = await w.api.task.create.mutate({ sessionId: w.session.id, title: "read report", prompt: "cat out/report.md", agentId: writer.id, dependsOn: [first.id] });
+    expect(await w.settled(second.id)).toMatchObject({ status: "completed" });
+    const [handoff] = await w.eventsOf("task.handoff", second.id);
+    expect(handoff!.payload).toMatchObject({ dependencies: [{ taskId: first.id, artifacts: [{ name: "findings", path: artifact.path, size: 9, mimeType: "text/markdown" }] }] });
+  });
+});
+
 describe("a merge conflict", () => {
   const conflicting = { a: "echo from-a > same.txt", b: "echo from-b > same.txt" };
 

@@ -46,6 +46,7 @@ describe("every procedure taking an id answers 404 naming an unknown one", () =>
       ["task.get", () => api.task.get.query({ id: GHOST })],
       ["task.cancel", () => api.task.cancel.mutate({ id: GHOST })],
       ["task.resolveConflict", () => api.task.resolveConflict.mutate({ id: GHOST, resolution: "resolved" })],
+      ["task.addArtifact", () => api.task.addArtifact.mutate({ id: GHOST, name: "a", path: "a.txt" })],
       ["event.timeline", () => api.event.timeline.query({ sessionId: GHOST })],
       ["event.histogram", () => api.event.histogram.query({ sessionId: GHOST })],
       ["event.window", () => api.event.window.query({ sessionId: GHOST })],

@@ -4,6 +4,7 @@ export * from "./sessions.ts";
 export * from "./agents.ts";
 export * from "./tasks.ts";
 export { resolveTaskConflict, type ConflictResolution } from "./task-conflicts.ts";
+export { recordTaskArtifact } from "./task-artifacts.ts";
 export { ownEvent, recordEvent } from "./timeline.ts";
 export { commandRunLog, RUN_LOG_PAGE_BYTES } from "./run-log.ts";
 export * from "./workspaces/index.ts";

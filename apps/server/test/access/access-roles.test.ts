@@ -37,6 +37,7 @@ const decisions: Record<string, Role | "public"> = {
   "task.get": "viewer",
   "task.cancel": "operator",
   "task.resolveConflict": "operator",
+  "task.addArtifact": "operator",
   "plan.create": "operator",
   "plan.list": "viewer",
   "plan.get": "viewer",

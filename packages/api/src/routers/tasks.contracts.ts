@@ -36,6 +36,23 @@ export const resolveConflictInput = z.object({
   /** resolved: fixed by hand in the worktree, start the task; agent: start it with "resolve the conflict first"; cancel: abort the merge and cancel. */
   resolution: z.enum(["resolved", "agent", "cancel"]),
 });
+export const addArtifactInput = z.object({
+  sessionId: scopingSessionId,
+  id: idSchema,
+  name: z.string().trim().min(1).max(200),
+  /** A file in the session's workspace (relative to it, or absolute inside it; agents' worktrees are inside it). */
+  path: z.string().min(1).max(4_096),
+  mimeType: z.string().min(1).max(200).optional(),
+});
+export const artifactOutput = z.object({
+  id: z.string(),
+  taskId: z.string(),
+  name: z.string(),
+  path: z.string(),
+  mimeType: z.string().nullable(),
+  size: z.number().int(),
+  createdAt: isoTime,
+});
 export const cancelTaskInput = z.object({ sessionId: scopingSessionId, id: idSchema, reason: z.string().max(1_000).optional() });
 
 export const taskOutput = z.object({

@@ -1,8 +1,8 @@
-import { cancelTask, createTask, getTask, listTasks, resolveTaskConflict } from "@rozet/orchestrator";
+import { cancelTask, createTask, getTask, listTasks, recordTaskArtifact, resolveTaskConflict } from "@rozet/orchestrator";
 import { z } from "zod";
 import { controlProcedure, router } from "../trpc.ts";
 import { sessionMustExist, taskMustBeInSession } from "./must-exist.ts";
-import { cancelTaskInput, createTaskInput, listTasksInput, resolveConflictInput, taskIdInput, taskOutput } from "./tasks.contracts.ts";
+import { addArtifactInput, artifactOutput, cancelTaskInput, createTaskInput, listTasksInput, resolveConflictInput, taskIdInput, taskOutput } from "./tasks.contracts.ts";
 
 const tags = ["tasks"];
 
@@ -42,5 +42,13 @@ export const taskRouter = router({
     .mutation(async ({ ctx, input }) => {
       await taskMustBeInSession(ctx.room, input.id, input.sessionId);
       return resolveTaskConflict(ctx.room, input);
+    }),
+  addArtifact: controlProcedure
+    .meta({ openapi: { method: "POST", path: "/api/sessions/{sessionId}/tasks/{id}/artifacts", tags, summary: "Record a named artifact of a task (handed to the tasks that depend on it)" } })
+    .input(addArtifactInput)
+    .output(artifactOutput)
+    .mutation(async ({ ctx, input }) => {
+      await taskMustBeInSession(ctx.room, input.id, input.sessionId);
+      return recordTaskArtifact(ctx.room, input);
     }),
 });
