@@ -1,4 +1,4 @@
-import { taskStatuses } from "@rozet/vocabulary";
+import { eventCatalogue, taskStatuses } from "@rozet/vocabulary";
 import { z } from "zod";
 import { agentConfigSchema } from "./agents.contracts.ts";
 import { runnerLabelSchema, type TaskDto } from "@rozet/orchestrator";
@@ -79,19 +79,9 @@ export const taskOutput = z.object({
   baseCommit: z.string().nullable(),
   headCommit: z.string().nullable(),
   /** Set while the task is stopped on a merge of upstream work (see the `task.merge_conflict` event). */
-  mergeConflict: z
-    .object({
-      dependencyTaskId: z.string(),
-      dependencyTitle: z.string(),
-      commit: z.string(),
-      branch: z.string().nullable(),
-      path: z.string(),
-      files: z.array(z.string()),
-      hunks: z.array(z.object({ path: z.string(), text: z.string(), truncated: z.boolean() })),
-      reason: z.string().nullable(),
-      merged: z.array(z.object({ taskId: z.string(), title: z.string(), commit: z.string(), branch: z.string().nullable(), outcome: z.enum(["merged", "up-to-date"]) })),
-      resolution: z.literal("agent").optional(),
-    })
+  mergeConflict: eventCatalogue["task.merge_conflict"].payload
+    .omit({ raw: true, parentToolUseId: true })
+    .extend({ resolution: z.literal("agent").optional() })
     .nullable(),
   createdAt: isoTime,
   updatedAt: isoTime,
