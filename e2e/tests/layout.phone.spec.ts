@@ -45,9 +45,11 @@ test("no horizontal scroll on any page at 390 px; timeline first; inspector as a
   await page.getByRole("button", { name: /^Filters/ }).tap();
 
   // The inspector: a sheet over the bottom of the screen, full width.
+  const tapped = await page.locator(".tl-row").nth(2).getAttribute("data-seq");
   await page.locator(".tl-row a").nth(2).tap();
   const sheet = page.locator(".inspector-dock");
   await expect(sheet.locator(".inspector")).toBeVisible();
+  await expect(sheet.locator("#inspector-title")).toBeFocused();
   const box = (await sheet.boundingBox())!;
   expect(Math.round(box.x)).toBe(0);
   expect(Math.round(box.width)).toBe(390);
@@ -57,6 +59,7 @@ test("no horizontal scroll on any page at 390 px; timeline first; inspector as a
   await expectNoSidewaysScroll(page, "the session with the inspector open");
   await sheet.getByRole("link", { name: "Close the inspector" }).tap();
   await expect(sheet).toHaveCount(0);
+  await expect(page.locator(`.tl-row[data-seq="${tapped}"] a`)).toBeFocused();
 
   for (const view of ["tasks", "cost", "replay"] as const) {
     await page.goto(`${base}?view=${view}`);

@@ -106,9 +106,13 @@ test("below 1100 px the inspector floats over the timeline instead of squeezing 
   await page.goto(`/sessions/${encodeURIComponent(sessionId)}`);
   await page.locator(".tl-row").first().waitFor();
   const before = (await page.locator(".timeline").boundingBox())!;
-  await page.locator(".tl-row a").nth(2).click();
+  const row = page.locator(".tl-row").nth(2);
+  const seq = await row.getAttribute("data-seq");
+  await row.locator("a").click();
   const dock = page.locator(".inspector-dock");
   await expect(dock.locator(".inspector")).toBeVisible();
+  // Floating over the rows, it takes the keyboard focus.
+  await expect(dock.locator("#inspector-title")).toBeFocused();
   const box = (await dock.boundingBox())!;
   expect(Math.round(box.x + box.width)).toBe(1024);
   expect(await dock.evaluate((el) => getComputedStyle(el).position)).toBe("fixed");
@@ -116,6 +120,8 @@ test("below 1100 px the inspector floats over the timeline instead of squeezing 
   expect((await page.locator(".timeline").boundingBox())!.width).toBe(before.width);
   await page.keyboard.press("Escape");
   await expect(dock).toHaveCount(0);
+  // Closed, the focus is back on the event's row.
+  await expect(page.locator(`.tl-row[data-seq="${seq}"] a`)).toBeFocused();
 });
 
 test("a missing session says so instead of showing the working page", async ({ page }) => {

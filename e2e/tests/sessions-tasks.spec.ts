@@ -124,6 +124,12 @@ test("the task graph shows what each task waits on, and a task links to its own 
   // Live: a new event of the task appears, one of another task does not.
   await postEvents(controlRoom.url, [event("t-5", "more for build", build.id), event("t-6", "more checking", check.id)]);
   await expect(page.locator(".tl-row")).toHaveCount(4);
+  // The export takes the same filter: only the task's events are downloaded.
+  await expect(page.locator(".export-menu")).toContainText("Export (filtered)");
+  const exported = await page.request.get((await page.locator('[data-export="ndjson"]').getAttribute("href"))!);
+  const summaries = (await exported.text()).trim().split("\n").map((line) => (JSON.parse(line) as { summary: string | null }).summary);
+  expect(summaries).toHaveLength(4);
+  expect(summaries).toEqual(expect.arrayContaining(["compiling for build", "linking for build", "more for build"]));
   await page.getByRole("button", { name: "Show all events" }).click();
   await expect(page).not.toHaveURL(/[?&]task=/);
   // Three task.created events and six reported ones.

@@ -109,4 +109,16 @@ test("the whole history: counts agree, go to #N and to a time, deep links centre
   await page.getByRole("button", { name: "7 new events ↓" }).click();
   await expect(page.locator(".tl-row").last()).toContainText(`Bash: echo ${EVENTS + 7}`);
   await expect(page.locator(".live-flag")).toHaveText("following live");
+
+  // Escape leaves the search box (keeping what was typed) for the timeline's rows.
+  await page.keyboard.press("/");
+  const search = page.locator("#filter-text");
+  await expect(search).toBeFocused();
+  await search.fill("echo 2000");
+  await expect(page).toHaveURL(/[?&]q=echo/);
+  await expect(page.locator(".tl-row").first()).toContainText("echo 2000");
+  await page.keyboard.press("Escape");
+  await expect(search).not.toBeFocused();
+  await expect(search).toHaveValue("echo 2000");
+  await expect(page.locator(".tl-row a:focus")).toHaveCount(1);
 });

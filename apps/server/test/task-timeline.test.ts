@@ -46,4 +46,31 @@ describe("one task's events (the timeline filter a task card links to)", () => {
       sub.unsubscribe();
     }
   });
+
+  it("exports honour taskId like the timeline (the page's ?task= filter), and an unknown task is refused", async () => {
+    const session = await api.session.create.mutate({ name: "task-export" });
+    const task = await api.task.create.mutate({ sessionId: session.id, title: "build", prompt: "build it" });
+    const event = (id: string, taskId?: string) => ({
+      schema_version: 2,
+      event_id: `${session.id}-${id}`,
+      source_app: session.id,
+      session_id: "run",
+      agent_id: "bot",
+      type: "tool.started",
+      summary: `export ${id}`,
+      ...(taskId ? { task_id: taskId } : {}),
+      payload: {},
+    });
+    expect((await postJson(`${server.url}/api/events`, [event("a", task.id), event("b"), event("c", task.id)])).status).toBe(200);
+    const res = await fetch(`${server.url}/api/sessions/${session.id}/export.ndjson?taskId=${task.id}&types=tool.started`);
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).trim().split("\n").map((line) => JSON.parse(line) as { summary: string; taskId: string });
+    expect(lines.map((e) => e.summary)).toEqual(["export a", "export c"]);
+    expect(lines.every((e) => e.taskId === task.id)).toBe(true);
+    const json = (await (await fetch(`${server.url}/api/sessions/${session.id}/export.json?taskId=${task.id}&types=tool.started`)).json()) as unknown[];
+    expect(json).toHaveLength(2);
+    const unknown = await fetch(`${server.url}/api/sessions/${session.id}/export.ndjson?taskId=no-such-task`);
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toMatch(/no-such-task/);
+  });
 });

@@ -5,7 +5,7 @@ import { ZipArchive } from "archiver";
 import { boundedPayload, longLoopTurns } from "@rozet/api";
 import { type FullEvent } from "@rozet/db";
 import { DomainError, notFound } from "@rozet/vocabulary";
-import type { ControlRoom } from "@rozet/orchestrator";
+import { getTask, type ControlRoom } from "@rozet/orchestrator";
 import { z } from "zod";
 import { sendError, type ErrorLog } from "./respond.ts";
 import { decodeUrlPart } from "./url-parts.ts";
@@ -14,6 +14,7 @@ const EXPORT_PAGE = 500;
 
 const exportQuery = z.object({
   agentId: z.string().min(1).max(200).optional(),
+  taskId: z.string().min(1).max(200).optional(),
   types: z
     .string()
     .max(2_000)
@@ -32,7 +33,7 @@ export function safeFileName(name: string, id: string, extension: string): strin
 async function* matchingEvents(room: ControlRoom, sessionId: string, filter: z.output<typeof exportQuery>): AsyncGenerator<FullEvent> {
   let after = 0;
   for (;;) {
-    const page = await room.events.exportPage({ sessionId, after, limit: EXPORT_PAGE, agentId: filter.agentId, types: filter.types, text: filter.text });
+    const page = await room.events.exportPage({ sessionId, after, limit: EXPORT_PAGE, agentId: filter.agentId, taskId: filter.taskId, types: filter.types, text: filter.text });
     for (const event of page) {
       // A fast client never makes write() wait, so without turns an export held the event loop to the end.
       await longLoopTurns.pause();
@@ -55,7 +56,7 @@ async function write(res: ServerResponse, chunk: string): Promise<void> {
 
 /**
  * GET /api/sessions/:id/export.ndjson | export.json | export.zip — streamed, with the timeline's filters
- * (agentId, types=a,b, text). The zip holds events.ndjson, the session's records and per-agent logs.
+ * (agentId, taskId, types=a,b, text). The zip holds events.ndjson, the session's records and per-agent logs.
  */
 export async function handleExport(room: ControlRoom, req: IncomingMessage, res: ServerResponse, params: { encodedSessionId: string; format: string }, log: ErrorLog) {
   try {
@@ -65,8 +66,10 @@ export async function handleExport(room: ControlRoom, req: IncomingMessage, res:
     const sessionId = decodeUrlPart(params.encodedSessionId, "session id");
     const session = await room.prisma.session.findUnique({ where: { id: sessionId } });
     if (!session) throw notFound("session", sessionId);
-    await room.writer.flushNow();
     const filter = parsed.data;
+    // A task of another session (or none) is a 404 naming it, as in event.timeline: not an empty file.
+    if (filter.taskId && (await getTask(room, { id: filter.taskId })).sessionId !== session.id) throw notFound("task", `${filter.taskId} in session ${session.id}`);
+    await room.writer.flushNow();
     const headers = (type: string, ext: string) => ({
       "content-type": type,
       "content-disposition": `attachment; filename="${safeFileName(session.name, session.id, ext)}"`,

@@ -44,7 +44,7 @@ export function InspectorPanel(props: { seq: number; rawSeq?: string; sessionId:
   return (
     <aside class="inspector" aria-labelledby="inspector-title">
       <div class="inspector-head">
-        <h2 id="inspector-title" class="section-title">
+        <h2 id="inspector-title" class="section-title" tabindex="-1">
           {props.title ?? `Event #${props.rawSeq ?? props.seq}`}
         </h2>
         <Show when={props.closeHref}>

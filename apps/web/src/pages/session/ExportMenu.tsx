@@ -3,7 +3,7 @@ import { storedToken } from "../../providers/api.tsx";
 
 /** Downloads of the session: events as NDJSON or JSON with the timeline's current filters, or everything as zip. */
 export function ExportMenu(props: { sessionId: string; filter: ExportFilter }) {
-  const filtered = () => !!(props.filter.agentId || props.filter.types?.length || props.filter.text);
+  const filtered = () => !!(props.filter.agentId || props.filter.taskId || props.filter.types?.length || props.filter.text);
   const href = (format: "ndjson" | "json" | "zip", filter: ExportFilter = props.filter) => exportHref(props.sessionId, format, filter, storedToken());
   return (
     <div class="export-menu" role="group" aria-label="Export">

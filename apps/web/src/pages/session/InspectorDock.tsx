@@ -1,4 +1,4 @@
-import { createSignal, onCleanup, onMount, type ParentProps } from "solid-js";
+import { createEffect, createSignal, onCleanup, onMount, type ParentProps } from "solid-js";
 import {
   DEFAULT_INSPECTOR_WIDTH,
   INSPECTOR_WIDTH_KEY,
@@ -29,13 +29,30 @@ function rememberWidth(width: number): void {
 /**
  * The inspector's container: a side panel beside the timeline whose width the operator sets with the handle on
  * its left edge (drag, or focus it and use the arrow keys); the width is remembered. CSS turns the same panel
- * into an overlay on narrow windows and a bottom sheet on phones (the handle is hidden there).
+ * into an overlay on narrow windows and a bottom sheet on phones (the handle is hidden there). Floating, it covers
+ * the rows, so keyboard focus moves into it when it opens; when it closes, focus goes back to the event's row.
  */
-export function InspectorDock(props: ParentProps) {
+export function InspectorDock(props: ParentProps<{ seq: number | null }>) {
+  let dock!: HTMLDivElement;
   const initial = inspectorBounds(window.innerWidth);
   const [bounds, setBounds] = createSignal<WidthBounds>(initial);
   const [width, setWidth] = createSignal(clampWidth(storedWidth(), initial));
   const shown = () => clampWidth(width(), bounds());
+
+  /** The event shown last: its row takes the focus back when the inspector closes. */
+  let shownSeq: number | null = null;
+  createEffect(() => {
+    if (props.seq !== null) shownSeq = props.seq;
+  });
+  onMount(() => {
+    if (getComputedStyle(dock).position === "fixed") dock.querySelector<HTMLElement>("#inspector-title")?.focus();
+    onCleanup(() => {
+      // Only when focus went nowhere (it was in the panel, or on its Close link): never taken from elsewhere.
+      const lost = !document.activeElement || document.activeElement === document.body || dock.contains(document.activeElement);
+      const seq = shownSeq;
+      if (lost && seq !== null) requestAnimationFrame(() => document.querySelector<HTMLElement>(`.tl-row[data-seq="${seq}"] a`)?.focus());
+    });
+  });
 
   onMount(() => {
     const onResize = () => setBounds(inspectorBounds(window.innerWidth));
@@ -75,7 +92,7 @@ export function InspectorDock(props: ParentProps) {
   }
 
   return (
-    <div class="inspector-dock" style={{ "--inspector-w": `${shown()}px` }}>
+    <div class="inspector-dock" ref={dock} style={{ "--inspector-w": `${shown()}px` }}>
       <div
         class="dock-handle"
         role="separator"

@@ -212,6 +212,12 @@ export function SessionPage(props: RouteSectionProps) {
 
   const totals = () => liveStats()?.stats ?? null;
 
+  /** Keyboard focus to the timeline: the selected row, else the first row in view. */
+  function focusTimeline() {
+    const row = document.querySelector<HTMLElement>('.tl-row[aria-current="true"] a') ?? document.querySelector<HTMLElement>(".tl-row a");
+    row?.focus();
+  }
+
   return (
     <Switch>
       <Match when={known() === "missing"}>
@@ -262,6 +268,7 @@ export function SessionPage(props: RouteSectionProps) {
                   values={filters()}
                   agents={agents}
                   seenTypes={timeline.seenTypes()}
+                  onLeave={focusTimeline}
                   onChange={(changes) =>
                     setSearch(
                       Object.fromEntries(Object.entries(changes).map(([key, value]) => [key, value ? value : undefined])),
@@ -304,7 +311,7 @@ export function SessionPage(props: RouteSectionProps) {
                     </Suspense>
                   </ErrorBoundary>
                   <Show when={view() === "timeline"}>
-                    <ExportMenu sessionId={id()} filter={{ agentId: filters().agent || undefined, types: parseTypeList(filters().type), text: filters().q || undefined }} />
+                    <ExportMenu sessionId={id()} filter={{ agentId: filters().agent || undefined, taskId: search.task || undefined, types: parseTypeList(filters().type), text: filters().q || undefined }} />
                   </Show>
                   <ErrorBoundary fallback={(error: unknown, reset) => <ErrorNotice error={error} retry={reset} title="Agents" />}>
                     <Suspense fallback={<p class="muted small">Loading agents…</p>}>
@@ -351,7 +358,7 @@ export function SessionPage(props: RouteSectionProps) {
                   </Switch>
                 </div>
                 <Show when={view() === "timeline" && selectedSeq() !== null}>
-                  <InspectorDock>{props.children}</InspectorDock>
+                  <InspectorDock seq={selectedSeq()}>{props.children}</InspectorDock>
                 </Show>
               </div>
             </Match>

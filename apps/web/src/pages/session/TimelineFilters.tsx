@@ -31,6 +31,8 @@ export function TimelineFilters(props: {
   agents: readonly Agent[];
   seenTypes: readonly string[];
   onChange(values: Partial<FilterValues>): void;
+  /** Escape in the search box: the box is left (its text kept) and focus goes back to the timeline. */
+  onLeave(): void;
 }) {
   // Local copies the user edits; the effects below follow outside changes.
   const [text, setText] = createSignal(untrack(() => props.values.q));
@@ -92,6 +94,13 @@ export function TimelineFilters(props: {
           onInput={(e) => {
             setText(e.currentTarget.value);
             debounced({ q: e.currentTarget.value });
+          }}
+          onKeyDown={(e) => {
+            if (e.key !== "Escape") return;
+            // Not the browser's clear-the-field: Escape leaves the box (and closes nothing else on the way).
+            e.preventDefault();
+            e.currentTarget.blur();
+            props.onLeave();
           }}
         />
       </div>
