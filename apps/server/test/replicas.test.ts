@@ -18,6 +18,8 @@ describe("two server replicas on one Postgres", () => {
   let a: ServerProcess;
   let b: ServerProcess;
   const cleanups: (() => Promise<unknown> | void)[] = [];
+  /** The Claude Code agent the first test runs on A. */
+  let agentOnA = "";
   const port = (server: ServerProcess) => Number(new URL(server.url).port);
 
   beforeAll(async () => {
@@ -43,7 +45,7 @@ describe("two server replicas on one Postgres", () => {
 
   it("a permission answer given on B reaches the Claude Code agent running on A; B's control feed shows the request", { timeout: 180_000 }, async () => {
     const stub = await startModelStub({
-      scenario: { steps: [{ content: [{ tool_use: { name: "Write", input: { file_path: "{{cwd}}/from-a.txt", content: "answered on b\n" } } }] }, { content: [{ text: "Wrote it." }] }] },
+      scenario: { steps: [{ content: [{ tool_use: { name: "Write", input: { file_path: "{{cwd}}/from-a.txt", content: "answered on b\n" } } }] }, { content: [{ text: "Wrote it." }] }], fallback: { content: [{ text: "Nothing else." }] } },
     });
     cleanups.push(() => stub.close());
     const onA = clientFor(a.url);
@@ -52,6 +54,7 @@ describe("two server replicas on one Postgres", () => {
     const session = await onA.api.session.create.mutate({ name: "replicas" });
     const agent = await onA.api.agent.create.mutate({ sessionId: session.id, name: "claude", driver: "claude", config: { env: stubEnv(stub.url) } });
     await waitForAsync(async () => (await onA.api.agent.get.query({ id: agent.id })).status === "idle", 60_000, "agent idle on A");
+    agentOnA = agent.id;
 
     const seenOnB: string[] = [];
     const feed = onB.api.control.onUpdate.subscribe({ sessionId: session.id }, { onData: ({ data }) => void (data.entity === "permission" && seenOnB.push(`${data.action}:${data.status}`)) });
@@ -72,6 +75,28 @@ describe("two server replicas on one Postgres", () => {
     expect(done.status).toBe("completed");
     expect(existsSync(path.join(session.workspaceRoot!, "from-a.txt"))).toBe(true);
     await waitFor(() => seenOnB.includes("updated:allowed"), 10_000, "the answer on B's control feed");
+  });
+
+  it("a replica that starts while A runs an agent leaves it alone (A holds its lease); A still drives it", { timeout: 120_000 }, async () => {
+    const homeC = tempHome();
+    homes.push(homeC);
+    const c = await startServerProcess(homeC, { ROZET_DATABASE_URL: url });
+    const onC = clientFor(c.url);
+    try {
+      // Without leases, C's start-up recovery would have taken it for left over by a crashed server: lost.
+      expect((await onC.api.agent.get.query({ id: agentOnA })).status).toBe("idle");
+    } finally {
+      await onC.close();
+      await stopServerProcess(c);
+    }
+    const onA = clientFor(a.url);
+    cleanups.push(() => onA.close());
+    const command = await onA.api.agent.command.mutate({ agentId: agentOnA, text: "anything else?" });
+    const done = await waitForAsync(async () => {
+      const [latest] = (await onA.api.agent.commands.query({ agentId: agentOnA, limit: 5 })).filter((c) => c.id === command.id);
+      return latest && ["completed", "failed", "cancelled"].includes(latest.status) && latest;
+    }, 60_000, "the second prompt finished on A");
+    expect(done.status).toBe("completed");
   });
 
   it("ingest on A, subscribe on B through one address; B killed with SIGKILL mid-stream: the client resumes on A with no gap and no duplicate", { timeout: 120_000 }, async () => {

@@ -14,3 +14,4 @@ export { PgEventStore } from "./events/pg-event-store.ts";
 export { hashTokenSecret, type TokenLookup, type TokenRecord } from "./access/token-lookup.ts";
 export { PgEventFanout, type EventOrigin, type PgEventFanoutOptions } from "./replicas/pg-event-fanout.ts";
 export { localSignals, PgSignals, type ReplicaSignals, type SignalTopics } from "./replicas/signals.ts";
+export { localLeases, PgAgentLeases, type AgentLeases } from "./replicas/agent-leases.ts";

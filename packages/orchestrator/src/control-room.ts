@@ -70,7 +70,7 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
     await database.close().catch(() => undefined);
     throw error;
   });
-  const { replicas } = replication;
+  const { replicas, leases } = replication;
   const control = new ControlFeed({ bus, replicas, log });
   const stats = new StatsTicker({
     read: (sessionId) => database.events.stats(sessionId),
@@ -90,7 +90,7 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
       }
     },
   });
-  const stores: Stores = { prisma: database.prisma, events: database.events, writer, bus, control, replicas, log, workspacesRoot: options.workspacesRoot };
+  const stores: Stores = { prisma: database.prisma, events: database.events, writer, bus, control, replicas, leases, log, workspacesRoot: options.workspacesRoot };
   const permissions = new PermissionBroker({ ...stores, timeoutMs: options.permissionTimeoutMs ?? 10 * 60_000 });
   // The scheduler and the registry call each other: each reaches the other through a closure, bound by the time
   // anything runs (no agent or task runs before both exist).

@@ -1,4 +1,4 @@
-import type { Bus, EventStore, EventWriter, PrismaClient } from "@rozet/db";
+import type { AgentLeases, Bus, EventStore, EventWriter, PrismaClient } from "@rozet/db";
 import type { Logger } from "@rozet/vocabulary";
 import type { ControlFeed } from "./control-feed.ts";
 import type { Replicas } from "./replica-topics.ts";
@@ -18,6 +18,8 @@ export interface Stores {
   control: ControlFeed;
   /** The other replicas on the same Postgres (a no-op with SQLite). */
   replicas: Replicas;
+  /** Which agents other replicas run (none with SQLite). */
+  leases: AgentLeases;
   /** Where background failures go (never the console). */
   log: Logger;
   workspacesRoot: string;

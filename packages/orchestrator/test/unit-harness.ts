@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { createBus, EventWriter, localSignals, openDatabase, type ControlUpdate, type Database } from "@rozet/db";
+import { createBus, EventWriter, localLeases, localSignals, openDatabase, type ControlUpdate, type Database } from "@rozet/db";
 import { newId, type Logger } from "@rozet/vocabulary";
 import { ControlFeed } from "../src/control-feed.ts";
 import type { Stores } from "../src/deps.ts";
@@ -59,6 +59,7 @@ export async function openUnitStores(opts: { databaseFile?: string; replicas?: R
     bus,
     control,
     replicas,
+    leases: localLeases(),
     log,
     workspacesRoot,
     database,

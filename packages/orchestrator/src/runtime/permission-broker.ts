@@ -9,7 +9,7 @@ export type OperatorAnswer =
   | { behavior: "allow"; updatedInput?: Record<string, unknown> | undefined; forSession?: boolean | undefined }
   | { behavior: "deny"; message?: string | undefined; interrupt?: boolean | undefined };
 
-export interface PermissionBrokerDeps extends Pick<Stores, "prisma" | "control" | "writer" | "log" | "replicas"> {
+export interface PermissionBrokerDeps extends Pick<Stores, "prisma" | "control" | "writer" | "log" | "replicas" | "leases"> {
   /** An unanswered request is denied after this long. */
   timeoutMs: number;
   /** The clock a request's expiry is stamped from (Date.now unless a test moves time). */
@@ -65,10 +65,12 @@ export class PermissionBroker {
     return pending;
   }
 
-  /** Requests left pending by a previous server process can never be answered: close them. */
+  /** Requests left pending by a previous server process can never be answered: close them (not other replicas'). */
   async closeOrphans(): Promise<void> {
+    const waiting = await this.deps.prisma.permissionRequest.findMany({ where: { status: "pending" }, select: { agentId: true }, distinct: ["agentId"] });
+    const running = await this.deps.leases.heldElsewhere(waiting.map((r) => r.agentId));
     await this.deps.prisma.permissionRequest.updateMany({
-      where: { status: "pending" },
+      where: { status: "pending", agentId: { notIn: [...running] } },
       data: { status: "cancelled", answeredBy: "restart", answeredAt: new Date() },
     });
   }

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { DomainError, errorMessage, notFound, OPEN_COMMAND_STATUSES } from "@rozet/vocabulary";
 import type { Models } from "@rozet/db";
+import type { Stores } from "../deps.ts";
 import { AgentRuntime, type AgentRuntimeDeps, type AgentRuntimeOptions } from "./agent-runtime.ts";
 import type { AgentDriver, ControlRoomTool, DriverFactory } from "./driver.ts";
 import { observedNotDriven } from "./observed-agents.ts";
@@ -20,7 +21,7 @@ export interface AgentTaskCallbacks {
   taskRequeued(taskId: string, reason: string): void;
 }
 
-export interface AgentRegistryDeps extends AgentRuntimeDeps {
+export interface AgentRegistryDeps extends AgentRuntimeDeps, Pick<Stores, "leases"> {
   /** The folder an agent works in (the session workspace, or a worktree of its own). */
   prepareWorkspace: (input: AgentWorkspaceRequest) => Promise<AgentWorkspace>;
   tasks: AgentTaskCallbacks;
@@ -55,7 +56,10 @@ export class AgentRegistry {
    * Returns their ids (those on runners lose their leases).
    */
   async recover(): Promise<string[]> {
-    const stale = await this.deps.prisma.agent.findMany({ where: { status: { in: [...LIVE_STATUSES] }, driver: { not: "external" } } });
+    const live = await this.deps.prisma.agent.findMany({ where: { status: { in: [...LIVE_STATUSES] }, driver: { not: "external" } } });
+    // Agents another replica runs (it holds their lease) are not left over: only the rest are.
+    const running = await this.deps.leases.heldElsewhere(live.map((agent) => agent.id));
+    const stale = live.filter((agent) => !running.has(agent.id));
     // First of all: their processes may still run under init (the server was killed without stopping them).
     const sweep = killOrphans(new Set(stale.map((agent) => agent.id)));
     if (sweep.orphans.length > 0) {
@@ -65,7 +69,7 @@ export class AgentRegistry {
       await this.deps.prisma.agent.update({ where: { id: agent.id }, data: { status: "lost", lastError: `server restarted while the agent was ${agent.status}` } });
     }
     await this.deps.prisma.command.updateMany({
-      where: { status: { in: [...OPEN_COMMAND_STATUSES] } },
+      where: { status: { in: [...OPEN_COMMAND_STATUSES] }, agentId: { notIn: [...running] } },
       data: { status: "failed", error: "server restarted before the command finished", finishedAt: new Date() },
     });
     return stale.map((agent) => agent.id);
@@ -123,6 +127,8 @@ export class AgentRegistry {
       await (launched.runtime ?? this.track(agent, null, runnerLabel)).refuseStart(`failed to start: ${errorMessage(error)}`);
       throw error instanceof DomainError ? error : new DomainError("AGENT_FAILED", `failed to start: ${errorMessage(error)}`, { agentId });
     }
+    // This replica runs it now: other replicas starting leave it alone (agent leases).
+    await this.deps.leases.hold(agent.id);
     await launched.runtime!.start(driver);
     return launched.runtime!;
   }
