@@ -8,22 +8,27 @@ serverForFile((started, client) => {
   api = client.api;
 });
 
+/** A `tool.started` event of the session, reported for a task when one is given. */
+function toolStarted(sessionId: string, id: string, summary: string, taskId?: string) {
+  return {
+    schema_version: 2,
+    event_id: `${sessionId}-${id}`,
+    source_app: sessionId,
+    session_id: "run",
+    agent_id: "bot",
+    type: "tool.started",
+    summary,
+    ...(taskId ? { task_id: taskId } : {}),
+    payload: {},
+  };
+}
+
 describe("one task's events (the timeline filter a task card links to)", () => {
   it("event.timeline and event.subscribe filter by taskId; an unknown task is a 404 naming it", async () => {
     const session = await api.session.create.mutate({ name: "task-filter" });
     const task = await api.task.create.mutate({ sessionId: session.id, title: "build", prompt: "build it" });
     const other = await api.task.create.mutate({ sessionId: session.id, title: "other", prompt: "other" });
-    const event = (id: string, taskId?: string) => ({
-      schema_version: 2,
-      event_id: `${session.id}-${id}`,
-      source_app: session.id,
-      session_id: "run",
-      agent_id: "bot",
-      type: "tool.started",
-      summary: id,
-      ...(taskId ? { task_id: taskId } : {}),
-      payload: {},
-    });
+    const event = (id: string, taskId?: string) => toolStarted(session.id, id, id, taskId);
     const post = async (events: unknown[]) => expect((await postJson(`${server.url}/api/events`, events)).status).toBe(200);
     await post([event("a", task.id), event("b"), event("c", other.id), event("d", task.id)]);
 
@@ -50,17 +55,7 @@ describe("one task's events (the timeline filter a task card links to)", () => {
   it("exports honour taskId like the timeline (the page's ?task= filter), and an unknown task is refused", async () => {
     const session = await api.session.create.mutate({ name: "task-export" });
     const task = await api.task.create.mutate({ sessionId: session.id, title: "build", prompt: "build it" });
-    const event = (id: string, taskId?: string) => ({
-      schema_version: 2,
-      event_id: `${session.id}-${id}`,
-      source_app: session.id,
-      session_id: "run",
-      agent_id: "bot",
-      type: "tool.started",
-      summary: `export ${id}`,
-      ...(taskId ? { task_id: taskId } : {}),
-      payload: {},
-    });
+    const event = (id: string, taskId?: string) => toolStarted(session.id, id, `export ${id}`, taskId);
     expect((await postJson(`${server.url}/api/events`, [event("a", task.id), event("b"), event("c", task.id)])).status).toBe(200);
     const res = await fetch(`${server.url}/api/sessions/${session.id}/export.ndjson?taskId=${task.id}&types=tool.started`);
     expect(res.status).toBe(200);
