@@ -16,6 +16,7 @@ const USAGE = `rozet — Rozet Control Room
   rozet start [--port 4800] [--host 127.0.0.1] [--home ~/.rozet] [--database-url postgres://…]
                                                start the control room (on SQLite in the home, or on Postgres)
   rozet demo [--port 4800] [--home DIR]        start the control room with a live demo session (model stub, real Claude Code)
+  rozet demo --plan [--port 4800] [--home DIR] the same with a plan: a planner's three tasks, auto-approved, run by Claude and shell agents
   rozet stub-model --scenario FILE [--port N]  run the scriptable Anthropic Messages API stub
   rozet hook [--url URL] [--app NAME] [--home DIR] Claude Code command hook: post stdin to the control room (spooled under the home while it is down)
   rozet doctor [--port N] [--host H] [--home DIR] [--project DIR] [--database-url URL]
@@ -100,11 +101,22 @@ async function start(argv: string[]): Promise<void> {
 }
 
 async function demo(argv: string[]): Promise<void> {
+  if (argv.includes("--plan")) return planDemo(argv.filter((arg) => arg !== "--plan"));
   const { runDemo } = await import("../demo/run-demo.ts");
   const running = await runDemo(configFromFlags(argv));
   process.stdout.write(
     `\n  Rozet Control Room demo is up: ${running.server.url}\n  demo session: ${running.sessionUrl}\n` +
       `  Two Claude agents are working through a model stub; one Bash call waits for your approval.\n\n`,
+  );
+  await closeOnSignals(running);
+}
+
+async function planDemo(argv: string[]): Promise<void> {
+  const { runPlanDemo } = await import("../demo/plan-demo.ts");
+  const running = await runPlanDemo(configFromFlags(argv));
+  process.stdout.write(
+    `\n  Rozet Control Room plan demo is up: ${running.server.url}\n  demo session: ${running.sessionUrl}\n` +
+      `  A planner proposes three tasks; they run at once (the session auto-approves plans).\n\n`,
   );
   await closeOnSignals(running);
 }
