@@ -73,8 +73,19 @@ export class Runner {
     this.reaper?.kill("SIGTERM");
   }
 
+  /** Registers; while the server cannot be reached (not up yet, restarting) it keeps trying. A refusal ends it. */
   private async register(): Promise<void> {
-    const registered = await this.client.api.runner.register.mutate({ name: this.options.name, label: this.options.label, maxAgents: this.options.maxAgents });
+    let registered;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        registered = await this.client.api.runner.register.mutate({ name: this.options.name, label: this.options.label, maxAgents: this.options.maxAgents });
+        break;
+      } catch (error) {
+        if (this.stopped || !isUnreachable(error)) throw error;
+        this.options.log.warn({ err: error, server: this.options.server }, "control room not reachable; retrying");
+        await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** attempt, 5_000)));
+      }
+    }
     this.runnerId = registered.runnerId;
     this.leaseMs = registered.leaseMs;
     this.options.log.info({ runnerId: this.runnerId, label: this.options.label ?? "default" }, "runner registered");
@@ -196,6 +207,11 @@ export class Runner {
       }
     }
   }
+}
+
+/** No answer at all (connection refused, reset, DNS): the server is not there yet. */
+function isUnreachable(error: unknown): boolean {
+  return (error as { data?: unknown } | null)?.data === undefined;
 }
 
 function isUnknownRunner(error: unknown): boolean {
