@@ -26,6 +26,8 @@ export class EventUploader {
   private added = 0;
   private answered = 0;
   private readonly waiters: { upTo: number; resolve: () => void }[] = [];
+  /** Per agent, the position of its newest event in the stream: its turn waits for that one, not for everyone's. */
+  private readonly lastOf = new Map<string, number>();
 
   constructor(private readonly options: { url: string; token: string; log: Logger }) {}
 
@@ -55,13 +57,15 @@ export class EventUploader {
     for (const [key, value] of Object.entries(optional)) if (value !== undefined && value !== null) wire[key] = value;
     this.queue.push(wire);
     this.added += 1;
+    this.lastOf.set(origin.agentId, this.added);
     this.kick();
   }
 
-  /** Resolves when every event added so far is stored on the server. */
-  flush(): Promise<void> {
-    if (this.answered >= this.added) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ upTo: this.added, resolve }));
+  /** Resolves when every event added so far (of one agent, if named) is stored on the server. */
+  flush(agentId?: string): Promise<void> {
+    const upTo = agentId === undefined ? this.added : (this.lastOf.get(agentId) ?? 0);
+    if (this.answered >= upTo) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ upTo, resolve }));
   }
 
   close(): void {

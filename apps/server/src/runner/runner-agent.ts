@@ -70,7 +70,7 @@ export class RunnerAgent {
       return await this.requireDriver().prompt(job.text, this.turn);
     } finally {
       this.turn = {};
-      await this.options.uploader.flush();
+      await this.options.uploader.flush(this.agentId);
     }
   }
 
