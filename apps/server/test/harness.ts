@@ -17,7 +17,8 @@ export function tempHome(): string {
 /** A real server on port 0 with its own ROZET_HOME. */
 export async function startTestServer(overrides: Partial<ServerConfigInput> = {}): Promise<RunningServer & { home: string }> {
   const home = overrides.home ?? tempHome();
-  const databaseUrl = await testDatabaseUrl(home);
+  // A test that names its store (databaseUrl, null for SQLite) keeps it in the Postgres pass too.
+  const databaseUrl = "databaseUrl" in overrides ? overrides.databaseUrl : await testDatabaseUrl(home);
   const server = await startServer({ home, port: 0, quiet: true, webDist: null, ...(databaseUrl ? { databaseUrl } : {}), ...overrides });
   return Object.assign(server, { home });
 }

@@ -127,7 +127,8 @@ describe("remote runners (rozet runner, child processes) on a Postgres job queue
 describe("runners without Postgres", () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ token: TOKEN });
+    // SQLite on purpose, also in the Postgres pass of the suite.
+    server = await startTestServer({ token: TOKEN, databaseUrl: null });
   });
   afterAll(async () => {
     await server.close();
