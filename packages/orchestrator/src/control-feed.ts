@@ -1,27 +1,10 @@
 import { randomBytes } from "node:crypto";
-import type { Bus, SessionEventStats } from "@rozet/db";
+import type { Bus } from "@rozet/db";
 import type { Logger } from "@rozet/vocabulary";
 import type { Replicas } from "./replica-topics.ts";
-import type { AgentDto, CommandDto, PermissionDto, SessionDto, TaskDto } from "./dto.ts";
-import type { PlanDto } from "./plans/plan-dto.ts";
+import type { ControlMessage } from "./control-message.ts";
 
-interface ControlBase {
-  id: string;
-  sessionId: string | null;
-  action: "created" | "updated" | "deleted";
-  status?: string | undefined;
-}
-
-/** What `control.onUpdate` carries: one entity's lifecycle change, with the row after it when there is one. */
-export type ControlMessage =
-  | (ControlBase & { entity: "session"; data?: SessionDto })
-  | (ControlBase & { entity: "agent"; data?: AgentDto })
-  | (ControlBase & { entity: "command"; data?: CommandDto })
-  | (ControlBase & { entity: "task"; data?: TaskDto })
-  | (ControlBase & { entity: "permission"; data?: PermissionDto })
-  | (ControlBase & { entity: "plan"; data?: PlanDto })
-  /** Running totals of a session, at most once a second while its events flow. */
-  | (ControlBase & { entity: "stats"; data: SessionEventStats });
+export type { ControlMessage };
 
 export interface ControlFeedEntry {
   id: string;

@@ -1,5 +1,5 @@
 import type { ReplicaSignals } from "@rozet/db";
-import type { ControlMessage } from "./control-feed.ts";
+import type { ControlMessage } from "./control-message.ts";
 
 /**
  * What replicas of one control room tell each other (Postgres; with SQLite there is one process and nobody to tell).

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { legacyEvent, postJson, removeHome, startTestServer } from "../harness.ts";
 import { callOverHttp, routerProcedures } from "./access-helpers.ts";
 
-/** The mutations observe-only mode refuses: everything that changes agents, commands, tasks and permissions. */
-const CONTROL_ROUTERS = ["agent.", "task.", "permission."];
+/** The mutations observe-only mode refuses: everything that changes agents, commands, tasks, plans and permissions. */
+const CONTROL_ROUTERS = ["agent.", "task.", "permission.", "plan."];
 const isControl = (path: string) => CONTROL_ROUTERS.some((prefix) => path.startsWith(prefix));
 
 async function withServer(controlEnabled: boolean, body: (server: Awaited<ReturnType<typeof startTestServer>>) => Promise<void>) {
