@@ -5,6 +5,7 @@ import type { Duplex } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { appRouter, createContextFactory, createOpenApiDocument, domainErrorMap, RateLimits } from "@rozet/api";
 import { builtinDrivers, createControlRoom, type ControlRoom } from "@rozet/orchestrator";
+import { migratePostgres } from "@rozet/db";
 import { DomainError } from "@rozet/vocabulary";
 import { TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
@@ -50,6 +51,8 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
   const config = parseConfig({ webDist: DEFAULT_WEB_DIST, ...input });
   const log = createLogger(config.quiet);
   const paths = homePaths(config.home);
+  // Postgres answers (and is migrated) before pg-boss connects: an unreachable server fails with our one clear line.
+  if (config.databaseUrl) await migratePostgres(config.databaseUrl);
   const room = await createControlRoom({
     database: config.databaseUrl ?? paths.database,
     workspacesRoot: paths.workspaces,
