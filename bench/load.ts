@@ -3,8 +3,10 @@
  *
  *   npm run bench:load      (ROZET_LOAD_AGENTS=50 ROZET_LOAD_HOOK_SENDERS=500 ROZET_LOAD_SECONDS=120)
  *
- * 1. Starts the Rozet server in its own process (fresh ROZET_HOME; its RSS and CPU are read from /proc) and one
- *    model stub per agent (so each agent gets its own script: Write → Edit → Bash → answer, over and over).
+ * 1. Starts the Rozet server in its own process (fresh ROZET_HOME; its RSS and CPU are read from /proc) and, in a
+ *    second process at nice ROZET_LOAD_GENERATOR_NICE (default 10: they stand in for other machines), one model
+ *    stub per agent (each agent gets its own script: Write → Edit → Bash → answer, over and over) and the hook
+ *    senders. This process only sends commands and measures, so its figures wait for the server, not for itself.
  * 2. Creates one session with "allow" rules for Write, Edit and Bash (permissions are asked and answered by rule),
  *    and N real Claude Code agents. A tenth of them are "interrupters": their turns are slow and get interrupted.
  * 3. Idle figures: command acknowledgement (agent.command mutation → accepted) one command at a time.
@@ -15,15 +17,14 @@
  *    (interrupt mutation → the interrupted command finished), permission answered → tool finished p99, server RSS and
  *    CPU, hook events acked vs stored, page frame p99 and long tasks. One JSON line for docs/performance.md.
  */
-import { randomUUID } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { createRozetClient } from "@rozet/api/client";
-import { claudeCodeEnv, startModelStub, type ModelStub, type ScenarioInput } from "@rozet/model-stub";
+import { claudeCodeEnv } from "@rozet/model-stub";
 import { launchBrowser } from "../e2e/src/browser.ts";
-import { processCpuSeconds, processMemory, spawnRozet } from "./lib/children.ts";
-import { keepAliveAgent, nowMs, request } from "./lib/load.ts";
+import { processCpuSeconds, processMemory, spawnLoadGenerators, spawnRozet } from "./lib/children.ts";
+import { nowMs } from "./lib/load.ts";
 import { loadAverage, readFrames, startFrameSampling } from "./lib/frames.ts";
 import { distribution, mib, ms, num, type Distribution } from "./lib/stats.ts";
 
@@ -33,25 +34,8 @@ const SECONDS = Number(process.env.ROZET_LOAD_SECONDS ?? 120);
 const HOOK_INTERVAL_MS = Number(process.env.ROZET_LOAD_HOOK_INTERVAL_MS ?? 2_000);
 const IDLE_COMMANDS = 20;
 const INTERRUPTERS = Math.max(1, Math.round(AGENTS / 10));
-const CYCLES = 400; // scripted turns per working agent: more than a 2-minute run can use
+const GENERATOR_NICE = Number(process.env.ROZET_LOAD_GENERATOR_NICE ?? 10);
 const TURN_TIMEOUT_MS = 120_000;
-
-/** One working agent's script: each turn writes, edits and runs a command in its own file, then answers. */
-function workScenario(index: number): ScenarioInput {
-  const file = `{{cwd}}/load-${index}.txt`;
-  const turn = [
-    { content: [{ text: "Writing." }, { tool_use: { name: "Write", input: { file_path: file, content: "hello world\n" } } }] },
-    { content: [{ text: "Editing." }, { tool_use: { name: "Edit", input: { file_path: file, old_string: "hello world", new_string: "hello rozet" } } }] },
-    { content: [{ text: "Checking." }, { tool_use: { name: "Bash", input: { command: `cat load-${index}.txt && echo agent ${index}`, description: "show the file" } } }] },
-    { content: [{ text: `Done: load-${index}.txt says hello rozet.` }], usage: { input_tokens: 1_200, output_tokens: 40 } },
-  ];
-  return { name: `load-${index}`, steps: Array.from({ length: CYCLES }, () => turn).flat() };
-}
-
-/** An interrupter's script: every answer takes 30 s to arrive, so the turn is still running when it is interrupted. */
-function slowScenario(): ScenarioInput {
-  return { name: "slow", steps: [{ content: [{ text: "Thinking for a long time." }], delayMs: 30_000, repeat: 10_000 }] };
-}
 
 const FINISHED = new Set(["completed", "failed", "cancelled"]);
 
@@ -98,7 +82,7 @@ process.env.ROZET_BENCH_WEB = "1";
 // ROZET_LOAD_PROFILE=<dir>: the server runs with --cpu-prof into that directory (written when it closes).
 const server = await spawnRozet({ label: "load", ...(process.env.ROZET_LOAD_PROFILE ? { cpuProfDir: process.env.ROZET_LOAD_PROFILE } : {}) });
 const { api, close: closeClient } = createRozetClient({ url: server.url });
-const stubs: ModelStub[] = [];
+const generators = await spawnLoadGenerators(GENERATOR_NICE);
 const browser = await launchBrowser();
 let stopping = false;
 try {
@@ -130,13 +114,13 @@ try {
 
   // 1. Agents, each with its own stub.
   const startedAt = performance.now();
-  const agents: { id: string; index: number; interrupter: boolean; stub: ModelStub }[] = [];
-  for (let index = 0; index < AGENTS; index++) {
+  const stubUrls = await generators.call<string[]>("stubs", { count: AGENTS, interrupters: INTERRUPTERS });
+  const stubRequests = (index: number) => generators.call<number>("stubRequests", { index });
+  const agents: { id: string; index: number; interrupter: boolean }[] = [];
+  for (const [index, stubUrl] of stubUrls.entries()) {
     const interrupter = index < INTERRUPTERS;
-    const stub = await startModelStub({ scenario: interrupter ? slowScenario() : workScenario(index) });
-    stubs.push(stub);
-    const agent = await api.agent.create.mutate({ sessionId: session.id, name: `${interrupter ? "interrupter" : "worker"}-${index}`, driver: "claude", config: { env: claudeCodeEnv(stub.url) } });
-    agents.push({ id: agent.id, index, interrupter, stub });
+    const agent = await api.agent.create.mutate({ sessionId: session.id, name: `${interrupter ? "interrupter" : "worker"}-${index}`, driver: "claude", config: { env: claudeCodeEnv(stubUrl) } });
+    agents.push({ id: agent.id, index, interrupter });
   }
   for (;;) {
     const list = await api.agent.list.query({ sessionId: session.id });
@@ -187,12 +171,16 @@ try {
   const interruptLoop = async (agent: (typeof agents)[number]) => {
     let n = 0;
     while (during()) {
-      const asked = agent.stub.requests.length;
+      const asked = await stubRequests(agent.index);
       const command = await sendCommand(agent.id, `slow turn ${n++}`, loadAcks);
       await commands.until(command.id, new Set(["running", ...FINISHED]));
       // Interrupt only once the turn waits on its (slow) model answer.
-      while (agent.stub.requests.length === asked && during()) await new Promise((resolve) => setTimeout(resolve, 20));
-      if (agent.stub.requests.length === asked) {
+      let answered = asked;
+      while (answered === asked && during()) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        answered = await stubRequests(agent.index);
+      }
+      if (answered === asked) {
         // The run ended before the turn reached the model: stop it without counting it.
         await api.agent.interrupt.mutate({ agentId: agent.id });
         break;
@@ -202,43 +190,9 @@ try {
       if (interrupt.result !== "interrupted the running turn") failures.push(`interrupter-${agent.index}: interrupt said ${interrupt.result ?? interrupt.status}`);
       await commands.until(command.id, FINISHED);
       interruptMs.push(nowMs() - t0);
-      if (process.env.ROZET_LOAD_DEBUG) console.log(`interrupt ${n}: ${Math.round(nowMs() - t0)} ms, stub requests ${asked} → ${agent.stub.requests.length}: ${agent.stub.requests.slice(asked).map((r) => r.path).join(" ")}`);
+      if (process.env.ROZET_LOAD_DEBUG) console.log(`interrupt ${n}: ${Math.round(nowMs() - t0)} ms, stub requests ${asked} → ${await stubRequests(agent.index)}`);
       commands.forget(command.id);
       interrupts++;
-    }
-  };
-
-  // Hook senders: each is one Claude Code session started elsewhere, reporting tool use through HTTP hooks.
-  const hookAgent = keepAliveAgent(64);
-  const ingestMs: number[] = [];
-  let hooksAcked = 0;
-  let hooksRefused = 0;
-  const hookLoop = async (sender: number) => {
-    const hookSession = randomUUID();
-    const cwd = path.join(os.tmpdir(), `outside-${sender}`);
-    let n = 0;
-    await new Promise((resolve) => setTimeout(resolve, Math.random() * HOOK_INTERVAL_MS));
-    while (during()) {
-      const pre = n % 2 === 0;
-      const body = Buffer.from(
-        JSON.stringify({
-          session_id: hookSession,
-          cwd,
-          hook_event_name: pre ? "PreToolUse" : "PostToolUse",
-          tool_name: "Bash",
-          tool_input: { command: `npm test -- --shard ${n}` },
-          tool_use_id: `toolu_${sender}_${Math.floor(n / 2)}`,
-          ...(pre ? {} : { tool_response: { stdout: "ok\n", stderr: "", interrupted: false } }),
-        }),
-      );
-      const query = new URLSearchParams({ app: `outside-${sender % 50}`, event: `load-hook-${sender}-${n}`, at: String(Date.now()) });
-      n++;
-      const t0 = nowMs();
-      const res = await request(hookAgent, server.base, "POST", `/hooks/claude?${query.toString()}`, body);
-      ingestMs.push(nowMs() - t0);
-      if (res.status === 200) hooksAcked++;
-      else hooksRefused++;
-      await new Promise((resolve) => setTimeout(resolve, HOOK_INTERVAL_MS));
     }
   };
 
@@ -255,12 +209,16 @@ try {
   const rss: number[] = [];
   const sampler = setInterval(() => rss.push(processMemory(server.pid).rss), 1_000);
   const loadStarted = performance.now();
-  const loops = [
-    ...workers.map((agent) => workLoop(agent)),
-    ...agents.filter((a) => a.interrupter).map((agent) => interruptLoop(agent)),
-    ...Array.from({ length: HOOK_SENDERS }, (_, sender) => hookLoop(sender)),
-  ];
+  // Hook senders (in the generator process): each is one Claude Code session started elsewhere, reporting tool use.
+  const hooks = generators
+    .call<{ ingestMs: number[]; acked: number; refused: number }>("hooks", { base: server.url, senders: HOOK_SENDERS, intervalMs: HOOK_INTERVAL_MS, seconds: SECONDS })
+    .catch((error: Error) => {
+      failures.push(`hook senders: ${error.message}`);
+      return { ingestMs: [], acked: 0, refused: 0 };
+    });
+  const loops = [...workers.map((agent) => workLoop(agent)), ...agents.filter((a) => a.interrupter).map((agent) => interruptLoop(agent))];
   const settled = await Promise.allSettled(loops);
+  const { ingestMs, acked: hooksAcked, refused: hooksRefused } = await hooks;
   const loadSeconds = (performance.now() - loadStarted) / 1_000;
   clearInterval(sampler);
   const cpuSeconds = processCpuSeconds(server.pid) - cpuBefore;
@@ -295,6 +253,7 @@ try {
     agents: AGENTS,
     interrupters: INTERRUPTERS,
     hookSenders: HOOK_SENDERS,
+    generatorNice: GENERATOR_NICE,
     seconds: Math.round(loadSeconds),
     startupSeconds: Math.round(startupMs / 100) / 10,
     turnsCompleted: turns,
@@ -321,7 +280,7 @@ try {
     failures: failures.length,
   };
   console.log(`
-Load: ${AGENTS} Claude Code agents (${INTERRUPTERS} interrupted in a loop) + ${HOOK_SENDERS} hook senders, ${result.seconds} s
+Load: ${AGENTS} Claude Code agents (${INTERRUPTERS} interrupted in a loop) + ${HOOK_SENDERS} hook senders, ${result.seconds} s (stubs and hook senders at nice ${GENERATOR_NICE})
   turns completed (Write, Edit, Bash each)   ${num(turns)}    interrupts ${num(interrupts)}
   ingest (hook POST round trip)              p50 ${ms(ingest.p50)}  p99 ${ms(ingest.p99)}  max ${ms(ingest.max)}  (${num(ingest.count)} posts)
   command ack (mutation → accepted), idle    p50 ${ms(idleAck.p50)}  p99 ${ms(idleAck.p99)}  (${idleAck.count})
@@ -345,6 +304,6 @@ Load: ${AGENTS} Claude Code agents (${INTERRUPTERS} interrupted in a loop) + ${H
   await closeClient().catch(() => undefined);
   await browser.close().catch(() => undefined);
   await server.stop().catch(() => undefined);
-  await Promise.all(stubs.map((stub) => stub.close().catch(() => undefined)));
+  await generators.stop().catch(() => undefined);
   server.cleanup();
 }

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
-import os from "node:os";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import os, { setPriority } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -96,6 +96,17 @@ export async function spawnSink(options: { cpuProfDir?: string | undefined } = {
   const execArgv = options.cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`] : [];
   const { proc, ready } = await start(path.join(here, "sink-child.mjs"), execArgv, process.env);
   return wrap(proc, ready.port);
+}
+
+/**
+ * bench:load's model stubs and hook senders in their own process (bench/lib/load-child.ts), at `nice` (they stand
+ * in for machines elsewhere: the model API and remote Claude Code sessions).
+ */
+export async function spawnLoadGenerators(nice: number): Promise<Child> {
+  const { proc } = await start(path.join(here, "load-child.ts"), ["--import", "tsx"], process.env);
+  // Every thread: on Linux a nice value is per thread, and Node started its threads before this.
+  if (nice !== 0) for (const thread of readdirSync(`/proc/${proc.pid}/task`)) setPriority(Number(thread), nice);
+  return wrap(proc, 0);
 }
 
 /** Resident set size of a process from /proc (Linux): current and peak, in bytes. */

@@ -1,5 +1,6 @@
+import { spawn } from "node:child_process";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DomainError } from "@rozet/vocabulary";
@@ -11,6 +12,7 @@ import {
   liveProcessGroups,
   spawnAgentProcess,
   agentNice,
+  lowerAgentPriority,
   stopProcessGroup,
   watchUnexpectedExit,
   type AgentProcess,
@@ -58,6 +60,19 @@ describe("spawnAgentProcess + stopProcessGroup", () => {
     expect(agentNice({ ROZET_AGENT_NICE: "0" })).toBe(0);
     expect(agentNice({ ROZET_AGENT_NICE: "nonsense" })).toBe(10);
     await stopProcessGroup(proc.child, { graceMs: 0 });
+  });
+
+  it("lowers every thread of an agent that started its threads already (on Linux a nice value belongs to a thread)", async () => {
+    // A Node agent with a worker thread running before its priority is lowered, like an agent CLI that is quick to start.
+    const script = `new (require("node:worker_threads").Worker)("setInterval(() => {}, 1000)", { eval: true }).on("online", () => console.log("ready")); setInterval(() => {}, 1000);`;
+    const proc = spawn(process.execPath, ["-e", script], { cwd, env, detached: true, stdio: ["ignore", "pipe", "ignore"] });
+    await new Promise<void>((resolve) => proc.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve()));
+    const nice = (tid: string) => Number(readFileSync(`/proc/${proc.pid}/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]);
+    lowerAgentPriority(proc.pid, {});
+    const threads = readdirSync(`/proc/${proc.pid}/task`);
+    expect(threads.length).toBeGreaterThan(2);
+    expect(threads.map(nice)).toEqual(threads.map(() => Math.min(19, os.getPriority() + 10)));
+    await stopProcessGroup(proc, { graceMs: 0 });
   });
 
   it("kills the child and its grandchildren, leaving no pid of the group alive", async () => {

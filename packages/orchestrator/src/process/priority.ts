@@ -1,3 +1,4 @@
+import { readdirSync } from "node:fs";
 import { getPriority, setPriority } from "node:os";
 import { listProcessGroupMembers } from "./process-group.ts";
 
@@ -16,11 +17,22 @@ export function lowerAgentPriority(pid: number | undefined, env: NodeJS.ProcessE
   for (const member of listProcessGroupMembers(pid)) if (member !== pid) setPriorityOf(member, priority);
 }
 
+/** Every thread of the process: on Linux a nice value belongs to a thread, and setpriority(pid) changes only the main one. */
 function setPriorityOf(pid: number, priority: number): void {
+  for (const thread of threadsOf(pid)) {
+    try {
+      setPriority(thread, priority);
+    } catch {
+      // The thread or process may already be gone; a priority we cannot set changes nothing else.
+    }
+  }
+}
+
+function threadsOf(pid: number): number[] {
   try {
-    setPriority(pid, priority);
+    return readdirSync(`/proc/${pid}/task`).map(Number).filter(Number.isInteger);
   } catch {
-    // The process may already be gone; a priority we cannot set changes nothing else.
+    return [pid]; // no /proc (not Linux) or the process is gone
   }
 }
 
