@@ -22,6 +22,7 @@ import { handleRestIngest } from "./http/rest-ingest.ts";
 import { isJsonContentType } from "./http/content-type.ts";
 import { retryAfterHeader, sendError, sendJson } from "./http/respond.ts";
 import { createLegacyDashboard } from "./http/legacy-dashboard.ts";
+import { createLegacyThemes } from "./http/legacy-themes.ts";
 import { createRestApi } from "./http/rest-api.ts";
 import { createRequestGuard } from "./http/security.ts";
 import { createStaticHandler } from "./http/static.ts";
@@ -70,7 +71,7 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
   const access = { envToken: config.token, tokens: room.database.tokens };
   const limits = new RateLimits(config.rateLimits);
   const audit = new AuditLog({ dir: paths.audit, maxBytes: config.auditMaxBytes, keep: config.auditKeep });
-  const httpAccess = createHttpAccess(access, limits);
+  const httpAccess = createHttpAccess(access, limits, audit);
   const liveStats = () => {
     let websocketBufferedBytes = 0;
     for (const client of wss.clients) websocketBufferedBytes += client.bufferedAmount;
@@ -113,6 +114,7 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
       }
     },
   });
+  const legacyThemes = createLegacyThemes({ prisma: room.prisma, access: httpAccess, logError });
   // Every ingest route: the same token check; each writes through a writer that counts its requests for /metrics.
   // OTLP/HTTP (OpenTelemetry logs and metrics) takes JSON or protobuf and answers media-type errors in OTLP's shape.
   const ingestRoute = (handle: typeof handleRestIngest, route: string, mediaType: "json" | "otlp") => ({
@@ -172,6 +174,7 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
       await httpAccess.authorize(req, "viewer", { allowQueryToken: true });
       if (legacyDashboard.handle(req, res, pathname)) return;
     }
+    if (pathname.startsWith("/api/themes") && legacyThemes.handle(req, res, pathname)) return;
     const rest = restApi.match(req.method ?? "GET", pathname);
     if (rest && "route" in rest) return void restApi.handle(rest, req, res);
     if (rest) {

@@ -32,3 +32,52 @@ export const webSocketMessage = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("event"), data: hookEvent }),
 ]);
 export type HookEvent = z.infer<typeof hookEvent>;
+
+/**
+ * Its theme API (apps/server/src/types.ts there: Theme, ThemeValidationError, ApiResponse; the export file of
+ * theme.ts `exportThemeById`). Optional texts the server reads back as null from its own database are nullable.
+ */
+const color = z.string().min(1);
+export const themeColors = z.strictObject({
+  primary: color, primaryHover: color, primaryLight: color, primaryDark: color,
+  bgPrimary: color, bgSecondary: color, bgTertiary: color, bgQuaternary: color,
+  textPrimary: color, textSecondary: color, textTertiary: color, textQuaternary: color,
+  borderPrimary: color, borderSecondary: color, borderTertiary: color,
+  accentSuccess: color, accentWarning: color, accentError: color, accentInfo: color,
+  shadow: color, shadowLg: color, hoverBg: color, activeBg: color, focusRing: color,
+});
+export const theme = z.strictObject({
+  id: z.string(),
+  name: z.string().regex(/^[a-z0-9-_]+$/),
+  displayName: z.string(),
+  description: z.string().nullable().optional(),
+  colors: themeColors,
+  isPublic: z.boolean(),
+  authorId: z.string().nullable().optional(),
+  authorName: z.string().nullable().optional(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  tags: z.array(z.string()),
+  downloadCount: z.number().optional(),
+  rating: z.number().optional(),
+  ratingCount: z.number().optional(),
+});
+export const themeValidationError = z.strictObject({ field: z.string(), message: z.string(), code: z.string() });
+/** ApiResponse<T>; a failure also carries Rozet's `code` and the `field` it names (extra fields the page ignores). */
+export const apiResponse = <T extends z.ZodType>(data: T) =>
+  z.strictObject({
+    success: z.boolean(),
+    data: data.optional(),
+    error: z.string().optional(),
+    message: z.string().optional(),
+    validationErrors: z.array(themeValidationError).optional(),
+    code: z.string().optional(),
+    field: z.string().optional(),
+  });
+export const themeExport = z.strictObject({
+  version: z.literal("1.0.0"),
+  theme: theme.omit({ id: true, authorId: true, downloadCount: true, rating: true, ratingCount: true, createdAt: true, updatedAt: true }),
+  exportedAt: z.string(),
+  exportedBy: z.string().optional(),
+});
+export const themeStats = z.strictObject({ totalThemes: z.number(), publicThemes: z.number(), privateThemes: z.number(), totalDownloads: z.number(), averageRating: z.number() });

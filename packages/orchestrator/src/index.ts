@@ -32,3 +32,5 @@ export type { RunnerQueue, RunnerRecord, ExpiredLease } from "./runners/queue.ts
 export type { RunnerHub } from "./runners/runner-hub.ts";
 export { runnerLabelOf } from "./runners/runner-label.ts";
 export { AGENT_ID_ENV, findOrphans, killOrphans } from "./process/orphans.ts";
+export * from "./legacy-themes/themes.ts";
+export { THEME_COLOR_KEYS, THEME_LIMITS, type ThemeColors, type ThemeValidationError } from "./legacy-themes/theme-input.ts";
