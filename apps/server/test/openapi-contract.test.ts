@@ -192,6 +192,7 @@ describe("REST API against its OpenAPI document", () => {
   it("plans: create, read, edit, approve, decide after a failure, cancel", async () => {
     const session = await ok<Row>("POST", "/api/sessions", { body: { name: "contract plans" } });
     const params = { sessionId: session.id };
+    expect(await ok<Row>("POST", "/api/sessions/{id}/update", { params: { id: session.id }, body: { autoApprovePlans: false } })).toMatchObject({ id: session.id, autoApprovePlans: false });
     const plan = await ok<Row>("POST", "/api/sessions/{sessionId}/plans", { params, body: { goal: "check the repo", profile: { driver: "claude", config: { env: stubEnv(world.stub.url) } } } });
     const planStatus = (status: string) =>
       waitForAsync(async () => {

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { liveProcessGroups } from "@rozet/orchestrator";
 import { clientFor, removeHome, startTestServer } from "./harness.ts";
-import { waitForAsync } from "./agent-harness.ts";
+import { startAgentWorld, stubEnv, waitForAsync } from "./agent-harness.ts";
 
 let cleanup: (() => Promise<void>) | null = null;
 afterEach(async () => {
@@ -148,6 +148,32 @@ describe("tasks with an agent profile", () => {
     const agents = await api.agent.list.query({ sessionId: session.id });
     expect(agents).toMatchObject([{ id: done.agentId, driver: "shell", name: `task-${task.id.slice(0, 8)}` }]);
   });
+});
+
+describe("tasks go only to agents of their profile", () => {
+  it("an idle shell agent does not take a Claude task (a Claude agent is started for it) and takes the shell task", async () => {
+    const w = await startAgentWorld({ steps: [{ content: [{ text: "claude-did-it" }] }] });
+    cleanup = () => w.close();
+    const session = await w.api.session.create.mutate({ name: "profiles" });
+    const shell = await w.api.agent.create.mutate({ sessionId: session.id, name: "sh", driver: "shell" });
+    await w.agentInStatus(shell.id, "idle");
+    const forClaude = await w.api.task.create.mutate({ sessionId: session.id, title: "for claude", prompt: "say claude-did-it", agentProfile: { driver: "claude", config: { env: stubEnv(w.stub.url) } } });
+    const forShell = await w.api.task.create.mutate({ sessionId: session.id, title: "for shell", prompt: "echo shell-did-it", agentProfile: { driver: "shell" } });
+    const settled = (id: string) =>
+      waitForAsync(async () => {
+        const task = await w.api.task.get.query({ id });
+        return ["completed", "failed", "cancelled", "blocked"].includes(task.status) ? task : undefined;
+      }, 60_000, `task ${id} settled`);
+    const [claudeDone, shellDone] = await Promise.all([settled(forClaude.id), settled(forShell.id)]);
+    expect(shellDone).toMatchObject({ status: "completed", agentId: shell.id, result: expect.stringContaining("shell-did-it") });
+    expect(claudeDone).toMatchObject({ status: "completed", result: expect.stringContaining("claude-did-it") });
+    const agents = await w.api.agent.list.query({ sessionId: session.id });
+    // The shell agent ran only the shell task; no second shell agent was started for it.
+    expect(agents.map((a) => [a.name, a.driver])).toEqual([["sh", "shell"], [`task-${forClaude.id.slice(0, 8)}`, "claude"]]);
+    expect(claudeDone.agentId).toBe(agents[1]!.id);
+    const shellCommands = await w.api.agent.commands.query({ agentId: shell.id });
+    expect(shellCommands.map((c) => c.input.text)).toEqual(["echo shell-did-it"]);
+  }, 120_000);
 });
 
 describe("deleting a session", () => {

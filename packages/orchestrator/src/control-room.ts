@@ -96,7 +96,7 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
   // anything runs (no agent or task runs before both exist).
   const tasks: TaskScheduler = new TaskScheduler({
     ...stores,
-    agents: { find: (agentId) => agents.find(agentId), idleIn: (sessionId, runnerLabel) => agents.idleIn(sessionId, runnerLabel) },
+    agents: { find: (agentId) => agents.find(agentId), idleIn: (sessionId, wants) => agents.idleIn(sessionId, wants) },
     startAgent: (profile) => createAgent({ ...stores, agents, runners }, profile),
   });
   // Planner and coordinator call each other (approve on autoApprovePlans, replan after a failure): closures again.

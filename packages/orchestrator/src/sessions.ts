@@ -93,6 +93,18 @@ export async function getSession(deps: Pick<SessionDeps, "prisma">, input: { id:
   return sessionDto(row);
 }
 
+/**
+ * Changes a session's settings. `autoApprovePlans` is read at each valid proposal: turning it on approves the next
+ * proposals at once (drafts already waiting stay drafts until plan.approve).
+ */
+export async function updateSession(deps: Pick<SessionDeps, "prisma" | "control">, input: { id: string; autoApprovePlans: boolean }) {
+  await getSession(deps, input);
+  const row = await deps.prisma.session.update({ where: { id: input.id }, data: { autoApprovePlans: input.autoApprovePlans } });
+  const dto = sessionDto(row);
+  deps.control.publish({ entity: "session", id: row.id, sessionId: row.id, action: "updated", status: dto.status, data: dto });
+  return dto;
+}
+
 export async function archiveSession(deps: Pick<SessionDeps, "prisma" | "control" | "agents">, input: { id: string }) {
   const existing = await getSession(deps, input);
   if (existing.status === "archived") throw new DomainError("ILLEGAL_STATE", `session ${input.id} is already archived`);

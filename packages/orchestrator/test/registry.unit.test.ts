@@ -85,6 +85,25 @@ describe("AgentRegistry (unit: real SQLite, scripted drivers)", () => {
     expect((await agentRow(agent.id)).status).toBe("stopped");
   });
 
+  it("idleIn with a task's wants: only agents of the driver (and ACP profile, and runner label) it asks for", async () => {
+    const { registry } = await registryFor({ acp: () => new ScriptedDriver(), shell: () => new ScriptedDriver(), claude: () => new ScriptedDriver() });
+    const session = await seedSession(stores);
+    const launch = async (driver: string, config: Record<string, unknown> = {}) => registry.launch((await seedAgent(stores, session.id, { driver, config })).id);
+    const claudeAcp = await launch("acp", { profile: "claude" });
+    const gemini = await launch("acp", { profile: "gemini" });
+    const shell = await launch("shell");
+    const claude = await launch("claude");
+    const ids = (wants?: Parameters<AgentRegistry["idleIn"]>[1]) => registry.idleIn(session.id, wants).map((r) => r.agentId);
+    expect(ids()).toEqual([claudeAcp, gemini, shell, claude].map((r) => r.agentId));
+    expect(ids({ driver: "acp", acpProfile: "gemini" })).toEqual([gemini.agentId]);
+    expect(ids({ driver: "acp" })).toEqual([claudeAcp.agentId, gemini.agentId]);
+    expect(ids({ driver: "shell" })).toEqual([shell.agentId]);
+    expect(ids({ driver: "claude" })).toEqual([claude.agentId]);
+    expect(ids({ driver: "acp", acpProfile: "codex" })).toEqual([]);
+    expect(ids({ driver: "shell", runnerLabel: "gpu" })).toEqual([]);
+    await registry.shutdown();
+  });
+
   it("a driver that fails to start leaves the agent failed with the reason (stored, published, on the timeline) and launch rejects", async () => {
     const { registry, agentRow } = await registryFor({ scripted: () => new ScriptedDriver(() => Promise.reject(new Error("exec: claude: not found"))) });
     const session = await seedSession(stores);

@@ -86,7 +86,7 @@ export async function seedSession(stores: UnitStores, opts: { workspace?: string
 export async function seedAgent(
   stores: UnitStores,
   sessionId: string,
-  opts: { name?: string; driver?: string; status?: string; budgetUsd?: number | null; budgetTokens?: number | null } = {},
+  opts: { name?: string; driver?: string; status?: string; budgetUsd?: number | null; budgetTokens?: number | null; config?: Record<string, unknown> } = {},
 ) {
   const id = newId();
   return stores.prisma.agent.create({
@@ -96,7 +96,7 @@ export async function seedAgent(
       name: opts.name ?? `agent-${id.slice(0, 6)}`,
       driver: opts.driver ?? "scripted",
       status: opts.status ?? "starting",
-      config: "{}",
+      config: JSON.stringify(opts.config ?? {}),
       budgetUsd: opts.budgetUsd ?? null,
       budgetTokens: opts.budgetTokens ?? null,
     },

@@ -15,6 +15,7 @@ const decisions: Record<string, Role | "public"> = {
   "system.info": "viewer",
   "system.telemetry": "viewer",
   "session.create": "operator",
+  "session.update": "operator",
   "session.list": "viewer",
   "session.get": "viewer",
   "session.archive": "operator",

@@ -13,6 +13,11 @@ export const listSessionsInput = z
   .object({ status: z.enum(["active", "archived"]).optional(), limit: z.number().int().min(1).max(500).default(100) })
   .default({ limit: 100 });
 export const sessionIdInput = z.object({ id: idSchema });
+export const updateSessionInput = z.object({
+  id: idSchema,
+  /** Plans of this session start as soon as their proposal is valid (from the next proposal on). */
+  autoApprovePlans: z.boolean(),
+});
 
 export const sessionOutput = z.object({
   id: z.string(),

@@ -1,4 +1,4 @@
-import { archiveSession, createSession, deleteSession, getSession, listSessions, sessionMetrics, sessionOverview } from "@rozet/orchestrator";
+import { archiveSession, createSession, deleteSession, getSession, listSessions, sessionMetrics, sessionOverview, updateSession } from "@rozet/orchestrator";
 import { z } from "zod";
 import { adminProcedure, procedure, router } from "../trpc.ts";
 import { deletedOutput } from "./common.contracts.ts";
@@ -10,6 +10,7 @@ import {
   sessionMetricsOutput,
   sessionOutput,
   sessionOverviewOutput,
+  updateSessionInput,
 } from "./sessions.contracts.ts";
 
 const tags = ["sessions"];
@@ -36,6 +37,15 @@ export const sessionRouter = router({
     .input(sessionIdInput)
     .output(sessionOutput)
     .query(({ ctx, input }) => getSession(ctx.room, input)),
+  /**
+   * An operator's, like session.create (which takes the same setting) and plan.approve: auto-approval approves
+   * nothing an operator could not, and the plan's agents still ask their permissions.
+   */
+  update: procedure
+    .meta({ openapi: { method: "POST", path: "/api/sessions/{id}/update", tags, summary: "Change a session's settings (autoApprovePlans)" } })
+    .input(updateSessionInput)
+    .output(sessionOutput)
+    .mutation(({ ctx, input }) => updateSession(ctx.room, input)),
   archive: procedure
     .meta({ openapi: { method: "POST", path: "/api/sessions/{id}/archive", tags, summary: "Archive a session (stops its agents)" } })
     .input(sessionIdInput)

@@ -11,6 +11,7 @@ import type { AgentWorkspace, AgentWorkspaceRequest } from "./agent-workspace.ts
 import { AGENT_ID_ENV, killOrphans } from "../process/orphans.ts";
 import type { RunnerHub } from "../runners/runner-hub.ts";
 import { runnerLabelOf } from "../runners/runner-label.ts";
+import { agentFits, agentKindOf, type AgentKind, type AgentWants } from "./agent-fit.ts";
 
 /** What the task scheduler hears from the agents (bound late: the scheduler in turn looks agents up here). */
 export interface AgentTaskCallbacks {
@@ -42,11 +43,13 @@ export interface AgentRegistryDeps extends AgentRuntimeDeps, Pick<Stores, "lease
 
 type LaunchedAgent = Models.AgentModel & { session: Models.SessionModel };
 
-type StoredAgent = Pick<Models.AgentModel, "id" | "sessionId" | "status" | "budgetUsd" | "budgetTokens" | "costUsd" | "inputTokens" | "outputTokens">;
+type StoredAgent = Pick<Models.AgentModel, "id" | "sessionId" | "driver" | "config" | "status" | "budgetUsd" | "budgetTokens" | "costUsd" | "inputTokens" | "outputTokens">;
 
 /** All live agents of the control room, keyed by id. */
 export class AgentRegistry {
   private readonly runtimes = new Map<string, AgentRuntime>();
+  /** What each tracked agent is (driver, ACP profile, runner label), for matching tasks to agents. */
+  private readonly kinds = new Map<string, AgentKind>();
 
   constructor(private readonly deps: AgentRegistryDeps) {}
 
@@ -86,12 +89,18 @@ export class AgentRegistry {
   }
 
   /**
-   * Idle agents of a session, oldest first (for task assignment): not one that was just handed a prompt; with a
-   * label, only agents on runners with it.
+   * Idle agents of a session, oldest first (for task assignment): not one that was just handed a prompt, not one
+   * reserved for a job (a planner), and only agents of the kind the task wants (driver, ACP profile, runner label).
    */
-  idleIn(sessionId: string, runnerLabel?: string): AgentRuntime[] {
+  idleIn(sessionId: string, wants: AgentWants = {}): AgentRuntime[] {
     return [...this.runtimes.values()].filter(
-      (r) => r.sessionId === sessionId && r.status === "idle" && r.queued.length === 0 && !r.hasTurn && (runnerLabel === undefined || r.runnerLabel === runnerLabel) && !this.deps.toolsFor?.(r.agentId),
+      (r) =>
+        r.sessionId === sessionId &&
+        r.status === "idle" &&
+        r.queued.length === 0 &&
+        !r.hasTurn &&
+        !this.deps.toolsFor?.(r.agentId) &&
+        agentFits(this.kinds.get(r.agentId)!, wants),
     );
   }
 
@@ -195,6 +204,7 @@ export class AgentRegistry {
       runnerLabel,
     });
     this.runtimes.set(agent.id, runtime);
+    this.kinds.set(agent.id, agentKindOf(agent.driver, JSON.parse(agent.config) as Record<string, unknown>, runnerLabel));
     return runtime;
   }
 
@@ -206,7 +216,10 @@ export class AgentRegistry {
   async stopSession(sessionId: string): Promise<void> {
     const runtimes = [...this.runtimes.values()].filter((r) => r.sessionId === sessionId);
     await Promise.all(runtimes.map((r) => r.stop("session deleted").catch((error: unknown) => this.logStopFailure(r.agentId, error))));
-    for (const runtime of runtimes) this.runtimes.delete(runtime.agentId);
+    for (const runtime of runtimes) {
+      this.runtimes.delete(runtime.agentId);
+      this.kinds.delete(runtime.agentId);
+    }
   }
 
   /** Stops every agent (server shutdown): no agent process outlives the server. */

@@ -4,6 +4,7 @@ import type { AgentDto } from "../dto.ts";
 import type { AgentRuntime } from "./agent-runtime.ts";
 import { recordEvent } from "../timeline.ts";
 import { createCommand, setCommandStatus } from "./commands.ts";
+import { wantsOf, type AgentWants } from "./agent-fit.ts";
 import { dependencyVerdict } from "./task-dependencies.ts";
 import { claimTask, finishTaskTurn, prepareTaskTurn, updateTask, type PreparedTurn, type TaskChange, type TaskRow, type TaskTurn } from "./task-turns.ts";
 
@@ -13,8 +14,8 @@ export type SchedulableAgent = Pick<AgentRuntime, "agentId" | "status" | "enqueu
 /** Where the scheduler finds agents (the registry, bound late: the registry reports back to the scheduler). */
 export interface AgentDirectory {
   find(agentId: string): SchedulableAgent | undefined;
-  /** Idle agents of a session with nothing queued, oldest first; with a label, only agents on runners with it. */
-  idleIn(sessionId: string, runnerLabel?: string): SchedulableAgent[];
+  /** Idle agents of a session with nothing queued, oldest first, of the kind a task wants (driver, ACP profile, runner label). */
+  idleIn(sessionId: string, wants?: AgentWants): SchedulableAgent[];
 }
 
 /** A task's agent profile, to start an agent from when nobody is idle. */
@@ -36,7 +37,8 @@ export interface TaskSchedulerDeps extends Pick<Stores, "prisma" | "control" | "
 
 /**
  * Turns tasks into commands: a pending task whose dependencies are done goes to its named agent or the first
- * idle agent of its session; its status then follows the command. While a dependency is still open the task is
+ * idle agent of its session that fits its agent profile (driver, ACP profile, runner label), else to an agent
+ * started from that profile; its status then follows the command. While a dependency is still open the task is
  * `waiting` (for whom, in its reason); a failed, cancelled or blocked dependency blocks it, with the reason. Runs again whenever a task finishes or an agent becomes idle.
  */
 export class TaskScheduler {
@@ -130,7 +132,8 @@ export class TaskScheduler {
         continue;
       }
       const profile = task.agentProfile ? (JSON.parse(task.agentProfile) as Omit<AgentProfile, "sessionId" | "name">) : null;
-      const runtime = task.agentId ? this.deps.agents.find(task.agentId) : this.deps.agents.idleIn(sessionId, profile?.runnerLabel)[0];
+      // Only an agent of the profile's kind takes it: a Claude task's prompt is no command line for a shell agent.
+      const runtime = task.agentId ? this.deps.agents.find(task.agentId) : this.deps.agents.idleIn(sessionId, wantsOf(profile))[0];
       if (!runtime && !task.agentId && profile) {
         // Nobody idle to take it: start an agent from the task's profile; it picks the task up once idle.
         if (!(await claim(task, { status: "pending", error: "starting an agent for it" }))) continue;
