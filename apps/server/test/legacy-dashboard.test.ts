@@ -53,7 +53,8 @@ describe("legacy dashboard API (the hook-observability dashboard's shapes)", () 
 
     const session = await client.api.session.create.mutate({ name: "own-agents" });
     const agent = await client.api.agent.create.mutate({ sessionId: session.id, name: "sh", driver: "shell" });
-    await waitForAsync(async () => (await client.api.agent.get.query({ id: agent.id })).status === "idle", 15_000, "shell agent idle");
+    // The agent's "starting → idle" event, not its row: the row turns idle first and the event is committed after it.
+    await waitForAsync(async () => (await client.api.event.timeline.query({ sessionId: session.id })).events.some((e) => e.type === "agent.status" && e.status === "idle"), 15_000, "shell agent idle on the timeline");
 
     const recent = await getJson("/events/recent?limit=50");
     expect(recent.status).toBe(200);

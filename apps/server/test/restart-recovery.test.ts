@@ -16,8 +16,11 @@ describe("server restart with agents left running", () => {
     await first.room.prisma.permissionRequest.create({
       data: { id: "perm-left-pending", sessionId: session.id, agentId: agent.id, toolName: "Bash", input: "{}", expiresAt: new Date(Date.now() + 60_000) },
     });
-    // Close the database without the runtime's shutdown, as a crash would.
+    // Close the database without the runtime's shutdown, as a crash would. A crash ends every connection of the
+    // process, the one holding its agent leases too (Postgres: advisory locks), so the next server finds the agent
+    // held by nobody; a live lease would mean another replica still runs it (replicas.test.ts).
     await first.room.writer.flushNow();
+    await first.room.leases.close();
     await first.room.database.close();
 
     const second = await startTestServer({ home: first.home });

@@ -186,6 +186,30 @@ describe("AgentRuntime (unit: scripted driver, real SQLite)", () => {
     expect((await commandRow(third)).status).toBe("cancelled");
   });
 
+  it("an interrupt that comes before the prompt reached the driver (its status writes still on their way) cancels the turn: the prompt is never sent", async () => {
+    const { runtime, agent, commandRow, finished, session } = await runtimeFor();
+    const driver = new ScriptedDriver();
+    await runtime.start(driver);
+    const { command } = await createCommand(stores, { agentId: agent.id, kind: "prompt", input: { text: "answer" } });
+    // The turn is taken at once, but the driver only gets the prompt after the busy and running writes: a slow
+    // store (Postgres under load) makes this window wide. No await between these two calls: always inside it.
+    runtime.enqueue({ commandId: command.id, text: "answer" });
+    const interrupt = runtime.interruptAndConfirm(5_000);
+    expect(await interrupt).toBe(interruptResults.delivered);
+    expect(driver.turns).toEqual([]);
+    expect(await commandRow(command.id)).toMatchObject({ status: "cancelled", error: "interrupted before the prompt was sent" });
+    await waitFor(() => runtime.status === "idle" && finished.length === 1, "idle after the cancelled turn");
+    expect(finished).toEqual([[command.id, undefined, "cancelled", "interrupted before the prompt was sent"]]);
+    const turnEvents = (await timeline(stores, session.id)).filter((e) => e.commandId === command.id);
+    expect(turnEvents.map((e) => e.type)).toEqual(["agent.interrupted"]);
+    // The agent still works: the next prompt reaches the driver.
+    const { command: next } = await createCommand(stores, { agentId: agent.id, kind: "prompt", input: { text: "now" } });
+    runtime.enqueue({ commandId: next.id, text: "now" });
+    await waitFor(() => driver.turns.length === 1, "next turn running");
+    driver.running!.finish({ status: "completed", result: "done" });
+    await waitFor(async () => (await commandRow(next.id)).status === "completed", "next turn completed");
+  });
+
   it("the agent's budget crossed by streamed usage interrupts the turn (cancelled, naming the budget) and pauses the agent until it is raised", async () => {
     const { runtime, prompt, commandRow, agentRow, session } = await runtimeFor({ budgetTokens: 100 });
     const driver = new ScriptedDriver();

@@ -324,11 +324,27 @@ export class AgentRuntime {
     const taskTurn: TaskTurn | null = turn.taskId ? { taskId: turn.taskId, agentId: this.agentId, text: turn.text, workspace: this.options.workspace } : null;
     const prepared = taskTurn ? await this.options.onTaskTurnStarting(taskTurn) : { text: turn.text };
     if ("refused" in prepared) return { status: "failed", detail: prepared.refused, taskStopped: true };
-    this.emit({ type: "prompt.submitted", summary: prepared.text, payload: { text: prepared.text } });
-    this.touch();
-    const outcome = turnOutcome(turn, await driver.prompt(prepared.text, turn));
+    const outcome = turn.cancelled ? this.interruptedBeforePrompt() : turnOutcome(turn, await this.sendPrompt(turn, prepared.text, driver));
     if (taskTurn) await this.options.onTaskTurnEnded(taskTurn, outcome.status);
     return outcome;
+  }
+
+  /**
+   * An interrupt that came while the turn was being prepared (its status writes, a slow store, the workspace lock,
+   * a task's handoff) found no turn in the driver to stop, so the prompt is never sent: the turn is cancelled here.
+   * The check in promptInFolder and `driver.prompt()` run with no await between them, and every driver registers
+   * its turn synchronously in `prompt()`, so an interrupt is either seen here or reaches the driver's turn.
+   */
+  private interruptedBeforePrompt(): TurnOutcome {
+    const summary = "interrupted before the prompt was sent";
+    this.emit({ type: "agent.interrupted", status: "cancelled", summary, payload: { kind: "interrupted" } });
+    return { status: "cancelled", detail: summary };
+  }
+
+  private sendPrompt(turn: RunningTurn, text: string, driver: AgentDriver): Promise<TurnResult> {
+    this.emit({ type: "prompt.submitted", summary: text, payload: { text } });
+    this.touch();
+    return driver.prompt(text, turn);
   }
 
   private emit(event: DriverEvent): void {

@@ -73,6 +73,7 @@ export interface AgentDriver {
   /**
    * Runs one turn; resolves when the turn ends (completed, failed or cancelled). Never called concurrently. `turn`
    * names the command (and task) the turn runs, for drivers that put events on the timeline themselves (runners).
+   * The turn is registered before `prompt()` returns (no await first), so a `cancel()` right after reaches it.
    */
   prompt(text: string, turn?: TurnIds): Promise<TurnResult>;
   /** Interrupts the running turn; `prompt()` then resolves with status "cancelled". */
