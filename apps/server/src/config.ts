@@ -35,6 +35,12 @@ const configSchema = z
     quiet: z.boolean().default(false),
     /** A runner that has not renewed its leases for this long loses its agents (they go `lost`). */
     runnerLeaseMs: z.number().int().min(500).max(3_600_000).default(30_000),
+    /** ROZET_REPLICA_NAME: how this replica is named to the others (default host/pid). */
+    replicaName: z.string().min(1).max(100).optional(),
+    /** ROZET_REPLICA_LEASE_MS: a replica that has not renewed its heartbeat for this long loses its agents (`lost`). */
+    replicaLeaseMs: z.number().int().min(500).max(3_600_000).default(30_000),
+    /** ROZET_FORWARD_TIMEOUT_MS: how long a command for an agent on another replica waits for that replica's answer. */
+    forwardTimeoutMs: z.number().int().min(100).max(600_000).default(30_000),
     /** ROZET_CONTROL_ROOM_ENABLED=false: observe-only (ingest, timeline, replay, export work; agents cannot be controlled). */
     controlEnabled: z.boolean().default(true),
     /** The audit log rotates before it would pass this size, keeping this many rotated files. */
@@ -84,6 +90,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     ...(env.ROZET_WATCHDOG_MS ? { watchdogMs: Number(env.ROZET_WATCHDOG_MS) } : {}),
     agentEnv: agentEnvFrom(env),
     ...(env.ROZET_RUNNER_LEASE_MS ? { runnerLeaseMs: Number(env.ROZET_RUNNER_LEASE_MS) } : {}),
+    ...(env.ROZET_REPLICA_NAME ? { replicaName: env.ROZET_REPLICA_NAME } : {}),
+    ...(env.ROZET_REPLICA_LEASE_MS ? { replicaLeaseMs: Number(env.ROZET_REPLICA_LEASE_MS) } : {}),
+    ...(env.ROZET_FORWARD_TIMEOUT_MS ? { forwardTimeoutMs: Number(env.ROZET_FORWARD_TIMEOUT_MS) } : {}),
     controlEnabled: env.ROZET_CONTROL_ROOM_ENABLED !== "false",
     ...(env.ROZET_AUDIT_MAX_BYTES ? { auditMaxBytes: Number(env.ROZET_AUDIT_MAX_BYTES) } : {}),
     ...(env.ROZET_AUDIT_KEEP ? { auditKeep: Number(env.ROZET_AUDIT_KEEP) } : {}),

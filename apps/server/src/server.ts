@@ -66,6 +66,9 @@ export async function startServer(input: ServerConfigInput): Promise<RunningServ
     logger: log,
     runnerQueue: config.databaseUrl ? await PgRunnerQueue.open(config.databaseUrl, (error) => log.error({ err: error }, "runner queue (pg-boss)")) : undefined,
     runnerLeaseMs: config.runnerLeaseMs,
+    replicaName: config.replicaName,
+    replicaLeaseMs: config.replicaLeaseMs,
+    forwardTimeoutMs: config.forwardTimeoutMs,
   });
   const guard = createRequestGuard(config);
   const access = { envToken: config.token, tokens: room.database.tokens };

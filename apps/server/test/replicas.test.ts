@@ -14,19 +14,25 @@ import { startServerProcess, stopServerProcess, type ServerProcess } from "./ser
 describe("two server replicas on one Postgres", () => {
   let postgres: TestPostgres;
   let url: string;
-  const homes = [tempHome(), tempHome()];
+  const homes: string[] = [tempHome(), tempHome()];
   let a: ServerProcess;
   let b: ServerProcess;
   const cleanups: (() => Promise<unknown> | void)[] = [];
   /** The Claude Code agent the first test runs on A. */
   let agentOnA = "";
   const port = (server: ServerProcess) => Number(new URL(server.url).port);
+  /** A short heartbeat lease, so a replica that stops answering is swept within seconds. */
+  const LEASE_MS = 4_000;
+  /** One workspaces root for every replica (as a shared volume would be): a task may run again on another replica. */
+  const workspaces = tempHome();
+  homes.push(workspaces);
+  const replicaEnv = (name: string) => ({ ROZET_DATABASE_URL: url, ROZET_REPLICA_NAME: name, ROZET_REPLICA_LEASE_MS: String(LEASE_MS), ROZET_WORKSPACES: workspaces });
 
   beforeAll(async () => {
     postgres = await startTestPostgres({ fsync: false });
     url = await createTestDatabase(postgres, "replicas");
-    a = await startServerProcess(homes[0]!, { ROZET_DATABASE_URL: url });
-    b = await startServerProcess(homes[1]!, { ROZET_DATABASE_URL: url });
+    a = await startServerProcess(homes[0]!, replicaEnv("replica-a"));
+    b = await startServerProcess(homes[1]!, replicaEnv("replica-b"));
   }, 120_000);
   afterAll(async () => {
     for (const cleanup of cleanups.reverse()) await cleanup();
@@ -97,6 +103,85 @@ describe("two server replicas on one Postgres", () => {
       return latest && ["completed", "failed", "cancelled"].includes(latest.status) && latest;
     }, 60_000, "the second prompt finished on A");
     expect(done.status).toBe("completed");
+  });
+
+  it("a shell agent on A is driven through B: a command, an interrupt and a refused mode change get A's answers; events and completion arrive", { timeout: 120_000 }, async () => {
+    const onA = clientFor(a.url);
+    const onB = clientFor(b.url);
+    cleanups.push(() => onA.close(), () => onB.close());
+    const session = await onA.api.session.create.mutate({ name: "forwarded" });
+    const agent = await onA.api.agent.create.mutate({ sessionId: session.id, name: "sh", driver: "shell" });
+    await waitForAsync(async () => (await onA.api.agent.get.query({ id: agent.id })).status === "idle", 30_000, "shell agent idle on A");
+    const finished = (commandId: string) =>
+      waitForAsync(async () => {
+        const [latest] = (await onB.api.agent.commands.query({ agentId: agent.id, limit: 10 })).filter((c) => c.id === commandId);
+        return latest && ["completed", "failed", "cancelled"].includes(latest.status) && latest;
+      }, 30_000, `command ${commandId} finished`);
+
+    // Without forwarding, B answered 409: the agent does not run there.
+    const echo = await onB.api.agent.command.mutate({ sessionId: session.id, agentId: agent.id, text: "echo forwarded-through-b" });
+    expect(echo).toMatchObject({ kind: "prompt", status: "accepted", issuedBy: expect.any(String) });
+    expect((await finished(echo.id)).status).toBe("completed");
+    const output = await onB.api.event.timeline.query({ sessionId: session.id, agentId: agent.id, types: ["shell.output"], limit: 20 });
+    expect(output.events.some((e) => e.commandId === echo.id && e.summary?.includes("forwarded-through-b"))).toBe(true);
+
+    const sleeper = await onB.api.agent.command.mutate({ sessionId: session.id, agentId: agent.id, text: "sleep 30" });
+    await waitForAsync(async () => (await onB.api.agent.get.query({ id: agent.id })).status === "busy", 30_000, "the sleep running on A");
+    const interrupt = await onB.api.agent.interrupt.mutate({ sessionId: session.id, agentId: agent.id });
+    expect(interrupt).toMatchObject({ kind: "interrupt", status: "completed", result: expect.stringMatching(/^interrupted/) });
+    expect((await finished(sleeper.id)).status).toBe("cancelled");
+
+    // The owner's own refusal comes back with its code and message.
+    await expect(onB.api.agent.setMode.mutate({ agentId: agent.id, mode: "plan" })).rejects.toMatchObject({ data: { code: "BAD_REQUEST", httpStatus: 400 }, message: expect.stringMatching(/no permission modes/) });
+  });
+
+  it("a replica that stops answering: a command for its agent through B gets 503 naming it; killed, its agent goes lost with the reason and its task runs again elsewhere", { timeout: 180_000 }, async () => {
+    const homeC = tempHome();
+    homes.push(homeC);
+    const c = await startServerProcess(homeC, replicaEnv("replica-c"));
+    const onC = clientFor(c.url);
+    const onB = clientFor(b.url);
+    cleanups.push(() => onC.close(), () => onB.close(), () => {
+      // Still stopped (a failed assertion before the kill): SIGTERM would wait forever.
+      c.child.kill("SIGKILL");
+      return c.exited;
+    });
+    const session = await onC.api.session.create.mutate({ name: "sweep" });
+    // First run: marks its try and sleeps (C dies meanwhile); the run after the re-dispatch finds the mark and finishes.
+    const prompt = "if [ -e tried ]; then echo second-try; else touch tried; sleep 20; fi";
+    const task = await onC.api.task.create.mutate({ sessionId: session.id, title: "survive", prompt, agentProfile: { driver: "shell" } });
+    const running = await waitForAsync(async () => {
+      const now = await onB.api.task.get.query({ id: task.id });
+      return now.status === "running" && now;
+    }, 60_000, "the task running on C");
+    const agentId = running.agentId!;
+
+    c.child.kill("SIGSTOP");
+    const stoppedAt = Date.now();
+    const refused = await onB.api.agent.command.mutate({ sessionId: session.id, agentId, text: "echo hello" }).catch((error: unknown) => error);
+    expect(refused).toMatchObject({ data: { httpStatus: 503 }, message: expect.stringMatching(/replica replica-c/) });
+
+    const lost = await waitForAsync(async () => {
+      const now = await onB.api.agent.get.query({ id: agentId });
+      return now.status === "lost" && now;
+    }, 30_000, "C's agent lost");
+    const lostAfterMs = Date.now() - stoppedAt;
+    c.child.kill("SIGKILL");
+    await c.exited;
+    expect(lost.lastError).toMatch(/^replica replica-c stopped answering/);
+    console.info(`agent of a stopped replica lost after ${lostAfterMs} ms (lease ${LEASE_MS} ms)`);
+    expect(lostAfterMs).toBeLessThan(LEASE_MS * 3);
+    const statusEvents = await onB.api.event.timeline.query({ sessionId: session.id, agentId, types: ["agent.status"], limit: 20 });
+    expect(statusEvents.events.some((e) => e.summary?.includes("→ lost: replica replica-c stopped answering"))).toBe(true);
+
+    const done = await waitForAsync(async () => {
+      const now = await onB.api.task.get.query({ id: task.id });
+      return ["completed", "failed", "cancelled", "blocked"].includes(now.status) && now;
+    }, 60_000, "the task re-dispatched and finished");
+    expect(done).toMatchObject({ status: "completed" });
+    expect(done.agentId).not.toBe(agentId);
+    const requeued = await onB.api.event.timeline.query({ sessionId: session.id, taskId: task.id, types: ["task.requeued"], limit: 5 });
+    expect(requeued.events[0]?.summary).toMatch(/re-dispatched \(replica replica-c stopped answering/);
   });
 
   it("ingest on A, subscribe on B through one address; B killed with SIGKILL mid-stream: the client resumes on A with no gap and no duplicate", { timeout: 120_000 }, async () => {

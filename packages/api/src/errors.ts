@@ -15,4 +15,6 @@ export const domainErrorMap: Record<DomainErrorCode, { trpc: TRPC_ERROR_CODE_KEY
   RATE_LIMITED: { trpc: "TOO_MANY_REQUESTS", http: 429 },
   OBSERVE_ONLY: { trpc: "FORBIDDEN", http: 403 },
   AGENT_FAILED: { trpc: "BAD_GATEWAY", http: 502 },
+  UNAVAILABLE: { trpc: "SERVICE_UNAVAILABLE", http: 503 },
+  TIMEOUT: { trpc: "GATEWAY_TIMEOUT", http: 504 },
 };

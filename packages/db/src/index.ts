@@ -15,3 +15,6 @@ export { hashTokenSecret, type TokenLookup, type TokenRecord } from "./access/to
 export { PgEventFanout, type EventOrigin, type PgEventFanoutOptions } from "./replicas/pg-event-fanout.ts";
 export { localSignals, PgSignals, type ReplicaSignals, type SignalTopics } from "./replicas/signals.ts";
 export { localLeases, PgAgentLeases, type AgentLeases } from "./replicas/agent-leases.ts";
+export { localDirectory, PgReplicaDirectory, type AgentOwner, type DeadReplica, type ReplicaDirectory, type ReplicaInfo } from "./replicas/replica-directory.ts";
+export { AgentCallBox, type AgentCall, type AgentCallAnswer, type AgentCallState } from "./replicas/agent-call-box.ts";
+export { openPgReplicaStores, type PgReplicaStores } from "./replicas/replica-stores.ts";

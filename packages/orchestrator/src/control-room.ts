@@ -1,4 +1,5 @@
 import { mkdirSync } from "node:fs";
+import { hostname } from "node:os";
 import { silentLogger, type Logger } from "@rozet/vocabulary";
 import { createBus, EventWriter, openDatabase, type Database } from "@rozet/db";
 import { createAgent } from "./agents.ts";
@@ -18,6 +19,11 @@ import { failInterruptedPlanning } from "./plans/plans.ts";
 import { PlanQueue } from "./plans/plan-store.ts";
 import type { RunnerQueue } from "./runners/queue.ts";
 import { RunnerHub } from "./runners/runner-hub.ts";
+import { AgentForwarder, type AgentForwarding } from "./replicas/agent-forwarding.ts";
+import { loseAgentsOfDeadReplica } from "./replicas/dead-replica.ts";
+import { ReplicaHeartbeat } from "./replicas/replica-heartbeat.ts";
+import { runForwardedCall } from "./runtime/agent-commands.ts";
+import { LIVE_STATUSES } from "./runtime/lifecycle.ts";
 
 export interface ControlRoomOptions {
   /** The SQLite file, or a `postgres://` URL for the shared Postgres store. */
@@ -38,7 +44,16 @@ export interface ControlRoomOptions {
   runnerQueue?: RunnerQueue | undefined;
   /** A runner silent for this long loses its agents (they go `lost`). */
   runnerLeaseMs?: number | undefined;
+  /** How this replica is named to the others (Postgres): in errors and in the reason its agents are lost. */
+  replicaName?: string | undefined;
+  /** A replica that has not renewed its heartbeat for this long is taken for dead and its agents go `lost`. */
+  replicaLeaseMs?: number | undefined;
+  /** How long a command forwarded to the agent's replica waits for its answer (pick-up: at most 5 s of it). */
+  forwardTimeoutMs?: number | undefined;
 }
+
+const DEFAULT_REPLICA_LEASE_MS = 30_000;
+const DEFAULT_FORWARD_TIMEOUT_MS = 30_000;
 
 /**
  * The façade the API and the server use: the stores and the services, created once per server and hung on the
@@ -52,6 +67,8 @@ export interface ControlRoom extends Stores {
   plans: { planner: Planner; coordinator: PlanCoordinator; queue: PlanQueue };
   /** Remote runners (null without a runner queue: the SQLite store). */
   runners: RunnerHub | null;
+  /** Agent commands for agents another replica runs go there (never with SQLite). */
+  forwarding: AgentForwarding;
   database: Database;
   /** Stops agents, flushes the write queue and closes the database. */
   close(): Promise<void>;
@@ -66,11 +83,13 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
     onConnectionError: (error) => log.warn({ err: error }, "database connection ended"),
   });
   const bus = createBus();
-  const replication = await startReplication({ database, location: options.database, bus, log }).catch(async (error: unknown) => {
+  const replicaLeaseMs = options.replicaLeaseMs ?? DEFAULT_REPLICA_LEASE_MS;
+  const replicaName = options.replicaName ?? `${hostname()}/${process.pid}`;
+  const replication = await startReplication({ database, location: options.database, bus, log, name: replicaName, leaseMs: replicaLeaseMs }).catch(async (error: unknown) => {
     await database.close().catch(() => undefined);
     throw error;
   });
-  const { replicas, leases } = replication;
+  const { replicas, leases, directory } = replication;
   const control = new ControlFeed({ bus, replicas, log });
   const stats = new StatsTicker({
     read: (sessionId) => database.events.stats(sessionId),
@@ -123,6 +142,32 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
     toolsFor: (agentId) => planner.toolsFor(agentId),
     runners,
   });
+  const forwardTimeoutMs = options.forwardTimeoutMs ?? DEFAULT_FORWARD_TIMEOUT_MS;
+  const forwarding = new AgentForwarder({
+    directory,
+    calls: replication.calls,
+    replicas,
+    log,
+    runsHere: (agentId) => {
+      const runtime = agents.find(agentId);
+      return runtime !== undefined && LIVE_STATUSES.has(runtime.status);
+    },
+    pickupMs: Math.min(5_000, forwardTimeoutMs),
+    answerMs: forwardTimeoutMs,
+  });
+  forwarding.serve((kind, input) => runForwardedCall({ ...stores, agents, permissions }, kind, input));
+  const heartbeat = new ReplicaHeartbeat({
+    directory,
+    log,
+    leaseMs: replicaLeaseMs,
+    takePendingCalls: () => forwarding.takePending(),
+    onDead: async (dead, reason) => {
+      const lost = await loseAgentsOfDeadReplica({ ...stores, requeueTasksOf: (agentId, why) => tasks.requeueTasksOf(agentId, why) }, dead.agentIds, reason);
+      // Runner agents driven by the dead replica: their runners stop them at the next heartbeat.
+      await runners?.release(lost);
+    },
+    onSwept: () => agents.stopLostHere("this replica was taken for dead by another one (no heartbeat within its lease)"),
+  });
   try {
     const lost = await agents.recover();
     await runners?.release(lost);
@@ -142,6 +187,7 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
   hookAgents.start();
   coordinator.start();
   runners?.start();
+  heartbeat.start();
   return {
     ...stores,
     database,
@@ -150,7 +196,9 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
     tasks,
     plans: { planner, coordinator, queue },
     runners,
+    forwarding,
     async close() {
+      heartbeat.stop();
       stats.stop();
       coordinator.stop();
       planner.close();
@@ -158,6 +206,8 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
       runners?.beginShutdown();
       await agents.shutdown();
       await runners?.close();
+      // Its agents are stopped: the others need not wait out its lease to know.
+      await directory.leave().catch((error: unknown) => log.warn({ err: error }, "replica row not removed"));
       await writer.close();
       await replication.close();
       await database.close();

@@ -12,6 +12,10 @@ export type ReplicaTopics = {
   "permission.answered": { id: string };
   /** A session's permission rules changed: drop them from the cache. */
   "permission.rules": { sessionId: string };
+  /** A call for an agent that runs on replica `to` is in the call box (AgentCallBox): take it. */
+  "agent.call": { id: string; to: string };
+  /** Replica `to`'s call was answered: read the answer. */
+  "agent.call.answered": { id: string; to: string };
 };
 
 export type Replicas = ReplicaSignals<ReplicaTopics>;

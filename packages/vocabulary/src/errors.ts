@@ -15,6 +15,10 @@ export const domainErrorCodes = [
   "OBSERVE_ONLY",
   /** The agent process or its model failed (not the caller's fault, not ours). */
   "AGENT_FAILED",
+  /** Another replica should answer (it runs the agent) but is not there: nothing was done, retrying is safe. */
+  "UNAVAILABLE",
+  /** Another replica took the call but its answer did not come in time: it may still take effect. */
+  "TIMEOUT",
 ] as const;
 
 export type DomainErrorCode = (typeof domainErrorCodes)[number];

@@ -1,15 +1,25 @@
 import { DomainError, notFound, COMMANDABLE_AGENT_STATUSES, RESUMABLE_AGENT_STATUSES, type AgentStatus } from "@rozet/vocabulary";
 import type { Stores } from "../deps.ts";
-import { agentDto, commandDto, type CommandDto } from "../dto.ts";
+import { agentDto, commandDto, type AgentDto, type CommandDto } from "../dto.ts";
 import { createCommand, setCommandStatus } from "./commands.ts";
 import { assertDriven, assertDrivenAgent } from "./observed-agents.ts";
 import type { OperatorAnswer, PermissionBroker } from "./permission-broker.ts";
 import type { AgentRegistry } from "./registry.ts";
+import type { AgentForwarding, ForwardedKind } from "../replicas/agent-forwarding.ts";
 
 /** What the agent commands use: command rows, the live agents, and (for answers) the permission queue. */
 export interface AgentCommandDeps extends Pick<Stores, "prisma" | "control"> {
   agents: Pick<AgentRegistry, "find" | "get" | "stop" | "launch">;
   permissions: Pick<PermissionBroker, "get" | "respond">;
+  /** Runs a call on the replica that runs the agent, when that is another one (absent: every agent runs here). */
+  forwarding?: AgentForwarding | undefined;
+}
+
+type ForwardingDeps = Pick<AgentCommandDeps, "forwarding">;
+
+/** The owning replica's answer when the agent runs on another replica; null: run the call here. */
+async function onOwningReplica(deps: ForwardingDeps, agentId: string, kind: ForwardedKind, input: Record<string, unknown>): Promise<{ value: unknown } | null> {
+  return deps.forwarding ? deps.forwarding.forward(agentId, kind, input) : null;
 }
 
 /** Runs a short control command (interrupt, stop, permission answer) through the same command lifecycle. */
@@ -33,10 +43,13 @@ async function runControlCommand(
 }
 
 /** A prompt for the agent. Queued behind the running turn if the agent is busy; acknowledged once accepted. */
-export async function sendAgentCommand(deps: Pick<AgentCommandDeps, "prisma" | "control" | "agents">, input: { agentId: string; text: string; idempotencyKey?: string | undefined; issuedBy?: string | undefined }): Promise<CommandDto> {
+export async function sendAgentCommand(deps: Pick<AgentCommandDeps, "prisma" | "control" | "agents" | "forwarding">, input: { agentId: string; text: string; idempotencyKey?: string | undefined; issuedBy?: string | undefined }): Promise<CommandDto> {
   const agent = await deps.prisma.agent.findUnique({ where: { id: input.agentId } });
   if (!agent) throw notFound("agent", input.agentId);
   assertDriven(agent);
+  // The command row is made where the agent runs, so an idempotent retry through any replica finds it.
+  const forwarded = await onOwningReplica(deps, input.agentId, "command", input);
+  if (forwarded) return forwarded.value as CommandDto;
   const { command, existing } = await createCommand(deps, { agentId: input.agentId, kind: "prompt", input: { text: input.text }, idempotencyKey: input.idempotencyKey, issuedBy: input.issuedBy });
   if (existing) return command;
   const runtime = deps.agents.find(input.agentId);
@@ -50,15 +63,19 @@ export async function sendAgentCommand(deps: Pick<AgentCommandDeps, "prisma" | "
   return accepted;
 }
 
-export async function interruptAgent(deps: Pick<AgentCommandDeps, "prisma" | "control" | "agents">, input: { agentId: string; idempotencyKey?: string | undefined; issuedBy?: string | undefined }) {
+export async function interruptAgent(deps: Pick<AgentCommandDeps, "prisma" | "control" | "agents" | "forwarding">, input: { agentId: string; idempotencyKey?: string | undefined; issuedBy?: string | undefined }): Promise<CommandDto> {
   await assertDrivenAgent(deps, input.agentId);
+  const forwarded = await onOwningReplica(deps, input.agentId, "interrupt", input);
+  if (forwarded) return forwarded.value as CommandDto;
   return runControlCommand(deps, { agentId: input.agentId, kind: "interrupt", input: {}, idempotencyKey: input.idempotencyKey, issuedBy: input.issuedBy }, () =>
     deps.agents.get(input.agentId).interruptAndConfirm(),
   );
 }
 
-export async function stopAgent(deps: Pick<AgentCommandDeps, "prisma" | "control" | "agents">, input: { agentId: string; idempotencyKey?: string | undefined; issuedBy?: string | undefined }) {
+export async function stopAgent(deps: Pick<AgentCommandDeps, "prisma" | "control" | "agents" | "forwarding">, input: { agentId: string; idempotencyKey?: string | undefined; issuedBy?: string | undefined }): Promise<CommandDto> {
   await assertDrivenAgent(deps, input.agentId);
+  const forwarded = await onOwningReplica(deps, input.agentId, "stop", input);
+  if (forwarded) return forwarded.value as CommandDto;
   return runControlCommand(deps, { agentId: input.agentId, kind: "stop", input: {}, idempotencyKey: input.idempotencyKey, issuedBy: input.issuedBy }, async () => {
     await deps.agents.stop(input.agentId);
     return "stopped";
@@ -88,7 +105,10 @@ export async function respondToPermission(deps: Pick<AgentCommandDeps, "prisma" 
 }
 
 /** Sets or removes each limit: a number sets it, null removes it, undefined keeps it. */
-export async function setAgentBudget(deps: Pick<AgentCommandDeps, "prisma" | "control" | "agents">, input: { agentId: string; usd?: number | null | undefined; tokens?: number | null | undefined }) {
+export async function setAgentBudget(deps: Pick<AgentCommandDeps, "prisma" | "control" | "agents" | "forwarding">, input: { agentId: string; usd?: number | null | undefined; tokens?: number | null | undefined }): Promise<AgentDto> {
+  // Stored and applied where the agent runs (a paused agent under its new limit goes back to work there).
+  const forwarded = await onOwningReplica(deps, input.agentId, "budget", input);
+  if (forwarded) return forwarded.value as AgentDto;
   const data = { ...(input.usd !== undefined ? { budgetUsd: input.usd } : {}), ...(input.tokens !== undefined ? { budgetTokens: input.tokens } : {}) };
   const row = await deps.prisma.agent.update({ where: { id: input.agentId }, data }).catch(() => null);
   if (!row) throw notFound("agent", input.agentId);
@@ -98,8 +118,10 @@ export async function setAgentBudget(deps: Pick<AgentCommandDeps, "prisma" | "co
   return dto;
 }
 
-export async function setAgentMode(deps: Pick<AgentCommandDeps, "prisma" | "control" | "agents">, input: { agentId: string; mode: string; idempotencyKey?: string | undefined; issuedBy?: string | undefined }) {
+export async function setAgentMode(deps: Pick<AgentCommandDeps, "prisma" | "control" | "agents" | "forwarding">, input: { agentId: string; mode: string; idempotencyKey?: string | undefined; issuedBy?: string | undefined }): Promise<CommandDto> {
   await assertDrivenAgent(deps, input.agentId);
+  const forwarded = await onOwningReplica(deps, input.agentId, "mode", input);
+  if (forwarded) return forwarded.value as CommandDto;
   return runControlCommand(deps, { agentId: input.agentId, kind: "mode", input: { mode: input.mode }, idempotencyKey: input.idempotencyKey, issuedBy: input.issuedBy }, async () => {
     await deps.agents.get(input.agentId).setMode(input.mode);
     return `mode ${input.mode}`;
@@ -114,4 +136,24 @@ export async function listAgentCommands(deps: Pick<AgentCommandDeps, "prisma">, 
     take: input.limit,
   });
   return rows.map(commandDto);
+}
+
+/**
+ * A call another replica forwarded here (this replica runs the agent): run as if it had been sent here, never
+ * forwarded again.
+ */
+export function runForwardedCall(deps: Omit<AgentCommandDeps, "forwarding">, kind: ForwardedKind, input: Record<string, unknown>): Promise<unknown> {
+  const local = { ...deps, forwarding: undefined };
+  switch (kind) {
+    case "command":
+      return sendAgentCommand(local, input as Parameters<typeof sendAgentCommand>[1]);
+    case "interrupt":
+      return interruptAgent(local, input as Parameters<typeof interruptAgent>[1]);
+    case "stop":
+      return stopAgent(local, input as Parameters<typeof stopAgent>[1]);
+    case "mode":
+      return setAgentMode(local, input as Parameters<typeof setAgentMode>[1]);
+    case "budget":
+      return setAgentBudget(local, input as Parameters<typeof setAgentBudget>[1]);
+  }
 }

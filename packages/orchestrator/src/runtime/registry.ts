@@ -208,6 +208,18 @@ export class AgentRegistry {
     return runtime;
   }
 
+  /**
+   * This replica was taken for dead and its agents were marked lost by another one: whatever of them still runs
+   * here is stopped, so no agent runs unwatched (or twice, once resumed elsewhere).
+   */
+  async stopLostHere(reason: string): Promise<void> {
+    const lost = await this.deps.prisma.agent.findMany({ where: { id: { in: [...this.runtimes.keys()] }, status: "lost" }, select: { id: true } });
+    for (const { id } of lost) {
+      const runtime = this.runtimes.get(id);
+      if (runtime && LIVE_STATUSES.has(runtime.status)) await runtime.stop(reason).catch((error: unknown) => this.logStopFailure(id, error));
+    }
+  }
+
   async stop(agentId: string): Promise<void> {
     await this.get(agentId).stop();
   }

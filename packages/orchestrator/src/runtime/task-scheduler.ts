@@ -98,6 +98,21 @@ export class TaskScheduler {
     });
   }
 
+  /**
+   * The agent is lost with the replica that ran it: its queued and running tasks are pending again, for any agent
+   * that fits them (the running one's turn died with that replica; its work so far stays in the agent's folder).
+   */
+  async requeueTasksOf(agentId: string, reason: string): Promise<void> {
+    const tasks = await this.deps.prisma.task.findMany({ where: { agentId, status: { in: ["queued", "running"] } } });
+    const sessions = new Set<string>();
+    for (const task of tasks) {
+      if (!(await this.claim(task, { status: "pending", agentId: null, error: `re-dispatched: ${reason}` }))) continue;
+      await recordEvent(this.deps, { sessionId: task.sessionId, taskId: task.id, type: "task.requeued", summary: `${task.title}: re-dispatched (${reason})` });
+      sessions.add(task.sessionId);
+    }
+    for (const sessionId of sessions) await this.schedule(sessionId);
+  }
+
   /** A task's turn ended: keep its work (a commit on its agent's branch) for the tasks after it. */
   taskTurnEnded(turn: TaskTurn, status: "completed" | "failed" | "cancelled"): Promise<void> {
     return finishTaskTurn(this.deps, turn, status);
@@ -137,7 +152,9 @@ export class TaskScheduler {
       if (!runtime && !task.agentId && profile) {
         // Nobody idle to take it: start an agent from the task's profile; it picks the task up once idle.
         if (!(await claim(task, { status: "pending", error: "starting an agent for it" }))) continue;
-        const agent = await this.deps.startAgent({ sessionId, name: `task-${task.id.slice(0, 8)}`, ...profile });
+        // A task that ran before (its agent was lost) gets an agent of a new name: names are unique in a session.
+        const name = task.attempts > 0 ? `task-${task.id.slice(0, 8)}-${task.attempts + 1}` : `task-${task.id.slice(0, 8)}`;
+        const agent = await this.deps.startAgent({ sessionId, name, ...profile });
         await this.update(task.id, { status: "pending", agentId: agent.id, error: "waiting for its agent to be running" });
         await recordEvent(this.deps, { sessionId, agentId: agent.id, taskId: task.id, type: "task.agent_started", summary: `${task.title}: started ${agent.name} (${agent.driver})` });
         continue;
