@@ -49,3 +49,10 @@ export type TelemetryInput = RouterInputs["system"]["telemetry"];
  * and the two tool counters are checked at runtime where the update is read.
  */
 export type SessionStats = Pick<SessionMetrics, "events" | "costUsd" | "inputTokens" | "outputTokens"> & { toolOk: number; toolFailed: number };
+
+/** A plan (docs/planning.md) as `plan.list` / `plan.get` and control updates (entity "plan") carry it. */
+export type Plan = RouterOutputs["plan"]["list"][number];
+export type PlanTask = Plan["tasks"][number];
+export type PlanCreateInput = RouterInputs["plan"]["create"];
+export type PlanUpdateInput = RouterInputs["plan"]["update"];
+export type PlanDecision = RouterInputs["plan"]["decide"]["decision"];

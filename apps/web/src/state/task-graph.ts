@@ -4,7 +4,9 @@
  */
 import type { Task } from "../api/types.ts";
 
-/** The fields the layout reads; tests build just these. */
+/** The fields the layout reads: a session's tasks, or a plan's proposed tasks (keyed by their plan key). */
+export type LayoutNode = Pick<Task, "id" | "dependsOn" | "createdAt">;
+/** A task as `waitingOn` reads it; tests build just these. */
 export type GraphTask = Pick<Task, "id" | "title" | "status" | "dependsOn" | "createdAt">;
 
 export interface GraphNode {
@@ -30,15 +32,15 @@ export interface TaskGraphLayout {
   rows: number;
 }
 
-const byCreated = (a: GraphTask, b: GraphTask) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+const byCreated = (a: LayoutNode, b: LayoutNode) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
 
-export function layoutTaskGraph(tasks: readonly GraphTask[]): TaskGraphLayout {
+export function layoutTaskGraph(tasks: readonly LayoutNode[]): TaskGraphLayout {
   const byId = new Map(tasks.map((task) => [task.id, task]));
   // Dependencies the list does not hold (deleted, another page) are left out; so is a task depending on itself.
-  const depsOf = (task: GraphTask) => task.dependsOn.filter((id) => id !== task.id && byId.has(id));
+  const depsOf = (task: LayoutNode) => task.dependsOn.filter((id) => id !== task.id && byId.has(id));
   const layer = new Map<string, number>();
   const visiting = new Set<string>();
-  const layerOf = (task: GraphTask): number => {
+  const layerOf = (task: LayoutNode): number => {
     const known = layer.get(task.id);
     if (known !== undefined) return known;
     // The server refuses cycles; should one arrive anyway, the edge that closes it does not move the task.
@@ -51,13 +53,13 @@ export function layoutTaskGraph(tasks: readonly GraphTask[]): TaskGraphLayout {
   };
   for (const task of tasks) layerOf(task);
 
-  const columns: GraphTask[][] = [];
+  const columns: LayoutNode[][] = [];
   for (const task of [...tasks].sort(byCreated)) (columns[layer.get(task.id)!] ??= []).push(task);
   // Within a column, tasks sit near the rows of what they wait on (fewer crossings), oldest first on ties.
   const rowOf = new Map<string, number>();
   const nodes: GraphNode[] = [];
   columns.forEach((column, index) => {
-    const weight = (task: GraphTask) => {
+    const weight = (task: LayoutNode) => {
       const rows = depsOf(task).map((id) => rowOf.get(id)).filter((row): row is number => row !== undefined);
       return rows.length ? rows.reduce((sum, row) => sum + row, 0) / rows.length : Number.POSITIVE_INFINITY;
     };

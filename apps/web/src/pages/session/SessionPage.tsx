@@ -22,6 +22,7 @@ import { CostView } from "./CostView.tsx";
 import { CreateAgentDialog } from "./CreateAgentDialog.tsx";
 import { ExportMenu } from "./ExportMenu.tsx";
 import { InspectorDock } from "./InspectorDock.tsx";
+import { PlansView } from "./PlansView.tsx";
 import { ReplayView } from "./ReplayView.tsx";
 import { SessionPermissions } from "./SessionPermissions.tsx";
 import { TasksBoard } from "./TasksBoard.tsx";
@@ -33,10 +34,11 @@ import { getAgents, getSession, getSessionMetrics, resumeAgent } from "./session
 /** How often live activity may re-read the agents' cost/token counters (the session totals are live). */
 const STATS_REFRESH_MS = 1_000;
 
-type View = "timeline" | "tasks" | "cost" | "replay";
+type View = "timeline" | "tasks" | "plans" | "cost" | "replay";
 const VIEWS: { id: View; label: string; keys: string }[] = [
   { id: "timeline", label: "Timeline", keys: "g t" },
   { id: "tasks", label: "Tasks", keys: "g k" },
+  { id: "plans", label: "Plans", keys: "g l" },
   { id: "cost", label: "Cost", keys: "g c" },
   { id: "replay", label: "Replay", keys: "g r" },
 ];
@@ -335,6 +337,11 @@ export function SessionPage(props: RouteSectionProps) {
                     <Match when={view() === "tasks"}>
                       <ErrorBoundary fallback={(error: unknown, reset) => <ErrorNotice error={error} retry={reset} title="Tasks" />}>
                         <TasksBoard sessionId={id()} agents={agents} />
+                      </ErrorBoundary>
+                    </Match>
+                    <Match when={view() === "plans"}>
+                      <ErrorBoundary fallback={(error: unknown, reset) => <ErrorNotice error={error} retry={reset} title="Plans" />}>
+                        <PlansView sessionId={id()} />
                       </ErrorBoundary>
                     </Match>
                     <Match when={view() === "cost"}>

@@ -1,18 +1,17 @@
-import { A, createAsync, revalidate, useAction, useSearchParams, useSubmission } from "@solidjs/router";
-import { For, Show, createEffect, createMemo, createSignal } from "solid-js";
-import { createStore, reconcile, unwrap } from "solid-js/store";
+import { A, useAction, useSearchParams, useSubmission } from "@solidjs/router";
+import { For, Show, createMemo, createSignal } from "solid-js";
 import type { Agent, Task } from "../../api/types.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { formatCost, formatCount } from "../../lib/format.ts";
-import { useControlUpdates } from "../../providers/connection.tsx";
 import { useToasts } from "../../providers/toasts.tsx";
-import { FINISHED_TASK_STATUSES, TASK_COLUMNS, applyTaskUpdate, groupTasks, mergeFetchedTasks } from "../../state/tasks.ts";
+import { FINISHED_TASK_STATUSES, TASK_COLUMNS, groupTasks } from "../../state/tasks.ts";
 import { waitingOn } from "../../state/task-graph.ts";
 import { useAccess } from "../../providers/access.tsx";
 import { CreateTaskDialog } from "./CreateTaskDialog.tsx";
 import { MergeConflictPanel } from "./MergeConflictPanel.tsx";
 import { TaskGraph } from "./TaskGraph.tsx";
-import { cancelTask, getTasks } from "./session.data.ts";
+import { createLiveTasks } from "./live-tasks.ts";
+import { cancelTask } from "./session.data.ts";
 import { taskEventsHref } from "./task-links.ts";
 import "./tasks.css";
 
@@ -22,18 +21,7 @@ import "./tasks.css";
  */
 export function TasksBoard(props: { sessionId: string; agents: readonly Agent[] }) {
   const access = useAccess();
-  const fetched = createAsync(() => getTasks(props.sessionId));
-  const [tasks, setTasks] = createStore<Task[]>([]);
-  createEffect(() => {
-    const list = fetched();
-    if (list) setTasks(reconcile(mergeFetchedTasks(unwrap(tasks), list), { key: "id" }));
-  });
-  useControlUpdates((update) => {
-    if (update.entity !== "task") return;
-    const result = applyTaskUpdate(unwrap(tasks), update, props.sessionId);
-    if (result.tasks !== unwrap(tasks)) setTasks(reconcile(result.tasks, { key: "id" }));
-    if (result.refetch) void revalidate(getTasks.keyFor(props.sessionId));
-  });
+  const { tasks, loaded: fetched } = createLiveTasks(() => props.sessionId);
   const [search, setSearch] = useSearchParams<{ tasks?: string }>();
   const graph = () => search.tasks === "graph";
   const [creating, setCreating] = createSignal(false);

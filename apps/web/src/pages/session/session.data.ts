@@ -2,6 +2,7 @@ import { action, json, query, type RoutePreloadFuncArgs } from "@solidjs/router"
 import type { AgentCreateInput, TaskCreateInput } from "../../api/types.ts";
 import { timedCommand } from "../../lib/telemetry.ts";
 import { dataApi } from "../../providers/api.tsx";
+import { getPlans } from "./plans.data.ts";
 
 export const getSession = query((id: string) => dataApi().session.get.query({ id }), "session");
 export const getSessionMetrics = query((id: string) => dataApi().session.metrics.query({ id }), "session.metrics");
@@ -16,7 +17,9 @@ export function preloadSession({ params, location }: RoutePreloadFuncArgs): void
   void getSession(id);
   void getSessionMetrics(id);
   void getAgents(id);
-  if (new URLSearchParams(location.search).get("view") === "tasks") void getTasks(id);
+  const view = new URLSearchParams(location.search).get("view");
+  if (view === "tasks" || view === "plans") void getTasks(id);
+  if (view === "plans") void getPlans(id);
 }
 
 export function preloadEvent({ params }: RoutePreloadFuncArgs): void {

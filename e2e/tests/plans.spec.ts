@@ -1,0 +1,135 @@
+import { submitPlanStep, type ScenarioInput } from "@rozet/model-stub";
+import type { Page } from "@playwright/test";
+import { describeViolations, expect, screenshot, seriousViolations, test } from "../src/fixtures.ts";
+
+/**
+ * The Plans view (docs/planning.md): a plan started from the page, the planner (real Claude Code answered by the
+ * model stub) proposing tasks through submit_plan, the draft reviewed as a graph and edited, approved, and its tasks
+ * run by shell agents to the end.
+ */
+
+const PLANNER = { lastUserTextIncludes: "You are the planner" };
+const shellTask = (key: string, prompt: string, dependsOn: string[] = []) => ({ key, title: `write ${key}`, prompt, dependsOn, agentProfile: { driver: "shell" }, touches: [`${key}.txt`] });
+
+const planScenario: ScenarioInput = {
+  name: "plan-page",
+  steps: [
+    // First a cycle (refused back to the planner, kept on the plan), then a valid plan: c after a and b.
+    submitPlanStep([shellTask("a", "echo a > a.txt", ["b"]), shellTask("b", "echo b > b.txt", ["a"])], { match: PLANNER }),
+    submitPlanStep([shellTask("a", "echo a > a.txt"), shellTask("b", "echo b > b.txt"), shellTask("c", "cat a.txt > c.txt", ["a", "b"])], { match: PLANNER }),
+    { match: PLANNER, content: [{ text: "Submitted." }] },
+  ],
+  fallback: { content: [{ text: "The stub has nothing scripted for this." }] },
+};
+
+const detail = (page: Page) => page.locator(".plan-detail");
+const node = (page: Page, title: string) => detail(page).locator(`.task-node[data-task="${title}"]`);
+const editorTask = (page: Page, key: string) => detail(page).locator(`#plan-task-${key}`);
+
+test.describe("a plan from the page", () => {
+  test.use({ scenario: planScenario });
+
+  test("start a plan, review its graph, edit a budget and a dependency (the server's refusal shown), approve, tasks run to done", async ({ page, api, seed }) => {
+    const session = await seed.session("plans");
+    await page.goto(`/sessions/${encodeURIComponent(session.id)}?view=plans`);
+    await expect(page.getByText("No plans yet.")).toBeVisible();
+
+    await page.getByRole("button", { name: "New plan" }).click();
+    const dialog = page.getByRole("dialog", { name: "New plan" });
+    await dialog.getByLabel("Goal").fill("write the files");
+    await dialog.getByLabel("Budget USD (optional)").fill("5");
+    await dialog.getByRole("button", { name: "Plan it" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(page).toHaveURL(/[?&]plan=/);
+    const planId = new URL(page.url()).searchParams.get("plan")!;
+
+    // Live: planning, then the draft the planner proposed after its first proposal was refused.
+    await expect(page.locator(".plan-card")).toHaveCount(1);
+    await expect(detail(page).locator(".plan-head .pill")).toHaveText("draft", { timeout: 90_000 });
+    await expect(page.locator(".plan-card .pill")).toHaveText("draft");
+    await expect(detail(page).locator(".plan-refusals summary")).toContainText("refused: 1 of at most 3");
+    await detail(page).locator(".plan-refusals summary").click();
+    await expect(detail(page).locator(".plan-refusals")).toContainText('the dependencies form a cycle: "a" → "b" → "a"');
+
+    // The graph: a and b first, c after both.
+    await expect(detail(page).locator(".task-node")).toHaveCount(3);
+    await expect(detail(page).locator(".task-graph-edges > path")).toHaveCount(2);
+    const left = async (title: string) => (await node(page, title).boundingBox())!.x;
+    expect(await left("write a")).toBeLessThan(await left("write c"));
+    expect(await left("write b")).toBeLessThan(await left("write c"));
+    await expect(node(page, "write c")).toContainText("proposed");
+    const violations = await seriousViolations(page);
+    expect(violations, describeViolations(violations)).toEqual([]);
+    await screenshot(page, "plan-draft");
+
+    // An edit the server refuses: the task budgets over the plan's. The reason shows next to the form; nothing stored.
+    await editorTask(page, "b").getByLabel("Budget USD").fill("9");
+    await detail(page).getByRole("button", { name: "Save changes" }).click();
+    await expect(detail(page).locator(".plan-edit-error")).toContainText("over the plan's budget of $5");
+    expect((await api.plan.get.query({ id: planId })).tasks.find((t) => t.key === "b")!.budgetUsd).toBeCloseTo(5 / 3);
+
+    // The budget fixed, and c no longer waits for b: the graph follows the edit at once.
+    await editorTask(page, "b").getByLabel("Budget USD").fill("1.5");
+    await editorTask(page, "c").getByRole("checkbox", { name: "write b" }).uncheck();
+    await expect(detail(page).locator(".task-graph-edges > path")).toHaveCount(1);
+    // Editing again clears the last refusal.
+    await expect(detail(page).locator(".plan-edit-error")).toHaveCount(0);
+    await detail(page).getByRole("button", { name: "Save and approve" }).click();
+
+    await expect(detail(page).locator(".plan-head .pill")).toHaveText(/running|done/);
+    const stored = await api.plan.get.query({ id: planId });
+    expect(stored.tasks.find((t) => t.key === "b")!.budgetUsd).toBe(1.5);
+    expect(stored.tasks.find((t) => t.key === "c")!.dependsOn).toEqual(["a"]);
+    expect(stored.tasks.every((t) => t.taskId)).toBe(true);
+
+    // Every task runs to the end; the plan is done; each task links to its events on the timeline.
+    await expect(detail(page).locator(".plan-head .pill")).toHaveText("done", { timeout: 90_000 });
+    for (const key of ["a", "b", "c"]) await expect(detail(page).locator(`#plan-task-${key} .pill`)).toHaveText("completed");
+    await expect(node(page, "write c")).toContainText("completed");
+    await expect(detail(page).getByRole("button", { name: /Approve/ })).toHaveCount(0);
+    const c = stored.tasks.find((t) => t.key === "c")!;
+    await detail(page).locator("#plan-task-c").getByRole("link", { name: "Events of write c" }).click();
+    await expect(page).toHaveURL(new RegExp(`[?&]task=${c.taskId}`));
+    await expect(page.locator(".task-filter-chip")).toContainText("Events of task write c");
+    await expect(page.locator(".tl-list")).toContainText("write c");
+  });
+});
+
+test.describe("a failed task asks the operator", () => {
+  test.use({
+    scenario: {
+      name: "plan-page-failing",
+      steps: [submitPlanStep([shellTask("build", "echo broken >&2; exit 3")], { match: PLANNER }), { match: PLANNER, content: [{ text: "Submitted." }] }],
+      fallback: { content: [{ text: "The stub has nothing scripted for this." }] },
+    },
+  });
+
+  test("the decision after a failed task shows with its buttons; Stop fails the plan", async ({ page, api, seed }) => {
+    const session = await seed.session("plans-failing");
+    const plan = await api.plan.create.mutate({ sessionId: session.id, goal: "build it" });
+    await page.goto(`/sessions/${encodeURIComponent(session.id)}?view=plans&plan=${plan.id}`);
+    await expect(detail(page).locator(".plan-head .pill")).toHaveText("draft", { timeout: 90_000 });
+    await detail(page).getByRole("button", { name: "Approve" }).click();
+
+    const decision = detail(page).locator(".plan-decision");
+    await expect(decision).toContainText("Task failed: “write build”", { timeout: 60_000 });
+    await expect(decision.getByRole("button")).toHaveText(["Retry the task", "Replan", "Stop the plan"]);
+    await decision.getByRole("button", { name: "Stop the plan" }).click();
+    await expect(detail(page).locator(".plan-head .pill")).toHaveText("failed");
+    await expect(decision).toHaveCount(0);
+    await expect(detail(page).locator(".plan-error")).toBeVisible();
+    expect((await api.plan.get.query({ id: plan.id })).status).toBe("failed");
+  });
+});
+
+test.describe("observe-only", () => {
+  test.use({ roomAccess: { observeOnly: true } });
+
+  test("the plans view says why there are no plan controls", async ({ page, seed }) => {
+    const session = await seed.session("plans-observed");
+    await page.goto(`/sessions/${encodeURIComponent(session.id)}?view=plans`);
+    await expect(page.getByRole("note")).toContainText("Observe-only room: plans can be read here");
+    await expect(page.getByText("No plans yet.")).toBeVisible();
+    await expect(page.getByRole("button", { name: "New plan" })).toHaveCount(0);
+  });
+});
