@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { submitPlanStep, type ScenarioInput } from "@rozet/model-stub";
 import { afterEach, describe, expect, it } from "vitest";
 import { startAgentWorld, stubEnv, waitForAsync } from "./agent-harness.ts";
@@ -103,5 +105,53 @@ describe("plan.create: a read-only planner answers through submit_plan", () => {
     });
     expect(plan).toMatchObject({ status: "draft", tasks: [expect.objectContaining({ key: "only" })] });
     expect(plan.refusals).toHaveLength(1);
+  });
+});
+
+describe("planners on other drivers are read-only too", () => {
+  it("an ACP planner (Claude ACP adapter) that tries to write is refused at once, on the timeline, and still proposes", async () => {
+    const json = JSON.stringify({ tasks: [task("only")] });
+    const planning = { lastUserTextIncludes: PLANNER_PROMPT, hasTools: true };
+    world = await startAgentWorld({
+      steps: [
+        { match: planning, content: [{ text: "Notes first." }, { tool_use: { name: "Write", input: { file_path: "{{cwd}}/planner-notes.txt", content: "mine\n" } } }] },
+        { match: planning, content: [{ text: "The plan:\n```json\n" + json + "\n```" }] },
+      ],
+    });
+    const w = world;
+    const session = await w.api.session.create.mutate({ name: "acp planner" });
+    const created = await w.api.plan.create.mutate({ sessionId: session.id, goal: "add a greeting module", profile: { driver: "acp", config: { profile: "claude", env: stubEnv(w.stub.url) } } });
+    const plan = await waitForAsync(async () => {
+      const current = await w.api.plan.get.query({ id: created.id });
+      return current.status !== "planning" ? current : undefined;
+    }, 90_000, "the planner to settle");
+    expect(plan).toMatchObject({ status: "draft", tasks: [expect.objectContaining({ key: "only" })] });
+    expect(existsSync(path.join(session.workspaceRoot!, "planner-notes.txt"))).toBe(false);
+
+    // Refused without asking anyone: stored as denied by the read-only guard, with the reason.
+    const requests = await w.api.permission.list.query({ sessionId: session.id, limit: 10 });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ agentId: plan.plannerAgentId, status: "denied", answeredBy: "read-only" });
+    expect(requests[0]!.toolName).toMatch(/Write|planner-notes/);
+    const answered = (await w.timeline(session.id)).filter((e) => e.type === "permission.answered");
+    expect(answered.map((e) => e.summary)).toEqual([expect.stringContaining("planner is read-only")]);
+    // The planner was told from the start (ACP carries no reason with a refusal).
+    const first = w.stub.requests.find((r) => r.lastUserText?.includes(PLANNER_PROMPT));
+    expect(first?.lastUserText).toContain("planner is read-only");
+  }, 150_000);
+
+  it("a shell planner is refused at plan.create with a 400 naming the field (a command line cannot be made read-only)", async () => {
+    world = await startAgentWorld({ steps: [] });
+    const w = world;
+    const session = await w.api.session.create.mutate({ name: "shell planner" });
+    const refused = (await w.api.plan.create.mutate({ sessionId: session.id, goal: "anything", profile: { driver: "shell" } }).catch((error: unknown) => error)) as { message: string; data?: { httpStatus: number } };
+    expect(refused.data?.httpStatus).toBe(400);
+    expect(refused.message).toContain("profile.driver");
+    expect(refused.message).toContain("read-only");
+    expect(await w.api.plan.list.query({ sessionId: session.id })).toEqual([]);
+    // Nor can a shell agent be created read-only.
+    const agent = (await w.api.agent.create.mutate({ sessionId: session.id, name: "sh", driver: "shell", config: { readOnly: true } }).catch((error: unknown) => error)) as { message: string; data?: { httpStatus: number } };
+    expect([agent.data?.httpStatus, agent.message]).toEqual([400, expect.stringContaining("config.readOnly")]);
+    expect(await w.api.agent.list.query({ sessionId: session.id })).toEqual([]);
   });
 });

@@ -33,6 +33,10 @@ export async function createAgent(
   if (input.runnerLabel !== undefined && !deps.runners) {
     throw new DomainError("ILLEGAL_STATE", "runnerLabel: this control room takes no runners; runners need the Postgres store (ROZET_DATABASE_URL=postgres://…)", { field: "runnerLabel" });
   }
+  if (input.driver === "shell" && input.config?.readOnly === true) {
+    // A shell agent asks for nothing before it runs a line: nothing could hold it to reading.
+    throw new DomainError("INVALID_INPUT", "config.readOnly: a shell agent cannot be made read-only (any command line may write)", { field: "config" });
+  }
   const session = await getSession(deps, { id: input.sessionId });
   if (session.status === "archived") throw new DomainError("ILLEGAL_STATE", `session ${session.id} is archived`);
   const clash = await deps.prisma.agent.findFirst({ where: { sessionId: input.sessionId, name: input.name } });

@@ -86,6 +86,18 @@ describe("ACP driver, codex profile (codex-acp + Responses API stub)", () => {
     expect((await driver.prompt("and now?")).status).toBe("completed");
   }, 30_000);
 
+  it("readOnly (a planner): a patch Codex would apply by itself in the workspace asks first, and a denial keeps the file out", async () => {
+    const patch = "apply_patch <<'EOF'\n*** Begin Patch\n*** Add File: planner.txt\n+mine\n*** End Patch\nEOF";
+    const scenario: ScenarioInput = { steps: [{ content: [{ text: "Patching." }, { tool_use: { name: "exec_command", input: { cmd: patch } } }] }, { content: [{ text: "Done." }] }] };
+    const host = recordingHost(() => ({ behavior: "deny", message: "planner is read-only" }));
+    const env = (url: string) => ({ OPENAI_API_KEY: "sk-stub", OPENAI_BASE_URL: `${url}/v1` });
+    const { cwd, driver } = await launch({ name: "acp-codex-ro", config: { profile: "codex", stopGraceMs: 300, readOnly: true, mode: "auto" }, model: "gpt-5", scenario, host, env });
+    await driver.start();
+    await driver.prompt("make a note");
+    expect(host.permissions.map((p) => p.request.extra?.kind)).toEqual(["edit"]);
+    expect(existsSync(join(cwd, "planner.txt"))).toBe(false);
+  }, 30_000);
+
   it("cancel mid-stream resolves cancelled within 2 s and the session goes on", async () => {
     const host = recordingHost();
     const { stub, driver } = await setup(slowThenShort, host);

@@ -315,6 +315,17 @@ describe("ACP driver against a scripted agent", () => {
     expect(existsSync(join(outside, "out.txt"))).toBe(false);
   });
 
+  it("readOnly (a planner): every file write through the client file system is refused, reads still work", async () => {
+    const host = recordingHost();
+    const { driver, cwd } = await fakeDriver(host, { readOnly: true });
+    await mkdir(join(cwd, "sub"), { recursive: true });
+    await writeFile(join(cwd, "sub/in.txt"), "a\nb\n");
+    const lines = (await driver.prompt("fs")).result!.split("\n");
+    expect(lines[0]).toMatch(/^refused .*sub\/in\.txt: .*read-only/);
+    expect(lines[4]).toBe('read "b"');
+    expect(readFileSync(join(cwd, "sub/in.txt"), "utf8")).toBe("a\nb\n");
+  });
+
   it("file.changed only for completed tools, with large diffs summarized", async () => {
     const host = recordingHost();
     const { driver, cwd } = await fakeDriver(host);
@@ -459,6 +470,19 @@ describe("ACP driver pieces", () => {
     } finally {
       delete process.env.ROZET_SECRET_FOR_TEST;
     }
+  });
+
+  it("readOnly (a planner) starts each profile in the mode that asks before edits and commands, whatever config.mode says", () => {
+    const launch = (profile: "claude" | "codex" | "gemini" | "opencode", extra: Record<string, unknown> = {}, env: Record<string, string> = {}) =>
+      resolveLaunch({ config: parseAcpConfig({ profile, readOnly: true, ...extra }), env: { OPENAI_API_KEY: "k", ...env }, dataDir: "/d" });
+    expect(launch("claude", { mode: "bypassPermissions" }).initialMode).toBe("default");
+    expect(launch("codex", { mode: "full-access" }).initialMode).toBe("read-only");
+    expect(launch("gemini", { mode: "yolo" }).initialMode).toBe("default");
+    // OpenCode has no such mode: its permissions ask, also over a config of the operator's that allows.
+    const opencode = launch("opencode", {}, { OPENCODE_CONFIG_CONTENT: JSON.stringify({ model: "anthropic/x", permission: { edit: "allow", bash: "allow" } }) });
+    expect(JSON.parse(opencode.env.OPENCODE_CONFIG_CONTENT!)).toEqual({ model: "anthropic/x", permission: { edit: "ask", bash: "ask", webfetch: "ask" } });
+    // Not read-only: the mode given is kept.
+    expect(resolveLaunch({ config: parseAcpConfig({ profile: "codex", mode: "auto" }), env: {}, dataDir: "/d" }).initialMode).toBe("auto");
   });
 
   it("sandbox resolution refuses .., absolute paths elsewhere, symlinks out and dangling links", async () => {

@@ -12,6 +12,7 @@ export interface ReplanContext {
 export function plannerPrompt(plan: Pick<PlanDto, "goal" | "constraints" | "budgetUsd">, replan?: ReplanContext): string {
   const lines = [
     "You are the planner of a team of coding agents. Do not change anything: look around the workspace (read files) and split the goal into tasks that other agents will carry out.",
+    "The planner is read-only: every request to write, edit, delete or move a file or to run a command is refused (\"planner is read-only\").",
     "",
     `Goal: ${plan.goal}`,
   ];

@@ -107,7 +107,9 @@ export class Planner {
         name: `planner-${plan.id.slice(0, 8)}-${plan.round}`,
         driver: profile.driver,
         model: profile.model,
-        config: { ...profile.config, ...(profile.driver === "claude" ? { readOnly: true } : {}) },
+        // Read-only whatever the driver: Claude loses its writing tools; every agent's requests to write or run
+        // something are refused by the runtime (and an ACP agent's file writes through us by its driver).
+        config: { ...profile.config, readOnly: true },
       });
       await ready.result;
     } finally {

@@ -23,6 +23,10 @@ export async function createPlan(
   const session = await getSession(deps, { id: input.sessionId });
   if (session.status === "archived") throw new DomainError("ILLEGAL_STATE", `session ${session.id} is archived`);
   if (!session.workspaceRoot) throw new DomainError("ILLEGAL_STATE", `session ${session.id} has no workspace for a planner (it was created by hooks or events)`, { sessionId: session.id });
+  if (input.profile?.driver === "shell") {
+    // Its every prompt is a command line: nothing can keep it from writing.
+    throw new DomainError("INVALID_INPUT", "profile.driver: a shell planner cannot be made read-only (any command line may write); plan with claude or acp", { field: "profile" });
+  }
   const row = await deps.prisma.plan.create({
     data: {
       id: newId(),

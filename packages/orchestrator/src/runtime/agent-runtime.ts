@@ -5,6 +5,7 @@ import { ownEvent, recordEvent } from "../timeline.ts";
 import { setCommandStatus } from "./commands.ts";
 import type { AgentDriver, DriverEvent, DriverHost, PermissionDecision, PermissionRequest, TurnResult } from "./driver.ts";
 import type { PermissionBroker } from "./permission-broker.ts";
+import { onlyLooks } from "./read-only.ts";
 import { withWorkspaceLock } from "../workspaces/lock.ts";
 import { assertTransition, type AgentStatus } from "./lifecycle.ts";
 import type { PreparedTurn, TaskTurn } from "./task-turns.ts";
@@ -50,6 +51,11 @@ export interface AgentRuntimeOptions {
   onTaskRequeued: (taskId: string, reason: string) => void;
   /** The runner label the agent runs under (null: on the server itself). */
   runnerLabel: string | null;
+  /**
+   * Set for a read-only agent (a planner): why its writes and commands are refused. Its permission requests for
+   * anything but looking are denied with this reason at once, recorded like any answer.
+   */
+  readOnly?: string | null | undefined;
 }
 
 /**
@@ -461,12 +467,14 @@ export class AgentRuntime {
     // Past a limit the turn is being interrupted: no further tool may run meanwhile.
     const overBudget = this.current?.overBudget ?? this.current?.agentOverBudget;
     if (overBudget) return { behavior: "deny", message: overBudget, interrupt: true };
+    const readOnly = this.options.readOnly;
     const decision = await this.deps.requestPermission({
       sessionId: this.sessionId,
       agentId: this.agentId,
       commandId: this.current?.commandId ?? null,
       request,
       signal,
+      ...(readOnly && !onlyLooks(request) ? { refusal: { answeredBy: "read-only", reason: readOnly } } : {}),
       onWaiting: async () => {
         if (this.status !== "busy") return;
         try {

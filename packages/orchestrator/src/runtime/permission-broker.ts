@@ -86,9 +86,14 @@ export class PermissionBroker {
      * whoever sees a pending request sees its agent waiting for it.
      */
     onWaiting?: () => void | Promise<void>;
+    /**
+     * Refused before rules or the operator are asked (a read-only agent's write): stored as denied by `answeredBy`
+     * and put on the timeline with the reason, like a rule's answer.
+     */
+    refusal?: { answeredBy: string; reason: string } | undefined;
   }): Promise<PermissionDecision> {
     const { request } = opts;
-    const rule = decideByRules(await this.rules(opts.sessionId), request.toolName, request.input);
+    const rule = opts.refusal ? null : decideByRules(await this.rules(opts.sessionId), request.toolName, request.input);
     const row = await this.deps.prisma.permissionRequest.create({
       data: {
         id: newId(),
@@ -102,6 +107,11 @@ export class PermissionBroker {
         expiresAt: new Date((this.deps.now ?? Date.now)() + this.deps.timeoutMs),
       },
     });
+    if (opts.refusal) {
+      const decision: PermissionDecision = { behavior: "deny", message: `${request.toolName} refused: ${opts.refusal.reason}` };
+      await this.finish(row.id, decision, opts.refusal.answeredBy, "denied", `the read-only guard (${opts.refusal.reason})`);
+      return decision;
+    }
     if (rule && rule.action !== "ask") {
       const decision: PermissionDecision =
         rule.action === "allow" ? { behavior: "allow", updatedInput: request.input } : { behavior: "deny", message: `denied by rule ${rule.tool} ${rule.pattern ?? "*"}` };

@@ -12,6 +12,7 @@ import { AGENT_ID_ENV, killOrphans } from "../process/orphans.ts";
 import type { RunnerHub } from "../runners/runner-hub.ts";
 import { runnerLabelOf } from "../runners/runner-label.ts";
 import { agentFits, agentKindOf, type AgentKind, type AgentWants } from "./agent-fit.ts";
+import { readOnlyReason } from "./read-only.ts";
 
 /** What the task scheduler hears from the agents (bound late: the scheduler in turn looks agents up here). */
 export interface AgentTaskCallbacks {
@@ -188,6 +189,7 @@ export class AgentRegistry {
 
   /** A runtime for the agent as stored, registered under its id (replacing a stopped or failed one). */
   private track(agent: StoredAgent, workspace: AgentRuntimeOptions["workspace"], runnerLabel: string | null): AgentRuntime {
+    const config = JSON.parse(agent.config) as Record<string, unknown>;
     const runtime = new AgentRuntime(this.deps, {
       agentId: agent.id,
       sessionId: agent.sessionId,
@@ -202,9 +204,11 @@ export class AgentRegistry {
       onIdle: () => this.deps.tasks.agentIdle(agent.sessionId),
       onTaskRequeued: (taskId, reason) => this.deps.tasks.taskRequeued(taskId, reason),
       runnerLabel,
+      // A planner (an agent with control-room tools) is started read-only whatever its driver.
+      readOnly: config.readOnly === true ? readOnlyReason(this.deps.toolsFor?.(agent.id) !== undefined) : null,
     });
     this.runtimes.set(agent.id, runtime);
-    this.kinds.set(agent.id, agentKindOf(agent.driver, JSON.parse(agent.config) as Record<string, unknown>, runnerLabel));
+    this.kinds.set(agent.id, agentKindOf(agent.driver, config, runnerLabel));
     return runtime;
   }
 

@@ -328,6 +328,8 @@ class AcpDriver implements AgentDriver {
       .onRequest("session/request_permission", ({ params, signal }) => this.onPermission(params, signal))
       .onRequest("fs/read_text_file", ({ params }) => readTextFileInSandbox(cwd, params))
       .onRequest("fs/write_text_file", async ({ params }) => {
+        // Also when the agent writes without asking first (e.g. a mode that accepts edits).
+        if (this.config.readOnly) throw RequestError.invalidRequest({ path: params.path }, `refused to write ${params.path}: this agent is read-only (a planner)`);
         await writeTextFileInSandbox(cwd, params);
         return {};
       })

@@ -27,6 +27,8 @@ export const acpConfigSchema = z.looseObject({
   mode: z.string().min(1).optional(),
   /** claude: Claude settings files to load (none by default, as the claude driver: a project's own Rozet hooks would double the events). */
   settingSources: z.array(z.enum(["user", "project", "local"])).optional(),
+  /** A read-only agent (a planner): file writes through the client file system are refused. */
+  readOnly: z.boolean().optional(),
   /** stop(): wait this long after closing stdin before SIGTERM (default 3000). */
   stopGraceMs: z.int().min(0).max(60_000).optional(),
   /** cancel(): resolve the turn as cancelled if the agent has not answered after this long (default 5000). */
@@ -211,6 +213,17 @@ function opencodeConfig(env: Record<string, string>, model: string | undefined):
   };
 }
 
+/** A read-only agent's OpenCode config: whatever it was given, edits, shell commands and fetches ask (and are refused). */
+function askingOpencodeConfig(content: string): string {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = JSON.parse(content) as Record<string, unknown>;
+  } catch {
+    throw new AcpConfigError("OPENCODE_CONFIG_CONTENT is not JSON; a read-only OpenCode agent needs its permissions set to ask");
+  }
+  return JSON.stringify({ ...parsed, permission: { edit: "ask", bash: "ask", webfetch: "ask" } });
+}
+
 /**
  * OpenCode installs `@opencode-ai/plugin` (types for config-dir plugins) from the npm registry into its config dir on
  * every start unless the dir already lists it as installed. A package.json and lock that do, plus an empty
@@ -225,8 +238,16 @@ function opencodePluginStub(configDir: string): Record<string, string> {
   };
 }
 
+/**
+ * The mode a read-only agent (a planner) starts in, whatever `config.mode` says: the one that asks before every edit
+ * and command (Codex: "read-only", its sandbox too), so the runtime can refuse them. OpenCode has no such mode (its
+ * config makes it ask); a custom agent's modes are unknown.
+ */
+const READ_ONLY_MODES: Partial<Record<AcpProfile, string>> = { claude: "default", codex: "read-only", gemini: "default" };
+
 export function resolveLaunch(input: LaunchInput): LaunchSpec {
-  const { config, dataDir, model } = input;
+  const { dataDir, model } = input;
+  const config = input.config.readOnly && READ_ONLY_MODES[input.config.profile] ? { ...input.config, mode: READ_ONLY_MODES[input.config.profile] } : input.config;
   const env = { ...baseEnv(), ...input.env };
   const extra = config.args ?? [];
 
@@ -297,6 +318,7 @@ export function resolveLaunch(input: LaunchInput): LaunchSpec {
       // layer; a per-launch password keeps other local processes out of it.
       env.OPENCODE_SERVER_PASSWORD ??= randomBytes(24).toString("base64url");
       env.OPENCODE_CONFIG_CONTENT ??= JSON.stringify(opencodeConfig(env, model));
+      if (config.readOnly) env.OPENCODE_CONFIG_CONTENT = askingOpencodeConfig(env.OPENCODE_CONFIG_CONTENT);
       return {
         profile: "opencode",
         command: opencodeBin() ?? onPath("opencode", env) ?? "opencode",
