@@ -1,10 +1,11 @@
+import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { createTestDatabase, startTestPostgres, type TestPostgres } from "@rozet/db/testing";
 import { startModelStub } from "@rozet/model-stub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stubEnv, waitForAsync } from "./agent-harness.ts";
-import { clientFor, legacyEvent, postJson, removeHome, startProxy, tempHome, waitFor } from "./harness.ts";
+import { clientFor, legacyEvent, postJson, removeHome, ROZET_BIN, startProxy, tempHome, waitFor } from "./harness.ts";
 import { startServerProcess, stopServerProcess, type ServerProcess } from "./server-process.ts";
 
 /**
@@ -211,5 +212,68 @@ describe("two server replicas on one Postgres", () => {
     await waitFor(() => received.includes(last!.seq), 30_000, `all ${expected.length} events (got ${received.length})`);
     expect(received.length).toBeLessThan(expected.length + 1);
     expect(received).toEqual(expected);
+  });
+});
+
+/**
+ * A runner reaches the control room through a balancer, so it may talk to a replica other than the one that started
+ * its agent (and waits for the runner's answers): answers and reports travel between the replicas.
+ */
+describe("a runner that talks to replica B runs the agent replica A started", () => {
+  const TOKEN = "replica-runner-token-0123456789";
+  let postgres: TestPostgres;
+  let a: ServerProcess;
+  let b: ServerProcess;
+  let runner: ChildProcess | undefined;
+  const homes: string[] = [tempHome(), tempHome(), tempHome(), tempHome()];
+
+  beforeAll(async () => {
+    postgres = await startTestPostgres({ fsync: false });
+    const url = await createTestDatabase(postgres, "runner_replicas");
+    const env = (name: string) => ({ ROZET_DATABASE_URL: url, ROZET_TOKEN: TOKEN, ROZET_REPLICA_NAME: name, ROZET_WORKSPACES: homes[3]! });
+    a = await startServerProcess(homes[0]!, env("replica-a"));
+    b = await startServerProcess(homes[1]!, env("replica-b"));
+  }, 120_000);
+  afterAll(async () => {
+    if (runner && runner.exitCode === null && runner.signalCode === null) {
+      const gone = new Promise((resolve) => runner!.once("exit", resolve));
+      runner.kill("SIGTERM");
+      await gone;
+    }
+    await stopServerProcess(a).catch(() => undefined);
+    await stopServerProcess(b).catch(() => undefined);
+    await postgres?.stop();
+    for (const home of homes) removeHome(home);
+  }, 60_000);
+
+  it("the agent starts on the runner (its start answered through B), and a command sent through B completes with its output", { timeout: 120_000 }, async () => {
+    runner = spawn(process.execPath, [ROZET_BIN, "runner", "--server", b.url, "--token", TOKEN, "--name", "runner-b", "--label", "gpu", "--home", homes[2]!], {
+      env: { ...process.env, ROZET_LOG_LEVEL: "warn" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let output = "";
+    runner.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    runner.stderr!.on("data", (chunk: Buffer) => (output += chunk.toString()));
+    await waitFor(() => output.includes("is up"), 30_000, "runner up");
+    const onA = clientFor(a.url, TOKEN);
+    const onB = clientFor(b.url, TOKEN);
+    try {
+      const session = await onA.api.session.create.mutate({ name: "runner-replicas" });
+      const agent = await onA.api.agent.create.mutate({ sessionId: session.id, name: "on-runner", driver: "shell", runnerLabel: "gpu" });
+      // Before answers travelled between replicas, the runner's answer to the start job reached B only: `starting` for ever.
+      await waitForAsync(async () => (await onA.api.agent.get.query({ id: agent.id })).status === "idle", 30_000, `agent idle on the runner (${output})`);
+
+      const command = await onB.api.agent.command.mutate({ sessionId: session.id, agentId: agent.id, text: "echo ran-on-$ROZET_RUNNER_NAME" });
+      const done = await waitForAsync(async () => {
+        const [latest] = (await onB.api.agent.commands.query({ agentId: agent.id, limit: 5 })).filter((c) => c.id === command.id);
+        return latest && ["completed", "failed", "cancelled"].includes(latest.status) && latest;
+      }, 30_000, "the command finished");
+      expect(done.status).toBe("completed");
+      const shellOutput = await onB.api.event.timeline.query({ sessionId: session.id, types: ["shell.output"], limit: 10 });
+      expect(shellOutput.events.map((e) => [e.summary, e.commandId])).toContainEqual(["stdout: ran-on-runner-b", command.id]);
+    } finally {
+      await onA.close();
+      await onB.close();
+    }
   });
 });

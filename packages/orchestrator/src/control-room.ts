@@ -128,7 +128,7 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
   });
   const coordinator: PlanCoordinator = new PlanCoordinator({ ...stores, tasks, agents: { find: (id) => agents.find(id) }, queue, planner });
   const runners = options.runnerQueue
-    ? new RunnerHub({ queue: options.runnerQueue, log, bus, leaseMs: options.runnerLeaseMs ?? 30_000, lose: (agentId, reason) => agents.lose(agentId, reason) })
+    ? new RunnerHub({ queue: options.runnerQueue, log, bus, replicas, leaseMs: options.runnerLeaseMs ?? 30_000, lose: (agentId, reason) => agents.lose(agentId, reason) })
     : null;
   const agents: AgentRegistry = new AgentRegistry({
     ...stores,

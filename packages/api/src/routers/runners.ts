@@ -53,8 +53,8 @@ export const runnerRouter = router({
     .meta({ audit: false })
     .input(runnerReportInput)
     .output(z.object({ ok: z.literal(true) }))
-    .mutation(({ ctx, input }) => {
-      hubOf(ctx.room, input.runnerId).report(input.runnerId, input.report);
+    .mutation(async ({ ctx, input }) => {
+      await hubOf(ctx.room, input.runnerId).report(input.runnerId, input.report);
       return { ok: true as const };
     }),
 });

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import { background, DomainError, newId, type Logger } from "@rozet/vocabulary";
 import type { Bus } from "@rozet/db";
+import type { Replicas } from "../replica-topics.ts";
 import type { DriverContext, DriverFactory, DriverHost } from "../runtime/driver.ts";
 import { isStartQueue, runnerQueueName, startQueueName, type DeliveredJob, type JobOutcome, type RunnerJob, type RunnerReport } from "./protocol.ts";
 import type { RunnerQueue, RunnerRecord } from "./queue.ts";
@@ -15,6 +16,12 @@ export interface RunnerHubDeps {
   leaseMs: number;
   /** Marks an agent lost with the reason (its queued work goes back to the scheduler). */
   lose: (agentId: string, reason: string) => Promise<void>;
+  /**
+   * The other replicas: a runner may talk to any of them (through a balancer), while the agent's driver, and the
+   * call waiting for a job's answer, live on the replica that started it. Answers, reports and lost leases that
+   * arrive elsewhere travel there as replica signals.
+   */
+  replicas: Pick<Replicas, "send" | "on">;
 }
 
 /** How long one poll waits for a job before the runner asks again. */
@@ -46,6 +53,16 @@ export class RunnerHub {
 
   constructor(private readonly deps: RunnerHubDeps) {
     this.wake.setMaxListeners(0);
+    deps.replicas.on("runner.answered", ({ jobId, queue, runnerId, outcome }) => {
+      if (this.pending.has(jobId)) background(deps.log, `runner ${runnerId}'s answer to job ${jobId} (acknowledged on another replica)`, () => this.answered(runnerId, jobId, queue, outcome));
+    });
+    deps.replicas.on("runner.report", ({ runnerId, report }) => {
+      const driver = this.drivers.get(report.agentId);
+      if (driver?.runnerId === runnerId) this.handleReport(driver, runnerId, report);
+    });
+    deps.replicas.on("runner.lost", ({ agentId, reason }) => {
+      if (this.drivers.has(agentId)) background(deps.log, `lose runner agent ${agentId} (swept on another replica)`, () => this.loseHere(agentId, reason));
+    });
   }
 
   start(): void {
@@ -122,6 +139,13 @@ export class RunnerHub {
     }
     if (outcome.ok) await this.deps.queue.complete(queue, jobId);
     else await this.deps.queue.fail(queue, jobId, outcome.error);
+    // Sent by another replica (the runner talks to this one): the answer goes to the one waiting for it.
+    if (!this.pending.has(jobId)) await this.deps.replicas.send("runner.answered", { jobId, queue, runnerId, outcome });
+    else await this.answered(runnerId, jobId, queue, outcome);
+  }
+
+  /** The sender of a job hears its answer. */
+  private async answered(runnerId: string, jobId: string, queue: string, outcome: JobOutcome): Promise<void> {
     const waiting = this.pending.get(jobId);
     if (!waiting) return;
     this.pending.delete(jobId);
@@ -130,11 +154,17 @@ export class RunnerHub {
     waiting.resolve({ ...outcome, runnerId });
   }
 
-  report(runnerId: string, report: RunnerReport): void {
+  async report(runnerId: string, report: RunnerReport): Promise<void> {
     const driver = this.drivers.get(report.agentId);
-    if (!driver || driver.runnerId !== runnerId) {
+    if (driver?.runnerId === runnerId) return this.handleReport(driver, runnerId, report);
+    // Driven by another replica (the runner holds its lease): that replica hears the report.
+    if ((await this.deps.queue.leaseHolder(report.agentId)) !== runnerId) {
       throw new DomainError("NOT_FOUND", `agent ${report.agentId} is not running on runner ${runnerId}`, { agentId: report.agentId });
     }
+    await this.deps.replicas.send("runner.report", { runnerId, report });
+  }
+
+  private handleReport(driver: RemoteDriver, runnerId: string, report: RunnerReport): void {
     switch (report.kind) {
       case "exited":
         this.drivers.delete(report.agentId);
@@ -199,11 +229,17 @@ export class RunnerHub {
     for (const expired of await this.deps.queue.takeExpired()) {
       const reason = `runner ${expired.runnerName} lost: no heartbeat since ${expired.lastSeenAt.toISOString()} (its ${Math.round(this.deps.leaseMs / 1000)} s lease expired)`;
       this.deps.log.warn({ agentId: expired.agentId, runnerId: expired.runnerId }, reason);
-      this.drivers.get(expired.agentId)?.lost(reason);
-      this.drivers.delete(expired.agentId);
-      this.failPending(expired.agentId, reason);
-      await this.deps.lose(expired.agentId, reason);
+      // Driven by another replica: it gives up its waiting calls and loses the agent there (queued tasks re-queued).
+      if (!this.drivers.has(expired.agentId)) await this.deps.replicas.send("runner.lost", { agentId: expired.agentId, reason });
+      await this.loseHere(expired.agentId, reason);
     }
+  }
+
+  private async loseHere(agentId: string, reason: string): Promise<void> {
+    this.drivers.get(agentId)?.lost(reason);
+    this.drivers.delete(agentId);
+    this.failPending(agentId, reason);
+    await this.deps.lose(agentId, reason);
   }
 
   private failPending(agentId: string, reason: string): void {
