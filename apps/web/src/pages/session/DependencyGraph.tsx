@@ -10,6 +10,8 @@ const GAP_Y = 14;
 const NARROW_NODE_W = 160;
 const NARROW_GAP_X = 12;
 const NARROW_GAP_Y = 34;
+// Taller: on a narrow node the status goes under the title, which keeps the whole width.
+const NARROW_NODE_H = 100;
 
 /**
  * A dependency graph drawn as boxes and arrows: columns left to right in the order the nodes can run (rows top to
@@ -30,14 +32,14 @@ export function DependencyGraph<N extends LayoutNode>(props: {
 }) {
   const arrowId = `graph-arrow-${createUniqueId()}`;
   const vertical = () => isNarrow();
-  const size = () => (vertical() ? { w: NARROW_NODE_W, gapX: NARROW_GAP_X, gapY: NARROW_GAP_Y } : { w: NODE_W, gapX: GAP_X, gapY: GAP_Y });
+  const size = () => (vertical() ? { w: NARROW_NODE_W, h: NARROW_NODE_H, gapX: NARROW_GAP_X, gapY: NARROW_GAP_Y } : { w: NODE_W, h: NODE_H, gapX: GAP_X, gapY: GAP_Y });
   const layout = createMemo(() => layoutTaskGraph(props.nodes));
   const byId = createMemo(() => new Map(props.nodes.map((n) => [n.id, n] as const)));
   const position = createMemo(() => {
-    const { w, gapX, gapY } = size();
+    const { w, h, gapX, gapY } = size();
     return new Map(
       layout().nodes.map((n) => {
-        const point = vertical() ? { x: n.row * (w + gapX), y: n.layer * (NODE_H + gapY) } : { x: n.layer * (w + gapX), y: n.row * (NODE_H + gapY) };
+        const point = vertical() ? { x: n.row * (w + gapX), y: n.layer * (h + gapY) } : { x: n.layer * (w + gapX), y: n.row * (h + gapY) };
         return [n.id, point] as const;
       }),
     );
@@ -45,18 +47,18 @@ export function DependencyGraph<N extends LayoutNode>(props: {
   const across = () => (vertical() ? layout().rows : layout().layers);
   const down = () => (vertical() ? layout().layers : layout().rows);
   const width = () => Math.max(1, across() * (size().w + size().gapX) - size().gapX);
-  const height = () => Math.max(1, down() * (NODE_H + (vertical() ? NARROW_GAP_Y : GAP_Y)) - (vertical() ? NARROW_GAP_Y : GAP_Y));
+  const height = () => Math.max(1, down() * (size().h + size().gapY) - size().gapY);
   const edgePath = (from: string, to: string) => {
     const a = position().get(from);
     const b = position().get(to);
     if (!a || !b) return "";
-    const w = size().w;
+    const { w, h } = size();
     if (vertical()) {
-      const [x1, y1, x2, y2] = [a.x + w / 2, a.y + NODE_H, b.x + w / 2, b.y - 6];
+      const [x1, y1, x2, y2] = [a.x + w / 2, a.y + h, b.x + w / 2, b.y - 6];
       const mid = (y1 + y2) / 2;
       return `M${x1},${y1} C${x1},${mid} ${x2},${mid} ${x2},${y2}`;
     }
-    const [x1, y1, x2, y2] = [a.x + w, a.y + NODE_H / 2, b.x - 6, b.y + NODE_H / 2];
+    const [x1, y1, x2, y2] = [a.x + w, a.y + h / 2, b.x - 6, b.y + h / 2];
     const mid = (x1 + x2) / 2;
     return `M${x1},${y1} C${mid},${y1} ${mid},${y2} ${x2},${y2}`;
   };
@@ -104,7 +106,7 @@ export function DependencyGraph<N extends LayoutNode>(props: {
                       left: `${position().get(placed.id)?.x ?? 0}px`,
                       top: `${position().get(placed.id)?.y ?? 0}px`,
                       width: `${size().w}px`,
-                      height: `${NODE_H}px`,
+                      height: `${size().h}px`,
                     }}
                   >
                     {props.children(node)}
