@@ -238,6 +238,32 @@ describe("AgentRuntime (unit: scripted driver, real SQLite)", () => {
     await waitFor(async () => (await commandRow(next)).status === "completed", "second command completed");
   });
 
+  it("usage stored without emit (a runner's agent): counted once against streamed figures, whatever order they arrive in; another turn's figure is ignored", async () => {
+    const { runtime, prompt, commandRow } = await runtimeFor({ budgetTokens: 1_000 });
+    const driver = new ScriptedDriver();
+    await runtime.start(driver);
+    const first = await prompt("turn one");
+    await waitFor(() => driver.turns.length === 1, "turn running");
+    runtime.host.turnUsage?.(300, { commandId: first });
+    // The turn's usage event (610 in all) arrives through the ingest before the last streamed figure (600).
+    runtime.host.usageStored?.({ costUsd: null, inputTokens: 600, outputTokens: 10 });
+    runtime.host.turnUsage?.(600, { commandId: first });
+    // A figure of another command (late from an earlier turn) counts nothing.
+    runtime.host.turnUsage?.(900, { commandId: "another-command" });
+    driver.turns[0]!.finish({ status: "completed", result: "ok" });
+    await waitFor(async () => (await commandRow(first)).status === "completed", "first turn completed");
+    expect(runtime.status).toBe("idle");
+
+    // 610 counted so far: 400 more streamed in the next turn cross the 1,000 limit.
+    const second = await prompt("turn two");
+    await waitFor(() => driver.turns.length === 2, "second turn running");
+    runtime.host.turnUsage?.(380, { commandId: second });
+    expect(driver.cancels).toBe(0);
+    runtime.host.turnUsage?.(400, { commandId: second });
+    await waitFor(() => runtime.status === "paused", "paused at the budget");
+    expect((await commandRow(second)).error).toBe("budget exceeded: $0.0000 of $∞, 1010 of 1000 tokens");
+  });
+
   it("a task's budget fails its command with the reason and denies further tools meanwhile; the agent stays available", async () => {
     const { runtime, prompt, commandRow, finished, started, broker, session } = await runtimeFor();
     const driver = new ScriptedDriver();

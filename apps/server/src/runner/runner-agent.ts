@@ -26,6 +26,10 @@ export class RunnerAgent {
   private driver: AgentDriver | null = null;
   private turn: { commandId?: string | undefined; taskId?: string | undefined } = {};
   private readonly asks = new Map<string, (decision: PermissionDecision) => void>();
+  /** Reports leave one at a time, in order: a turn's usage so far is counted before a later permission ask is answered. */
+  private reports: Promise<void> = Promise.resolve();
+  /** The newest streamed usage not yet sent; one report carries the newest figure when its turn in the queue comes. */
+  private unsentUsage: { commandId: string | undefined; tokensSoFar: number } | null = null;
 
   constructor(private readonly options: RunnerAgentOptions) {}
 
@@ -36,8 +40,9 @@ export class RunnerAgent {
   private readonly host: DriverHost = {
     emit: (event) => this.options.uploader.add({ sessionId: this.options.job.sessionId, agentId: this.agentId, ...this.turn }, event),
     requestPermission: (request, signal) => this.ask(request, signal),
-    exited: (reason) => this.background("report the agent's exit", () => this.options.report({ kind: "exited", agentId: this.agentId, reason })),
+    exited: (reason) => this.background("report the agent's exit", () => this.report({ kind: "exited", agentId: this.agentId, reason })),
     activity: () => undefined,
+    turnUsage: (tokensSoFar) => this.reportUsage(tokensSoFar),
     background: (label, work) => this.background(label, work),
   };
 
@@ -99,15 +104,36 @@ export class RunnerAgent {
       this.asks.set(requestId, resolve);
       signal.addEventListener("abort", () => {
         resolve({ behavior: "deny", message: "withdrawn" });
-        this.background("withdraw a permission ask", () => this.options.report({ kind: "permission-withdrawn", agentId: this.agentId, requestId }));
+        this.background("withdraw a permission ask", () => this.report({ kind: "permission-withdrawn", agentId: this.agentId, requestId }));
       }, { once: true });
     });
     try {
-      await this.options.report({ kind: "permission", agentId: this.agentId, requestId, request: { ...request } });
+      await this.report({ kind: "permission", agentId: this.agentId, requestId, request: { ...request } });
       return await answered;
     } finally {
       this.asks.delete(requestId);
     }
+  }
+
+  /** `report` may be read when its turn comes (a usage report then carries the newest figure). */
+  private report(report: RunnerReport | (() => RunnerReport)): Promise<void> {
+    const sent = this.reports.then(() => this.options.report(typeof report === "function" ? report() : report));
+    this.reports = sent.catch(() => undefined);
+    return sent;
+  }
+
+  /** The server's budgets act on streamed usage mid-turn: the figure goes to it, coalesced while one is queued. */
+  private reportUsage(tokensSoFar: number): void {
+    const queued = this.unsentUsage !== null;
+    this.unsentUsage = { commandId: this.turn.commandId, tokensSoFar };
+    if (queued) return;
+    this.background("report the turn's usage", () =>
+      this.report(() => {
+        const usage = this.unsentUsage ?? { commandId: this.turn.commandId, tokensSoFar };
+        this.unsentUsage = null;
+        return { kind: "usage", agentId: this.agentId, ...(usage.commandId ? { commandId: usage.commandId } : {}), tokensSoFar: usage.tokensSoFar };
+      }),
+    );
   }
 
   private requireDriver(): AgentDriver {

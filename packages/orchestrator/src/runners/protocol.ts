@@ -52,7 +52,7 @@ export const jobOutcomeSchema = z.discriminatedUnion("ok", [
 ]);
 export type JobOutcome = z.infer<typeof jobOutcomeSchema>;
 
-/** What a runner reports on its own: an agent asks for a permission (or withdraws the ask), or its process ended. */
+/** What a runner reports on its own: an agent asks for a permission (or withdraws the ask), its turn's usage so far, or its process ended. */
 export const runnerReportSchema = z.discriminatedUnion("kind", [
   z.object({
     kind: z.literal("permission"),
@@ -67,6 +67,8 @@ export const runnerReportSchema = z.discriminatedUnion("kind", [
     }),
   }),
   z.object({ kind: z.literal("permission-withdrawn"), agentId: z.string(), requestId: z.string().min(1).max(200) }),
+  /** The running turn's tokens so far, as the model's usage streams (budgets act on it mid-turn, as for local agents). */
+  z.object({ kind: z.literal("usage"), agentId: z.string(), commandId: z.string().max(200).optional(), tokensSoFar: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER) }),
   z.object({ kind: z.literal("exited"), agentId: z.string(), reason: z.string().max(10_000) }),
 ]);
 export type RunnerReport = z.infer<typeof runnerReportSchema>;

@@ -31,6 +31,11 @@ export class RemoteDriver implements AgentDriver {
     this.host.activity();
   }
 
+  /** An event of this agent carrying usage was stored (it came through the ingest): budgets count it. */
+  usageStored(usage: { costUsd: number | null; inputTokens: number | null; outputTokens: number | null }): void {
+    this.host.usageStored?.({ costUsd: usage.costUsd, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens });
+  }
+
   /** Its runner is gone: no job goes there any more. */
   lost(_reason: string): void {
     this.runnerId = null;

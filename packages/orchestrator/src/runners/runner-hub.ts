@@ -69,7 +69,14 @@ export class RunnerHub {
     this.sweeper = setInterval(() => background(this.deps.log, "sweep runner leases", () => this.sweep()), Math.max(250, Math.floor(this.deps.leaseMs / 3)));
     this.sweeper.unref();
     this.unsubscribe = this.deps.bus.subscribe("events", (events) => {
-      for (const event of events) if (event.agentId) this.drivers.get(event.agentId)?.activity();
+      for (const event of events) {
+        const driver = event.agentId ? this.drivers.get(event.agentId) : undefined;
+        if (!driver) continue;
+        driver.activity();
+        // The agent's events reach the timeline through the ingest, not through its runtime: their usage counts
+        // toward its budgets from here (the server's own events of the agent carry none).
+        if (event.costUsd || event.inputTokens || event.outputTokens) driver.usageStored(event);
+      }
     });
   }
 
@@ -173,6 +180,9 @@ export class RunnerHub {
         return;
       case "permission-withdrawn":
         this.permissionAsks.get(report.requestId)?.abort();
+        return;
+      case "usage":
+        driver.host.turnUsage?.(report.tokensSoFar, { commandId: report.commandId });
         return;
       case "permission": {
         const controller = new AbortController();

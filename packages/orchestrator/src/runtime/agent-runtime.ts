@@ -114,7 +114,10 @@ export class AgentRuntime {
     exited: (reason) => this.background("agent exited", () => this.fail(reason)),
     activity: () => this.touch(),
     background: (label, work) => this.background(label, work),
-    turnUsage: (tokensSoFar) => this.countStreamedTokens(tokensSoFar),
+    turnUsage: (tokensSoFar, turn) => {
+      if (turn?.commandId === undefined || turn.commandId === this.current?.commandId) this.countStreamedTokens(tokensSoFar);
+    },
+    usageStored: (usage) => this.countUsage({ costUsd: usage.costUsd ?? undefined, inputTokens: usage.inputTokens ?? undefined, outputTokens: usage.outputTokens ?? undefined }),
   };
 
   async start(driver: AgentDriver): Promise<void> {
@@ -364,13 +367,19 @@ export class AgentRuntime {
       commandId: this.current?.commandId,
     });
     this.trackStored(this.deps.writer.append([newEvent]));
-    if (event.costUsd || event.inputTokens || event.outputTokens) {
-      // Tokens already counted while the turn streamed are not counted twice.
-      const tokens = (event.inputTokens ?? 0) + (event.outputTokens ?? 0);
-      const alreadyCounted = Math.min(tokens, this.streamedTokens);
-      this.streamedTokens -= alreadyCounted;
-      this.account({ usd: event.costUsd ?? 0, tokens: tokens - alreadyCounted });
-    }
+    this.countUsage(event);
+  }
+
+  /** The usage an event of this agent carries, counted once toward its budgets. */
+  private countUsage(event: { costUsd?: number | undefined; inputTokens?: number | undefined; outputTokens?: number | undefined }): void {
+    if (!event.costUsd && !event.inputTokens && !event.outputTokens) return;
+    // Tokens already counted while the turn streamed are not counted twice, nor counted again by a streamed
+    // figure that arrives after this one (a runner's report can overtake its uploaded events, or lag behind them).
+    const tokens = (event.inputTokens ?? 0) + (event.outputTokens ?? 0);
+    const alreadyCounted = Math.min(tokens, this.streamedTokens);
+    this.streamedTokens -= alreadyCounted;
+    if (this.current) this.current.usageReported = true;
+    this.account({ usd: event.costUsd ?? 0, tokens: tokens - alreadyCounted });
   }
 
   /** Keeps emit() non-blocking for drivers while the turn's end can still wait for what it wrote. */
@@ -390,7 +399,7 @@ export class AgentRuntime {
 
   /** The driver's running total of the turn's tokens: count what is new now, so limits act mid-turn. */
   private countStreamedTokens(tokensSoFar: number): void {
-    if (!this.current || tokensSoFar <= this.streamedTokens) return;
+    if (!this.current || this.current.usageReported || tokensSoFar <= this.streamedTokens) return;
     const delta = tokensSoFar - this.streamedTokens;
     this.streamedTokens = tokensSoFar;
     this.account({ usd: 0, tokens: delta });
@@ -524,6 +533,8 @@ interface RunningTurn extends QueuedPrompt {
   overBudget?: string;
   /** The agent's budget was crossed during the turn: it is interrupted, and the agent pauses after it. */
   agentOverBudget?: string;
+  /** The turn's own usage event was counted: streamed figures arriving after it are not. */
+  usageReported?: boolean;
   /** Resolved with the command's outcome once it is stored. */
   ended: Deferred<TurnOutcome>;
 }

@@ -39,9 +39,15 @@ export interface DriverHost {
   exited(reason: string): void;
   /**
    * The running turn's tokens so far (a running total, not stored), reported as the model's usage streams so
-   * budgets act mid-turn; the turn's final `usage` event still carries the count that is stored.
+   * budgets act mid-turn; the turn's final `usage` event still carries the count that is stored. `turn` names the
+   * command it belongs to when that can arrive late (from a runner): a figure of another turn is ignored.
    */
-  turnUsage?(tokensSoFar: number): void;
+  turnUsage?(tokensSoFar: number, turn?: TurnIds): void;
+  /**
+   * Usage carried by an event of this agent that reached the timeline without `emit()` (a runner uploads its
+   * agents' events through the ingest): counted toward budgets exactly as an emitted event's usage is.
+   */
+  usageStored?(usage: { costUsd: number | null; inputTokens: number | null; outputTokens: number | null }): void;
   /** Marks the turn as stalled or live again ("no update for N s"); the watchdog calls it too. */
   activity(): void;
   /** Runs work nobody awaits: a failure is logged with the agent, never left floating (absent in bare test hosts). */
