@@ -32,7 +32,8 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
   // interruptsLeft: set when the operator interrupts the turn; each later message of the turn repeats it.
   let turn: { resolve: (result: TurnResult) => void; interruptsLeft?: number } | null = null;
   let stopping = false;
-  let exitReported = false;
+  // Why the process ended on its own (null while it runs): a prompt after that fails with it at once.
+  let exitReason: string | null = null;
   // Each open() is a generation; late exits of an abandoned process (a failed resume) are ignored.
   let generation = 0;
   let started = false;
@@ -46,8 +47,8 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
 
   const reportExit = (reason: string, fromGeneration: number) => {
     // Before start() resolves, failures surface as its rejection instead.
-    if (!started || stopping || exitReported || fromGeneration !== generation) return;
-    exitReported = true;
+    if (!started || stopping || exitReason !== null || fromGeneration !== generation) return;
+    exitReason = reason;
     finishTurn({ status: "failed", error: reason });
     context.host.exited(reason);
   };
@@ -176,7 +177,7 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
         stopping = true;
         await stopProcess();
         stopping = false;
-        exitReported = false;
+        exitReason = null;
         sessionId = randomUUID();
         context.host.emit({
           type: "agent.notice",
@@ -190,6 +191,8 @@ export function createClaudeDriver(context: DriverContext): AgentDriver {
     },
 
     prompt(text) {
+      // The process died before this prompt (the runtime took it from its queue meanwhile): nobody would answer it.
+      if (exitReason !== null) return Promise.resolve({ status: "failed", error: exitReason });
       return new Promise<TurnResult>((resolve) => {
         turn = { resolve };
         input.push({ type: "user", message: { role: "user", content: [{ type: "text", text }] }, parent_tool_use_id: null, session_id: sessionId });
