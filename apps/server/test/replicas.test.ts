@@ -136,6 +136,25 @@ describe("two server replicas on one Postgres", () => {
     await expect(onB.api.agent.setMode.mutate({ agentId: agent.id, mode: "plan" })).rejects.toMatchObject({ data: { code: "BAD_REQUEST", httpStatus: 400 }, message: expect.stringMatching(/no permission modes/) });
   });
 
+  it("tasks created through B for a shell agent on A (named, or any idle agent) run on A", { timeout: 120_000 }, async () => {
+    const onA = clientFor(a.url);
+    const onB = clientFor(b.url);
+    cleanups.push(() => onA.close(), () => onB.close());
+    const session = await onA.api.session.create.mutate({ name: "tasks-across" });
+    const agent = await onA.api.agent.create.mutate({ sessionId: session.id, name: "sh", driver: "shell" });
+    await waitForAsync(async () => (await onA.api.agent.get.query({ id: agent.id })).status === "idle", 30_000, "shell agent idle on A");
+    const finished = (taskId: string) =>
+      waitForAsync(async () => {
+        const now = await onB.api.task.get.query({ id: taskId });
+        return ["completed", "failed", "cancelled", "blocked"].includes(now.status) && now;
+      }, 30_000, `task ${taskId} finished`);
+    // Before, B's scheduling pass found no such agent among its own and left the task pending; A was never asked.
+    const named = await onB.api.task.create.mutate({ sessionId: session.id, title: "named", prompt: "echo named-task", agentId: agent.id });
+    expect(await finished(named.id)).toMatchObject({ status: "completed", agentId: agent.id });
+    const anyIdle = await onB.api.task.create.mutate({ sessionId: session.id, title: "any idle", prompt: "echo any-idle-task" });
+    expect(await finished(anyIdle.id)).toMatchObject({ status: "completed", agentId: agent.id });
+  });
+
   it("a replica that stops answering: a command for its agent through B gets 503 naming it; killed, its agent goes lost with the reason and its task runs again elsewhere", { timeout: 180_000 }, async () => {
     const homeC = tempHome();
     homes.push(homeC);

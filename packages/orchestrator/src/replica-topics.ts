@@ -17,6 +17,8 @@ export type ReplicaTopics = {
   "agent.call": { id: string; to: string };
   /** Replica `to`'s call was answered: read the answer. */
   "agent.call.answered": { id: string; to: string };
+  /** Tasks of this session wait for an agent the sender does not run: schedule them here (no answer, no re-send). */
+  "tasks.schedule": { sessionId: string };
   /** A runner answered a job here that another replica sent (and waits for). */
   "runner.answered": { jobId: string; queue: string; runnerId: string; outcome: JobOutcome };
   /** A runner reported here about an agent another replica drives. */

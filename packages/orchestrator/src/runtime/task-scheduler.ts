@@ -29,7 +29,7 @@ export interface AgentProfile {
   runnerLabel?: string | undefined;
 }
 
-export interface TaskSchedulerDeps extends Pick<Stores, "prisma" | "control" | "writer" | "log"> {
+export interface TaskSchedulerDeps extends Pick<Stores, "prisma" | "control" | "writer" | "log" | "replicas"> {
   agents: AgentDirectory;
   /** Creates an agent (it starts in the background and picks the task up once idle). */
   startAgent: (profile: AgentProfile) => Promise<AgentDto>;
@@ -44,17 +44,34 @@ export interface TaskSchedulerDeps extends Pick<Stores, "prisma" | "control" | "
 export class TaskScheduler {
   private running: Promise<void> = Promise.resolve();
   private readonly dirty = new Set<string>();
+  /** Sessions whose pending pass was asked for here (not only by another replica's signal). */
+  private readonly dirtyHere = new Set<string>();
 
-  constructor(private readonly deps: TaskSchedulerDeps) {}
+  constructor(private readonly deps: TaskSchedulerDeps) {
+    // Another replica left tasks waiting for an agent it does not run: one of ours may take them.
+    deps.replicas.on("tasks.schedule", ({ sessionId }) => background(deps.log, `schedule tasks of session ${sessionId} (asked by another replica)`, () => this.schedule(sessionId, "replica")));
+  }
 
-  /** Re-evaluates a session's waiting tasks (serialized: one pass at a time). */
-  schedule(sessionId: string): Promise<void> {
+  /**
+   * Re-evaluates a session's waiting tasks (serialized: one pass at a time). A pass asked for here that leaves a task
+   * waiting for an agent this replica does not run (its named agent, or any idle one) asks the other replicas for a
+   * pass of their own; theirs ask nobody (no ping-pong).
+   */
+  schedule(sessionId: string, origin: "here" | "replica" = "here"): Promise<void> {
     this.dirty.add(sessionId);
+    if (origin === "here") this.dirtyHere.add(sessionId);
     this.running = this.running.then(async () => {
       if (!this.dirty.delete(sessionId)) return;
-      const raced = await this.pass(sessionId).catch((error: unknown) => this.deps.log.error({ err: error, sessionId }, "task scheduling failed"));
+      const here = this.dirtyHere.delete(sessionId);
+      const outcome = await this.pass(sessionId).catch((error: unknown) => {
+        this.deps.log.error({ err: error, sessionId }, "task scheduling failed");
+        return { raced: false, waitingElsewhere: false };
+      });
+      if (outcome.waitingElsewhere && here) {
+        await this.deps.replicas.send("tasks.schedule", { sessionId }).catch((error: unknown) => this.deps.log.warn({ err: error, sessionId }, "tasks.schedule not sent to the other replicas"));
+      }
       // Another replica changed a task under this pass: look again with what it did.
-      if (raced) background(this.deps.log, `schedule tasks of session ${sessionId} again`, () => this.schedule(sessionId));
+      if (outcome.raced) background(this.deps.log, `schedule tasks of session ${sessionId} again`, () => this.schedule(sessionId));
     });
     return this.running;
   }
@@ -118,9 +135,13 @@ export class TaskScheduler {
     return finishTaskTurn(this.deps, turn, status);
   }
 
-  /** True when another replica changed a task this pass meant to change (then it left that task alone). */
-  private async pass(sessionId: string): Promise<boolean> {
+  /**
+   * `raced`: another replica changed a task this pass meant to change (then it left that task alone).
+   * `waitingElsewhere`: a task is left waiting for an agent this replica does not run (another replica may).
+   */
+  private async pass(sessionId: string): Promise<{ raced: boolean; waitingElsewhere: boolean }> {
     let raced = false;
+    let waitingElsewhere = false;
     const claim = async (task: TaskRow, data: TaskChange) => {
       const row = await this.claim(task, data);
       if (!row) raced = true;
@@ -159,6 +180,7 @@ export class TaskScheduler {
         await recordEvent(this.deps, { sessionId, agentId: agent.id, taskId: task.id, type: "task.agent_started", summary: `${task.title}: started ${agent.name} (${agent.driver})` });
         continue;
       }
+      if (!runtime) waitingElsewhere = true;
       if (!runtime || (task.agentId && !TASK_READY_AGENT_STATUSES.has(runtime.status))) {
         const reason = task.agentId ? "waiting for its agent to be running" : "waiting for an idle agent";
         if (task.status !== "pending" || task.error !== reason) await claim(task, { status: "pending", error: reason });
@@ -172,7 +194,7 @@ export class TaskScheduler {
       const taskBudget = task.budgetUsd !== null || task.budgetTokens !== null ? { usd: task.budgetUsd, tokens: task.budgetTokens } : undefined;
       runtime.enqueue({ commandId: command.id, text: task.prompt, taskId: task.id, taskBudget });
     }
-    return raced;
+    return { raced, waitingElsewhere };
   }
 
   private update(taskId: string, data: Parameters<typeof updateTask>[2]) {
