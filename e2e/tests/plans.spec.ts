@@ -1,6 +1,6 @@
 import { submitPlanStep, type ScenarioInput } from "@rozet/model-stub";
 import type { Page } from "@playwright/test";
-import { describeViolations, expect, screenshot, seriousViolations, test } from "../src/fixtures.ts";
+import { describeViolations, expect, screenshot, seriousViolations, test, waitFor } from "../src/fixtures.ts";
 
 /**
  * The Plans view (docs/planning.md): a plan started from the page, the planner (real Claude Code answered by the
@@ -58,9 +58,15 @@ test.describe("a plan from the page", () => {
     expect(await left("write a")).toBeLessThan(await left("write c"));
     expect(await left("write b")).toBeLessThan(await left("write c"));
     await expect(node(page, "write c")).toContainText("proposed");
-    const violations = await seriousViolations(page);
-    expect(violations, describeViolations(violations)).toEqual([]);
-    await screenshot(page, "plan-draft");
+    for (const theme of ["light", "dark"] as const) {
+      await page.evaluate((t) => localStorage.setItem("rozet.theme", t), theme);
+      await page.reload();
+      await expect(page.locator("html")).toHaveAttribute("data-theme", theme);
+      await expect(detail(page).locator(".task-node")).toHaveCount(3);
+      const violations = await seriousViolations(page);
+      expect(violations, `${theme}: ${describeViolations(violations)}`).toEqual([]);
+      if (theme === "light") await screenshot(page, "plan-draft");
+    }
 
     // An edit the server refuses: the task budgets over the plan's. The reason shows next to the form; nothing stored.
     await editorTask(page, "b").getByLabel("Budget USD").fill("9");
@@ -119,6 +125,28 @@ test.describe("a failed task asks the operator", () => {
     await expect(decision).toHaveCount(0);
     await expect(detail(page).locator(".plan-error")).toBeVisible();
     expect((await api.plan.get.query({ id: plan.id })).status).toBe("failed");
+  });
+});
+
+test.describe("a viewer", () => {
+  test.use({ scenario: planScenario, roomAccess: { token: "e2e-admin-token-0123456789" } });
+
+  test("reads a draft plan (graph, tasks, refusals) and gets no plan controls", async ({ page, api, seed }) => {
+    const session = await seed.session("plans-viewed");
+    const plan = await api.plan.create.mutate({ sessionId: session.id, goal: "write the files" });
+    await waitFor(async () => ((await api.plan.get.query({ id: plan.id })).status === "draft" ? true : undefined), 90_000, "the draft");
+    const { secret } = await api.token.create.mutate({ name: "watcher", role: "viewer" });
+    await page.goto("/");
+    await page.evaluate((token) => localStorage.setItem("rozet.token", token), secret);
+    await page.goto(`/sessions/${encodeURIComponent(session.id)}?view=plans&plan=${plan.id}`);
+    await expect(page.getByText("read-only (viewer)")).toBeVisible();
+
+    await expect(detail(page).locator(".task-node")).toHaveCount(3);
+    await expect(detail(page).locator("#plan-task-c")).toContainText("after write a, write b");
+    await expect(detail(page).locator(".plan-refusals summary")).toContainText("refused: 1");
+    await expect(page.getByRole("button", { name: "New plan" })).toHaveCount(0);
+    await expect(detail(page).getByRole("button")).toHaveCount(0);
+    await expect(detail(page).getByRole("textbox")).toHaveCount(0);
   });
 });
 

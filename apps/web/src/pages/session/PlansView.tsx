@@ -1,15 +1,16 @@
 import { A, createAsync, revalidate, useNavigate, useSearchParams } from "@solidjs/router";
-import { For, Show, createEffect, createMemo, createSignal } from "solid-js";
+import { For, Show, createEffect, createMemo, createSignal, on } from "solid-js";
 import { createStore, reconcile, unwrap } from "solid-js/store";
 import type { Plan } from "../../api/types.ts";
 import { formatCost, formatDateTime } from "../../lib/format.ts";
 import { useAccess } from "../../providers/access.tsx";
-import { useControlUpdates } from "../../providers/connection.tsx";
+import { useConnection, useControlUpdates } from "../../providers/connection.tsx";
 import { applyPlanUpdate, mergeFetchedPlans } from "../../state/plans.ts";
 import { CreatePlanDialog } from "./CreatePlanDialog.tsx";
 import { PlanDetail } from "./PlanDetail.tsx";
 import { createLiveTasks } from "./live-tasks.ts";
 import { getPlans } from "./plans.data.ts";
+import { getTasks } from "./session.data.ts";
 import "./plans.css";
 
 /** `?view=plans&plan=<id>`: the plans view with one plan open. */
@@ -38,6 +39,9 @@ export function PlansView(props: { sessionId: string }) {
     if (result.plans !== unwrap(plans)) setPlans(reconcile(result.plans, { key: "id" }));
     if (result.refetch) void revalidate(getPlans.keyFor(props.sessionId));
   });
+  // Back after the connection was lost: the updates that went by meanwhile are missed, so read again.
+  const connection = useConnection();
+  createEffect(on(connection.reconnects, () => void revalidate([getPlans.keyFor(props.sessionId), getTasks.keyFor(props.sessionId)]), { defer: true }));
   // The tasks a running plan made: their status and cost on its graph and list.
   const live = createLiveTasks(() => props.sessionId);
   const tasksById = createMemo(() => new Map(live.tasks.map((t) => [t.id, t] as const)));
