@@ -1,6 +1,6 @@
 import { submitPlanStep, type ScenarioInput } from "@rozet/model-stub";
 import type { Page } from "@playwright/test";
-import { describeViolations, expect, screenshot, seriousViolations, test, waitFor } from "../src/fixtures.ts";
+import { describeViolations, expect, screenshot, seriousViolations, test, timelineRow, waitFor } from "../src/fixtures.ts";
 
 /**
  * The Plans view (docs/planning.md): a plan started from the page, the planner (real Claude Code answered by the
@@ -98,6 +98,15 @@ test.describe("a plan from the page", () => {
     await expect(page).toHaveURL(new RegExp(`[?&]task=${c.taskId}`));
     await expect(page.locator(".task-filter-chip")).toContainText("Events of task write c");
     await expect(page.locator(".tl-list")).toContainText("write c");
+
+    // The plan's events on the timeline name the plan and lead back to it.
+    await page.getByRole("button", { name: "Show all events" }).click();
+    await timelineRow(page, "plan.approved").locator("a").click();
+    const planRef = page.locator('.inspector [data-ref="plan"]');
+    await expect(planRef).toHaveText("write the files");
+    await planRef.click();
+    await expect(page).toHaveURL(new RegExp(`[?&]view=plans&plan=${planId}`));
+    await expect(detail(page).locator(".plan-head .pill")).toHaveText("done");
   });
 });
 

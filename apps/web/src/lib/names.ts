@@ -14,6 +14,8 @@ const enc = encodeURIComponent;
 export const agentHref = (sessionId: string, agentId: string) => `/sessions/${enc(sessionId)}?agent=${enc(agentId)}`;
 export const taskHref = (sessionId: string, taskId: string) => `/sessions/${enc(sessionId)}?view=tasks#task-${enc(taskId)}`;
 export const commandHref = (sessionId: string, commandId: string) => `/sessions/${enc(sessionId)}/commands/${enc(commandId)}`;
+/** The plans view with one plan open. */
+export const planHref = (sessionId: string, planId: string) => `/sessions/${enc(sessionId)}?view=plans&plan=${enc(planId)}`;
 export const ruleHref = (sessionId: string, ruleId: string) => `/permissions?session=${enc(sessionId)}#rule-${enc(ruleId)}`;
 
 /** The name of something we know by id: its name when known, else the id shortened. */

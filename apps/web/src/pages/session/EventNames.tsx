@@ -1,8 +1,9 @@
 import { A, createAsync } from "@solidjs/router";
 import { Show, type JSX } from "solid-js";
 import type { FullEvent } from "../../api/types.ts";
-import { agentHref, commandHref, commandStatusLabel, commandTitle, actorText, nameOr, permissionAnswerText, ruleHref, taskHref } from "../../lib/names.ts";
+import { agentHref, commandHref, commandStatusLabel, commandTitle, actorText, nameOr, permissionAnswerText, planHref, ruleHref, taskHref } from "../../lib/names.ts";
 import { getRules } from "../permissions/permissions.data.ts";
+import { getPlan } from "./plans.data.ts";
 import { getAgents, getCommand, getTask } from "./session.data.ts";
 
 /** Reads a name without letting a failed lookup take the inspector down: the id (shortened) stands in. */
@@ -32,6 +33,15 @@ export function EventNameRows(props: { event: FullEvent }) {
     const payload = props.event.payload as Record<string, unknown> | null;
     return props.event.type === "permission.answered" && typeof payload?.answeredBy === "string" ? payload.answeredBy : null;
   };
+  // plan.* events name their plan in the payload.
+  const planId = () => {
+    const payload = props.event.payload as Record<string, unknown> | null;
+    return props.event.type.startsWith("plan.") && typeof payload?.planId === "string" ? payload.planId : null;
+  };
+  const plan = createAsync(() => {
+    const id = planId();
+    return id ? safely(getPlan(id)) : Promise.resolve(null);
+  });
   const rules = createAsync(() => (answeredBy()?.startsWith("rule:") ? safely(getRules(sessionId())) : Promise.resolve(null)));
   const answer = () => {
     const by = answeredBy();
@@ -53,6 +63,15 @@ export function EventNameRows(props: { event: FullEvent }) {
           <Row label="Task">
             <A href={taskHref(sessionId(), taskId())} title="Show the task on the tasks board" data-ref="task">
               {nameOr(task()?.title, taskId())}
+            </A>
+          </Row>
+        )}
+      </Show>
+      <Show when={planId()}>
+        {(id) => (
+          <Row label="Plan">
+            <A href={planHref(sessionId(), id())} title="Open the plan" data-ref="plan">
+              {nameOr(plan()?.goal.slice(0, 160), id())}
             </A>
           </Row>
         )}

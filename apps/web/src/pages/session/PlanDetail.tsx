@@ -4,6 +4,7 @@ import { createStore, reconcile, unwrap } from "solid-js/store";
 import type { Plan, PlanDecision, Task } from "../../api/types.ts";
 import { errorMessage } from "../../lib/errors.ts";
 import { formatCost, formatDateTime } from "../../lib/format.ts";
+import { taskHref } from "../../lib/names.ts";
 import { useAccess } from "../../providers/access.tsx";
 import { useConnection } from "../../providers/connection.tsx";
 import { editFromPlan, isDirty, toUpdate, type PlanEdit } from "../../state/plan-edit.ts";
@@ -288,7 +289,7 @@ export function PlanDetail(props: { sessionId: string; plan: Plan; tasksById: Re
                     <Show when={task.taskId}>
                       {(taskId) => (
                         <div class="task-actions">
-                          <A class="button small" href={`/sessions/${encodeURIComponent(props.sessionId)}?view=tasks#task-${encodeURIComponent(taskId())}`}>
+                          <A class="button small" href={taskHref(props.sessionId, taskId())}>
                             Task<span class="visually-hidden"> “{task.title}” on the board</span>
                           </A>
                           <A class="button small" href={taskEventsHref(props.sessionId, taskId())}>

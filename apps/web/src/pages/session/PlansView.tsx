@@ -1,8 +1,9 @@
 import { A, createAsync, revalidate, useNavigate, useSearchParams } from "@solidjs/router";
-import { For, Show, createEffect, createMemo, createSignal, on } from "solid-js";
+import { For, Show, createEffect, createMemo, createSignal, on, onMount } from "solid-js";
 import { createStore, reconcile, unwrap } from "solid-js/store";
 import type { Plan } from "../../api/types.ts";
 import { formatCost, formatDateTime } from "../../lib/format.ts";
+import { planHref } from "../../lib/names.ts";
 import { useAccess } from "../../providers/access.tsx";
 import { useConnection, useControlUpdates } from "../../providers/connection.tsx";
 import { applyPlanUpdate, mergeFetchedPlans } from "../../state/plans.ts";
@@ -12,11 +13,6 @@ import { createLiveTasks } from "./live-tasks.ts";
 import { getPlans } from "./plans.data.ts";
 import { getTasks } from "./session.data.ts";
 import "./plans.css";
-
-/** `?view=plans&plan=<id>`: the plans view with one plan open. */
-export function planHref(sessionId: string, planId: string): string {
-  return `/sessions/${encodeURIComponent(sessionId)}?view=plans&plan=${encodeURIComponent(planId)}`;
-}
 
 /**
  * The session's plans (docs/planning.md), live from control updates (entity "plan", on the page's one control
@@ -39,9 +35,12 @@ export function PlansView(props: { sessionId: string }) {
     if (result.plans !== unwrap(plans)) setPlans(reconcile(result.plans, { key: "id" }));
     if (result.refetch) void revalidate(getPlans.keyFor(props.sessionId));
   });
-  // Back after the connection was lost: the updates that went by meanwhile are missed, so read again.
+  // The updates that went by while the view was not shown (or the connection was lost) are missed: a list cached
+  // from before (a plan that was running, now done) is read again when the view opens and after a reconnect.
   const connection = useConnection();
-  createEffect(on(connection.reconnects, () => void revalidate([getPlans.keyFor(props.sessionId), getTasks.keyFor(props.sessionId)]), { defer: true }));
+  const reread = () => void revalidate([getPlans.keyFor(props.sessionId), getTasks.keyFor(props.sessionId)]);
+  onMount(reread);
+  createEffect(on(connection.reconnects, reread, { defer: true }));
   // The tasks a running plan made: their status and cost on its graph and list.
   const live = createLiveTasks(() => props.sessionId);
   const tasksById = createMemo(() => new Map(live.tasks.map((t) => [t.id, t] as const)));

@@ -6,6 +6,9 @@ import { dataApi } from "../../providers/api.tsx";
 /** The session's plans, newest first (kept current by control updates, entity "plan"). */
 export const getPlans = query((sessionId: string) => dataApi().plan.list.query({ sessionId }), "plans");
 
+/** One plan by id, for naming it (the inspector's Plan row). */
+export const getPlan = query((id: string) => dataApi().plan.get.query({ id }), "plan");
+
 export const createPlan = action(async (input: PlanCreateInput) => {
   const api = dataApi();
   const plan = await timedCommand(api, "plan.create", () => api.plan.create.mutate(input));
