@@ -204,6 +204,49 @@ describe("two server replicas on one Postgres", () => {
     expect(requeued.events[0]?.summary).toMatch(/re-dispatched \(replica replica-c stopped answering/);
   });
 
+  it("a replica paused longer than its lease comes back: it stops the agents swept meanwhile, and the task re-dispatched elsewhere keeps its outcome", { timeout: 180_000 }, async () => {
+    const homeD = tempHome();
+    homes.push(homeD);
+    const d = await startServerProcess(homeD, replicaEnv("replica-d"));
+    const onD = clientFor(d.url);
+    const onB = clientFor(b.url);
+    cleanups.push(() => onD.close(), () => onB.close(), () => {
+      d.child.kill("SIGCONT");
+      return stopServerProcess(d).catch(() => undefined);
+    });
+    const session = await onD.api.session.create.mutate({ name: "paused" });
+    const prompt = "if [ -e tried-d ]; then echo second-try; else touch tried-d; sleep 20; fi";
+    const task = await onD.api.task.create.mutate({ sessionId: session.id, title: "outlive", prompt, agentProfile: { driver: "shell" } });
+    const running = await waitForAsync(async () => {
+      const now = await onB.api.task.get.query({ id: task.id });
+      return now.status === "running" && now;
+    }, 60_000, "the task running on D");
+    const agentId = running.agentId!;
+
+    d.child.kill("SIGSTOP");
+    await waitForAsync(async () => (await onB.api.agent.get.query({ id: agentId })).status === "lost", 30_000, "D's agent lost");
+    const completed = await waitForAsync(async () => {
+      const now = await onB.api.task.get.query({ id: task.id });
+      return now.status === "completed" && now;
+    }, 60_000, "the task re-dispatched and completed");
+    expect(completed.agentId).not.toBe(agentId);
+
+    // Back: its next heartbeat finds it was swept, and it stops the agent (whose turn it still ran).
+    d.child.kill("SIGCONT");
+    const stopped = await waitForAsync(async () => {
+      const now = await onB.api.agent.get.query({ id: agentId });
+      return now.status === "stopped" && now;
+    }, 30_000, "D's agent stopped by D");
+    expect(stopped.lastError).toMatch(/^replica replica-d stopped answering/);
+    // On the timeline: lost (by the sweeper), then stopping and stopped (by D).
+    await waitForAsync(async () => {
+      const { events } = await onB.api.event.timeline.query({ sessionId: session.id, agentId, types: ["agent.status"], limit: 20 });
+      return events.map((e) => e.status).join(",").endsWith("lost,stopping,stopped");
+    }, 10_000, "lost, stopping, stopped on the timeline");
+    // Its turn's end did not overwrite the task that ran again elsewhere.
+    expect(await onB.api.task.get.query({ id: task.id })).toMatchObject({ status: "completed", agentId: completed.agentId });
+  });
+
   it("ingest on A, subscribe on B through one address; B killed with SIGKILL mid-stream: the client resumes on A with no gap and no duplicate", { timeout: 120_000 }, async () => {
     const proxy = await startProxy(port(b));
     const client = clientFor(proxy.url);

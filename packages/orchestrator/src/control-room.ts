@@ -166,7 +166,7 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
       // Runner agents driven by the dead replica: their runners stop them at the next heartbeat.
       await runners?.release(lost);
     },
-    onSwept: () => agents.stopLostHere("this replica was taken for dead by another one (no heartbeat within its lease)"),
+    onSwept: () => agents.shutdown("this replica was taken for dead by another one (no heartbeat within its lease); its agents were marked lost there"),
   });
   try {
     const lost = await agents.recover();

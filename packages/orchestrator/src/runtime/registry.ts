@@ -212,18 +212,6 @@ export class AgentRegistry {
     return runtime;
   }
 
-  /**
-   * This replica was taken for dead and its agents were marked lost by another one: whatever of them still runs
-   * here is stopped, so no agent runs unwatched (or twice, once resumed elsewhere).
-   */
-  async stopLostHere(reason: string): Promise<void> {
-    const lost = await this.deps.prisma.agent.findMany({ where: { id: { in: [...this.runtimes.keys()] }, status: "lost" }, select: { id: true } });
-    for (const { id } of lost) {
-      const runtime = this.runtimes.get(id);
-      if (runtime && LIVE_STATUSES.has(runtime.status)) await runtime.stop(reason).catch((error: unknown) => this.logStopFailure(id, error));
-    }
-  }
-
   async stop(agentId: string): Promise<void> {
     await this.get(agentId).stop();
   }
@@ -238,9 +226,12 @@ export class AgentRegistry {
     }
   }
 
-  /** Stops every agent (server shutdown): no agent process outlives the server. */
-  async shutdown(): Promise<void> {
-    await Promise.all([...this.runtimes.values()].map((r) => r.stop("server shutting down").catch((error: unknown) => this.logStopFailure(r.agentId, error))));
+  /**
+   * Stops every agent: at server shutdown (no agent process outlives the server), and when another replica took this
+   * one for dead (its agents were marked lost and their tasks re-dispatched: none may run on unwatched, or twice).
+   */
+  async shutdown(reason = "server shutting down"): Promise<void> {
+    await Promise.all([...this.runtimes.values()].map((r) => r.stop(reason).catch((error: unknown) => this.logStopFailure(r.agentId, error))));
   }
 
   /** Stopping goes on for the other agents; the failure is not lost. */

@@ -86,6 +86,10 @@ export class TaskScheduler {
       const task = await this.deps.prisma.task.findUnique({ where: { id: taskId } });
       // A task stopped on a merge conflict keeps that status and reason (its command failed because of it).
       if (!task || task.status === "cancelled" || (task.status === "blocked" && task.mergeConflict !== null)) return;
+      // Re-dispatched meanwhile (its agent was lost with its replica, which then came back and ended the turn): the
+      // task follows its new agent, not this command.
+      const command = await this.deps.prisma.command.findUnique({ where: { id: commandId }, select: { agentId: true } });
+      if (command && task.agentId !== command.agentId) return;
       await this.update(taskId, {
         status,
         finishedAt: new Date(),
