@@ -106,7 +106,7 @@ describe("two server replicas on one Postgres", () => {
     expect(done.status).toBe("completed");
   });
 
-  it("a shell agent on A is driven through B: a command, an interrupt and a refused mode change get A's answers; events and completion arrive", { timeout: 120_000 }, async () => {
+  it("a shell agent on A is driven through B: a command, an interrupt and a refused mode change get A's answers; events and completion arrive; archiving through B stops it", { timeout: 120_000 }, async () => {
     const onA = clientFor(a.url);
     const onB = clientFor(b.url);
     cleanups.push(() => onA.close(), () => onB.close());
@@ -134,6 +134,10 @@ describe("two server replicas on one Postgres", () => {
 
     // The owner's own refusal comes back with its code and message.
     await expect(onB.api.agent.setMode.mutate({ agentId: agent.id, mode: "plan" })).rejects.toMatchObject({ data: { code: "BAD_REQUEST", httpStatus: 400 }, message: expect.stringMatching(/no permission modes/) });
+
+    // Archiving the session through B stops its agent on A.
+    await onB.api.session.archive.mutate({ id: session.id });
+    expect((await onB.api.agent.get.query({ id: agent.id })).status).toBe("stopped");
   });
 
   it("tasks created through B for a shell agent on A (named, or any idle agent) run on A", { timeout: 120_000 }, async () => {

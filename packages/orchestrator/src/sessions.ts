@@ -1,12 +1,31 @@
-import { DomainError, newId, notFound, ACTIVE_AGENT_STATUSES, type AgentStatus } from "@rozet/vocabulary";
+import { DomainError, newId, notFound, ACTIVE_AGENT_STATUSES, LIVE_AGENT_STATUSES, type AgentStatus } from "@rozet/vocabulary";
 import type { Stores } from "./deps.ts";
 import type { AgentRegistry } from "./runtime/registry.ts";
+import type { AgentForwarding } from "./replicas/agent-forwarding.ts";
 import { sessionDto } from "./dto.ts";
 import { ensureWorkspace } from "./workspaces/sandbox.ts";
 
 /** What the session functions use (each takes the part it needs): archiving and deleting stop the agents. */
 export interface SessionDeps extends Pick<Stores, "prisma" | "control" | "workspacesRoot" | "events" | "writer"> {
   agents: Pick<AgentRegistry, "stopSession">;
+  /** Agents of the session that other replicas run are stopped there (absent: every agent runs here). */
+  forwarding?: AgentForwarding | undefined;
+}
+
+/** Stops the session's agents: those running here, then those other replicas run (a stop forwarded to each). */
+async function stopSessionAgents(deps: Pick<SessionDeps, "prisma" | "agents" | "forwarding">, sessionId: string, why: string): Promise<void> {
+  await deps.agents.stopSession(sessionId);
+  const forwarding = deps.forwarding;
+  if (!forwarding) return;
+  const live = await deps.prisma.agent.findMany({ where: { sessionId, status: { in: [...LIVE_AGENT_STATUSES] }, driver: { not: "external" } }, select: { id: true } });
+  await Promise.all(
+    live.map(({ id }) =>
+      // Not running there after all (it stopped meanwhile): nothing left to stop. Unreachable replicas fail the call (503/504).
+      forwarding.forward(id, "stop", { agentId: id, issuedBy: why }).catch((error: unknown) => {
+        if (!(error instanceof DomainError && error.code === "ILLEGAL_STATE")) throw error;
+      }),
+    ),
+  );
 }
 
 export async function createSession(deps: Pick<SessionDeps, "prisma" | "control" | "workspacesRoot">, input: { name: string; workspace?: string | undefined; autoApprovePlans?: boolean | undefined }) {
@@ -105,11 +124,11 @@ export async function updateSession(deps: Pick<SessionDeps, "prisma" | "control"
   return dto;
 }
 
-export async function archiveSession(deps: Pick<SessionDeps, "prisma" | "control" | "agents">, input: { id: string }) {
+export async function archiveSession(deps: Pick<SessionDeps, "prisma" | "control" | "agents" | "forwarding">, input: { id: string }) {
   const existing = await getSession(deps, input);
   if (existing.status === "archived") throw new DomainError("ILLEGAL_STATE", `session ${input.id} is already archived`);
   // An archived session is history: its agents stop (they can be looked at, not commanded).
-  await deps.agents.stopSession(input.id);
+  await stopSessionAgents(deps, input.id, "session archived");
   const row = await deps.prisma.session.update({ where: { id: input.id }, data: { status: "archived" } });
   const dto = sessionDto(row);
   deps.control.publish({ entity: "session", id: row.id, sessionId: row.id, action: "updated", status: dto.status, data: dto });
@@ -120,7 +139,7 @@ export async function archiveSession(deps: Pick<SessionDeps, "prisma" | "control
 export async function deleteSession(deps: SessionDeps, input: { id: string }) {
   await getSession(deps, input);
   // Its agents stop first, and queued events are committed, so nothing lands for a session that no longer exists.
-  await deps.agents.stopSession(input.id);
+  await stopSessionAgents(deps, input.id, "session deleted");
   await deps.writer.flushNow();
   await deps.events.deleteSession(input.id);
   await deps.prisma.$transaction([
