@@ -135,6 +135,19 @@ describe("two server replicas on one Postgres", () => {
     // The owner's own refusal comes back with its code and message.
     await expect(onB.api.agent.setMode.mutate({ agentId: agent.id, mode: "plan" })).rejects.toMatchObject({ data: { code: "BAD_REQUEST", httpStatus: 400 }, message: expect.stringMatching(/no permission modes/) });
 
+    // What forwarding costs: the answer to a prompt (accepted) sent to A itself and through B, 10 each.
+    const acceptedIn = async (client: typeof onA) => {
+      const times: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        const started = performance.now();
+        const sent = await client.api.agent.command.mutate({ sessionId: session.id, agentId: agent.id, text: "true" });
+        times.push(performance.now() - started);
+        await finished(sent.id);
+      }
+      return times.sort((x, y) => x - y)[5]!.toFixed(1);
+    };
+    console.info(`prompt accepted, median of 10: on A ${await acceptedIn(onA)} ms, through B ${await acceptedIn(onB)} ms`);
+
     // Archiving the session through B stops its agent on A.
     await onB.api.session.archive.mutate({ id: session.id });
     expect((await onB.api.agent.get.query({ id: agent.id })).status).toBe("stopped");
