@@ -137,6 +137,43 @@ test.describe("a failed task asks the operator", () => {
   });
 });
 
+test.describe("auto-approve from the page", () => {
+  test.use({
+    scenario: {
+      name: "plan-page-auto",
+      steps: [submitPlanStep([shellTask("solo", "echo solo > solo.txt")], { match: PLANNER }), { match: PLANNER, content: [{ text: "Submitted." }] }],
+      fallback: { content: [{ text: "The stub has nothing scripted for this." }] },
+    },
+  });
+
+  test("the switch turns autoApprovePlans on; a plan started after it runs with no Approve", async ({ page, api, seed }) => {
+    const session = await seed.session("plans-auto");
+    await page.goto(`/sessions/${encodeURIComponent(session.id)}?view=plans`);
+    const toggle = page.getByRole("switch", { name: "Approve plans by themselves" });
+    const setting = page.locator(".plan-auto-approve");
+    await expect(toggle).not.toBeChecked();
+    await expect(setting).toContainText("each proposed plan waits for your approval");
+    await toggle.click();
+    await expect(toggle).toBeChecked();
+    await expect(setting).toContainText("plans proposed from now on run without approval");
+    await waitFor(async () => ((await api.session.get.query({ id: session.id })).autoApprovePlans ? true : undefined), 10_000, "autoApprovePlans stored");
+
+    await page.getByRole("button", { name: "New plan" }).click();
+    const dialog = page.getByRole("dialog", { name: "New plan" });
+    await dialog.getByLabel("Goal").fill("write solo");
+    await dialog.getByRole("button", { name: "Plan it" }).click();
+    await expect(dialog).toBeHidden();
+    const pill = detail(page).locator(".plan-head .pill");
+    // Never a draft waiting for someone: approved as proposed, run to the end.
+    await expect(pill).toHaveText("done", { timeout: 90_000 });
+    await expect(detail(page).locator("#plan-task-solo .pill")).toHaveText("completed");
+    const planId = new URL(page.url()).searchParams.get("plan")!;
+    const events = await api.event.timeline.query({ sessionId: session.id, types: ["plan.approved"] });
+    expect(events.events.map((e) => e.type)).toEqual(["plan.approved"]);
+    expect((await api.plan.get.query({ id: planId })).status).toBe("done");
+  });
+});
+
 test.describe("a viewer", () => {
   test.use({ scenario: planScenario, roomAccess: { token: "e2e-admin-token-0123456789" } });
 
@@ -154,6 +191,7 @@ test.describe("a viewer", () => {
     await expect(detail(page).locator("#plan-task-c")).toContainText("after write a, write b");
     await expect(detail(page).locator(".plan-refusals summary")).toContainText("refused: 1");
     await expect(page.getByRole("button", { name: "New plan" })).toHaveCount(0);
+    await expect(page.getByRole("switch")).toHaveCount(0);
     await expect(detail(page).getByRole("button")).toHaveCount(0);
     await expect(detail(page).getByRole("textbox")).toHaveCount(0);
   });
@@ -168,5 +206,6 @@ test.describe("observe-only", () => {
     await expect(page.getByRole("note")).toContainText("Observe-only room: plans can be read here");
     await expect(page.getByText("No plans yet.")).toBeVisible();
     await expect(page.getByRole("button", { name: "New plan" })).toHaveCount(0);
+    await expect(page.getByRole("switch")).toHaveCount(0);
   });
 });

@@ -7,6 +7,7 @@ import { planHref } from "../../lib/names.ts";
 import { useAccess } from "../../providers/access.tsx";
 import { useConnection, useControlUpdates } from "../../providers/connection.tsx";
 import { applyPlanUpdate, mergeFetchedPlans } from "../../state/plans.ts";
+import { AutoApproveSwitch } from "./AutoApproveSwitch.tsx";
 import { CreatePlanDialog } from "./CreatePlanDialog.tsx";
 import { PlanDetail } from "./PlanDetail.tsx";
 import { createLiveTasks } from "./live-tasks.ts";
@@ -59,6 +60,9 @@ export function PlansView(props: { sessionId: string }) {
           </button>
         </Show>
       </div>
+      <Show when={access.canOperate()}>
+        <AutoApproveSwitch sessionId={props.sessionId} />
+      </Show>
       <Show when={access.observeOnly()}>
         <p class="small muted" role="note">
           Observe-only room: plans can be read here; creating, editing, approving and cancelling them is off (they start agents).

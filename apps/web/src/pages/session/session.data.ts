@@ -68,3 +68,10 @@ export const resolveTaskConflict = action(async (input: { sessionId: string; tas
 export const getCommand = query(async (commandId: string) => (await dataApi().event.runLog.query({ commandId, limit: 1 })).command, "command");
 /** One task by id, for naming it (a list read before the task existed would not know it). */
 export const getTask = query((id: string) => dataApi().task.get.query({ id }), "task");
+
+/** The session's settings (today `autoApprovePlans`); the session is read again (its control update does too). */
+export const updateSession = action(async (input: { id: string; autoApprovePlans: boolean }) => {
+  const api = dataApi();
+  const session = await timedCommand(api, "session.update", () => api.session.update.mutate(input));
+  return json(session, { revalidate: getSession.keyFor(input.id) });
+}, "session.update");
