@@ -170,6 +170,9 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
   });
   try {
     const lost = await agents.recover();
+    // A replica that crashed (this one's previous run, on a single server) still stands as their owner until its
+    // heartbeat expires: without this, commands for them would wait on it and answer 503 instead of "lost".
+    await directory.forget(lost);
     await runners?.release(lost);
     await permissions.closeOrphans();
     await failInterruptedPlanning(stores);

@@ -31,6 +31,11 @@ export interface ReplicaDirectory {
   runs(agentId: string): Promise<void>;
   /** The replica recorded as running the agent (null: none, or this one's row is gone). */
   ownerOf(agentId: string): Promise<AgentOwner | null>;
+  /**
+   * Nobody runs these agents any more (start-up recovery found their leases free and marked them lost): their rows
+   * go, so a call for one is answered here ("lost, resume it") instead of waiting on a replica that crashed.
+   */
+  forget(agentIds: string[]): Promise<void>;
   /** Removes replicas (other than this one) whose heartbeat expired; of several replicas sweeping, each goes to one. */
   takeExpired(): Promise<DeadReplica[]>;
   /** Gives this replica's row up (a clean shutdown: its agents were stopped). */
@@ -43,6 +48,7 @@ export function localDirectory(): ReplicaDirectory {
     heartbeat: () => Promise.resolve(true),
     runs: () => Promise.resolve(),
     ownerOf: () => Promise.resolve(null),
+    forget: () => Promise.resolve(),
     takeExpired: () => Promise.resolve([]),
     leave: () => Promise.resolve(),
   };
@@ -97,6 +103,11 @@ export class PgReplicaDirectory implements ReplicaDirectory {
     );
     const row = rows[0];
     return row ? { replicaId: row.id, name: row.name, alive: row.alive, lastSeenAt: new Date(row.last_seen_at) } : null;
+  }
+
+  async forget(agentIds: string[]): Promise<void> {
+    if (agentIds.length === 0) return;
+    await this.pool.query(`DELETE FROM rozet_replica_agent WHERE agent_id = ANY($1::text[])`, [agentIds]);
   }
 
   async takeExpired(): Promise<DeadReplica[]> {
