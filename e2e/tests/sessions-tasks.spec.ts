@@ -135,3 +135,23 @@ test("the task graph shows what each task waits on, and a task links to its own 
   // Three task.created events and six reported ones.
   await expect(page.locator(".tl-row")).toHaveCount(9);
 });
+
+test("the tasks board is current when you come back to it: tasks created and cancelled while another view was shown", async ({ page, seed, api }) => {
+  const session = await seed.session("board-return");
+  // No agent in the session: the tasks stay pending.
+  const old = await api.task.create.mutate({ sessionId: session.id, title: "old", prompt: "was here before" });
+  await page.goto(`/sessions/${encodeURIComponent(session.id)}?view=tasks`);
+  const card = (title: string) => page.locator(`.task-card[data-task="${title}"]`);
+  await expect(card("old")).toContainText("pending");
+
+  // Away on the timeline (the board is not shown): a task is added and one cancelled through the API.
+  const nav = page.getByRole("navigation", { name: "Session views" });
+  await nav.getByRole("link", { name: "Timeline" }).click();
+  await expect(page.locator(".tasks-view")).toHaveCount(0);
+  await api.task.create.mutate({ sessionId: session.id, title: "added while away", prompt: "new" });
+  await api.task.cancel.mutate({ id: old.id, reason: "cancelled while away" });
+
+  await nav.getByRole("link", { name: "Tasks" }).click();
+  await expect(card("added while away")).toContainText("pending");
+  await expect(card("old")).toContainText("cancelled");
+});

@@ -12,7 +12,6 @@ import { CreatePlanDialog } from "./CreatePlanDialog.tsx";
 import { PlanDetail } from "./PlanDetail.tsx";
 import { createLiveTasks } from "./live-tasks.ts";
 import { getPlans } from "./plans.data.ts";
-import { getTasks } from "./session.data.ts";
 import "./plans.css";
 
 /**
@@ -37,9 +36,10 @@ export function PlansView(props: { sessionId: string }) {
     if (result.refetch) void revalidate(getPlans.keyFor(props.sessionId));
   });
   // The updates that went by while the view was not shown (or the connection was lost) are missed: a list cached
-  // from before (a plan that was running, now done) is read again when the view opens and after a reconnect.
+  // from before (a plan that was running, now done) is read again when the view opens and after a reconnect (the
+  // tasks list does the same for itself, createLiveTasks).
   const connection = useConnection();
-  const reread = () => void revalidate([getPlans.keyFor(props.sessionId), getTasks.keyFor(props.sessionId)]);
+  const reread = () => void revalidate(getPlans.keyFor(props.sessionId));
   onMount(reread);
   createEffect(on(connection.reconnects, reread, { defer: true }));
   // The tasks a running plan made: their status and cost on its graph and list.
