@@ -118,29 +118,34 @@ describe("database", () => {
 
   it("acknowledges a commit only once the WAL is synced, in commit order even when a later sync finishes first", async () => {
     const db = await freshDatabase();
-    const synced: number[] = [];
+    const log: string[] = [];
     let calls = 0;
-    // The real fdatasync, made slow for the first commit only.
-    class SlowFirstSync extends WalSyncer {
+    // Synchronised on the syncs themselves, not on timers (a loaded machine made a 150 ms head start too short).
+    let firstSyncStarted!: () => void;
+    const firstSyncing = new Promise<void>((resolve) => (firstSyncStarted = resolve));
+    let secondSyncDone!: () => void;
+    const secondSynced = new Promise<void>((resolve) => (secondSyncDone = resolve));
+    // The real fdatasync; the first commit's sync finishes only after the second commit's.
+    class SecondSyncFirst extends WalSyncer {
       override async sync(): Promise<void> {
         const call = ++calls;
+        if (call === 1) firstSyncStarted();
         await super.sync();
-        if (call === 1) await new Promise((resolve) => setTimeout(resolve, 150));
-        synced.push(call);
+        if (call === 1) await secondSynced;
+        log.push(`synced ${call}`);
+        if (call === 2) secondSyncDone();
       }
     }
-    const store = new SqliteEventStore(openSqlite(db.file, { synchronous: "NORMAL" }), new SlowFirstSync(`${db.file}-wal`));
+    const store = new SqliteEventStore(openSqlite(db.file, { synchronous: "NORMAL" }), new SecondSyncFirst(`${db.file}-wal`));
     const writer = new EventWriter({ store, onCommit: () => undefined });
-    const acked: string[] = [];
-    const first = writer.append([event(1)]).then(() => acked.push("first"));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    const first = writer.append([event(1)]).then(() => log.push("acked first"));
+    await firstSyncing;
     // Committed (visible) already, not yet acknowledged.
     expect(await db.events.lastSeq()).toBe(1);
-    expect(acked).toEqual([]);
-    const second = writer.append([event(2)]).then(() => acked.push("second"));
+    expect(log).toEqual([]);
+    const second = writer.append([event(2)]).then(() => log.push("acked second"));
     await Promise.all([first, second]);
-    expect(synced).toEqual([2, 1]);
-    expect(acked).toEqual(["first", "second"]);
+    expect(log).toEqual(["synced 2", "synced 1", "acked first", "acked second"]);
     await writer.close();
     await store.close();
   });
