@@ -23,7 +23,7 @@ import { AgentForwarder, type AgentForwarding } from "./replicas/agent-forwardin
 import { loseAgentsOfDeadReplica } from "./replicas/dead-replica.ts";
 import { ReplicaHeartbeat } from "./replicas/replica-heartbeat.ts";
 import { runForwardedCall } from "./runtime/agent-commands.ts";
-import { LIVE_STATUSES } from "./runtime/lifecycle.ts";
+import { LIVE_STATUSES, type AgentStatus } from "./runtime/lifecycle.ts";
 
 export interface ControlRoomOptions {
   /** The SQLite file, or a `postgres://` URL for the shared Postgres store. */
@@ -151,6 +151,10 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
     runsHere: (agentId) => {
       const runtime = agents.find(agentId);
       return runtime !== undefined && LIVE_STATUSES.has(runtime.status);
+    },
+    storedLive: async (agentId) => {
+      const row = await database.prisma.agent.findUnique({ where: { id: agentId }, select: { status: true } });
+      return row !== null && LIVE_STATUSES.has(row.status as AgentStatus);
     },
     pickupMs: Math.min(5_000, forwardTimeoutMs),
     answerMs: forwardTimeoutMs,

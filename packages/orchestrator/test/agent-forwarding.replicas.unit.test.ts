@@ -31,7 +31,7 @@ describe("agent calls and the dead-replica sweep across replicas (unit: rows and
   }
 
   function forwarder(r: Awaited<ReturnType<typeof replica>>, runsHere: (agentId: string) => boolean) {
-    return new AgentForwarder({ directory: r.stores.directory, calls: r.stores.calls, replicas: r.signals, log: silentLogger, runsHere, pickupMs: 400, answerMs: 1_000 });
+    return new AgentForwarder({ directory: r.stores.directory, calls: r.stores.calls, replicas: r.signals, log: silentLogger, runsHere, storedLive: (agentId) => Promise.resolve(agentId !== "agent-lost"), pickupMs: 400, answerMs: 1_000 });
   }
 
   beforeAll(async () => {
@@ -62,6 +62,9 @@ describe("agent calls and the dead-replica sweep across replicas (unit: rows and
     expect(refused).toMatchObject({ code: "INVALID_INPUT", message: "this agent's driver has no permission modes", details: { field: "mode" } });
     // An agent nobody records (never launched, or its replica was swept) is handled where the call arrived.
     expect(await fromB.forward("agent-unknown", "command", {})).toBeNull();
+    // So is one stored as not live (marked lost by a replica that started after A died): it runs nowhere.
+    await a.directory.runs("agent-lost");
+    expect(await fromB.forward("agent-lost", "command", {})).toBeNull();
   });
 
   it("taken but not answered in time: 504 (TIMEOUT) naming the replica", async () => {

@@ -18,6 +18,11 @@ export interface AgentForwarderDeps {
   log: Logger;
   /** Whether this replica runs the agent (its runtime is here): then nothing is forwarded. */
   runsHere: (agentId: string) => boolean;
+  /**
+   * Whether the agent is live as stored. One that is not (lost, stopped, failed: e.g. marked lost by a replica that
+   * started after its own replica died) runs nowhere, whatever replica last ran it: the call is answered here.
+   */
+  storedLive: (agentId: string) => Promise<boolean>;
   /** A live replica takes a call within milliseconds; one that has not after this long is not answering. */
   pickupMs: number;
   /** A call taken but unanswered after this long is given up on (an interrupt waits up to 10 s for its turn to end). */
@@ -58,7 +63,7 @@ export class AgentForwarder implements AgentForwarding {
     const { calls, directory } = this.deps;
     if (!calls || this.deps.runsHere(agentId)) return null;
     const owner = await directory.ownerOf(agentId);
-    if (!owner || owner.replicaId === directory.self.replicaId) return null;
+    if (!owner || owner.replicaId === directory.self.replicaId || !(await this.deps.storedLive(agentId))) return null;
     if (!owner.alive) {
       throw new DomainError("UNAVAILABLE", `agent ${agentId} runs on replica ${owner.name}, which stopped answering (no heartbeat since ${owner.lastSeenAt.toISOString()}); it will be marked lost`, {
         agentId,
