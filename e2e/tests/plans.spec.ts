@@ -1,3 +1,6 @@
+import { rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { submitPlanStep, type ScenarioInput } from "@rozet/model-stub";
 import type { Page } from "@playwright/test";
 import { describeViolations, expect, screenshot, seriousViolations, test, timelineRow, waitFor } from "../src/fixtures.ts";
@@ -134,6 +137,90 @@ test.describe("a failed task asks the operator", () => {
     await expect(decision).toHaveCount(0);
     await expect(detail(page).locator(".plan-error")).toBeVisible();
     expect((await api.plan.get.query({ id: plan.id })).status).toBe("failed");
+  });
+});
+
+// A shell task that fails on its first run and succeeds when run again (its marker outlives the run; fresh per worker).
+const retryMarker = path.join(os.tmpdir(), `rozet-e2e-retry-${process.pid}-${Date.now()}`);
+const REPLAN = { lastUserTextIncludes: "This is a replan" };
+
+test.describe("Retry the task, end to end", () => {
+  test.use({
+    scenario: {
+      name: "plan-page-retry",
+      steps: [
+        submitPlanStep([shellTask("flaky", `test -f '${retryMarker}' || { touch '${retryMarker}'; echo first run fails >&2; exit 3; }; echo ok > flaky.txt`)], { match: PLANNER }),
+        { match: PLANNER, content: [{ text: "Submitted." }] },
+      ],
+      fallback: { content: [{ text: "The stub has nothing scripted for this." }] },
+    },
+  });
+  test.afterAll(() => rmSync(retryMarker, { force: true }));
+
+  test("the failed task runs again from the decision's button and the plan finishes", async ({ page, api, seed }) => {
+    const session = await seed.session("plans-retry");
+    const plan = await api.plan.create.mutate({ sessionId: session.id, goal: "flaky build" });
+    await page.goto(`/sessions/${encodeURIComponent(session.id)}?view=plans&plan=${plan.id}`);
+    await expect(detail(page).locator(".plan-head .pill")).toHaveText("draft", { timeout: 90_000 });
+    await detail(page).getByRole("button", { name: "Approve" }).click();
+
+    const decision = detail(page).locator(".plan-decision");
+    await expect(decision).toContainText("Task failed: “write flaky”", { timeout: 60_000 });
+    await expect(detail(page).locator("#plan-task-flaky .pill")).toHaveText("failed");
+    await decision.getByRole("button", { name: "Retry the task" }).click();
+    await expect(decision).toHaveCount(0);
+    await expect(detail(page).locator(".plan-head .pill")).toHaveText("done", { timeout: 60_000 });
+    await expect(detail(page).locator("#plan-task-flaky .pill")).toHaveText("completed");
+
+    const stored = await api.plan.get.query({ id: plan.id });
+    expect(stored).toMatchObject({ status: "done", round: 1, decision: null });
+    // The same task ran twice (no new task, no new round).
+    const task = await api.task.get.query({ id: stored.tasks[0]!.taskId! });
+    expect(task).toMatchObject({ status: "completed", attempts: 2 });
+  });
+});
+
+test.describe("Replan, end to end", () => {
+  test.use({
+    scenario: {
+      name: "plan-page-replan",
+      steps: [
+        submitPlanStep([shellTask("setup", "echo ready > setup.txt"), shellTask("build", "echo broken >&2; exit 3", ["setup"])], { match: PLANNER }),
+        { match: PLANNER, content: [{ text: "Submitted." }] },
+        submitPlanStep([shellTask("fix", "cat setup.txt > fix.txt")], { match: REPLAN }),
+        { match: REPLAN, content: [{ text: "Replanned." }] },
+      ],
+      fallback: { content: [{ text: "The stub has nothing scripted for this." }] },
+    },
+  });
+
+  test("the planner is asked again with the failure; its new draft (round 2) is approved and runs", async ({ page, api, seed, controlRoom }) => {
+    const session = await seed.session("plans-replan");
+    const plan = await api.plan.create.mutate({ sessionId: session.id, goal: "build it" });
+    await page.goto(`/sessions/${encodeURIComponent(session.id)}?view=plans&plan=${plan.id}`);
+    await expect(detail(page).locator(".plan-head .pill")).toHaveText("draft", { timeout: 90_000 });
+    await detail(page).getByRole("button", { name: "Approve" }).click();
+
+    const decision = detail(page).locator(".plan-decision");
+    await expect(decision).toContainText("Task failed: “write build”", { timeout: 60_000 });
+    await decision.getByRole("button", { name: "Replan" }).click();
+    await expect(decision).toHaveCount(0);
+
+    // A new draft from the planner's second round: only the new task, to approve again.
+    await expect(detail(page).locator(".plan-head .pill")).toHaveText("draft", { timeout: 90_000 });
+    await expect(detail(page).locator(".plan-metrics")).toContainText("Round2");
+    await expect(detail(page).locator(".task-node")).toHaveCount(1);
+    await expect(node(page, "write fix")).toBeVisible();
+    const replanPrompt = controlRoom.stub.requests.find((r) => r.lastUserText?.includes("This is a replan"))?.lastUserText;
+    expect(replanPrompt).toContain("Failed: write build");
+    expect(replanPrompt).toContain("Finished: write setup");
+
+    await detail(page).getByRole("button", { name: "Approve" }).click();
+    await expect(detail(page).locator(".plan-head .pill")).toHaveText("done", { timeout: 60_000 });
+    await expect(detail(page).locator("#plan-task-fix .pill")).toHaveText("completed");
+    const stored = await api.plan.get.query({ id: plan.id });
+    expect(stored).toMatchObject({ status: "done", round: 2 });
+    expect(stored.tasks.map((t) => t.key)).toEqual(["fix"]);
   });
 });
 
