@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, realpathSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import os from "node:os";
@@ -6,6 +6,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { migratePostgres } from "@rozet/db";
 import { startTestPostgres } from "@rozet/db/testing";
+import { checkSqliteDriver } from "../src/cli/doctor.ts";
 import { legacyEvent, postJson, removeHome, ROZET_BIN, runProcess, startTestServer, tempHome } from "./harness.ts";
 import { TEST_STORE } from "./test-store.ts";
 
@@ -23,6 +24,7 @@ describe("rozet doctor", () => {
       expect(busy.code, busy.stderr).toBe(1);
       expect(busy.stdout).toMatch(new RegExp(`^fail\\s+port\\s+127\\.0\\.0\\.1:${otherPort} is in use by another program`, "m"));
       expect(busy.stdout).toMatch(/^(ok|warn)\s+node\s+Node \d+/m);
+      expect(busy.stdout).toMatch(new RegExp(`^ok\\s+sqlite\\s+better-sqlite3 \\d+\\.\\d+\\.\\d+ \\(SQLite 3\\.\\d+\\.\\d+\\) loads on Node ${process.versions.node}$`, "m"));
       expect(busy.stdout).toMatch(/^ok\s+agent claude \(driver claude\)\s+@anthropic-ai\/claude-code/m);
       expect(busy.stdout).toMatch(/^ok\s+agent gemini \(ACP profile gemini\)\s+@google\/gemini-cli \d+\.\d+\.\d+ \(bundled\)$/m);
       // Its native binary, not opencode-ai's placeholder bin.
@@ -48,6 +50,21 @@ describe("rozet doctor", () => {
       removeHome(home);
     }
   }, 60_000);
+
+  it("fails when better-sqlite3's addon does not load for this Node, and says how to rebuild it", async () => {
+    const home = tempHome();
+    try {
+      // Not an addon for this Node (as one built for another Node is not): process.dlopen refuses it.
+      const addon = path.join(home, "better_sqlite3.node");
+      writeFileSync(addon, "built for another Node");
+      const check = await checkSqliteDriver(false, addon);
+      expect(check).toMatchObject({ level: "fail", name: "sqlite" });
+      expect(check.detail).toMatch(/^better-sqlite3 does not load: .*better_sqlite3\.node.*; rebuild it for Node \d+\.\d+\.\d+: npm rebuild better-sqlite3 /);
+      expect(await checkSqliteDriver(true, addon)).toMatchObject({ level: "warn" });
+    } finally {
+      removeHome(home);
+    }
+  });
 });
 
 describe("rozet doctor --database-url", () => {

@@ -1,6 +1,7 @@
 export { openDatabase, migratePostgres, probePostgres, MIGRATIONS_DIR, type Database, type DatabaseOptions } from "./database.ts";
 export { isPostgresUrl, redactUrl } from "./postgres.ts";
 export { backupDatabase } from "./backup.ts";
+export { probeSqliteDriver } from "./sqlite.ts";
 export { createBus, type Bus, type BusEvents, type ControlUpdate } from "./bus.ts";
 export { EventWriter, type EventWriterOptions } from "./events/writer.ts";
 export { SqliteEventStore } from "./events/sqlite-event-store.ts";

@@ -70,6 +70,23 @@ function installed(pkg: string): string | undefined {
     return undefined;
   }
 }
+/**
+ * better-sqlite3's native addon loads for this Node. Built for another one, the first query of `rozet start` fails
+ * with ERR_DLOPEN_FAILED (NODE_MODULE_VERSION …); on Postgres the addon is only used by `rozet backup`.
+ */
+export async function checkSqliteDriver(onPostgres = false, nativeBinding?: string): Promise<Check> {
+  const { probeSqliteDriver } = await import("@rozet/db");
+  try {
+    const { sqliteVersion } = probeSqliteDriver(nativeBinding);
+    return { level: "ok", name: "sqlite", detail: `better-sqlite3 ${installed("better-sqlite3") ?? "?"} (SQLite ${sqliteVersion}) loads on Node ${process.versions.node}` };
+  } catch (error) {
+    // Node's own advice after this ("Please try re-compiling…") is replaced by ours.
+    const reason = (error as Error).message.replace(/\s+/g, " ").replace(/ Please try re-compiling.*$/, "").trim().replace(/\.$/, "");
+    const fix = `rebuild it for Node ${process.versions.node}: npm rebuild better-sqlite3 (if your npmrc sets nodedir, point npm_config_nodedir at this Node's install)`;
+    return { level: onPostgres ? "warn" : "fail", name: "sqlite", detail: `better-sqlite3 does not load: ${reason}; ${fix}` };
+  }
+}
+
 function onPath(command: string, env: NodeJS.ProcessEnv): string | undefined {
   for (const dir of (env.PATH ?? "").split(path.delimiter).filter(Boolean)) {
     const file = path.join(dir, command);
@@ -151,6 +168,7 @@ export async function runDoctor(options: { host: string; port: number; home: str
     checkNode(),
     await checkPort(options.host, options.port),
     checkHome(options.home, Boolean(options.databaseUrl)),
+    await checkSqliteDriver(Boolean(options.databaseUrl)),
     ...(options.databaseUrl ? [await checkPostgres(options.databaseUrl)] : []),
     ...checkAgentClis(env),
     ...checkModelKeys(env),
