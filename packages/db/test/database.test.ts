@@ -56,6 +56,21 @@ describe("database", () => {
     expect(await db.events.lastSeq()).toBe(10_000);
   });
 
+  it("an event commit waits for a Prisma transaction that is open across an await, instead of blocking the thread it needs (deadlock, then 'database is locked')", async () => {
+    const db = await freshDatabase();
+    let appended: Promise<unknown> | undefined;
+    const started = Date.now();
+    await db.prisma.$transaction(async (tx) => {
+      await tx.session.create({ data: { id: newId(), name: "held" } }); // Prisma now holds SQLite's write lock
+      appended = db.events.appendBatch([event(1)]); // the same thread: it must not wait synchronously for that lock
+      await new Promise((resolve) => setTimeout(resolve, 50)); // the transaction needs the event loop to commit
+    });
+    await expect(appended).resolves.toMatchObject({ results: [{ duplicate: false }] });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(await db.events.lastSeq()).toBe(1);
+    await db.events.deleteSession((await db.prisma.session.findFirstOrThrow({ where: { name: "app" } })).id);
+  });
+
   it("compresses large payloads (brotli) and reads them back intact", async () => {
     const db = await freshDatabase();
     const writer = new EventWriter({ store: db.events, onCommit: () => undefined });

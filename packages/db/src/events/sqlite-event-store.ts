@@ -31,6 +31,8 @@ type StoredEvent = EventSummary & { payloadEncoding: number; payload: Buffer | n
 
 /** Refs resolved to ids are cached so a steady stream of events costs no lookups. Bounded: cleared when full. */
 const REF_CACHE_LIMIT = 10_000;
+/** How long a commit waits for another connection (Prisma) to let go of the write lock before it fails. */
+const BUSY_WAIT_MS = 10_000;
 
 interface BatchTotals {
   events: number;
@@ -62,15 +64,37 @@ export class SqliteEventStore implements EventStore {
     private readonly db: SqliteDatabase,
     private readonly syncer?: WalSyncer,
   ) {
+    // Never wait for SQLite's write lock synchronously: the other writer is Prisma on this same thread, and its
+    // transaction needs the event loop to commit (a blocking wait deadlocks until "database is locked").
+    // `writeWhenFree` waits off the thread instead.
+    db.pragma("busy_timeout = 0");
     this.statements = prepareStatements(db);
     this.blocks = new PayloadBlockReader(db);
     this.positions = new SqlitePositions((sql) => this.pageStatement(sql));
   }
 
-  // async: the transaction runs now, synchronously; a failure becomes the rejection.
+  // async: the transaction runs now, synchronously (or as soon as Prisma lets go of the write lock); a failure becomes the rejection.
   async appendBatch(events: NewEvent[], encoded?: EncodedCommit): Promise<AppendOutcome> {
     const payloads = encoded ?? encodeCommit(events.map((e) => e.session.ref), events.map((e) => e.payloadJson));
-    return this.db.transaction(() => this.appendInTransaction(events, payloads))();
+    return this.writeWhenFree(() => this.appendInTransaction(events, payloads));
+  }
+
+  /**
+   * Runs `write` in a BEGIN IMMEDIATE transaction (the lock is taken before any statement runs, so a busy
+   * database fails it before it changes anything, caches included); while another connection holds the write
+   * lock, tries again after a short timer, up to BUSY_WAIT_MS.
+   */
+  private async writeWhenFree<T>(write: () => T): Promise<T> {
+    const transaction = this.db.transaction(write);
+    const deadline = Date.now() + BUSY_WAIT_MS;
+    for (let pause = 1; ; pause = Math.min(pause * 2, 25)) {
+      try {
+        return transaction.immediate();
+      } catch (error) {
+        if ((error as { code?: string }).code !== "SQLITE_BUSY" || Date.now() >= deadline) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
   }
 
   private appendInTransaction(events: NewEvent[], { blocks, placements }: EncodedCommit): AppendOutcome {
@@ -282,11 +306,11 @@ export class SqliteEventStore implements EventStore {
   }
 
   async deleteSession(sessionId: string): Promise<void> {
-    this.db.transaction(() => {
+    await this.writeWhenFree(() => {
       this.statements.deleteSessionBlocks.run(sessionId);
       this.statements.deleteSessionEvents.run(sessionId);
       this.statements.deleteSessionStats.run(sessionId);
-    })();
+    });
     this.positions.forget(sessionId);
     // Refs may point at the deleted session or its agents; dropping the caches is cheap and always correct.
     this.sessionIds.clear();
