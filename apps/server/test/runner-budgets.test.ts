@@ -1,11 +1,11 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { startTestPostgres, type TestPostgres } from "@rozet/db/testing";
 import { startModelStub, type ModelStub } from "@rozet/model-stub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stubEnv, waitForAsync } from "./agent-harness.ts";
-import { clientFor, removeHome, ROZET_BIN, startTestServer, tempHome, type TestServer } from "./harness.ts";
+import { clientFor, removeHome, startTestServer, type TestServer } from "./harness.ts";
+import { startRunnerProcess, type RunnerProcess } from "./runner-harness.ts";
 
 /**
  * Budgets of agents hosted by a runner (`rozet runner`, a real child process on loopback; Postgres job queue):
@@ -28,28 +28,14 @@ let pg: TestPostgres;
 let server: TestServer;
 let stub: ModelStub;
 let client: ReturnType<typeof clientFor>;
-let runner: { child: ChildProcess; home: string; exited: Promise<string> };
-
-async function startRunner(url: string, name: string): Promise<typeof runner> {
-  const home = tempHome();
-  const child = spawn(process.execPath, [ROZET_BIN, "runner", "--server", url, "--token", TOKEN, "--name", name, "--home", home, "--label", "budget", "--max-agents", "4"], {
-    env: { ...process.env, ROZET_LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<string>((resolve) => child.once("exit", (code, signal) => resolve(signal ?? String(code))));
-  await waitForAsync(async () => output.includes("is up"), 30_000, `runner ${name} up (${output})`);
-  return { child, home, exited };
-}
+let runner: RunnerProcess;
 
 beforeAll(async () => {
   pg = await startTestPostgres({ fsync: false });
   stub = await startModelStub({ scenario: twoCostlyWrites });
   server = await startTestServer({ token: TOKEN, databaseUrl: pg.url, permissionTimeoutMs: 30_000 });
   client = clientFor(server.url, TOKEN);
-  runner = await startRunner(server.url, "budget-runner");
+  runner = await startRunnerProcess({ serverUrl: server.url, token: TOKEN, name: "budget-runner", args: ["--label", "budget", "--max-agents", "4"] });
 }, 60_000);
 afterAll(async () => {
   await client?.close();

@@ -1,25 +1,15 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { startTestPostgres, type TestPostgres } from "@rozet/db/testing";
 import { findOrphans } from "@rozet/orchestrator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { clientFor, removeHome, ROZET_BIN, startTestServer, tempHome, type TestServer } from "./harness.ts";
+import { clientFor, removeHome, startTestServer, type TestServer } from "./harness.ts";
+import { startRunnerProcess } from "./runner-harness.ts";
 
 const TOKEN = "runner-test-token-0123456789";
 const LEASE_MS = 2_000;
 
-/** `rozet runner` as a real child process, resolved once it says it is up. */
-async function startRunner(url: string, name: string, args: string[] = []): Promise<{ child: ChildProcess; home: string; exited: Promise<string>; output: () => string }> {
-  const home = tempHome();
-  const child = spawn(process.execPath, [ROZET_BIN, "runner", "--server", url, "--token", TOKEN, "--name", name, "--home", home, ...args], {
-    env: { ...process.env, ROZET_LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const exited = new Promise<string>((resolve) => child.once("exit", (code, signal) => resolve(signal ?? String(code))));
-  await until(() => output.includes("is up"), `runner ${name} up`, 30_000, () => output);
-  return { child, home, exited, output: () => output };
+function startRunner(url: string, name: string, args: string[] = []) {
+  return startRunnerProcess({ serverUrl: url, token: TOKEN, name, args });
 }
 
 async function until<T>(check: () => T | Promise<T>, label: string, timeoutMs = 20_000, detail: () => string = () => ""): Promise<Exclude<T, false | null | undefined>> {
