@@ -68,11 +68,14 @@ describe("spawnAgentProcess + stopProcessGroup", () => {
     const proc = spawn(process.execPath, ["-e", script], { cwd, env, detached: true, stdio: ["ignore", "pipe", "ignore"] });
     await new Promise<void>((resolve) => proc.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve()));
     const nice = (tid: string) => Number(readFileSync(`/proc/${proc.pid}/task/${tid}/stat`, "utf8").split(") ")[1]!.split(" ")[16]);
-    lowerAgentPriority(proc.pid, {});
-    const threads = readdirSync(`/proc/${proc.pid}/task`);
-    expect(threads.length).toBeGreaterThan(2);
-    expect(threads.map(nice)).toEqual(threads.map(() => Math.min(19, os.getPriority() + 10)));
-    await stopProcessGroup(proc, { graceMs: 0 });
+    try {
+      lowerAgentPriority(proc.pid, {});
+      const threads = readdirSync(`/proc/${proc.pid}/task`);
+      expect(threads.length).toBeGreaterThan(2);
+      expect(threads.map(nice)).toEqual(threads.map(() => Math.min(19, os.getPriority() + 10)));
+    } finally {
+      await stopProcessGroup(proc, { graceMs: 0 }); // also when an expectation fails: no process outlives the test
+    }
   });
 
   it("kills the child and its grandchildren, leaving no pid of the group alive", async () => {
