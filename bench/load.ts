@@ -4,9 +4,10 @@
  *   npm run bench:load      (ROZET_LOAD_AGENTS=50 ROZET_LOAD_HOOK_SENDERS=500 ROZET_LOAD_SECONDS=120)
  *
  * 1. Starts the Rozet server in its own process (fresh ROZET_HOME; its RSS and CPU are read from /proc) and, in a
- *    second process at nice ROZET_LOAD_GENERATOR_NICE (default 10: they stand in for other machines), one model
- *    stub per agent (each agent gets its own script: Write → Edit → Bash → answer, over and over) and the hook
- *    senders. This process only sends commands and measures, so its figures wait for the server, not for itself.
+ *    second process at nice ROZET_LOAD_GENERATOR_NICE (default 10: they stand in for the model API elsewhere), one
+ *    model stub per agent (each agent gets its own script: Write → Edit → Bash → answer, over and over), and in a
+ *    third (at the server's priority: they time their own round trips) the hook senders. This process only sends
+ *    commands and measures, so its figures wait for the server, not for itself.
  * 2. Creates one session with "allow" rules for Write, Edit and Bash (permissions are asked and answered by rule),
  *    and N real Claude Code agents. A tenth of them are "interrupters": their turns are slow and get interrupted.
  * 3. Idle figures: command acknowledgement (agent.command mutation → accepted) one command at a time.
@@ -83,6 +84,8 @@ process.env.ROZET_BENCH_WEB = "1";
 const server = await spawnRozet({ label: "load", ...(process.env.ROZET_LOAD_PROFILE ? { cpuProfDir: process.env.ROZET_LOAD_PROFILE } : {}) });
 const { api, close: closeClient } = createRozetClient({ url: server.url });
 const generators = await spawnLoadGenerators(GENERATOR_NICE);
+// The hook senders time their own round trips: at the server's priority, so that a starved sender does not count as ingest latency.
+const hookSenders = await spawnLoadGenerators(0);
 const browser = await launchBrowser();
 let stopping = false;
 try {
@@ -210,7 +213,7 @@ try {
   const sampler = setInterval(() => rss.push(processMemory(server.pid).rss), 1_000);
   const loadStarted = performance.now();
   // Hook senders (in the generator process): each is one Claude Code session started elsewhere, reporting tool use.
-  const hooks = generators
+  const hooks = hookSenders
     .call<{ ingestMs: number[]; acked: number; refused: number }>("hooks", { base: server.url, senders: HOOK_SENDERS, intervalMs: HOOK_INTERVAL_MS, seconds: SECONDS })
     .catch((error: Error) => {
       failures.push(`hook senders: ${error.message}`);
@@ -280,7 +283,7 @@ try {
     failures: failures.length,
   };
   console.log(`
-Load: ${AGENTS} Claude Code agents (${INTERRUPTERS} interrupted in a loop) + ${HOOK_SENDERS} hook senders, ${result.seconds} s (stubs and hook senders at nice ${GENERATOR_NICE})
+Load: ${AGENTS} Claude Code agents (${INTERRUPTERS} interrupted in a loop) + ${HOOK_SENDERS} hook senders, ${result.seconds} s (model stubs at nice ${GENERATOR_NICE}, hook senders at the server's priority)
   turns completed (Write, Edit, Bash each)   ${num(turns)}    interrupts ${num(interrupts)}
   ingest (hook POST round trip)              p50 ${ms(ingest.p50)}  p99 ${ms(ingest.p99)}  max ${ms(ingest.max)}  (${num(ingest.count)} posts)
   command ack (mutation → accepted), idle    p50 ${ms(idleAck.p50)}  p99 ${ms(idleAck.p99)}  (${idleAck.count})
@@ -305,5 +308,6 @@ Load: ${AGENTS} Claude Code agents (${INTERRUPTERS} interrupted in a loop) + ${H
   await browser.close().catch(() => undefined);
   await server.stop().catch(() => undefined);
   await generators.stop().catch(() => undefined);
+  await hookSenders.stop().catch(() => undefined);
   server.cleanup();
 }

@@ -2,8 +2,8 @@
  * bench:load's load generators in a process of their own: the model stubs (stand-ins for the model API, which
  * runs on other machines) and the hook senders (stand-ins for Claude Code sessions on other machines). Kept out of
  * the bench's main process so that its measuring event loop (command acks, interrupts, the control feed) waits
- * for nobody but the server; the bench runs this process at a lower priority, as remote parties would not share
- * the server's cores at all. IPC:
+ * for nobody but the server. The bench starts two: the stubs' at a lower priority (the model API would not share
+ * the server's cores at all), the hook senders' at the server's (they time their own round trips). IPC:
  *   → { type: "ready", port: 0 }
  *   ← { id, cmd: "stubs", count, interrupters }      starts the stubs; answers their URLs
  *   ← { id, cmd: "stubRequests", index }             how many requests stub `index` has received

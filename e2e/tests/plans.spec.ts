@@ -13,6 +13,12 @@ import { describeViolations, expect, screenshot, seriousViolations, test, timeli
 
 const PLANNER = { lastUserTextIncludes: "You are the planner" };
 const shellTask = (key: string, prompt: string, dependsOn: string[] = []) => ({ key, title: `write ${key}`, prompt, dependsOn, agentProfile: { driver: "shell" }, touches: [`${key}.txt`] });
+const NOTHING_SCRIPTED = { content: [{ text: "The stub has nothing scripted for this." }] };
+
+/** The stub planner proposes these shell tasks once, then says it submitted them. */
+function plannerProposes(name: string, tasks: ReturnType<typeof shellTask>[]): ScenarioInput {
+  return { name, steps: [submitPlanStep(tasks, { match: PLANNER }), { match: PLANNER, content: [{ text: "Submitted." }] }], fallback: NOTHING_SCRIPTED };
+}
 
 const planScenario: ScenarioInput = {
   name: "plan-page",
@@ -22,7 +28,7 @@ const planScenario: ScenarioInput = {
     submitPlanStep([shellTask("a", "echo a > a.txt"), shellTask("b", "echo b > b.txt"), shellTask("c", "cat a.txt > c.txt", ["a", "b"])], { match: PLANNER }),
     { match: PLANNER, content: [{ text: "Submitted." }] },
   ],
-  fallback: { content: [{ text: "The stub has nothing scripted for this." }] },
+  fallback: NOTHING_SCRIPTED,
 };
 
 const detail = (page: Page) => page.locator(".plan-detail");
@@ -115,11 +121,7 @@ test.describe("a plan from the page", () => {
 
 test.describe("a failed task asks the operator", () => {
   test.use({
-    scenario: {
-      name: "plan-page-failing",
-      steps: [submitPlanStep([shellTask("build", "echo broken >&2; exit 3")], { match: PLANNER }), { match: PLANNER, content: [{ text: "Submitted." }] }],
-      fallback: { content: [{ text: "The stub has nothing scripted for this." }] },
-    },
+    scenario: plannerProposes("plan-page-failing", [shellTask("build", "echo broken >&2; exit 3")]),
   });
 
   test("the decision after a failed task shows with its buttons; Stop fails the plan", async ({ page, api, seed }) => {
@@ -146,14 +148,7 @@ const REPLAN = { lastUserTextIncludes: "This is a replan" };
 
 test.describe("Retry the task, end to end", () => {
   test.use({
-    scenario: {
-      name: "plan-page-retry",
-      steps: [
-        submitPlanStep([shellTask("flaky", `test -f '${retryMarker}' || { touch '${retryMarker}'; echo first run fails >&2; exit 3; }; echo ok > flaky.txt`)], { match: PLANNER }),
-        { match: PLANNER, content: [{ text: "Submitted." }] },
-      ],
-      fallback: { content: [{ text: "The stub has nothing scripted for this." }] },
-    },
+    scenario: plannerProposes("plan-page-retry", [shellTask("flaky", `test -f '${retryMarker}' || { touch '${retryMarker}'; echo first run fails >&2; exit 3; }; echo ok > flaky.txt`)]),
   });
   test.afterAll(() => rmSync(retryMarker, { force: true }));
 
@@ -190,7 +185,7 @@ test.describe("Replan, end to end", () => {
         submitPlanStep([shellTask("fix", "cat setup.txt > fix.txt")], { match: REPLAN }),
         { match: REPLAN, content: [{ text: "Replanned." }] },
       ],
-      fallback: { content: [{ text: "The stub has nothing scripted for this." }] },
+      fallback: NOTHING_SCRIPTED,
     },
   });
 
@@ -226,11 +221,7 @@ test.describe("Replan, end to end", () => {
 
 test.describe("auto-approve from the page", () => {
   test.use({
-    scenario: {
-      name: "plan-page-auto",
-      steps: [submitPlanStep([shellTask("solo", "echo solo > solo.txt")], { match: PLANNER }), { match: PLANNER, content: [{ text: "Submitted." }] }],
-      fallback: { content: [{ text: "The stub has nothing scripted for this." }] },
-    },
+    scenario: plannerProposes("plan-page-auto", [shellTask("solo", "echo solo > solo.txt")]),
   });
 
   test("the switch turns autoApprovePlans on; a plan started after it runs with no Approve", async ({ page, api, seed }) => {
