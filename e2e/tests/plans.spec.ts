@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { submitPlanStep, type ScenarioInput } from "@rozet/model-stub";
 import type { Page } from "@playwright/test";
-import { describeViolations, expect, screenshot, seriousViolations, test, timelineRow, waitFor } from "../src/fixtures.ts";
+import { describeViolations, expect, screenshot, seriousViolations, test, timelineRow, waitFor, type ControlRoomFixtures } from "../src/fixtures.ts";
 
 /**
  * The Plans view (docs/planning.md): a plan started from the page, the planner (real Claude Code answered by the
@@ -32,6 +32,26 @@ const planScenario: ScenarioInput = {
 };
 
 const detail = (page: Page) => page.locator(".plan-detail");
+
+/**
+ * Starts a plan in a new session from the API, opens it in the page, approves the stub planner's draft and waits
+ * until the operator is asked what to do about the failed task `taskKey`. Answers the plan and its decision card.
+ */
+async function approveUntilTaskFails(
+  { page, api, seed }: Pick<ControlRoomFixtures, "api" | "seed"> & { page: Page },
+  sessionName: string,
+  goal: string,
+  taskKey: string,
+) {
+  const session = await seed.session(sessionName);
+  const plan = await api.plan.create.mutate({ sessionId: session.id, goal });
+  await page.goto(`/sessions/${encodeURIComponent(session.id)}?view=plans&plan=${plan.id}`);
+  await expect(detail(page).locator(".plan-head .pill")).toHaveText("draft", { timeout: 90_000 });
+  await detail(page).getByRole("button", { name: "Approve" }).click();
+  const decision = detail(page).locator(".plan-decision");
+  await expect(decision).toContainText(`Task failed: “write ${taskKey}”`, { timeout: 60_000 });
+  return { plan, decision };
+}
 const node = (page: Page, title: string) => detail(page).locator(`.task-node[data-task="${title}"]`);
 const editorTask = (page: Page, key: string) => detail(page).locator(`#plan-task-${key}`);
 
@@ -125,14 +145,7 @@ test.describe("a failed task asks the operator", () => {
   });
 
   test("the decision after a failed task shows with its buttons; Stop fails the plan", async ({ page, api, seed }) => {
-    const session = await seed.session("plans-failing");
-    const plan = await api.plan.create.mutate({ sessionId: session.id, goal: "build it" });
-    await page.goto(`/sessions/${encodeURIComponent(session.id)}?view=plans&plan=${plan.id}`);
-    await expect(detail(page).locator(".plan-head .pill")).toHaveText("draft", { timeout: 90_000 });
-    await detail(page).getByRole("button", { name: "Approve" }).click();
-
-    const decision = detail(page).locator(".plan-decision");
-    await expect(decision).toContainText("Task failed: “write build”", { timeout: 60_000 });
+    const { plan, decision } = await approveUntilTaskFails({ page, api, seed }, "plans-failing", "build it", "build");
     await expect(decision.getByRole("button")).toHaveText(["Retry the task", "Replan", "Stop the plan"]);
     await decision.getByRole("button", { name: "Stop the plan" }).click();
     await expect(detail(page).locator(".plan-head .pill")).toHaveText("failed");
@@ -153,14 +166,7 @@ test.describe("Retry the task, end to end", () => {
   test.afterAll(() => rmSync(retryMarker, { force: true }));
 
   test("the failed task runs again from the decision's button and the plan finishes", async ({ page, api, seed }) => {
-    const session = await seed.session("plans-retry");
-    const plan = await api.plan.create.mutate({ sessionId: session.id, goal: "flaky build" });
-    await page.goto(`/sessions/${encodeURIComponent(session.id)}?view=plans&plan=${plan.id}`);
-    await expect(detail(page).locator(".plan-head .pill")).toHaveText("draft", { timeout: 90_000 });
-    await detail(page).getByRole("button", { name: "Approve" }).click();
-
-    const decision = detail(page).locator(".plan-decision");
-    await expect(decision).toContainText("Task failed: “write flaky”", { timeout: 60_000 });
+    const { plan, decision } = await approveUntilTaskFails({ page, api, seed }, "plans-retry", "flaky build", "flaky");
     await expect(detail(page).locator("#plan-task-flaky .pill")).toHaveText("failed");
     await decision.getByRole("button", { name: "Retry the task" }).click();
     await expect(decision).toHaveCount(0);
@@ -190,14 +196,7 @@ test.describe("Replan, end to end", () => {
   });
 
   test("the planner is asked again with the failure; its new draft (round 2) is approved and runs", async ({ page, api, seed, controlRoom }) => {
-    const session = await seed.session("plans-replan");
-    const plan = await api.plan.create.mutate({ sessionId: session.id, goal: "build it" });
-    await page.goto(`/sessions/${encodeURIComponent(session.id)}?view=plans&plan=${plan.id}`);
-    await expect(detail(page).locator(".plan-head .pill")).toHaveText("draft", { timeout: 90_000 });
-    await detail(page).getByRole("button", { name: "Approve" }).click();
-
-    const decision = detail(page).locator(".plan-decision");
-    await expect(decision).toContainText("Task failed: “write build”", { timeout: 60_000 });
+    const { plan, decision } = await approveUntilTaskFails({ page, api, seed }, "plans-replan", "build it", "build");
     await decision.getByRole("button", { name: "Replan" }).click();
     await expect(decision).toHaveCount(0);
 
