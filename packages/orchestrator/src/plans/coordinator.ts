@@ -97,15 +97,16 @@ export class PlanCoordinator {
 
   /** Ends the plan (done, failed or cancelled) with its spend on the timeline. Runs in the plan's queue. */
   async finish(plan: PlanDto, status: "done" | "failed" | "cancelled", error: string | null): Promise<PlanDto> {
-    const saved = await savePlan(this.deps, plan.id, { status, error, decision: null, finishedAt: new Date() });
+    // The event is committed before the row says finished: whoever sees the status finds it on the timeline.
+    const { costUsd } = await loadPlan(this.deps, plan.id);
     await recordEvent(this.deps, {
       sessionId: plan.sessionId,
       type: "plan.finished",
       status,
       summary: `plan ${status}${error ? `: ${error}` : ""}`,
-      payload: { planId: plan.id, ...(error ? { error } : {}), costUsd: saved.costUsd },
+      payload: { planId: plan.id, ...(error ? { error } : {}), costUsd },
     });
-    return saved;
+    return savePlan(this.deps, plan.id, { status, error, decision: null, finishedAt: new Date() });
   }
 
   /** After a task of the plan changed: budget, done, or a failure to ask about. Runs in the plan's queue. */

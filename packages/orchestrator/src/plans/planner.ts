@@ -192,8 +192,8 @@ export class Planner {
   private async fail(planId: string, reason: string): Promise<Outcome> {
     const plan = await loadPlan(this.deps, planId);
     if (FINISHED_PLAN_STATUSES.has(plan.status)) return { settled: true, text: "" };
-    await savePlan(this.deps, planId, { status: "failed", error: reason, finishedAt: new Date() });
     await recordEvent(this.deps, { sessionId: plan.sessionId, type: "plan.finished", status: "failed", summary: `plan failed: ${reason}`, payload: { planId, error: reason } });
+    await savePlan(this.deps, planId, { status: "failed", error: reason, finishedAt: new Date() });
     return { settled: true, text: reason };
   }
 }

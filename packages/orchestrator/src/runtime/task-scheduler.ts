@@ -90,12 +90,13 @@ export class TaskScheduler {
       // task follows its new agent, not this command.
       const command = await this.deps.prisma.command.findUnique({ where: { id: commandId }, select: { agentId: true } });
       if (command && task.agentId !== command.agentId) return;
+      // Event first, then the row: whoever sees the task finished finds it on the timeline.
+      await recordEvent(this.deps, { sessionId: task.sessionId, taskId, commandId, type: `task.${status}`, status, summary: `${task.title}: ${status}${detail && status !== "completed" ? ` (${detail})` : ""}` });
       await this.update(taskId, {
         status,
         finishedAt: new Date(),
         ...(status === "completed" ? { result: detail ?? null, error: null } : { error: detail ?? status }),
       });
-      await recordEvent(this.deps, { sessionId: task.sessionId, taskId, commandId, type: `task.${status}`, status, summary: `${task.title}: ${status}${detail && status !== "completed" ? ` (${detail})` : ""}` });
       await this.schedule(task.sessionId);
     });
   }

@@ -125,8 +125,9 @@ async function upstreamWork(deps: TaskTurnDeps, dep: Models.TaskModel, cwd: stri
 /** The task stops before its turn: blocked, the conflict kept on it and on the timeline, for the operator. */
 async function blockOnConflict(deps: TaskTurnDeps, task: Models.TaskModel, conflict: StoredMergeConflict): Promise<string> {
   const reason = conflict.files.length > 0 ? `merge conflict in ${conflict.files.join(", ")}` : `could not merge "${conflict.dependencyTitle}": ${conflict.reason ?? "git refused"}`;
-  await updateTask(deps, task.id, { status: "blocked", error: reason, mergeConflict: JSON.stringify(conflict) });
+  // The event is committed before the row says blocked: whoever sees the status finds the conflict on the timeline.
   await recordEvent(deps, { sessionId: task.sessionId, agentId: task.agentId ?? undefined, taskId: task.id, type: "task.merge_conflict", status: "blocked", summary: `${task.title}: ${reason}`, payload: conflict });
+  await updateTask(deps, task.id, { status: "blocked", error: reason, mergeConflict: JSON.stringify(conflict) });
   return reason;
 }
 
