@@ -14,7 +14,8 @@
  * 4. Load for S seconds: every working agent loops (command → its turn ends → next command); interrupters loop
  *    (slow command → running → interrupt → turn ends); H hook senders each POST a Claude Code hook payload to
  *    /hooks/claude every ~2 s; Chromium has the session page open and its frames are sampled.
- * 5. Prints: ingest p50/p99 (hook POST round trip), command ack p50/p99 idle and under load, interrupt p99
+ * 5. Prints: ingest p50/p99 (hook POST round trip), command ack p50/p99 idle and under load (also split: the
+ *    opening burst, every agent's first command at once, and the acks after it), interrupt p99
  *    (interrupt mutation → the interrupted command finished), permission answered → tool finished p99, server RSS and
  *    CPU, hook events acked vs stored, page frame p99 and long tasks. One JSON line for docs/performance.md.
  */
@@ -135,10 +136,10 @@ try {
   const startupMs = performance.now() - startedAt;
   console.log(`${AGENTS} Claude Code agents idle after ${(startupMs / 1000).toFixed(1)} s`);
 
-  const sendCommand = async (agentId: string, text: string, acks: number[]) => {
+  const sendCommand = async (agentId: string, text: string, ...acks: number[][]) => {
     const t0 = nowMs();
     const command = await api.agent.command.mutate({ agentId, text });
-    acks.push(nowMs() - t0);
+    for (const list of acks) list.push(nowMs() - t0);
     return command;
   };
 
@@ -154,6 +155,10 @@ try {
 
   // 3. Load.
   const loadAcks: number[] = [];
+  // Every loop's first command leaves at the same instant (all agents at once, batched by the client): the
+  // opening burst is also reported apart from the acks after it.
+  const burstAcks: number[] = [];
+  const steadyAcks: number[] = [];
   const interruptMs: number[] = [];
   const failures: string[] = [];
   let turns = 0;
@@ -164,7 +169,7 @@ try {
   const workLoop = async (agent: (typeof agents)[number]) => {
     let n = 0;
     while (during()) {
-      const command = await sendCommand(agent.id, `turn ${n++} of worker ${agent.index}`, loadAcks);
+      const command = await sendCommand(agent.id, `turn ${n} of worker ${agent.index}`, loadAcks, n++ === 0 ? burstAcks : steadyAcks);
       const status = await commands.until(command.id, FINISHED);
       commands.forget(command.id);
       if (status === "completed") turns++;
@@ -175,7 +180,7 @@ try {
     let n = 0;
     while (during()) {
       const asked = await stubRequests(agent.index);
-      const command = await sendCommand(agent.id, `slow turn ${n++}`, loadAcks);
+      const command = await sendCommand(agent.id, `slow turn ${n}`, loadAcks, n++ === 0 ? burstAcks : steadyAcks);
       await commands.until(command.id, new Set(["running", ...FINISHED]));
       // Interrupt only once the turn waits on its (slow) model answer.
       let answered = asked;
@@ -249,6 +254,8 @@ try {
   const ingest = distribution(ingestMs);
   const idleAck = distribution(idleAcks);
   const loadAck = distribution(loadAcks);
+  const burstAck = distribution(burstAcks);
+  const steadyAck = distribution(steadyAcks);
   const interrupt = distribution(interruptMs);
   const resume = distribution(resumeMs);
   const peakRss = Math.max(...rss);
@@ -264,6 +271,8 @@ try {
     ingest: figure(ingest),
     commandAckIdle: figure(idleAck),
     commandAckLoad: figure(loadAck),
+    commandAckOpeningBurst: figure(burstAck),
+    commandAckAfterBurst: figure(steadyAck),
     interrupt: figure(interrupt),
     permissionToToolResult: figure(resume),
     serverRssPeakMiB: Math.round(peakRss / 2 ** 20),
@@ -288,6 +297,8 @@ Load: ${AGENTS} Claude Code agents (${INTERRUPTERS} interrupted in a loop) + ${H
   ingest (hook POST round trip)              p50 ${ms(ingest.p50)}  p99 ${ms(ingest.p99)}  max ${ms(ingest.max)}  (${num(ingest.count)} posts)
   command ack (mutation → accepted), idle    p50 ${ms(idleAck.p50)}  p99 ${ms(idleAck.p99)}  (${idleAck.count})
   command ack under load                     p50 ${ms(loadAck.p50)}  p99 ${ms(loadAck.p99)}  max ${ms(loadAck.max)}  (${loadAck.count})
+    the opening burst (all agents at once)   p50 ${ms(burstAck.p50)}  p99 ${ms(burstAck.p99)}  (${burstAck.count})
+    after it                                 p50 ${ms(steadyAck.p50)}  p99 ${ms(steadyAck.p99)}  max ${ms(steadyAck.max)}  (${steadyAck.count})
   interrupt (mutation → command finished)    p50 ${ms(interrupt.p50)}  p99 ${ms(interrupt.p99)}  (${interrupt.count})
   permission answered → tool result          p50 ${ms(resume.p50)}  p99 ${ms(resume.p99)}  (${resume.count})
   server RSS peak                            ${mib(peakRss)}

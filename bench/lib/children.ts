@@ -77,7 +77,8 @@ export async function spawnRozet(options: { cpuProfDir?: string | undefined; lab
   // The same V8 flag as the `rozet` command's shebang (apps/server/bin/rozet.js), so the bench measures what runs.
   const execArgv = ["--max-semi-space-size=4", "--import", "tsx"];
   if (options.cpuProfDir) execArgv.unshift("--cpu-prof", `--cpu-prof-dir=${options.cpuProfDir}`);
-  const { proc, ready } = await start(path.join(here, "server-child.ts"), execArgv, { ...process.env, ROZET_HOME: home });
+  // The thread pool size the `rozet` command sets (apps/server/bin/rozet.js).
+  const { proc, ready } = await start(path.join(here, "server-child.ts"), execArgv, { UV_THREADPOOL_SIZE: "16", ...process.env, ROZET_HOME: home });
   const child = wrap(proc, ready.port);
   const file = (name: string) => {
     const p = path.join(home, name);

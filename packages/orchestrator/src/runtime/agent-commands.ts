@@ -4,6 +4,7 @@ import { agentDto, commandDto, type AgentDto, type CommandDto } from "../dto.ts"
 import { createCommand, setCommandStatus } from "./commands.ts";
 import { assertDriven, assertDrivenAgent } from "./observed-agents.ts";
 import type { OperatorAnswer, PermissionBroker } from "./permission-broker.ts";
+import type { AgentRuntime } from "./agent-runtime.ts";
 import type { AgentRegistry } from "./registry.ts";
 import type { AgentForwarding, ForwardedKind } from "../replicas/agent-forwarding.ts";
 
@@ -44,6 +45,8 @@ async function runControlCommand(
 
 /** A prompt for the agent. Queued behind the running turn if the agent is busy; acknowledged once accepted. */
 export async function sendAgentCommand(deps: Pick<AgentCommandDeps, "prisma" | "control" | "agents" | "forwarding">, input: { agentId: string; text: string; idempotencyKey?: string | undefined; issuedBy?: string | undefined }): Promise<CommandDto> {
+  const local = deps.agents.find(input.agentId);
+  if (local && COMMANDABLE_AGENT_STATUSES.has(local.status)) return sendToRunningAgent(deps, local, input);
   const agent = await deps.prisma.agent.findUnique({ where: { id: input.agentId } });
   if (!agent) throw notFound("agent", input.agentId);
   assertDriven(agent);
@@ -61,6 +64,31 @@ export async function sendAgentCommand(deps: Pick<AgentCommandDeps, "prisma" | "
   const accepted = await setCommandStatus(deps, command.id, "accepted");
   runtime.enqueue({ commandId: command.id, text: input.text });
   return accepted;
+}
+
+/**
+ * The common case, kept to one write: the agent runs here and takes prompts, so it exists, is driven and its
+ * session is known — the row is stored already accepted, without the lookups and the second write of the general path.
+ */
+async function sendToRunningAgent(deps: Pick<AgentCommandDeps, "prisma" | "control">, runtime: AgentRuntime, input: Parameters<typeof sendAgentCommand>[1]): Promise<CommandDto> {
+  const { command, existing } = await createCommand(deps, {
+    agentId: input.agentId,
+    kind: "prompt",
+    input: { text: input.text },
+    idempotencyKey: input.idempotencyKey,
+    issuedBy: input.issuedBy,
+    accepted: true,
+    sessionId: runtime.sessionId,
+  });
+  if (existing) return command;
+  // It stopped while the row was written: the command fails with the reason, as on the general path.
+  if (!COMMANDABLE_AGENT_STATUSES.has(runtime.status)) {
+    const reason = `agent ${runtime.agentId} is ${runtime.status}; resume it first`;
+    await setCommandStatus(deps, command.id, "failed", { error: reason });
+    throw new DomainError("ILLEGAL_STATE", reason, { status: runtime.status, commandId: command.id });
+  }
+  runtime.enqueue({ commandId: command.id, text: input.text });
+  return command;
 }
 
 export async function interruptAgent(deps: Pick<AgentCommandDeps, "prisma" | "control" | "agents" | "forwarding">, input: { agentId: string; idempotencyKey?: string | undefined; issuedBy?: string | undefined }): Promise<CommandDto> {

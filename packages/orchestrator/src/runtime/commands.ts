@@ -13,6 +13,10 @@ type NewCommand = {
   taskId?: string | undefined;
   /** Who sent it: `token:<name>` for API calls, `task:<id>` for task runs. */
   issuedBy?: string | undefined;
+  /** Stored already accepted (the agent is known to take it): one write instead of two. */
+  accepted?: boolean;
+  /** The agent's session when the caller knows it: the row is written without a join to find it. */
+  sessionId?: string | undefined;
 };
 
 /**
@@ -26,21 +30,34 @@ export async function createCommand(deps: CommandDeps, input: NewCommand): Promi
     const earlier = await findByKey(deps, input, input.idempotencyKey);
     if (earlier) return { command: sameCommandOrConflict(earlier, stored), existing: true };
   }
-  let row;
+  // Accepted at the instant it is created (the latency metrics measure from createdAt).
+  const now = new Date();
+  const data = {
+    id: newId(),
+    agentId: input.agentId,
+    kind: input.kind,
+    input: stored,
+    idempotencyKey: input.idempotencyKey ?? null,
+    taskId: input.taskId ?? null,
+    issuedBy: input.issuedBy ?? null,
+    createdAt: now,
+    ...(input.accepted ? { status: "accepted", acceptedAt: now } : {}),
+  };
+  let created: { dto: CommandDto; sessionId: string };
   try {
-    row = await deps.prisma.command.create({
-      data: { id: newId(), agentId: input.agentId, kind: input.kind, input: stored, idempotencyKey: input.idempotencyKey ?? null, taskId: input.taskId ?? null, issuedBy: input.issuedBy ?? null },
-      include: withSession,
-    });
+    // A known session saves the join (the INSERT alone): prompts to a running agent are on the acknowledgement path.
+    const sessionId = input.sessionId;
+    created = sessionId
+      ? { dto: commandDto(await deps.prisma.command.create({ data })), sessionId }
+      : await deps.prisma.command.create({ data, include: withSession }).then((row) => ({ dto: commandDto(row), sessionId: row.agent.sessionId }));
   } catch (error) {
     // Two requests with the same key at once: the unique index lets one in; the other answers like a retry.
     const earlier = input.idempotencyKey && isUniqueViolation(error) ? await findByKey(deps, input, input.idempotencyKey) : null;
     if (!earlier) throw error;
     return { command: sameCommandOrConflict(earlier, stored), existing: true };
   }
-  const dto = commandDto(row);
-  publishCommand(deps, dto, row.agent.sessionId, "created");
-  return { command: dto, existing: false };
+  publishCommand(deps, created.dto, created.sessionId, "created");
+  return { command: created.dto, existing: false };
 }
 
 function findByKey(deps: CommandDeps, input: NewCommand, idempotencyKey: string) {
