@@ -30,15 +30,16 @@ export async function createAgent(
     runnerLabel?: string | undefined;
   },
 ) {
-  if (input.runnerLabel !== undefined && !deps.runners) {
-    throw new DomainError("ILLEGAL_STATE", "runnerLabel: this control room takes no runners; runners need the Postgres store (ROZET_DATABASE_URL=postgres://…)", { field: "runnerLabel" });
-  }
   if (input.driver === "shell" && input.config?.readOnly === true) {
     // A shell agent asks for nothing before it runs a line: nothing could hold it to reading.
     throw new DomainError("INVALID_INPUT", "config.readOnly: a shell agent cannot be made read-only (any command line may write)", { field: "config" });
   }
+  // The session first: an id that names nothing is a 404 whatever else the input asks for.
   const session = await getSession(deps, { id: input.sessionId });
   if (session.status === "archived") throw new DomainError("ILLEGAL_STATE", `session ${session.id} is archived`);
+  if (input.runnerLabel !== undefined && !deps.runners) {
+    throw new DomainError("ILLEGAL_STATE", "runnerLabel: this control room takes no runners; runners need the Postgres store (ROZET_DATABASE_URL=postgres://…)", { field: "runnerLabel" });
+  }
   const clash = await deps.prisma.agent.findFirst({ where: { sessionId: input.sessionId, name: input.name } });
   if (clash) throw new DomainError("CONFLICT", `session already has an agent named ${input.name}`, { field: "name" });
   const row = await deps.prisma.agent.create({
