@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { createTestDatabase, startTestPostgres, type TestPostgres } from "@rozet/db/testing";
 import { startModelStub } from "@rozet/model-stub";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { stubEnv, waitForAsync } from "./agent-harness.ts";
 import { clientFor, legacyEvent, postJson, removeHome, ROZET_BIN, startProxy, tempHome, waitFor } from "./harness.ts";
 import { startServerProcess, stopServerProcess, type ServerProcess } from "./server-process.ts";
@@ -178,10 +178,12 @@ describe("two server replicas on one Postgres", () => {
     const c = await startServerProcess(homeC, replicaEnv("replica-c"));
     const onC = clientFor(c.url);
     const onB = clientFor(b.url);
-    cleanups.push(() => onC.close(), () => onB.close(), () => {
+    cleanups.push(() => onC.close(), () => onB.close());
+    // Right after this test, pass or fail: a replica left stopped would hold its connections into the next tests.
+    onTestFinished(() => {
       // Still stopped (a failed assertion before the kill): SIGTERM would wait forever.
       c.child.kill("SIGKILL");
-      return c.exited;
+      return c.exited.then(() => undefined);
     });
     const session = await onC.api.session.create.mutate({ name: "sweep" });
     // First run: marks its try and sleeps (C dies meanwhile); the run after the re-dispatch finds the mark and finishes.
@@ -227,7 +229,8 @@ describe("two server replicas on one Postgres", () => {
     const d = await startServerProcess(homeD, replicaEnv("replica-d"));
     const onD = clientFor(d.url);
     const onB = clientFor(b.url);
-    cleanups.push(() => onD.close(), () => onB.close(), () => {
+    cleanups.push(() => onD.close(), () => onB.close());
+    onTestFinished(() => {
       d.child.kill("SIGCONT");
       return stopServerProcess(d).catch(() => undefined);
     });

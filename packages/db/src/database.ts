@@ -7,7 +7,7 @@ import { SqliteEventStore } from "./events/sqlite-event-store.ts";
 import { WalSyncer } from "./events/wal-syncer.ts";
 import type { EventStore } from "./events/types.ts";
 import { applyMigrations, applyPostgresMigrations, committedMigrations } from "./migrate.ts";
-import { isPostgresUrl, pgConnection, redactUrl } from "./postgres.ts";
+import { isPostgresUrl, pgConnection, redactUrl, type PgSessionSettings } from "./postgres.ts";
 import { createPostgresPrisma, createPrisma, type PrismaClient } from "./prisma.ts";
 import { POSTGRES_MIGRATIONS_DIR, SQLITE_MIGRATIONS_DIR } from "./schema/files.ts";
 import { openSqlite, type SqliteOptions } from "./sqlite.ts";
@@ -27,7 +27,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export interface DatabaseOptions extends SqliteOptions {
+export interface DatabaseOptions extends SqliteOptions, PgSessionSettings {
   /** Postgres: connections the server ends under us (restart, admin shutdown) are reported here, not thrown. */
   onConnectionError?: (error: Error) => void;
 }
@@ -88,9 +88,10 @@ export async function migratePostgres(url: string, onConnectionError: (error: Er
 async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
   const onConnectionError = options.onConnectionError ?? (() => undefined);
   const appliedMigrations = await migratePostgres(url, onConnectionError);
-  const prisma = await createPostgresPrisma(url);
-  const events = await PgEventStore.open(url, { onConnectionError });
-  const tokenPool = new pg.Pool({ ...pgConnection(url), max: 2 });
+  const settings: PgSessionSettings = { idleInTransactionMs: options.idleInTransactionMs };
+  const prisma = await createPostgresPrisma(url, settings);
+  const events = await PgEventStore.open(url, { ...settings, onConnectionError });
+  const tokenPool = new pg.Pool({ ...pgConnection(url, settings), max: 2 });
   tokenPool.on("error", onConnectionError);
   return {
     kind: "postgres",

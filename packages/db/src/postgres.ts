@@ -27,6 +27,20 @@ const types = {
  * Settings for every connection of ours: numbers as numbers, and the session in UTC, because Prisma's DateTime
  * columns are `timestamp(3)` without a time zone that Prisma reads as UTC, and our own SQL writes them with now().
  */
-export function pgConnection(url: string): pg.ClientConfig {
-  return { connectionString: url, types, options: "-c TimeZone=UTC" };
+export function pgConnection(url: string, settings: PgSessionSettings = {}): pg.ClientConfig {
+  return {
+    connectionString: url,
+    types,
+    options: "-c TimeZone=UTC",
+    ...(settings.idleInTransactionMs ? { idle_in_transaction_session_timeout: Math.round(settings.idleInTransactionMs) } : {}),
+  };
+}
+
+export interface PgSessionSettings {
+  /**
+   * Postgres ends a transaction of ours that sits idle this long. Only a paused or hung process leaves one open (ours
+   * never wait between statements), and it may hold a lock every replica needs (the event commit lock): a replica
+   * passes its heartbeat lease, after which it counts as dead anyway.
+   */
+  idleInTransactionMs?: number | undefined;
 }

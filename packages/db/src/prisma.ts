@@ -2,7 +2,7 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { PrismaClient as PostgresPrismaClient } from "./generated/prisma-postgres/client.ts";
-import { pgConnection } from "./postgres.ts";
+import { pgConnection, type PgSessionSettings } from "./postgres.ts";
 import { TransactionGate } from "./prisma-transaction-gate.ts";
 
 export type { PrismaClient };
@@ -47,9 +47,9 @@ export async function createPrisma(file: string): Promise<{ prisma: PrismaClient
  * SQLite schema (generated from it; packages/db/test/schema-twins.test.ts keeps them so). Its model API is the
  * same, so the rest of the code sees one `PrismaClient` type; the cast is the one place the two clients meet.
  */
-export async function createPostgresPrisma(url: string): Promise<PrismaClient> {
-  const { connectionString, options } = pgConnection(url);
-  const prisma = new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString, options, max: 8 }) });
+export async function createPostgresPrisma(url: string, settings: PgSessionSettings = {}): Promise<PrismaClient> {
+  const { connectionString, options, idle_in_transaction_session_timeout } = pgConnection(url, settings);
+  const prisma = new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString, options, idle_in_transaction_session_timeout, max: 8 }) });
   await prisma.$connect();
   return prisma as unknown as PrismaClient;
 }

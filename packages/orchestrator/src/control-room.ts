@@ -77,13 +77,15 @@ export interface ControlRoom extends Stores {
 export async function createControlRoom(options: ControlRoomOptions): Promise<ControlRoom> {
   mkdirSync(options.workspacesRoot, { recursive: true });
   const log = options.logger ?? silentLogger;
+  const replicaLeaseMs = options.replicaLeaseMs ?? DEFAULT_REPLICA_LEASE_MS;
   const database = await openDatabase(options.database, {
     ...(options.synchronous ? { synchronous: options.synchronous } : {}),
+    // Postgres: a replica paused mid-transaction past its lease (swept as dead meanwhile) must not keep holding locks.
+    idleInTransactionMs: replicaLeaseMs,
     // Postgres going away (restart, failover) fails the queries that need it; the process lives on.
     onConnectionError: (error) => log.warn({ err: error }, "database connection ended"),
   });
   const bus = createBus();
-  const replicaLeaseMs = options.replicaLeaseMs ?? DEFAULT_REPLICA_LEASE_MS;
   const replicaName = options.replicaName ?? `${hostname()}/${process.pid}`;
   const replication = await startReplication({ database, location: options.database, bus, log, name: replicaName, leaseMs: replicaLeaseMs }).catch(async (error: unknown) => {
     await database.close().catch(() => undefined);

@@ -55,7 +55,7 @@ export async function startReplication(deps: ReplicationOptions): Promise<Replic
     for (const close of closers.reverse()) await close().catch((error: unknown) => log.warn({ err: error }, "replication: close failed"));
   };
   try {
-    const replicas = await PgSignals.open<ReplicaTopics>(location, { log });
+    const replicas = await PgSignals.open<ReplicaTopics>(location, { log, idleInTransactionMs: deps.leaseMs });
     closers.push(() => replicas.close());
     const stores = await openPgReplicaStores(location, { replicaId: replicas.replicaId, name: deps.name }, deps.leaseMs, log);
     closers.push(() => stores.close());

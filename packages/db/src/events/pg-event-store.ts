@@ -1,5 +1,6 @@
 import pg from "pg";
-import { pgConnection } from "../postgres.ts";
+import { pgConnection, type PgSessionSettings } from "../postgres.ts";
+import { PgCommitConnection } from "./pg-commit-connection.ts";
 import { newId } from "@rozet/vocabulary";
 import { OwnCommits } from "../replicas/own-commits.ts";
 import { decodeBytes, decodePayload, encodeCommit, PayloadEncoding, type EncodedCommit } from "./payload.ts";
@@ -39,7 +40,7 @@ export const EVENTS_CHANNEL = "rozet_events";
  * The advisory lock every event commit holds from seq allocation to COMMIT, on every replica: commits take seqs in
  * commit order, so once seq N is visible every lower seq is committed or gone, and "seq > cursor" skips nothing.
  */
-const EVENT_COMMIT_LOCK = 0x726f7a6574; // "rozet"
+export const EVENT_COMMIT_LOCK = 0x726f7a6574; // "rozet"
 
 /** Named `@param`s of the shared filter SQL → Postgres `$n`. */
 function positional(sql: string, params: Record<string, unknown>): { text: string; values: unknown[] } {
@@ -76,7 +77,7 @@ export class PgEventStore implements EventStore {
   readonly ownCommits = new OwnCommits();
 
   private constructor(
-    private readonly writer: pg.Client,
+    private readonly writer: PgCommitConnection,
     private readonly reader: pg.Pool,
   ) {}
 
@@ -85,32 +86,28 @@ export class PgEventStore implements EventStore {
    * `onConnectionError` hears connections the server ends under us (restart, admin shutdown). pg emits those as
    * 'error' events, which would otherwise crash the process; the next query on such a connection fails instead.
    */
-  static async open(url: string, options: { onConnectionError?: (error: Error) => void } = {}): Promise<PgEventStore> {
+  static async open(url: string, options: PgSessionSettings & { onConnectionError?: (error: Error) => void } = {}): Promise<PgEventStore> {
     const onError = options.onConnectionError ?? (() => undefined);
-    const writer = new pg.Client(pgConnection(url));
-    writer.on("error", onError);
-    await writer.connect();
-    const reader = new pg.Pool({ ...pgConnection(url), max: 4 });
+    const writer = await PgCommitConnection.open(pgConnection(url, options), onError);
+    const reader = new pg.Pool({ ...pgConnection(url, options), max: 4 });
     reader.on("error", onError);
     return new PgEventStore(writer, reader);
   }
 
   async appendBatch(events: NewEvent[], encoded?: EncodedCommit): Promise<AppendOutcome> {
     const { blocks, placements } = encoded ?? encodeCommit(events.map((e) => e.session.ref), events.map((e) => e.payloadJson));
-    const db = this.writer;
-    const outcome: AppendOutcome = { results: [], stored: [], createdSessions: [], createdAgents: [] };
-    await db.query("BEGIN");
-    try {
+    return this.writer.transaction(async (db) => {
+      const outcome: AppendOutcome = { results: [], stored: [], createdSessions: [], createdAgents: [] };
       const sessionIds = new Map<string, string>();
       const agentIds = new Map<string, string>();
       for (const event of events) {
         let sessionId = sessionIds.get(event.session.ref);
         if (!sessionId) {
-          sessionId = await this.resolveSession(event.session, outcome);
+          sessionId = await this.resolveSession(db, event.session, outcome);
           sessionIds.set(event.session.ref, sessionId);
         }
         if (event.agent && !agentIds.has(`${sessionId}\u0000${event.agent.ref}`)) {
-          agentIds.set(`${sessionId}\u0000${event.agent.ref}`, await this.resolveAgent(sessionId, event.agent, outcome));
+          agentIds.set(`${sessionId}\u0000${event.agent.ref}`, await this.resolveAgent(db, sessionId, event.agent, outcome));
         }
       }
       const blockIds = blocks.length
@@ -216,37 +213,33 @@ export class PgEventStore implements EventStore {
         // Delivered at COMMIT, only if it commits: a cursor (the newest seq), never the events (payloads ≤ 8000 bytes).
         await db.query("SELECT pg_notify($1, $2)", [EVENTS_CHANNEL, String(last.seq)]);
       }
-      await db.query("COMMIT");
       return outcome;
-    } catch (error) {
-      await db.query("ROLLBACK");
-      throw error;
-    }
+    });
   }
 
-  private async resolveSession(ref: { ref: string; name?: string }, outcome: AppendOutcome): Promise<string> {
-    const found = await this.writer.query<{ id: string }>(`SELECT "id" FROM "Session" WHERE "id" = $1 OR "externalKey" = $1 LIMIT 1`, [ref.ref]);
+  private async resolveSession(db: pg.ClientBase, ref: { ref: string; name?: string }, outcome: AppendOutcome): Promise<string> {
+    const found = await db.query<{ id: string }>(`SELECT "id" FROM "Session" WHERE "id" = $1 OR "externalKey" = $1 LIMIT 1`, [ref.ref]);
     if (found.rows[0]) return found.rows[0].id;
     // Another replica may create it at the same time: the loser waits for its commit and takes that row.
     const id = newId();
-    const created = await this.writer.query(`INSERT INTO "Session" ("id", "name", "externalKey", "updatedAt") VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING`, [id, ref.name ?? ref.ref, ref.ref]);
-    if (created.rowCount === 0) return this.resolveSession(ref, outcome);
+    const created = await db.query(`INSERT INTO "Session" ("id", "name", "externalKey", "updatedAt") VALUES ($1, $2, $3, now()) ON CONFLICT DO NOTHING`, [id, ref.name ?? ref.ref, ref.ref]);
+    if (created.rowCount === 0) return this.resolveSession(db, ref, outcome);
     outcome.createdSessions.push(id);
     return id;
   }
 
-  private async resolveAgent(sessionId: string, ref: { ref: string; name?: string; model?: string }, outcome: AppendOutcome): Promise<string> {
-    const found = await this.writer.query<{ id: string }>(
+  private async resolveAgent(db: pg.ClientBase, sessionId: string, ref: { ref: string; name?: string; model?: string }, outcome: AppendOutcome): Promise<string> {
+    const found = await db.query<{ id: string }>(
       `SELECT "id" FROM "Agent" WHERE "sessionId" = $1 AND ("id" = $2 OR "externalSessionId" = $2) LIMIT 1`,
       [sessionId, ref.ref],
     );
     if (found.rows[0]) return found.rows[0].id;
     const id = newId();
-    const created = await this.writer.query(
+    const created = await db.query(
       `INSERT INTO "Agent" ("id", "sessionId", "name", "driver", "model", "status", "externalSessionId", "updatedAt") VALUES ($1, $2, $3, 'external', $4, 'idle', $5, now()) ON CONFLICT DO NOTHING`,
       [id, sessionId, ref.name ?? ref.ref, ref.model ?? null, ref.ref],
     );
-    if (created.rowCount === 0) return this.resolveAgent(sessionId, ref, outcome);
+    if (created.rowCount === 0) return this.resolveAgent(db, sessionId, ref, outcome);
     outcome.createdAgents.push({ id, sessionId });
     return id;
   }
@@ -357,17 +350,11 @@ export class PgEventStore implements EventStore {
   }
 
   async deleteSession(sessionId: string): Promise<void> {
-    const db = this.writer;
-    await db.query("BEGIN");
-    try {
+    await this.writer.transaction(async (db) => {
       await db.query(`DELETE FROM "PayloadBlock" WHERE "id" IN (SELECT "payloadBlock" FROM "Event" WHERE "sessionId" = $1 AND "payloadBlock" IS NOT NULL)`, [sessionId]);
       await db.query(`DELETE FROM "Event" WHERE "sessionId" = $1`, [sessionId]);
       await db.query(`DELETE FROM "SessionStats" WHERE "sessionId" = $1`, [sessionId]);
-      await db.query("COMMIT");
-    } catch (error) {
-      await db.query("ROLLBACK");
-      throw error;
-    }
+    });
   }
 
   async recent(limit: number): Promise<EventSummary[]> {
@@ -388,7 +375,7 @@ export class PgEventStore implements EventStore {
   }
 
   async close(): Promise<void> {
-    await this.writer.end();
+    await this.writer.close();
     await this.reader.end();
   }
 }

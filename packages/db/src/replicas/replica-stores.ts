@@ -11,7 +11,8 @@ export interface PgReplicaStores {
 }
 
 export async function openPgReplicaStores(url: string, self: ReplicaInfo, leaseMs: number, log: Logger): Promise<PgReplicaStores> {
-  const pool = new pg.Pool({ connectionString: url, max: 3 });
+  // Its transactions (the call box takes an advisory lock) end with a replica paused past its lease, as the events' do.
+  const pool = new pg.Pool({ connectionString: url, max: 3, idle_in_transaction_session_timeout: leaseMs });
   pool.on("error", (error) => log.warn({ err: error }, "replica directory: a pooled connection was ended"));
   try {
     const directory = await PgReplicaDirectory.open(pool, self, leaseMs);

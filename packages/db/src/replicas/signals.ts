@@ -63,9 +63,9 @@ export class PgSignals<Topics extends SignalTopics> implements ReplicaSignals<To
     private readonly log: Logger,
   ) {}
 
-  static async open<Topics extends SignalTopics>(url: string, options: { log?: Logger; reconnectMs?: number } = {}): Promise<PgSignals<Topics>> {
+  static async open<Topics extends SignalTopics>(url: string, options: { log?: Logger; reconnectMs?: number; idleInTransactionMs?: number } = {}): Promise<PgSignals<Topics>> {
     const log = options.log ?? silentLogger;
-    const pool = new pg.Pool({ connectionString: url, max: 2 });
+    const pool = new pg.Pool({ connectionString: url, max: 2, ...(options.idleInTransactionMs ? { idle_in_transaction_session_timeout: options.idleInTransactionMs } : {}) });
     pool.on("error", (error) => log.warn({ err: error }, "replica signals: a pooled connection was ended"));
     await pool.query(TABLE);
     const signals = new PgSignals<Topics>(pool, log);
