@@ -82,6 +82,34 @@ describe("TaskScheduler (unit: real SQLite, an agent directory of its own)", () 
     expect(types.filter((t) => t.startsWith("task."))).toEqual(["task.created", "task.assigned", "task.created", "task.completed", "task.assigned"]);
   });
 
+  it("a task's finish is on the timeline before its row says so (a client that waits for the status finds the event)", async () => {
+    const { addAgent, task, row, finishTurn } = await schedulerFor();
+    const agent = await addAgent();
+    const first = await task("build");
+    // Hold the commit that carries task.completed, and look at the row meanwhile.
+    const store = stores.database.events;
+    const append = store.appendBatch.bind(store);
+    let reached!: () => void;
+    const atTheCommit = new Promise<void>((resolve) => (reached = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    store.appendBatch = async (events, encoded) => {
+      if (events.some((e) => e.type === "task.completed")) {
+        reached();
+        await released;
+      }
+      return append(events, encoded);
+    };
+    finishTurn(agent, "completed", "built");
+    await atTheCommit;
+    // Other work may go on meanwhile; the row must not say completed while its event is not committed.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect((await row(first.id)).status).not.toBe("completed");
+    release();
+    await waitFor(async () => (await row(first.id)).status === "completed", "completed after its event");
+    expect((await timeline(stores, first.sessionId)).map((e) => e.type)).toContain("task.completed");
+  });
+
   it("a failed dependency blocks its dependents, the reason carried two steps down, each on the timeline", async () => {
     const { addAgent, task, row, finishTurn, session, scheduler } = await schedulerFor();
     const agent = await addAgent();

@@ -30,15 +30,16 @@ async function runControlCommand(
   action: () => Promise<string>,
 ): Promise<CommandDto> {
   // An unknown agent is a 404 naming it (the command row would otherwise fail on its foreign key).
-  if (!(await deps.prisma.agent.findUnique({ where: { id: input.agentId }, select: { id: true } }))) throw notFound("agent", input.agentId);
-  const { command, existing } = await createCommand(deps, input);
+  const agent = await deps.prisma.agent.findUnique({ where: { id: input.agentId }, select: { sessionId: true } });
+  if (!agent) throw notFound("agent", input.agentId);
+  const known = { sessionId: agent.sessionId };
+  const { command, existing } = await createCommand(deps, { ...input, accepted: true, ...known });
   if (existing) return command;
-  await setCommandStatus(deps, command.id, "accepted");
-  await setCommandStatus(deps, command.id, "running");
+  await setCommandStatus(deps, command.id, "running", {}, known);
   try {
-    return await setCommandStatus(deps, command.id, "completed", { result: await action() });
+    return await setCommandStatus(deps, command.id, "completed", { result: await action() }, known);
   } catch (error) {
-    await setCommandStatus(deps, command.id, "failed", { error: (error as Error).message });
+    await setCommandStatus(deps, command.id, "failed", { error: (error as Error).message }, known);
     throw error;
   }
 }
@@ -56,14 +57,17 @@ export async function sendAgentCommand(deps: Pick<AgentCommandDeps, "prisma" | "
   const { command, existing } = await createCommand(deps, { agentId: input.agentId, kind: "prompt", input: { text: input.text }, idempotencyKey: input.idempotencyKey, issuedBy: input.issuedBy });
   if (existing) return command;
   const runtime = deps.agents.find(input.agentId);
-  if (!runtime || !COMMANDABLE_AGENT_STATUSES.has(runtime.status)) {
-    const reason = `agent ${agent.name} is ${runtime?.status ?? agent.status}; resume it first`;
-    await setCommandStatus(deps, command.id, "failed", { error: reason });
-    throw new DomainError("ILLEGAL_STATE", reason, { status: runtime?.status ?? agent.status, commandId: command.id });
-  }
+  if (!runtime || !COMMANDABLE_AGENT_STATUSES.has(runtime.status)) return refuseNotCommandable(deps, command.id, agent.name, runtime?.status ?? agent.status);
   const accepted = await setCommandStatus(deps, command.id, "accepted");
   runtime.enqueue({ commandId: command.id, text: input.text });
   return accepted;
+}
+
+/** A prompt stored for an agent that does not take prompts (now): the command fails with the reason, a 409 says it. */
+async function refuseNotCommandable(deps: Pick<AgentCommandDeps, "prisma" | "control">, commandId: string, agentName: string, status: string, known: { sessionId?: string } = {}): Promise<never> {
+  const reason = `agent ${agentName} is ${status}; resume it first`;
+  await setCommandStatus(deps, commandId, "failed", { error: reason }, known);
+  throw new DomainError("ILLEGAL_STATE", reason, { status, commandId });
 }
 
 /**
@@ -82,11 +86,7 @@ async function sendToRunningAgent(deps: Pick<AgentCommandDeps, "prisma" | "contr
   });
   if (existing) return command;
   // It stopped while the row was written: the command fails with the reason, as on the general path.
-  if (!COMMANDABLE_AGENT_STATUSES.has(runtime.status)) {
-    const reason = `agent ${runtime.agentId} is ${runtime.status}; resume it first`;
-    await setCommandStatus(deps, command.id, "failed", { error: reason });
-    throw new DomainError("ILLEGAL_STATE", reason, { status: runtime.status, commandId: command.id });
-  }
+  if (!COMMANDABLE_AGENT_STATUSES.has(runtime.status)) return refuseNotCommandable(deps, command.id, runtime.agentId, runtime.status, { sessionId: runtime.sessionId });
   runtime.enqueue({ commandId: command.id, text: input.text });
   return command;
 }

@@ -182,7 +182,8 @@ export class AgentRuntime {
   async setMode(mode: string): Promise<void> {
     if (!this.driver?.setMode) throw new DomainError("INVALID_INPUT", `this agent's driver has no permission modes`, { field: "mode" });
     await this.driver.setMode(mode);
-    this.background("record mode change", () => recordEvent(this.deps, { sessionId: this.sessionId, agentId: this.agentId, type: "agent.mode_changed", status: mode, summary: `permission mode: ${mode}` }));
+    // On the timeline before the mode command says completed (a caller reads it right after).
+    await recordEvent(this.deps, { sessionId: this.sessionId, agentId: this.agentId, type: "agent.mode_changed", status: mode, summary: `permission mode: ${mode}` });
   }
 
   /** Drops a queued prompt (its task was cancelled) or interrupts it if it is running. */
@@ -190,7 +191,7 @@ export class AgentRuntime {
     const index = this.queue.findIndex((q) => q.commandId === commandId);
     if (index >= 0) {
       const [dropped] = this.queue.splice(index, 1);
-      await setCommandStatus(this.deps, commandId, "cancelled", { error: "cancelled before it started" });
+      await setCommandStatus(this.deps, commandId, "cancelled", { error: "cancelled before it started" }, { sessionId: this.sessionId });
       this.options.onCommandFinished(commandId, dropped!.taskId, "cancelled", "cancelled before it started");
       return;
     }
@@ -231,7 +232,7 @@ export class AgentRuntime {
     await this.deps.prisma.agent.update({ where: { id: this.agentId }, data: { lastError: reason } });
     await this.transition("lost", reason);
     for (const prompt of this.queue.splice(0)) {
-      await setCommandStatus(this.deps, prompt.commandId, "cancelled", { error: `agent lost before the command started: ${reason}` });
+      await setCommandStatus(this.deps, prompt.commandId, "cancelled", { error: `agent lost before the command started: ${reason}` }, { sessionId: this.sessionId });
       if (prompt.taskId) this.options.onTaskRequeued(prompt.taskId, reason);
     }
   }
@@ -261,7 +262,7 @@ export class AgentRuntime {
 
   private async failQueued(status: "failed" | "cancelled", reason: string) {
     for (const prompt of this.queue.splice(0)) {
-      await setCommandStatus(this.deps, prompt.commandId, status, { error: reason });
+      await setCommandStatus(this.deps, prompt.commandId, status, { error: reason }, { sessionId: this.sessionId });
       this.options.onCommandFinished(prompt.commandId, prompt.taskId, status, reason);
     }
   }
@@ -292,7 +293,7 @@ export class AgentRuntime {
     watchdog.unref();
     try {
       await this.transition("busy");
-      await setCommandStatus(this.deps, turn.commandId, "running");
+      await setCommandStatus(this.deps, turn.commandId, "running", {}, { sessionId: this.sessionId });
       const shared = this.options.workspace && !this.options.workspace.isolated ? this.options.workspace.cwd : null;
       outcome = shared
         ? await withWorkspaceLock(shared, () => this.promptInFolder(turn, driver), {
@@ -306,7 +307,7 @@ export class AgentRuntime {
     }
     // Whoever waits for the command's completion may read the timeline at once: the turn's events come first.
     await this.eventsStored();
-    await setCommandStatus(this.deps, turn.commandId, outcome.status, outcome.status === "completed" ? { result: outcome.detail } : { error: outcome.detail ?? outcome.status });
+    await setCommandStatus(this.deps, turn.commandId, outcome.status, outcome.status === "completed" ? { result: outcome.detail } : { error: outcome.detail ?? outcome.status }, { sessionId: this.sessionId });
     turn.ended.resolve(outcome);
     await this.showTurnError(outcome);
     if (turn.taskId) {

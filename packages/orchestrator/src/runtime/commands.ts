@@ -91,15 +91,15 @@ export async function setCommandStatus(
   id: string,
   status: CommandStatus,
   outcome: { result?: string | undefined; error?: string | undefined } = {},
+  /** The command's session when the caller knows it (an agent's runtime does): the update needs no join. */
+  known: { sessionId?: string | undefined } = {},
 ): Promise<CommandDto> {
   const stamp = timestampFor[status];
-  const row = await deps.prisma.command.update({
-    where: { id },
-    data: { status, ...(stamp ? { [stamp]: new Date() } : {}), ...(outcome.result !== undefined ? { result: outcome.result } : {}), ...(outcome.error !== undefined ? { error: outcome.error } : {}) },
-    include: withSession,
-  });
-  const dto = commandDto(row);
-  publishCommand(deps, dto, row.agent.sessionId, "updated");
+  const data = { status, ...(stamp ? { [stamp]: new Date() } : {}), ...(outcome.result !== undefined ? { result: outcome.result } : {}), ...(outcome.error !== undefined ? { error: outcome.error } : {}) };
+  const { dto, sessionId } = known.sessionId
+    ? { dto: commandDto(await deps.prisma.command.update({ where: { id }, data })), sessionId: known.sessionId }
+    : await deps.prisma.command.update({ where: { id }, data, include: withSession }).then((row) => ({ dto: commandDto(row), sessionId: row.agent.sessionId }));
+  publishCommand(deps, dto, sessionId, "updated");
   return dto;
 }
 

@@ -3,7 +3,7 @@ import type { Stores } from "../deps.ts";
 import type { AgentDto } from "../dto.ts";
 import type { AgentRuntime } from "./agent-runtime.ts";
 import { recordEvent } from "../timeline.ts";
-import { createCommand, setCommandStatus } from "./commands.ts";
+import { createCommand } from "./commands.ts";
 import { wantsOf, type AgentWants } from "./agent-fit.ts";
 import { dependencyVerdict } from "./task-dependencies.ts";
 import { claimTask, finishTaskTurn, prepareTaskTurn, updateTask, type PreparedTurn, type TaskChange, type TaskRow, type TaskTurn } from "./task-turns.ts";
@@ -193,8 +193,7 @@ export class TaskScheduler {
       }
       // Queued exactly once, also when two replicas' passes find the task ready at the same time.
       if (!(await claim(task, { status: "queued", agentId: runtime.agentId, attempts: { increment: 1 }, error: null }))) continue;
-      const { command } = await createCommand(this.deps, { agentId: runtime.agentId, kind: "prompt", input: { text: task.prompt }, taskId: task.id, issuedBy: `task:${task.id}` });
-      await setCommandStatus(this.deps, command.id, "accepted");
+      const { command } = await createCommand(this.deps, { agentId: runtime.agentId, kind: "prompt", input: { text: task.prompt }, taskId: task.id, issuedBy: `task:${task.id}`, accepted: true, sessionId });
       await recordEvent(this.deps, { sessionId, agentId: runtime.agentId, taskId: task.id, commandId: command.id, type: "task.assigned", summary: task.title });
       const taskBudget = task.budgetUsd !== null || task.budgetTokens !== null ? { usd: task.budgetUsd, tokens: task.budgetTokens } : undefined;
       runtime.enqueue({ commandId: command.id, text: task.prompt, taskId: task.id, taskBudget });
