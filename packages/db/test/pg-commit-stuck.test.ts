@@ -88,6 +88,6 @@ describe("Postgres commits left stuck", () => {
     const [result] = await appended;
     expect(result).toMatchObject({ duplicate: false });
     const stored = await admin.query(`SELECT "seq" FROM "Event" WHERE "eventId" = $1`, [eventId]);
-    expect(stored.rows).toEqual([{ seq: result!.seq }]);
+    expect(stored.rows.map((r: { seq: string }) => Number(r.seq))).toEqual([result!.seq]);
   });
 });

@@ -31,6 +31,8 @@ interface Shape {
 /** Types as the Prisma schema sees them: each store's spelling of String, Int, Float, Bytes, DateTime. */
 const SQLITE_TYPES: Record<string, string> = { TEXT: "String", INTEGER: "Int", REAL: "Float", BLOB: "Bytes", DATETIME: "DateTime", BOOLEAN: "Boolean" };
 const POSTGRES_TYPES: Record<string, string> = { text: "String", integer: "Int", "double precision": "Float", bytea: "Bytes", "timestamp without time zone": "DateTime", boolean: "Boolean" };
+/** Columns Postgres keeps 64-bit like SQLite's INTEGER (only our own SQL touches them: see 20261207004000_wide_event_keys). */
+const POSTGRES_WIDE: Record<string, string[]> = { Event: ["seq", "payloadBlock"], PayloadBlock: ["id"] };
 
 function sqliteShape(file: string): Record<string, Shape> {
   const db = openSqlite(file, { synchronous: "NORMAL" });
@@ -58,6 +60,12 @@ function sqliteShape(file: string): Record<string, Shape> {
 function postgresDefault(value: string | null): string | null {
   if (value === null || value.startsWith("nextval(")) return null;
   return value.replace(/::[a-z ]+$/, "");
+}
+
+/** A 64-bit column is an Int only where it is meant to be wide; anywhere else it shows as bigint and differs. */
+function columnType(table: string, column: string, dataType: string): string {
+  if (dataType === "bigint") return POSTGRES_WIDE[table]?.includes(column) ? "Int" : dataType;
+  return POSTGRES_TYPES[dataType] ?? dataType;
 }
 
 async function postgresShape(client: pg.Client): Promise<Record<string, Shape>> {
@@ -91,7 +99,7 @@ async function postgresShape(client: pg.Client): Promise<Record<string, Shape>> 
     )).rows;
     shapes[table] = {
       columns: Object.fromEntries(
-        columns.map((c) => [c.column_name, { type: POSTGRES_TYPES[c.data_type] ?? c.data_type, notNull: c.is_nullable === "NO", default: postgresDefault(c.column_default) }]),
+        columns.map((c) => [c.column_name, { type: columnType(table, c.column_name, c.data_type), notNull: c.is_nullable === "NO", default: postgresDefault(c.column_default) }]),
       ),
       primaryKey: indexes.find((i) => i.primary)?.columns ?? [],
       indexes: Object.fromEntries(indexes.filter((i) => !i.primary).map((i) => [i.name, { columns: i.columns, unique: i.unique }])),
