@@ -46,4 +46,44 @@ describe("server restart with agents left running", () => {
       removeHome(first.home);
     }
   });
+
+  it("runs the tasks of agents lost in the restart again: re-dispatched with the reason, then completed by another agent", async () => {
+    const first = await startTestServer();
+    const { api, close } = clientFor(first.url);
+    const session = await api.session.create.mutate({ name: "restart-tasks" });
+    // First run: marks its try and sleeps (the server "crashes" meanwhile); the run after the restart finishes.
+    const prompt = "if [ -e tried-restart ]; then echo second-try; else touch tried-restart; sleep 30; fi";
+    const task = await api.task.create.mutate({ sessionId: session.id, title: "outlive a restart", prompt, agentProfile: { driver: "shell" } });
+    const running = await waitForAsync(async () => {
+      const now = await api.task.get.query({ id: task.id });
+      return now.status === "running" && now;
+    }, 30_000, "the task running");
+    await close();
+    // A crash, as above: the database closed under the runtime, the leases gone, the sleep left behind.
+    await first.room.writer.flushNow();
+    await first.room.leases.close();
+    await first.room.database.close();
+
+    const second = await startTestServer({ home: first.home });
+    const client = clientFor(second.url);
+    try {
+      expect(await client.api.agent.get.query({ id: running.agentId! })).toMatchObject({ status: "lost" });
+      // Before, the task said `running` for ever on an agent that was lost.
+      const done = await waitForAsync(async () => {
+        const now = await client.api.task.get.query({ id: task.id });
+        return ["completed", "failed", "cancelled", "blocked"].includes(now.status) && now;
+      }, 30_000, "the task run again and finished");
+      expect(done.status).toBe("completed");
+      expect(done.agentId).not.toBe(running.agentId);
+      const requeued = await client.api.event.timeline.query({ sessionId: session.id, taskId: task.id, types: ["task.requeued"], limit: 5 });
+      expect(requeued.events[0]?.summary).toMatch(/re-dispatched \(the server restarted while its agent ran it\)/);
+      const output = await client.api.event.timeline.query({ sessionId: session.id, types: ["shell.output"], limit: 50 });
+      expect(output.events.some((e) => e.summary?.includes("second-try"))).toBe(true);
+    } finally {
+      await client.close();
+      await second.close();
+      await first.close().catch(() => undefined);
+      removeHome(first.home);
+    }
+  });
 });

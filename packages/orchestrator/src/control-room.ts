@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import { hostname } from "node:os";
-import { silentLogger, type Logger } from "@rozet/vocabulary";
+import { background, silentLogger, type Logger } from "@rozet/vocabulary";
 import { createBus, EventWriter, openDatabase, type Database } from "@rozet/db";
 import { createAgent } from "./agents.ts";
 import { ControlFeed } from "./control-feed.ts";
@@ -174,8 +174,9 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
     },
     onSwept: () => agents.shutdown("this replica was taken for dead by another one (no heartbeat within its lease); its agents were marked lost there"),
   });
+  let lostInRestart: string[] = [];
   try {
-    const lost = await agents.recover();
+    const lost = (lostInRestart = await agents.recover());
     // A replica that crashed (this one's previous run, on a single server) still stands as their owner until its
     // heartbeat expires: without this, commands for them would wait on it and answer 503 instead of "lost".
     await directory.forget(lost);
@@ -197,6 +198,11 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
   coordinator.start();
   runners?.start();
   heartbeat.start();
+  // Their tasks run again, as a dead replica's do: the turn died with the process, and a task left `running` on a
+  // lost agent would wait for ever. (Also a replica's agents taken as left over before any heartbeat swept them.)
+  background(log, "re-dispatch the tasks of agents lost in the restart", async () => {
+    for (const agentId of lostInRestart) await tasks.requeueTasksOf(agentId, "the server restarted while its agent ran it");
+  });
   return {
     ...stores,
     database,
