@@ -19,14 +19,20 @@ export function localLeases(): AgentLeases {
 }
 
 const KEY = "hashtextextended($1::text, 0)";
+/** Reconnecting after the lease connection is lost: first try, then doubling up to this. */
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5_000;
 
 /**
  * Leases as Postgres session-level advisory locks on a connection of their own: a replica that dies (even kill -9)
- * loses its connection, and with it every lease, at once. A connection the server ends is reopened and the leases
- * taken again (in between, another replica starting could take this replica's agents for left over: logged).
+ * loses its connection, and with it every lease, at once. A connection the server ends (a Postgres restart, a
+ * failover) is reopened at once, retried with backoff, and the leases taken again: until then another replica
+ * starting could take this replica's agents for left over (logged).
  */
 export class PgAgentLeases implements AgentLeases {
   private client: pg.Client | null = null;
+  private connecting: Promise<pg.Client> | null = null;
+  private retry: NodeJS.Timeout | null = null;
   private readonly held = new Set<string>();
   private closed = false;
 
@@ -45,7 +51,9 @@ export class PgAgentLeases implements AgentLeases {
     const client = new pg.Client({ connectionString: this.url });
     client.on("error", (error) => {
       if (this.client === client) this.client = null;
-      if (!this.closed) this.log.warn({ err: error, agents: this.held.size }, "agent leases: connection lost; leases are taken again on the next use");
+      if (this.closed) return;
+      this.log.warn({ err: error, agents: this.held.size }, "agent leases: connection lost; taking the leases again");
+      this.reconnectSoon(RETRY_FIRST_MS);
     });
     await client.connect();
     for (const agentId of this.held) {
@@ -57,7 +65,23 @@ export class PgAgentLeases implements AgentLeases {
   }
 
   private connection(): Promise<pg.Client> {
-    return this.client ? Promise.resolve(this.client) : this.connect();
+    if (this.client) return Promise.resolve(this.client);
+    this.connecting ??= this.connect().finally(() => (this.connecting = null));
+    return this.connecting;
+  }
+
+  /** Not waiting for the next use: the leases protect agents only while they are held. */
+  private reconnectSoon(delayMs: number): void {
+    if (this.retry || this.closed) return;
+    this.retry = setTimeout(() => {
+      this.retry = null;
+      if (this.closed || this.client) return;
+      this.connection().catch((error: unknown) => {
+        this.log.warn({ err: error, agents: this.held.size }, "agent leases: cannot reconnect yet");
+        this.reconnectSoon(Math.min(delayMs * 2, RETRY_MAX_MS));
+      });
+    }, delayMs);
+    this.retry.unref();
   }
 
   async hold(agentId: string): Promise<void> {
@@ -81,6 +105,8 @@ export class PgAgentLeases implements AgentLeases {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.retry) clearTimeout(this.retry);
+    await this.connecting?.catch(() => undefined);
     await this.client?.end().catch(() => undefined);
     this.client = null;
   }
