@@ -29,8 +29,9 @@ export type { PlanDto, PlanTask, PlanRefusal, PendingDecision, PlannerProfile } 
 export { validateProposal } from "./plans/plan-validation.ts";
 export * from "./runners/protocol.ts";
 export type { RunnerQueue, RunnerRecord, ExpiredLease } from "./runners/queue.ts";
-export type { RunnerHub } from "./runners/runner-hub.ts";
+export { RunnerHub } from "./runners/runner-hub.ts";
 export { runnerLabelOf } from "./runners/runner-label.ts";
 export { AGENT_ID_ENV, findOrphans, killOrphans } from "./process/orphans.ts";
 export * from "./legacy-themes/themes.ts";
 export { THEME_COLOR_KEYS, THEME_LIMITS, type ThemeColors, type ThemeValidationError } from "./legacy-themes/theme-input.ts";
+export type { ReplicaTopics } from "./replica-topics.ts";

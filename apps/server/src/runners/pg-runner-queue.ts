@@ -1,4 +1,4 @@
-import { deliveredJobSchema, runnerQueueName, type DeliveredJob, type ExpiredLease, type RunnerJob, type RunnerQueue, type RunnerRecord } from "@rozet/orchestrator";
+import { deliveredJobSchema, jobAnswerSchema, runnerQueueName, type DeliveredJob, type ExpiredLease, type JobAnswer, type RunnerJob, type RunnerQueue, type RunnerRecord } from "@rozet/orchestrator";
 import PgBoss from "pg-boss";
 
 /** A start job a runner fetched but never answered (it died) goes to another runner after this long. */
@@ -74,12 +74,15 @@ export class PgRunnerQueue implements RunnerQueue {
     return jobs.map((job) => deliveredJobSchema.parse({ id: job.id, queue, job: job.data }));
   }
 
-  async complete(queue: string, jobId: string): Promise<void> {
-    await this.boss.complete(queue, jobId);
+  async answer(queue: string, jobId: string, answer: JobAnswer): Promise<void> {
+    if (answer.outcome.ok) await this.boss.complete(queue, jobId, { answer });
+    else await this.boss.fail(queue, jobId, { reason: answer.outcome.error, answer });
   }
 
-  async fail(queue: string, jobId: string, reason: string): Promise<void> {
-    await this.boss.fail(queue, jobId, { reason });
+  async answerOf(queue: string, jobId: string): Promise<JobAnswer | null> {
+    const job = await this.boss.getJobById<unknown>(queue, jobId, { includeArchive: true });
+    const kept = jobAnswerSchema.safeParse((job?.output as { answer?: unknown } | null | undefined)?.answer);
+    return kept.success ? kept.data : null;
   }
 
   async grantLease(agentId: string, runnerId: string, leaseMs: number): Promise<void> {

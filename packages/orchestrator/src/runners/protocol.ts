@@ -52,6 +52,10 @@ export const jobOutcomeSchema = z.discriminatedUnion("ok", [
 ]);
 export type JobOutcome = z.infer<typeof jobOutcomeSchema>;
 
+/** A job's answer as the queue keeps it with the job: a sender that missed the answer's signal reads it there. */
+export const jobAnswerSchema = z.object({ runnerId: z.string(), outcome: jobOutcomeSchema });
+export type JobAnswer = z.infer<typeof jobAnswerSchema>;
+
 /** What a runner reports on its own: an agent asks for a permission (or withdraws the ask), its turn's usage so far, or its process ended. */
 export const runnerReportSchema = z.discriminatedUnion("kind", [
   z.object({

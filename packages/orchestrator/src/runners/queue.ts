@@ -1,4 +1,4 @@
-import type { DeliveredJob, RunnerJob } from "./protocol.ts";
+import type { DeliveredJob, JobAnswer, RunnerJob } from "./protocol.ts";
 
 /** A runner process as the store knows it. */
 export interface RunnerRecord {
@@ -29,8 +29,10 @@ export interface RunnerQueue {
   /** Sends a job; `retry` lets a job whose runner died before acknowledging it go to another runner. */
   send(queue: string, job: RunnerJob, options: { retry: boolean }): Promise<string>;
   fetch(queue: string, max: number): Promise<DeliveredJob[]>;
-  complete(queue: string, jobId: string): Promise<void>;
-  fail(queue: string, jobId: string, reason: string): Promise<void>;
+  /** Completes the job (fails it when the outcome is not ok) and keeps the answer with it. */
+  answer(queue: string, jobId: string, answer: JobAnswer): Promise<void>;
+  /** The answer kept with a job, if it was answered. */
+  answerOf(queue: string, jobId: string): Promise<JobAnswer | null>;
   grantLease(agentId: string, runnerId: string, leaseMs: number): Promise<void>;
   releaseLease(agentId: string): Promise<void>;
   /** The runner holding the agent's lease, if any. */

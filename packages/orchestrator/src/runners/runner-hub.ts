@@ -21,7 +21,7 @@ export interface RunnerHubDeps {
    * call waiting for a job's answer, live on the replica that started it. Answers, reports and lost leases that
    * arrive elsewhere travel there as replica signals.
    */
-  replicas: Pick<Replicas, "send" | "on">;
+  replicas: Pick<Replicas, "send" | "on" | "onResync">;
 }
 
 /** How long one poll waits for a job before the runner asks again. */
@@ -31,6 +31,7 @@ const POLL_INTERVAL_MS = 500;
 
 interface PendingJob {
   agentId: string;
+  queue: string;
   resolve: (outcome: JobOutcome & { runnerId: string }) => void;
   reject: (error: Error) => void;
 }
@@ -63,6 +64,17 @@ export class RunnerHub {
     deps.replicas.on("runner.lost", ({ agentId, reason }) => {
       if (this.drivers.has(agentId)) background(deps.log, `lose runner agent ${agentId} (swept on another replica)`, () => this.loseHere(agentId, reason));
     });
+    // Signals sent while this replica's LISTEN connection was down are gone: the answers are read from the queue.
+    deps.replicas.onResync(() => background(deps.log, "re-read runner answers missed while cut off from the other replicas", () => this.rereadAnswers()));
+  }
+
+  /** Jobs still waiting here whose answer the queue already holds (answered on another replica): they hear it now. */
+  async rereadAnswers(): Promise<void> {
+    for (const [jobId, job] of [...this.pending]) {
+      if (jobId.startsWith("pending:")) continue;
+      const kept = await this.deps.queue.answerOf(job.queue, jobId);
+      if (kept) await this.answered(kept.runnerId, jobId, job.queue, kept.outcome);
+    }
   }
 
   start(): void {
@@ -144,8 +156,7 @@ export class RunnerHub {
     if (queue !== runnerQueueName(runnerId) && !isStartQueue(queue)) {
       throw new DomainError("INVALID_INPUT", `queue ${queue} is not this runner's`, { field: "queue" });
     }
-    if (outcome.ok) await this.deps.queue.complete(queue, jobId);
-    else await this.deps.queue.fail(queue, jobId, outcome.error);
+    await this.deps.queue.answer(queue, jobId, { runnerId, outcome });
     // Sent by another replica (the runner talks to this one): the answer goes to the one waiting for it.
     if (!this.pending.has(jobId)) await this.deps.replicas.send("runner.answered", { jobId, queue, runnerId, outcome });
     else await this.answered(runnerId, jobId, queue, outcome);
@@ -205,7 +216,7 @@ export class RunnerHub {
     const answered = new Promise<JobOutcome & { runnerId: string }>((resolve, reject) => {
       // Registered before the send: a fast runner can answer before send() returns.
       const provisional = `pending:${newId()}`;
-      this.pending.set(provisional, { agentId, resolve, reject });
+      this.pending.set(provisional, { agentId, queue, resolve, reject });
       this.deps.queue.send(queue, job, { retry: runnerId === null }).then(
         (jobId) => {
           const entry = this.pending.get(provisional);
