@@ -67,10 +67,19 @@ test.describe("a plan from the page", () => {
     const dialog = page.getByRole("dialog", { name: "New plan" });
     await dialog.getByLabel("Goal").fill("write the files");
     await dialog.getByLabel("Budget USD (optional)").fill("5");
+    // The planner: Claude Code (an ACP agent shows its profiles), on the model typed here.
+    await dialog.getByLabel("Planner", { exact: true }).selectOption("acp");
+    await expect(dialog.getByLabel("ACP profile")).toBeVisible();
+    await dialog.getByLabel("Planner", { exact: true }).selectOption("claude");
+    await expect(dialog.getByLabel("ACP profile")).toHaveCount(0);
+    await dialog.getByLabel("Planner model (optional)").fill("claude-sonnet-4-5");
     await dialog.getByRole("button", { name: "Plan it" }).click();
     await expect(dialog).toBeHidden();
     await expect(page).toHaveURL(/[?&]plan=/);
     const planId = new URL(page.url()).searchParams.get("plan")!;
+    expect((await api.plan.get.query({ id: planId })).plannerProfile).toEqual({ driver: "claude", model: "claude-sonnet-4-5" });
+    const plannerAgentId = await waitFor(async () => (await api.plan.get.query({ id: planId })).plannerAgentId, 30_000, "the planner agent");
+    expect((await api.agent.get.query({ id: plannerAgentId })).model).toBe("claude-sonnet-4-5");
 
     // Live: planning, then the draft the planner proposed after its first proposal was refused.
     await expect(page.locator(".plan-card")).toHaveCount(1);
@@ -102,6 +111,12 @@ test.describe("a plan from the page", () => {
     await detail(page).getByRole("button", { name: "Save changes" }).click();
     await expect(detail(page).locator(".plan-edit-error")).toContainText("over the plan's budget of $5");
     expect((await api.plan.get.query({ id: planId })).tasks.find((t) => t.key === "b")!.budgetUsd).toBeCloseTo(5 / 3);
+
+    // A shell task has no model field; switched to Claude it has one (switched back before saving: the stub scripts shell work).
+    await expect(editorTask(page, "a").getByLabel("Model (optional)")).toHaveCount(0);
+    await editorTask(page, "a").getByLabel("Agent (when none is idle)").selectOption("claude");
+    await expect(editorTask(page, "a").getByLabel("Model (optional)")).toBeVisible();
+    await editorTask(page, "a").getByLabel("Agent (when none is idle)").selectOption("shell");
 
     // The budget fixed, and c no longer waits for b: the graph follows the edit at once.
     await editorTask(page, "b").getByLabel("Budget USD").fill("1.5");

@@ -46,6 +46,20 @@ describe("editing a draft plan", () => {
     expect(fields(setPlanBudget(edit, "12")).budgetUsd).toBe(12);
   });
 
+  it("edits a task's model: trimmed, emptied is the driver's default, none for a shell agent, too long is refused", () => {
+    const claude = { budgetUsd: null, tasks: [task("a", [], { agentProfile: { driver: "claude" } })] };
+    let edit = setTaskField(editFromPlan(claude), "a", "model", "  claude-sonnet-4-5 ");
+    expect(isDirty(edit, claude)).toBe(true);
+    expect(fields(edit).tasks[0]!.agentProfile).toEqual({ driver: "claude", model: "claude-sonnet-4-5" });
+    expect(fields(setTaskField(edit, "a", "model", "  ")).tasks[0]!.agentProfile).toEqual({ driver: "claude" });
+    // A shell agent runs no model: the field's text is not sent.
+    expect(fields(setTaskField(edit, "a", "driver", "shell")).tasks[0]!.agentProfile).toEqual({ driver: "shell" });
+    const tooLong = toUpdate(setTaskField(edit, "a", "model", "m".repeat(121)));
+    expect(tooLong).toEqual({ ok: false, error: "The model of task “do a” is longer than 120 characters." });
+    edit = setTaskField(editFromPlan(claude), "a", "model", "");
+    expect(fields(edit).tasks[0]!.agentProfile).toEqual({ driver: "claude" });
+  });
+
   it("removes and adds dependencies; a task never depends on itself", () => {
     let edit = setDependency(editFromPlan(plan), "c", "b", false);
     expect(fields(edit).tasks.find((t) => t.key === "c")!.dependsOn).toEqual(["a"]);

@@ -1,6 +1,6 @@
 /**
  * The operator's edits of a draft plan before they are sent (`plan.update` takes the whole task list): tasks'
- * titles, prompts, budgets, drivers and dependencies, tasks removed and added, the plan's budget. Pure: every
+ * titles, prompts, budgets, drivers, models and dependencies, tasks removed and added, the plan's budget. Pure: every
  * function returns a new edit; the server validates what is sent (cycles, unknown dependencies, budgets).
  */
 import type { Plan, PlanTask, PlanUpdateInput } from "../api/types.ts";
@@ -14,8 +14,9 @@ export interface TaskEdit {
   prompt: string;
   dependsOn: string[];
   driver: Driver;
-  /** Kept as proposed (the form edits the driver only). */
+  /** The model field's text ("" or absent: the driver's default). A shell agent has none. */
   model?: string | undefined;
+  /** Kept as proposed (an ACP profile, a permission mode: the form edits the driver and the model). */
   config?: Record<string, unknown> | undefined;
   /** The budget field's text ("" = none). */
   budget: string;
@@ -59,7 +60,7 @@ export function editFromPlan(plan: Pick<Plan, "budgetUsd" | "tasks">): PlanEdit 
   return { budget: shown, budgetShown: shown, budgetUsd: plan.budgetUsd, tasks: plan.tasks.map(taskEdit) };
 }
 
-export type TaskField = "title" | "prompt" | "budget" | "driver";
+export type TaskField = "title" | "prompt" | "budget" | "driver" | "model";
 
 export function setTaskField(edit: PlanEdit, key: string, field: TaskField, value: string): PlanEdit {
   return {
@@ -128,12 +129,14 @@ export function toUpdate(edit: PlanEdit): { ok: true; fields: UpdateFields } | {
     if (!t.prompt.trim()) return { ok: false, error: `Task ${name} needs a prompt.` };
     const budget = readBudget(t.budget, t.budgetShown, t.budgetUsd);
     if (!budget.ok) return { ok: false, error: `The budget of task ${name} must be a positive number of USD (or empty for none).` };
+    const model = t.model?.trim();
+    if (model && model.length > 120) return { ok: false, error: `The model of task ${name} is longer than 120 characters.` };
     tasks.push({
       key: t.key,
       title: t.title.trim(),
       prompt: t.prompt.trim(),
       dependsOn: t.dependsOn,
-      agentProfile: { driver: t.driver, ...(t.model !== undefined ? { model: t.model } : {}), ...(t.config !== undefined ? { config: t.config } : {}) },
+      agentProfile: { driver: t.driver, ...(model && t.driver !== "shell" ? { model } : {}), ...(t.config !== undefined ? { config: t.config } : {}) },
       ...(budget.usd !== null ? { budgetUsd: budget.usd } : {}),
       touches: t.touches,
     });

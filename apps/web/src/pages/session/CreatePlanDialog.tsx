@@ -1,16 +1,33 @@
 import { useAction, useSubmission } from "@solidjs/router";
-import { Show, createSignal } from "solid-js";
-import type { Plan } from "../../api/types.ts";
+import { For, Show, createSignal } from "solid-js";
+import type { Plan, PlanCreateInput } from "../../api/types.ts";
 import { Dialog } from "../../components/Dialog.tsx";
 import { errorMessage } from "../../lib/errors.ts";
 import { formText } from "../../lib/form-text.ts";
 import { createPlan } from "./plans.data.ts";
 
-/** "New plan": a goal, constraints and a budget; a read-only planner agent then proposes the tasks. */
+/**
+ * Planners run read-only: Claude Code, or an ACP agent of a profile that asks before it writes (a `custom` ACP
+ * command could write without asking, so it is not offered here; shell planners are refused by the server).
+ */
+const PLANNER_PROFILES = ["claude", "codex", "gemini", "opencode"] as const;
+
+/** The planner part of `plan.create`'s input from the form: nothing for the default (Claude, its default model). */
+function plannerProfile(driver: string, acpProfile: string, model: string): PlanCreateInput["profile"] {
+  if (driver !== "acp" && !model) return undefined;
+  return {
+    driver: driver === "acp" ? "acp" : "claude",
+    ...(model ? { model } : {}),
+    ...(driver === "acp" ? { config: { profile: acpProfile as (typeof PLANNER_PROFILES)[number] } } : {}),
+  };
+}
+
+/** "New plan": a goal, constraints, a budget and the planner; a read-only planner agent then proposes the tasks. */
 export function CreatePlanDialog(props: { sessionId: string; open: boolean; onClose(): void; onCreated(plan: Plan): void }) {
   const submit = useAction(createPlan);
   const submission = useSubmission(createPlan);
   const [error, setError] = createSignal<string | null>(null);
+  const [driver, setDriver] = createSignal("claude");
 
   async function onSubmit(e: SubmitEvent) {
     e.preventDefault();
@@ -23,7 +40,8 @@ export function CreatePlanDialog(props: { sessionId: string; open: boolean; onCl
     setError(null);
     let plan: Plan;
     try {
-      plan = await submit({ sessionId: props.sessionId, goal, constraints: constraints || undefined, budgetUsd: budget ? Number(budget) : undefined });
+      const profile = plannerProfile(formText(data, "plannerDriver", "claude"), formText(data, "plannerProfile", "claude"), formText(data, "plannerModel").trim());
+      plan = await submit({ sessionId: props.sessionId, goal, constraints: constraints || undefined, budgetUsd: budget ? Number(budget) : undefined, profile });
     } catch (err) {
       return setError(errorMessage(err));
     }
@@ -51,7 +69,26 @@ export function CreatePlanDialog(props: { sessionId: string; open: boolean; onCl
           <label for="plan-budget">Budget USD (optional)</label>
           <input id="plan-budget" name="budgetUsd" type="number" min="0" step="any" inputmode="decimal" />
         </div>
-        <p class="small muted wide">A read-only planner agent (Claude) reads the workspace and proposes tasks for you to review; nothing runs before they are approved (unless the session approves plans by itself).</p>
+        <div class="field">
+          <label for="plan-planner">Planner</label>
+          <select id="plan-planner" name="plannerDriver" value={driver()} onChange={(e) => setDriver(e.currentTarget.value)}>
+            <option value="claude">Claude Code</option>
+            <option value="acp">ACP agent</option>
+          </select>
+        </div>
+        <Show when={driver() === "acp"}>
+          <div class="field">
+            <label for="plan-planner-profile">ACP profile</label>
+            <select id="plan-planner-profile" name="plannerProfile">
+              <For each={PLANNER_PROFILES}>{(p) => <option value={p}>{p}</option>}</For>
+            </select>
+          </div>
+        </Show>
+        <div class="field">
+          <label for="plan-planner-model">Planner model (optional)</label>
+          <input id="plan-planner-model" name="plannerModel" maxlength="120" autocomplete="off" placeholder="driver default" />
+        </div>
+        <p class="small muted wide">A read-only planner agent reads the workspace and proposes tasks for you to review; nothing runs before they are approved (unless the session approves plans by itself).</p>
         <div class="form-end">
           <button type="button" class="button" onClick={close}>
             Cancel

@@ -3,7 +3,7 @@ import { unwrap } from "solid-js/store";
 import { DRIVERS, addTask, removeTask, setDependency, setPlanBudget, setTaskField, type PlanEdit, type TaskField } from "../../state/plan-edit.ts";
 
 /**
- * A draft's tasks as a form: each task's title, prompt, budget, driver and dependencies, remove and add tasks, the
+ * A draft's tasks as a form: each task's title, prompt, budget, driver, model and dependencies, remove and add tasks, the
  * plan's budget. Every change goes through the pure edit functions (state/plan-edit.ts); nothing is sent from here.
  */
 export function PlanTasksEditor(props: { edit: PlanEdit; setEdit(next: PlanEdit): void; errorId: string | undefined }) {
@@ -51,6 +51,12 @@ export function PlanTasksEditor(props: { edit: PlanEdit; setEdit(next: PlanEdit)
                         <For each={DRIVERS}>{(driver) => <option value={driver}>{driver}</option>}</For>
                       </select>
                     </div>
+                    <Show when={task.driver !== "shell"}>
+                      <div class="field">
+                        <label for={id(task.key, "model")}>Model (optional)</label>
+                        <input id={id(task.key, "model")} value={task.model ?? ""} maxlength="120" autocomplete="off" placeholder="driver default" onInput={field(task.key, "model")} />
+                      </div>
+                    </Show>
                     <Show when={others().length > 0}>
                       <fieldset class="deps wide">
                         <legend>Starts after</legend>
