@@ -1,6 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { clientFor, removeHome, startTestServer } from "./harness.ts";
+import { clientFor, removeHome, startTestServer, type TestServer } from "./harness.ts";
 import { waitForAsync } from "./agent-harness.ts";
+
+/**
+ * Closes the database without the runtime's shutdown, as a crash would, and starts a server on the same home. A crash
+ * ends every connection of the process, the one holding its agent leases too (Postgres: advisory locks), so the next
+ * server finds the agents held by nobody; a live lease would mean another replica still runs them (replicas.test.ts).
+ */
+async function crashAndStartAgain(first: TestServer) {
+  await first.room.writer.flushNow();
+  await first.room.leases.close();
+  await first.room.database.close();
+  return startTestServer({ home: first.home });
+}
 
 describe("server restart with agents left running", () => {
   it("marks them lost with the reason, fails their unfinished commands and lets them resume", async () => {
@@ -16,14 +28,7 @@ describe("server restart with agents left running", () => {
     await first.room.prisma.permissionRequest.create({
       data: { id: "perm-left-pending", sessionId: session.id, agentId: agent.id, toolName: "Bash", input: "{}", expiresAt: new Date(Date.now() + 60_000) },
     });
-    // Close the database without the runtime's shutdown, as a crash would. A crash ends every connection of the
-    // process, the one holding its agent leases too (Postgres: advisory locks), so the next server finds the agent
-    // held by nobody; a live lease would mean another replica still runs it (replicas.test.ts).
-    await first.room.writer.flushNow();
-    await first.room.leases.close();
-    await first.room.database.close();
-
-    const second = await startTestServer({ home: first.home });
+    const second = await crashAndStartAgain(first);
     const client = clientFor(second.url);
     try {
       const lost = await client.api.agent.get.query({ id: agent.id });
@@ -59,12 +64,8 @@ describe("server restart with agents left running", () => {
       return now.status === "running" && now;
     }, 30_000, "the task running");
     await close();
-    // A crash, as above: the database closed under the runtime, the leases gone, the sleep left behind.
-    await first.room.writer.flushNow();
-    await first.room.leases.close();
-    await first.room.database.close();
-
-    const second = await startTestServer({ home: first.home });
+    // The sleep is left behind, as the agent's processes are by a crash.
+    const second = await crashAndStartAgain(first);
     const client = clientFor(second.url);
     try {
       expect(await client.api.agent.get.query({ id: running.agentId! })).toMatchObject({ status: "lost" });
