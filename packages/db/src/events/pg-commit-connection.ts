@@ -65,7 +65,8 @@ export class PgCommitConnection {
         if (mayRetry && !committing) return this.attempt(work, false);
         throw error;
       }
-      await db.query("ROLLBACK");
+      // A ROLLBACK that fails means the connection went meanwhile: the next transaction opens another.
+      await db.query("ROLLBACK").catch(() => this.drop(db));
       throw error;
     }
   }
