@@ -1,5 +1,8 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { clientFor, removeHome, startTestServer, type TestServer } from "./harness.ts";
+import { clientFor, removeHome, startTestServer, tempHome, waitFor, type TestServer } from "./harness.ts";
+import { startServerProcess, stopServerProcess, type ServerProcess } from "./server-process.ts";
 import { waitForAsync } from "./agent-harness.ts";
 
 /**
@@ -53,38 +56,49 @@ describe("server restart with agents left running", () => {
   });
 
   it("runs the tasks of agents lost in the restart again: re-dispatched with the reason, then completed by another agent", async () => {
-    const first = await startTestServer();
-    const { api, close } = clientFor(first.url);
-    const session = await api.session.create.mutate({ name: "restart-tasks" });
-    // First run: marks its try and sleeps (the server "crashes" meanwhile); the run after the restart finishes.
-    const prompt = "if [ -e tried-restart ]; then echo second-try; else touch tried-restart; sleep 30; fi";
-    const task = await api.task.create.mutate({ sessionId: session.id, title: "outlive a restart", prompt, agentProfile: { driver: "shell" } });
-    const running = await waitForAsync(async () => {
-      const now = await api.task.get.query({ id: task.id });
-      return now.status === "running" && now;
-    }, 30_000, "the task running");
-    await close();
-    // The sleep is left behind, as the agent's processes are by a crash.
-    const second = await crashAndStartAgain(first);
-    const client = clientFor(second.url);
+    // Real processes, so the first server dies for real (kill -9) and cannot write after it.
+    const home = tempHome();
+    let first: ServerProcess | undefined;
+    let second: ServerProcess | undefined;
     try {
-      expect(await client.api.agent.get.query({ id: running.agentId! })).toMatchObject({ status: "lost" });
-      // Before, the task said `running` for ever on an agent that was lost.
-      const done = await waitForAsync(async () => {
-        const now = await client.api.task.get.query({ id: task.id });
-        return ["completed", "failed", "cancelled", "blocked"].includes(now.status) && now;
-      }, 30_000, "the task run again and finished");
-      expect(done.status).toBe("completed");
-      expect(done.agentId).not.toBe(running.agentId);
-      const requeued = await client.api.event.timeline.query({ sessionId: session.id, taskId: task.id, types: ["task.requeued"], limit: 5 });
-      expect(requeued.events[0]?.summary).toMatch(/re-dispatched \(the server restarted while its agent ran it\)/);
-      const output = await client.api.event.timeline.query({ sessionId: session.id, types: ["shell.output"], limit: 50 });
-      expect(output.events.some((e) => e.summary?.includes("second-try"))).toBe(true);
+      first = await startServerProcess(home);
+      const { api, close } = clientFor(first.url);
+      const session = await api.session.create.mutate({ name: "restart-tasks" });
+      // First run: marks its try and sleeps (the server is killed meanwhile); the run after the restart finishes.
+      const prompt = "if [ -e tried-restart ]; then echo second-try; else touch tried-restart; sleep 30; fi";
+      const task = await api.task.create.mutate({ sessionId: session.id, title: "outlive a restart", prompt, agentProfile: { driver: "shell" } });
+      const running = await waitForAsync(async () => {
+        const now = await api.task.get.query({ id: task.id });
+        return now.status === "running" && now;
+      }, 30_000, "the task running");
+      // `running` comes as the prompt is handed over: the kill must come after the shell has marked its try.
+      await waitFor(() => existsSync(path.join(session.workspaceRoot!, "tried-restart")), 30_000, "the first try marked");
+      await close();
+      first.child.kill("SIGKILL");
+      await first.exited;
+
+      second = await startServerProcess(home);
+      const client = clientFor(second.url);
+      try {
+        expect(await client.api.agent.get.query({ id: running.agentId! })).toMatchObject({ status: "lost" });
+        // Before, the task said `running` for ever on an agent that was lost.
+        const done = await waitForAsync(async () => {
+          const now = await client.api.task.get.query({ id: task.id });
+          return ["completed", "failed", "cancelled", "blocked"].includes(now.status) && now;
+        }, 30_000, "the task run again and finished");
+        expect(done.status).toBe("completed");
+        expect(done.agentId).not.toBe(running.agentId);
+        const requeued = await client.api.event.timeline.query({ sessionId: session.id, taskId: task.id, types: ["task.requeued"], limit: 5 });
+        expect(requeued.events[0]?.summary).toMatch(/re-dispatched \(the server restarted while its agent ran it\)/);
+        const output = await client.api.event.timeline.query({ sessionId: session.id, types: ["shell.output"], limit: 50 });
+        expect(output.events.some((e) => e.summary?.includes("second-try"))).toBe(true);
+      } finally {
+        await client.close();
+      }
     } finally {
-      await client.close();
-      await second.close();
-      await first.close().catch(() => undefined);
-      removeHome(first.home);
+      if (first && first.child.exitCode === null && first.child.signalCode === null) first.child.kill("SIGKILL");
+      if (second) await stopServerProcess(second).catch(() => undefined);
+      removeHome(home);
     }
-  });
+  }, 120_000);
 });

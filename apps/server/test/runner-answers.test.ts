@@ -13,6 +13,7 @@ async function startHub(url: string, reconnectMs: number) {
   const hub = new RunnerHub({ queue, log: silentLogger, bus: createBus(), replicas: signals, leaseMs: 30_000, lose: () => Promise.resolve() });
   return {
     hub,
+    queue,
     async close() {
       await hub.close();
       await signals.close();
@@ -64,5 +65,12 @@ describe("a runner's answer that travels between replicas", () => {
     const outcome = await answer;
     expect(outcome).toMatchObject({ ok: true, externalSessionId: "ext-1", runnerId });
     expect(await a.hub.leaseHolder("agent-1")).toBe(runnerId);
+  }, 30_000);
+
+  it("two servers creating the same queues at once both go on (pg-boss may abort one of them with a deadlock)", async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `race-${i}`);
+    // CI saw `deadlock detected` from createQueue when two hubs met a new queue together.
+    const fetched = await Promise.all(names.flatMap((name) => [a.queue.fetch(name, 1), b.queue.fetch(name, 1)]));
+    expect(fetched).toEqual(names.flatMap(() => [[], []]));
   }, 30_000);
 });

@@ -1,5 +1,5 @@
 export { openDatabase, migratePostgres, probePostgres, MIGRATIONS_DIR, type Database, type DatabaseOptions } from "./database.ts";
-export { isPostgresUrl, redactUrl } from "./postgres.ts";
+export { isPostgresUrl, redactUrl, withAdvisoryLock } from "./postgres.ts";
 export { backupDatabase } from "./backup.ts";
 export { probeSqliteDriver } from "./sqlite.ts";
 export { createBus, type Bus, type BusEvents, type ControlUpdate } from "./bus.ts";

@@ -44,3 +44,19 @@ export interface PgSessionSettings {
    */
   idleInTransactionMs?: number | undefined;
 }
+
+/**
+ * Runs `work` while this process holds a session-level advisory lock, on a connection of its own (so the lock is
+ * released with it even if `work` fails or the process dies): for work that must not run on two servers at once.
+ */
+export async function withAdvisoryLock<T>(url: string, key: number, work: () => Promise<T>): Promise<T> {
+  const lock = new pgTypes.Client({ connectionString: url });
+  lock.on("error", () => undefined);
+  await lock.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock($1)", [key]);
+    return await work();
+  } finally {
+    await lock.end().catch(() => undefined);
+  }
+}

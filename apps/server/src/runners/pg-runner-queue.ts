@@ -1,6 +1,9 @@
 import { deliveredJobSchema, jobAnswerSchema, runnerQueueName, type DeliveredJob, type ExpiredLease, type JobAnswer, type RunnerJob, type RunnerQueue, type RunnerRecord } from "@rozet/orchestrator";
+import { withAdvisoryLock } from "@rozet/db";
 import PgBoss from "pg-boss";
 
+/** The advisory lock queue creations take, on every server ("rzqc"). */
+const QUEUE_CREATION_LOCK = 0x727a7163;
 /** A start job a runner fetched but never answered (it died) goes to another runner after this long. */
 const START_JOB_EXPIRE_SECONDS = 60;
 /** A runner's own jobs (a prompt runs as long as its turn) are never retried: a prompt must not run twice. */
@@ -14,13 +17,19 @@ const RUNNER_JOB_EXPIRE_SECONDS = 24 * 3600 - 1;
 export class PgRunnerQueue implements RunnerQueue {
   private readonly knownQueues = new Set<string>();
 
-  private constructor(private readonly boss: PgBoss) {}
+  /** Queue creations of this process, one at a time (see ensureQueue). */
+  private creating: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly boss: PgBoss,
+    private readonly url: string,
+  ) {}
 
   static async open(url: string, onError: (error: Error) => void): Promise<PgRunnerQueue> {
     const boss = new PgBoss({ connectionString: url, max: 4, application_name: "rozet-runners", schedule: false, supervise: true, maintenanceIntervalSeconds: 30 });
     boss.on("error", onError);
     await boss.start();
-    const queue = new PgRunnerQueue(boss);
+    const queue = new PgRunnerQueue(boss, url);
     await queue.sql(`
       CREATE TABLE IF NOT EXISTS rozet_runner (
         id text PRIMARY KEY, name text NOT NULL, label text NOT NULL, max_agents integer NOT NULL,
@@ -128,14 +137,21 @@ export class PgRunnerQueue implements RunnerQueue {
     await this.boss.stop({ graceful: false, wait: true, close: true });
   }
 
+  /**
+   * Creating queues at the same time deadlocks inside pg-boss (each creation adds a partition to its job table;
+   * Postgres aborts one of them): creations go one at a time, in this process and, under an advisory lock held on a
+   * connection of its own, across servers. Queues are created once each, so this is rare.
+   */
   private async ensureQueue(name: string): Promise<void> {
     if (this.knownQueues.has(name)) return;
-    if (!(await this.boss.getQueue(name))) {
-      await this.boss.createQueue(name).catch(async (error: unknown) => {
-        // Another server created it meanwhile.
-        if (!(await this.boss.getQueue(name))) throw error;
+    const created = this.creating.then(async () => {
+      if (await this.boss.getQueue(name)) return;
+      await withAdvisoryLock(this.url, QUEUE_CREATION_LOCK, async () => {
+        if (!(await this.boss.getQueue(name))) await this.boss.createQueue(name);
       });
-    }
+    });
+    this.creating = created.catch(() => undefined);
+    await created;
     this.knownQueues.add(name);
   }
 
