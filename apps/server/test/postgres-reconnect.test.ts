@@ -50,7 +50,7 @@ describe("a server on Postgres whose connections are all ended", () => {
 
       // Before, the event store's one commit connection stayed dead: every ingest after this answered 500.
       const after = await ingest(10, 10);
-      expect(after.status, JSON.stringify(after.body)).toBe(200);
+      expect(after.status, `${JSON.stringify(after.body)}\n${server.output().slice(-4000)}`).toBe(200);
       const seqs = (after.body.results as { seq: number }[]).map((r) => r.seq);
       await waitFor(() => seqs.every((seq) => received.includes(seq)), 20_000, "the later events on the subscription");
       expect(received).toEqual([...new Set(received)].sort((a, b) => a - b));

@@ -10,6 +10,8 @@ export interface ServerProcess {
   url: string;
   /** Resolves with the exit code or signal once the process is gone. */
   exited: Promise<string>;
+  /** Everything the process printed so far (its log), for failure messages. */
+  output: () => string;
 }
 
 export async function startServerProcess(home: string, env: Record<string, string> = {}): Promise<ServerProcess> {
@@ -22,7 +24,7 @@ export async function startServerProcess(home: string, env: Record<string, strin
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start within 60 s:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
-      output += chunk.toString();
+      output = (output + chunk.toString()).slice(-64_000);
       const match = /is up: (http:\/\/\S+)/.exec(output);
       if (match) {
         clearTimeout(timer);
@@ -39,7 +41,7 @@ export async function startServerProcess(home: string, env: Record<string, strin
       reject,
     );
   });
-  return { child, pid: child.pid!, url, exited };
+  return { child, pid: child.pid!, url, exited, output: () => output };
 }
 
 /** Stops a server process gracefully (SIGTERM), waiting for it to exit. */

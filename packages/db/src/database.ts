@@ -7,6 +7,7 @@ import { SqliteEventStore } from "./events/sqlite-event-store.ts";
 import { WalSyncer } from "./events/wal-syncer.ts";
 import type { EventStore } from "./events/types.ts";
 import { applyMigrations, applyPostgresMigrations, committedMigrations } from "./migrate.ts";
+import { ResilientPool } from "./pg-pool.ts";
 import { isPostgresUrl, pgConnection, redactUrl, type PgSessionSettings } from "./postgres.ts";
 import { createPostgresPrisma, createPrisma, type PrismaClient } from "./prisma.ts";
 import { POSTGRES_MIGRATIONS_DIR, SQLITE_MIGRATIONS_DIR } from "./schema/files.ts";
@@ -91,7 +92,7 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   const settings: PgSessionSettings = { idleInTransactionMs: options.idleInTransactionMs };
   const prisma = await createPostgresPrisma(url, settings);
   const events = await PgEventStore.open(url, { ...settings, onConnectionError });
-  const tokenPool = new pg.Pool({ ...pgConnection(url, settings), max: 2 });
+  const tokenPool = new ResilientPool({ ...pgConnection(url, settings), max: 2 });
   tokenPool.on("error", onConnectionError);
   return {
     kind: "postgres",

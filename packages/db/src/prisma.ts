@@ -2,6 +2,7 @@ import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client.ts";
 import { PrismaClient as PostgresPrismaClient } from "./generated/prisma-postgres/client.ts";
+import { ResilientPool } from "./pg-pool.ts";
 import { pgConnection, type PgSessionSettings } from "./postgres.ts";
 import { TransactionGate } from "./prisma-transaction-gate.ts";
 
@@ -49,7 +50,8 @@ export async function createPrisma(file: string): Promise<{ prisma: PrismaClient
  */
 export async function createPostgresPrisma(url: string, settings: PgSessionSettings = {}): Promise<PrismaClient> {
   const { connectionString, options, idle_in_transaction_session_timeout } = pgConnection(url, settings);
-  const prisma = new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString, options, idle_in_transaction_session_timeout, max: 8 }) });
+  const pool = new ResilientPool({ connectionString, options, idle_in_transaction_session_timeout, max: 8 });
+  const prisma = new PostgresPrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   await prisma.$connect();
   return prisma as unknown as PrismaClient;
 }

@@ -1,14 +1,5 @@
 import pg from "pg";
-
-/**
- * SQLSTATEs after which the connection is gone: connection exceptions (08…), operator intervention (57P…: a restart,
- * pg_terminate_backend) and 25P03, a transaction left idle past idle_in_transaction_session_timeout.
- */
-function endsTheConnection(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  if (typeof code === "string" && (code.startsWith("08") || code.startsWith("57P") || code === "25P03")) return true;
-  return typeof message === "string" && /Connection terminated|not queryable|ECONNRESET|EPIPE/.test(message);
-}
+import { endsTheConnection } from "../pg-pool.ts";
 
 /**
  * The one connection event commits go through, opened again when Postgres ends it: a restart, an admin's

@@ -1,6 +1,7 @@
 import pg from "pg";
 import { pgConnection, type PgSessionSettings } from "../postgres.ts";
 import { PgCommitConnection } from "./pg-commit-connection.ts";
+import { ResilientPool } from "../pg-pool.ts";
 import { newId } from "@rozet/vocabulary";
 import { OwnCommits } from "../replicas/own-commits.ts";
 import { decodeBytes, decodePayload, encodeCommit, PayloadEncoding, type EncodedCommit } from "./payload.ts";
@@ -89,7 +90,7 @@ export class PgEventStore implements EventStore {
   static async open(url: string, options: PgSessionSettings & { onConnectionError?: (error: Error) => void } = {}): Promise<PgEventStore> {
     const onError = options.onConnectionError ?? (() => undefined);
     const writer = await PgCommitConnection.open(pgConnection(url, options), onError);
-    const reader = new pg.Pool({ ...pgConnection(url, options), max: 4 });
+    const reader = new ResilientPool({ ...pgConnection(url, options), max: 4 });
     reader.on("error", onError);
     return new PgEventStore(writer, reader);
   }

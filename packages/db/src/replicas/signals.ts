@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { silentLogger, type Logger } from "@rozet/vocabulary";
+import { ResilientPool } from "../pg-pool.ts";
 import { ListenConnection } from "./listen-connection.ts";
 
 /** Topic → message: each user of the signals names its topics and their message shapes (JSON). */
@@ -65,7 +66,7 @@ export class PgSignals<Topics extends SignalTopics> implements ReplicaSignals<To
 
   static async open<Topics extends SignalTopics>(url: string, options: { log?: Logger; reconnectMs?: number; idleInTransactionMs?: number } = {}): Promise<PgSignals<Topics>> {
     const log = options.log ?? silentLogger;
-    const pool = new pg.Pool({ connectionString: url, max: 2, ...(options.idleInTransactionMs ? { idle_in_transaction_session_timeout: options.idleInTransactionMs } : {}) });
+    const pool = new ResilientPool({ connectionString: url, max: 2, ...(options.idleInTransactionMs ? { idle_in_transaction_session_timeout: options.idleInTransactionMs } : {}) });
     pool.on("error", (error) => log.warn({ err: error }, "replica signals: a pooled connection was ended"));
     await pool.query(TABLE);
     const signals = new PgSignals<Topics>(pool, log);
