@@ -130,7 +130,15 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
   });
   const coordinator: PlanCoordinator = new PlanCoordinator({ ...stores, tasks, agents: { find: (id) => agents.find(id) }, queue, planner });
   const runners = options.runnerQueue
-    ? new RunnerHub({ queue: options.runnerQueue, log, bus, replicas, leaseMs: options.runnerLeaseMs ?? 30_000, lose: (agentId, reason) => agents.lose(agentId, reason) })
+    ? new RunnerHub({
+        queue: options.runnerQueue,
+        log,
+        bus,
+        replicas,
+        leaseMs: options.runnerLeaseMs ?? 30_000,
+        lose: (agentId, reason) => agents.lose(agentId, reason),
+        forwardReport: async (runnerId, report) => (await forwarding.forward(report.agentId, "report", { runnerId, report })) !== null,
+      })
     : null;
   const agents: AgentRegistry = new AgentRegistry({
     ...stores,
@@ -161,7 +169,7 @@ export async function createControlRoom(options: ControlRoomOptions): Promise<Co
     pickupMs: Math.min(5_000, forwardTimeoutMs),
     answerMs: forwardTimeoutMs,
   });
-  forwarding.serve((kind, input) => runForwardedCall({ ...stores, agents, permissions }, kind, input));
+  forwarding.serve((kind, input) => runForwardedCall({ ...stores, agents, permissions, runners }, kind, input));
   const heartbeat = new ReplicaHeartbeat({
     directory,
     log,

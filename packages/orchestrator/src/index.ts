@@ -30,6 +30,7 @@ export { validateProposal } from "./plans/plan-validation.ts";
 export * from "./runners/protocol.ts";
 export type { RunnerQueue, RunnerRecord, ExpiredLease } from "./runners/queue.ts";
 export { RunnerHub } from "./runners/runner-hub.ts";
+export { AgentForwarder } from "./replicas/agent-forwarding.ts";
 export { runnerLabelOf } from "./runners/runner-label.ts";
 export { AGENT_ID_ENV, findOrphans, killOrphans } from "./process/orphans.ts";
 export * from "./legacy-themes/themes.ts";

@@ -1,6 +1,6 @@
 import type { ReplicaSignals } from "@rozet/db";
 import type { ControlMessage } from "./control-message.ts";
-import type { JobOutcome, RunnerReport } from "./runners/protocol.ts";
+import type { JobOutcome } from "./runners/protocol.ts";
 
 /**
  * What replicas of one control room tell each other (Postgres; with SQLite there is one process and nobody to tell).
@@ -21,8 +21,6 @@ export type ReplicaTopics = {
   "tasks.schedule": { sessionId: string };
   /** A runner answered a job here that another replica sent (and waits for). */
   "runner.answered": { jobId: string; queue: string; runnerId: string; outcome: JobOutcome };
-  /** A runner reported here about an agent another replica drives. */
-  "runner.report": { runnerId: string; report: RunnerReport };
   /** A runner's lease expired, swept here; the replica driving the agent loses it. */
   "runner.lost": { agentId: string; reason: string };
 };

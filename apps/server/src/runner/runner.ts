@@ -192,8 +192,20 @@ export class Runner {
     await this.uploader.flush();
   }
 
+  /**
+   * Sends a report; one the server answers 503 for (the replica driving the agent did not take it in time: nothing
+   * was done) is sent again. Other failures are not: a report may have been handled, and twice would ask twice.
+   */
   private async report(report: RunnerReport): Promise<void> {
-    await this.client.api.runner.report.mutate({ runnerId: this.runnerId!, report });
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.client.api.runner.report.mutate({ runnerId: this.runnerId!, report });
+        return;
+      } catch (error) {
+        if (this.stopped || attempt >= 5 || !nothingWasDone(error)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 5_000)));
+      }
+    }
   }
 
   private async answer(delivered: DeliveredJob, outcome: JobOutcome): Promise<void> {
@@ -212,6 +224,10 @@ export class Runner {
 /** No answer at all (connection refused, reset, DNS): the server is not there yet. */
 function isUnreachable(error: unknown): boolean {
   return (error as { data?: unknown } | null)?.data === undefined;
+}
+
+function nothingWasDone(error: unknown): boolean {
+  return (error as { data?: { domainCode?: string } } | null)?.data?.domainCode === "UNAVAILABLE";
 }
 
 function isUnknownRunner(error: unknown): boolean {

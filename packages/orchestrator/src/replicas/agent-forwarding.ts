@@ -2,8 +2,8 @@ import type { AgentCallAnswer, AgentCallBox, AgentOwner, ReplicaDirectory } from
 import { background, DomainError, domainErrorCodes, errorMessage, type DomainErrorCode, type Logger } from "@rozet/vocabulary";
 import type { Replicas } from "../replica-topics.ts";
 
-/** What a replica can do for an agent that runs on another one. */
-export type ForwardedKind = "command" | "interrupt" | "stop" | "mode" | "budget";
+/** What a replica can do for an agent that runs on another one (`report`: a runner's report about the agent). */
+export type ForwardedKind = "command" | "interrupt" | "stop" | "mode" | "budget" | "report";
 
 /** Runs a call for an agent on the replica that runs it, with that replica's answer (or error). */
 export interface AgentForwarding {

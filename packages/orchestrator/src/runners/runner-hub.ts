@@ -22,6 +22,11 @@ export interface RunnerHubDeps {
    * arrive elsewhere travel there as replica signals.
    */
   replicas: Pick<Replicas, "send" | "on" | "onResync">;
+  /**
+   * Hands a runner's report to the replica that drives its agent (a forwarded agent call: kept as a row until that
+   * replica takes it, so a missed signal delays a report, never loses it). False: no live replica drives the agent.
+   */
+  forwardReport: (runnerId: string, report: RunnerReport) => Promise<boolean>;
 }
 
 /** How long one poll waits for a job before the runner asks again. */
@@ -57,15 +62,27 @@ export class RunnerHub {
     deps.replicas.on("runner.answered", ({ jobId, queue, runnerId, outcome }) => {
       if (this.pending.has(jobId)) background(deps.log, `runner ${runnerId}'s answer to job ${jobId} (acknowledged on another replica)`, () => this.answered(runnerId, jobId, queue, outcome));
     });
-    deps.replicas.on("runner.report", ({ runnerId, report }) => {
-      const driver = this.drivers.get(report.agentId);
-      if (driver?.runnerId === runnerId) this.handleReport(driver, runnerId, report);
-    });
     deps.replicas.on("runner.lost", ({ agentId, reason }) => {
       if (this.drivers.has(agentId)) background(deps.log, `lose runner agent ${agentId} (swept on another replica)`, () => this.loseHere(agentId, reason));
     });
-    // Signals sent while this replica's LISTEN connection was down are gone: the answers are read from the queue.
-    deps.replicas.onResync(() => background(deps.log, "re-read runner answers missed while cut off from the other replicas", () => this.rereadAnswers()));
+    // Signals sent while this replica's LISTEN connection was down are gone: answers and leases are read again.
+    deps.replicas.onResync(() =>
+      background(deps.log, "re-read runner answers and leases missed while cut off from the other replicas", async () => {
+        await this.rereadAnswers();
+        await this.recheckLeases();
+      }),
+    );
+  }
+
+  /** Agents driven here whose runner lease is gone (swept by another replica, its `runner.lost` missed): lost here too. */
+  async recheckLeases(): Promise<void> {
+    for (const [agentId, driver] of [...this.drivers]) {
+      const runnerId = driver.runnerId;
+      if (!runnerId || (await this.deps.queue.leaseHolder(agentId)) === runnerId || this.drivers.get(agentId) !== driver) continue;
+      const reason = `runner lost: its lease on the agent expired (swept by another replica while this one was cut off from it)`;
+      this.deps.log.warn({ agentId, runnerId }, reason);
+      await this.loseHere(agentId, reason);
+    }
   }
 
   /** Jobs still waiting here whose answer the queue already holds (answered on another replica): they hear it now. */
@@ -176,10 +193,14 @@ export class RunnerHub {
     const driver = this.drivers.get(report.agentId);
     if (driver?.runnerId === runnerId) return this.handleReport(driver, runnerId, report);
     // Driven by another replica (the runner holds its lease): that replica hears the report.
-    if ((await this.deps.queue.leaseHolder(report.agentId)) !== runnerId) {
-      throw new DomainError("NOT_FOUND", `agent ${report.agentId} is not running on runner ${runnerId}`, { agentId: report.agentId });
-    }
-    await this.deps.replicas.send("runner.report", { runnerId, report });
+    if ((await this.deps.queue.leaseHolder(report.agentId)) !== runnerId || !(await this.deps.forwardReport(runnerId, report))) throw notDrivenHere(report.agentId, runnerId);
+  }
+
+  /** A report another replica forwarded here: for an agent this replica drives on that runner, or refused. */
+  reportHere(runnerId: string, report: RunnerReport): void {
+    const driver = this.drivers.get(report.agentId);
+    if (driver?.runnerId !== runnerId) throw notDrivenHere(report.agentId, runnerId);
+    this.handleReport(driver, runnerId, report);
   }
 
   private handleReport(driver: RemoteDriver, runnerId: string, report: RunnerReport): void {
@@ -291,3 +312,7 @@ function unknownRunner(runnerId: string): DomainError {
 }
 
 export type { DriverHost };
+
+function notDrivenHere(agentId: string, runnerId: string): DomainError {
+  return new DomainError("NOT_FOUND", `agent ${agentId} is not running on runner ${runnerId}`, { agentId });
+}

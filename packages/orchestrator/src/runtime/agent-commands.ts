@@ -7,6 +7,8 @@ import type { OperatorAnswer, PermissionBroker } from "./permission-broker.ts";
 import type { AgentRuntime } from "./agent-runtime.ts";
 import type { AgentRegistry } from "./registry.ts";
 import type { AgentForwarding, ForwardedKind } from "../replicas/agent-forwarding.ts";
+import type { RunnerReport } from "../runners/protocol.ts";
+import type { RunnerHub } from "../runners/runner-hub.ts";
 
 /** What the agent commands use: command rows, the live agents, and (for answers) the permission queue. */
 export interface AgentCommandDeps extends Pick<Stores, "prisma" | "control"> {
@@ -170,7 +172,11 @@ export async function listAgentCommands(deps: Pick<AgentCommandDeps, "prisma">, 
  * A call another replica forwarded here (this replica runs the agent): run as if it had been sent here, never
  * forwarded again.
  */
-export function runForwardedCall(deps: Omit<AgentCommandDeps, "forwarding">, kind: ForwardedKind, input: Record<string, unknown>): Promise<unknown> {
+export async function runForwardedCall(
+  deps: Omit<AgentCommandDeps, "forwarding"> & { runners: Pick<RunnerHub, "reportHere"> | null },
+  kind: ForwardedKind,
+  input: Record<string, unknown>,
+): Promise<unknown> {
   const local = { ...deps, forwarding: undefined };
   switch (kind) {
     case "command":
@@ -183,5 +189,11 @@ export function runForwardedCall(deps: Omit<AgentCommandDeps, "forwarding">, kin
       return setAgentMode(local, input as Parameters<typeof setAgentMode>[1]);
     case "budget":
       return setAgentBudget(local, input as Parameters<typeof setAgentBudget>[1]);
+    case "report": {
+      const { runnerId, report } = input as { runnerId: string; report: RunnerReport };
+      if (!deps.runners) throw new DomainError("NOT_FOUND", "this replica takes no runners", { agentId: report.agentId });
+      deps.runners.reportHere(runnerId, report);
+      return null;
+    }
   }
 }
