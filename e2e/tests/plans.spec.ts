@@ -145,6 +145,9 @@ test.describe("a plan from the page", () => {
 
     // The plan's events on the timeline name the plan and lead back to it.
     await page.getByRole("button", { name: "Show all events" }).click();
+    // Found as an operator would: the timeline is virtual, and with the page following live the approval (one of ~55
+    // events) may be scrolled out of the rendered rows (CI met it).
+    await page.getByRole("searchbox", { name: "Search", exact: true }).fill("plan.approved");
     await timelineRow(page, "plan.approved").locator("a").click();
     const planRef = page.locator('.inspector [data-ref="plan"]');
     await expect(planRef).toHaveText("write the files");

@@ -3,13 +3,34 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database, type EventSummary, type NewEvent } from "../src/index.ts";
-import { POSITION_CHUNK } from "../src/events/sqlite-positions.ts";
+import { POSITION_CHUNK } from "../src/events/positions.ts";
+import { startTestPostgres } from "../src/testing/postgres.ts";
 
 // Three chunks of seqs and more, two sessions interleaved (so a session's seqs have gaps), three types.
 const EVENTS = Math.round(POSITION_CHUNK * 2.6);
-let home: string;
 let db: Database;
+let closeDatabase: () => Promise<void>;
 let all: EventSummary[];
+
+/** The same positions on both stores: SQLite counts chunk by chunk between turns, Postgres all at once. */
+const stores: [string, () => Promise<{ db: Database; close: () => Promise<void> }>][] = [
+  [
+    "sqlite",
+    async () => {
+      const home = mkdtempSync(path.join(os.tmpdir(), "rozet-positions-"));
+      const opened = await openDatabase(path.join(home, "rozet.db"));
+      return { db: opened, close: async () => (await opened.close(), rmSync(home, { recursive: true, force: true })) };
+    },
+  ],
+  [
+    "postgres",
+    async () => {
+      const server = await startTestPostgres({ fsync: false });
+      const opened = await openDatabase(server.url);
+      return { db: opened, close: async () => (await opened.close(), await server.stop()) };
+    },
+  ],
+];
 
 function event(i: number): NewEvent {
   return {
@@ -39,22 +60,22 @@ let mainSession = "";
 let otherSession = "";
 const mainId = () => mainSession;
 
-beforeAll(async () => {
-  home = mkdtempSync(path.join(os.tmpdir(), "rozet-positions-"));
-  db = await openDatabase(path.join(home, "rozet.db"));
-  for (let from = 1; from <= EVENTS; from += 1_000) {
-    const outcome = await db.events.appendBatch(Array.from({ length: Math.min(1_000, EVENTS - from + 1) }, (_, k) => event(from + k)));
-    mainSession ||= outcome.results[1]!.sessionId;
-    otherSession ||= outcome.results[2]!.sessionId;
-  }
-  all = await reference();
-});
-afterAll(async () => {
-  await db.close();
-  rmSync(home, { recursive: true, force: true });
-});
+describe.each(stores)("event positions (event.window's store side) on %s", (_name, open) => {
+  beforeAll(async () => {
+    ({ db, close: closeDatabase } = await open());
+    mainSession = "";
+    otherSession = "";
+    for (let from = 1; from <= EVENTS; from += 1_000) {
+      const outcome = await db.events.appendBatch(Array.from({ length: Math.min(1_000, EVENTS - from + 1) }, (_, k) => event(from + k)));
+      mainSession ||= outcome.results[1]!.sessionId;
+      otherSession ||= outcome.results[2]!.sessionId;
+    }
+    all = await reference();
+  }, 120_000);
+  afterAll(async () => {
+    await closeDatabase();
+  });
 
-describe("event positions (event.window's store side)", () => {
   it("counts the whole filtered session and reads rows at any position, across chunks", async () => {
     expect(all.length).toBeGreaterThan(POSITION_CHUNK);
     for (const position of [0, 1, 199, POSITION_CHUNK - 3, Math.floor(all.length / 2), all.length - 1]) {

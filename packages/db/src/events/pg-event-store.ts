@@ -2,6 +2,7 @@ import pg from "pg";
 import { pgConnection, type PgSessionSettings } from "../postgres.ts";
 import { PgCommitConnection } from "./pg-commit-connection.ts";
 import { ResilientPool } from "../pg-pool.ts";
+import { EventPositions } from "./positions.ts";
 import { newId } from "@rozet/vocabulary";
 import { OwnCommits } from "../replicas/own-commits.ts";
 import { decodeBytes, decodePayload, encodeCommit, PayloadEncoding, type EncodedCommit } from "./payload.ts";
@@ -76,6 +77,14 @@ export class PgEventStore implements EventStore {
   private readonly blocks = new Map<number, Buffer>();
   /** Seqs this store committed (for the fan-out: which events are this replica's own). */
   readonly ownCommits = new OwnCommits();
+
+  /** Position ↔ seq of session timelines, with per-chunk counts cached in this process (see EventPositions). */
+  private readonly positions = new EventPositions({
+    where: pgFilter,
+    all: (sql, params) => this.rows(sql, params),
+    summaryColumns: SUMMARY,
+    chunksPerQuery: Infinity,
+  });
 
   private constructor(
     private readonly writer: PgCommitConnection,
@@ -270,30 +279,8 @@ export class PgEventStore implements EventStore {
     return timelinePage(rows, query, forward, await this.lastSeq());
   }
 
-  /** Positions by counting (no chunk cache yet: O(events of the session) per call; see docs/scale-out.md). */
-  async window(query: WindowQuery): Promise<TimelineWindow> {
-    const lastSeq = await this.lastSeq();
-    const { where, params } = pgFilter(query);
-    const base = { ...params, upTo: lastSeq };
-    const filtered = `${where.join(" AND ")} AND "seq" <= @upTo`;
-    const count = async (extra: string, more: Record<string, unknown>) =>
-      (await this.rows<{ n: number }>(`SELECT COUNT(*) AS n FROM "Event" WHERE ${filtered}${extra}`, { ...base, ...more }))[0]!.n;
-    const total = await count("", {});
-    let anchor: number;
-    let before = query.before ?? 0;
-    if (query.position !== undefined) anchor = Math.min(query.position, total);
-    else if (query.seq !== undefined) anchor = await count(` AND "seq" < @seq`, { seq: query.seq });
-    else if (query.time !== undefined) {
-      const first = await this.rows<{ seq: number }>(`SELECT "seq" FROM "Event" WHERE "sessionId" = @sessionId AND "receivedAt" >= @time AND "seq" <= @upTo ORDER BY "seq" LIMIT 1`, { sessionId: query.sessionId, time: query.time, upTo: lastSeq });
-      anchor = first[0] ? await count(` AND "seq" < @seq`, { seq: first[0].seq }) : total;
-    } else {
-      anchor = total;
-      before = query.limit;
-    }
-    const start = Math.max(0, anchor - before);
-    const events = await this.rows<EventSummary>(`SELECT ${SUMMARY} FROM "Event" WHERE ${filtered} ORDER BY "seq" LIMIT @limit OFFSET @offset`, { ...base, limit: query.limit, offset: start });
-    const anchorRow = anchor >= total ? null : (events[anchor - start] ?? (await this.rows<{ seq: number }>(`SELECT "seq" FROM "Event" WHERE ${filtered} ORDER BY "seq" LIMIT 1 OFFSET @offset`, { ...base, offset: anchor }))[0]);
-    return { total, lastSeq, anchor, anchorSeq: anchorRow?.seq ?? null, start, events };
+  window(query: WindowQuery): Promise<TimelineWindow> {
+    return this.lastSeq().then((lastSeq) => this.positions.window(query, lastSeq));
   }
 
   async readAfter(filter: { sessionId?: string | undefined; afterSeq: number; limit: number }): Promise<EventSummary[]> {
@@ -356,6 +343,7 @@ export class PgEventStore implements EventStore {
       await db.query(`DELETE FROM "Event" WHERE "sessionId" = $1`, [sessionId]);
       await db.query(`DELETE FROM "SessionStats" WHERE "sessionId" = $1`, [sessionId]);
     });
+    this.positions.forget(sessionId);
   }
 
   async recent(limit: number): Promise<EventSummary[]> {

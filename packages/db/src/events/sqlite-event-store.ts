@@ -6,7 +6,7 @@ import { decodePayload, encodeCommit, PayloadEncoding, type EncodedCommit } from
 import { PayloadBlockReader } from "./payload-blocks.ts";
 import type { WalSyncer } from "./wal-syncer.ts";
 import { filterClause, SUMMARY_COLUMNS } from "./sql-filter.ts";
-import { SqlitePositions } from "./sqlite-positions.ts";
+import { EventPositions } from "./positions.ts";
 import { commandPage, commandPageLength, foldHistogram, histogramBuckets, timelinePage } from "./store-results.ts";
 import type {
   AppendOutcome,
@@ -54,7 +54,7 @@ export class SqliteEventStore implements EventStore {
   private readonly statements: ReturnType<typeof prepareStatements>;
   private readonly pageStatements = new Map<string, Statement>();
   private readonly blocks: PayloadBlockReader;
-  private readonly positions: SqlitePositions;
+  private readonly positions: EventPositions;
 
   /**
    * `syncer` makes commits durable after the fact (the connection then runs with synchronous=NORMAL); without one,
@@ -70,7 +70,12 @@ export class SqliteEventStore implements EventStore {
     db.pragma("busy_timeout = 0");
     this.statements = prepareStatements(db);
     this.blocks = new PayloadBlockReader(db);
-    this.positions = new SqlitePositions((sql) => this.pageStatement(sql));
+    this.positions = new EventPositions({
+      where: filterClause,
+      all: <Row>(sql: string, params: Record<string, unknown>) => Promise.resolve(this.pageStatement(sql).all(params) as Row[]),
+      summaryColumns: SUMMARY_COLUMNS,
+      chunksPerQuery: 1,
+    });
   }
 
   // async: the transaction runs now, synchronously (or as soon as Prisma lets go of the write lock); a failure becomes the rejection.
