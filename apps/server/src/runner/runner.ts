@@ -3,6 +3,7 @@ import { createRozetClient, type RozetClient } from "@rozet/api/client";
 import { runnerJobSchema, type DeliveredJob, type DriverFactory, type JobOutcome, type RunnerJob, type RunnerReport } from "@rozet/orchestrator";
 import { background, errorMessage, type Logger } from "@rozet/vocabulary";
 import { EventUploader } from "./event-uploader.ts";
+import { nothingWasDone, sendWithRetries } from "./retry.ts";
 import { RUNNER_ID_ENV, RunnerAgent } from "./runner-agent.ts";
 
 export interface RunnerOptions {
@@ -197,37 +198,25 @@ export class Runner {
    * was done) is sent again. Other failures are not: a report may have been handled, and twice would ask twice.
    */
   private async report(report: RunnerReport): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.client.api.runner.report.mutate({ runnerId: this.runnerId!, report });
-        return;
-      } catch (error) {
-        if (this.stopped || attempt >= 5 || !nothingWasDone(error)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(500 * 2 ** attempt, 5_000)));
-      }
-    }
+    await sendWithRetries(() => this.client.api.runner.report.mutate({ runnerId: this.runnerId!, report }), {
+      attempts: 6,
+      firstDelayMs: 500,
+      retryable: (error) => !this.stopped && nothingWasDone(error),
+    });
   }
 
   private async answer(delivered: DeliveredJob, outcome: JobOutcome): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.client.api.runner.ack.mutate({ runnerId: this.runnerId!, jobId: delivered.id, queue: delivered.queue, outcome });
-        return;
-      } catch (error) {
-        if (this.stopped || attempt >= 8 || isUnknownRunner(error)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.min(200 * 2 ** attempt, 5_000)));
-      }
-    }
+    await sendWithRetries(() => this.client.api.runner.ack.mutate({ runnerId: this.runnerId!, jobId: delivered.id, queue: delivered.queue, outcome }), {
+      attempts: 9,
+      firstDelayMs: 200,
+      retryable: (error) => !this.stopped && !isUnknownRunner(error),
+    });
   }
 }
 
 /** No answer at all (connection refused, reset, DNS): the server is not there yet. */
 function isUnreachable(error: unknown): boolean {
   return (error as { data?: unknown } | null)?.data === undefined;
-}
-
-function nothingWasDone(error: unknown): boolean {
-  return (error as { data?: { domainCode?: string } } | null)?.data?.domainCode === "UNAVAILABLE";
 }
 
 function isUnknownRunner(error: unknown): boolean {
