@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { liveProcessGroups } from "@rozet/orchestrator";
+import { FINISHED_COMMAND_STATUSES } from "@rozet/vocabulary";
 import { clientFor, removeHome, startTestServer } from "./harness.ts";
 import { startAgentWorld, stubEnv, waitForAsync } from "./agent-harness.ts";
 
@@ -42,7 +43,11 @@ describe("shell driver through the API", () => {
       return events.length === 2 ? events : undefined;
     }, 20_000, "two commands");
     expect(done.map((e) => e.status)).toEqual(["ok", "error"]);
-    const history = await api.agent.commands.query({ agentId: agent.id });
+    // A command's row is settled after its events are committed (the timeline leads): wait for the rows too.
+    const history = await waitForAsync(async () => {
+      const rows = await api.agent.commands.query({ agentId: agent.id });
+      return rows.every((c) => FINISHED_COMMAND_STATUSES.includes(c.status)) ? rows : undefined;
+    }, 20_000, "both commands settled");
     expect(history.map((c) => [c.kind, c.status, c.input.text])).toEqual([
       ["prompt", "failed", "echo oops >&2; exit 3"],
       ["prompt", "completed", "echo hello > out.txt && cat out.txt"],
