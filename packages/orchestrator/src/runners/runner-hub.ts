@@ -18,8 +18,8 @@ export interface RunnerHubDeps {
   lose: (agentId: string, reason: string) => Promise<void>;
   /**
    * The other replicas: a runner may talk to any of them (through a balancer), while the agent's driver, and the
-   * call waiting for a job's answer, live on the replica that started it. Answers, reports and lost leases that
-   * arrive elsewhere travel there as replica signals.
+   * call waiting for a job's answer, live on the replica that started it. Answers and lost leases that arrive
+   * elsewhere travel there as replica signals (re-read after a LISTEN cut); reports go through `forwardReport`.
    */
   replicas: Pick<Replicas, "send" | "on" | "onResync">;
   /**
